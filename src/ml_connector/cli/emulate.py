@@ -8,3 +8,7 @@ from __future__ import annotations
 import typer
 
 app = typer.Typer(no_args_is_help=True, help="Run a local emulator of Anaplan, Infor or Oracle.")
+
+from ml_connector.emulators.anaplan.command import register as register_anaplan  # noqa: E402
+
+register_anaplan(app)

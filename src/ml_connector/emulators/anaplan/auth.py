@@ -1,0 +1,180 @@
+"""Tokens: the Authentication API (Basic and CA certificate), and OAuth refresh-token rotation.
+
+Anaplan tokens live 35 minutes by default (`token_ttl`); refresh keeps the same `tokenValue` and
+moves its expiry; logout ends it. OAuth access tokens share the same store so the Integration API
+accepts either (`AnaplanAuthToken` or `Bearer`). Each OAuth refresh token works once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from ml_connector.emulators.anaplan.exceptions import AuthError, OAuthError
+
+DEFAULT_TOKEN_TTL = 35 * 60.0
+# ASSUMPTION: rotatable refresh tokens expire after the documented default of 43,000 s.
+DEFAULT_REFRESH_TTL = 43_000.0
+
+
+@dataclass
+class Token:
+    value: str
+    token_id: str
+    refresh_token_id: str
+    user: str
+    expires_at: float
+    kind: str = "anaplan"  # or "oauth"
+    revoked: bool = False
+
+    def info(self) -> dict[str, object]:
+        return {
+            "expiresAt": int(self.expires_at * 1000),
+            "tokenId": self.token_id,
+            "tokenValue": self.value,
+            "refreshTokenId": self.refresh_token_id,
+        }
+
+
+@dataclass
+class Credentials:
+    """Who may log in: one Basic user, one registered certificate, one OAuth client."""
+
+    user: str
+    password: str
+    certificate_pem: bytes | None
+    oauth_client_id: str
+    user_guid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    customer_guid: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def _token_value() -> str:
+    # Shaped like Anaplan's sample: three base64 parts joined by dots.
+    parts = (base64.b64encode(secrets.token_bytes(n)).decode() for n in (16, 48, 32))
+    return ".".join(parts)
+
+
+class TokenStore:
+    """Issued tokens and refresh tokens. Not thread-safe by itself; the backend holds the lock."""
+
+    def __init__(self, creds: Credentials, token_ttl: float = DEFAULT_TOKEN_TTL) -> None:
+        self.creds = creds
+        self.token_ttl = token_ttl
+        self.refresh_ttl = DEFAULT_REFRESH_TTL
+        self.tokens: dict[str, Token] = {}
+        self.refresh_tokens: dict[str, tuple[str, float]] = {}  # value -> (client id, expires at)
+        self.used_refresh_tokens: set[str] = set()
+
+    def _issue(self, kind: str) -> Token:
+        token = Token(
+            value=_token_value(),
+            token_id=str(uuid.uuid4()),
+            refresh_token_id=str(uuid.uuid4()),
+            user=self.creds.user,
+            expires_at=time.time() + self.token_ttl,
+            kind=kind,
+        )
+        self.tokens[token.value] = token
+        return token
+
+    def live(self, value: str) -> Token | None:
+        """The token if it is known, not logged out and not expired."""
+        token = self.tokens.get(value)
+        if token is None or token.revoked or token.expires_at <= time.time():
+            return None
+        return token
+
+    def expire_all(self) -> None:
+        now = time.time()
+        for token in self.tokens.values():
+            token.expires_at = min(token.expires_at, now - 1)
+
+    # --- Authentication API -------------------------------------------------------------------------
+
+    def authenticate_basic(self, header_value: str) -> Token:
+        try:
+            user, _, password = base64.b64decode(header_value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise AuthError(400, "FAILURE_BAD_HEADER", "Invalid header. Verify the header.") from None
+        if not (
+            secrets.compare_digest(user, self.creds.user) and secrets.compare_digest(password, self.creds.password)
+        ):
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Invalid username or password.")
+        return self._issue("anaplan")
+
+    def authenticate_certificate(self, header_value: str, encoded_data: object, encoded_signed: object) -> Token:
+        try:
+            pem = base64.b64decode(header_value, validate=True)
+            cert = x509.load_pem_x509_certificate(pem)
+        except (binascii.Error, ValueError):
+            raise AuthError(400, "FAILURE_BAD_HEADER", "Invalid header. Verify the header.") from None
+        if not isinstance(encoded_data, str) or not isinstance(encoded_signed, str):
+            raise AuthError(400, "FAILURE_BAD_HEADER", "encodedData and encodedSignedData are required.")
+        registered = self.creds.certificate_pem
+        if registered is None or x509.load_pem_x509_certificate(registered) != cert:
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "The certificate is not registered.")
+        public_key = cert.public_key()
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Unsupported certificate key type.")
+        try:
+            data = base64.b64decode(encoded_data, validate=True)
+            signature = base64.b64decode(encoded_signed, validate=True)
+            public_key.verify(signature, data, padding.PKCS1v15(), hashes.SHA512())
+        except (binascii.Error, InvalidSignature):
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "The signature does not match the certificate.") from None
+        return self._issue("anaplan")
+
+    def refresh(self, value: str) -> Token:
+        token = self.live(value)
+        if token is None:
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Token is invalid or has expired.")
+        # Live Anaplan keeps the same tokenValue and refreshTokenId; only the expiry moves.
+        token.expires_at = time.time() + self.token_ttl
+        return token
+
+    def validate(self, value: str) -> Token:
+        token = self.live(value)
+        if token is None:
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Token is invalid or has expired.")
+        return token
+
+    def logout(self, value: str) -> None:
+        token = self.live(value)
+        if token is None:
+            raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Token is invalid or has expired.")
+        token.revoked = True
+
+    # --- OAuth ---------------------------------------------------------------------------------------
+
+    def seed_refresh_token(self, value: str | None = None) -> str:
+        value = value or secrets.token_urlsafe(48)
+        self.refresh_tokens[value] = (self.creds.oauth_client_id, time.time() + self.refresh_ttl)
+        return value
+
+    def oauth_refresh(self, client_id: str, refresh_token: str) -> dict[str, object]:
+        if client_id != self.creds.oauth_client_id:
+            raise OAuthError(401, "unauthorized_client", "Unknown client_id.")
+        if refresh_token in self.used_refresh_tokens:
+            raise OAuthError(400, "invalid_grant", "The refresh token has already been used.")
+        entry = self.refresh_tokens.pop(refresh_token, None)
+        if entry is None or entry[0] != client_id or entry[1] <= time.time():
+            raise OAuthError(400, "invalid_grant", "Unknown or expired refresh token.")
+        self.used_refresh_tokens.add(refresh_token)
+        access = self._issue("oauth")
+        return {
+            "access_token": access.value,
+            "id_token": _token_value(),
+            "refresh_token": self.seed_refresh_token(),
+            "scope": "openid email offline_access",
+            "expires_in": int(self.token_ttl),
+            "token_type": "Bearer",
+        }

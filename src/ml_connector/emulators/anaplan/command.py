@@ -1,0 +1,40 @@
+"""`ml-connector emulate anaplan`: serve the Anaplan emulator in the foreground."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ml_connector.emulators.anaplan.app import DEFAULT_PASSWORD, DEFAULT_USER, build_app
+from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL
+from ml_connector.emulators.anaplan.models import DEFAULT_TASK_SECONDS
+from ml_connector.emulators.common import serve_forever
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `anaplan` command to the `emulate` group."""
+
+    @app.command("anaplan")
+    def anaplan(
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8081,
+        definition: Annotated[
+            Path | None, typer.Option(help="Model definition file (YAML/JSON); default: the seeded FP&A.")
+        ] = None,
+        user: Annotated[str, typer.Option(help="Basic-auth user.")] = DEFAULT_USER,
+        password: Annotated[str, typer.Option(help="Basic-auth password.")] = DEFAULT_PASSWORD,
+        token_ttl: Annotated[float, typer.Option(help="Token lifetime, seconds (Anaplan: 2100).")] = DEFAULT_TOKEN_TTL,
+        task_seconds: Annotated[float, typer.Option(help="How long each bulk task runs.")] = DEFAULT_TASK_SECONDS,
+        cert_out: Annotated[
+            Path | None, typer.Option(help="Directory for the CA certificate and private key (certificate auth).")
+        ] = None,
+    ) -> None:
+        """Serve Anaplan's auth, OAuth and Integration APIs on one base URL; prints one JSON line first."""
+        emulator = build_app(
+            definition=definition, user=user, password=password, token_ttl=token_ttl, task_seconds=task_seconds
+        )
+        typer.echo(json.dumps(emulator.facts(f"http://{host}:{port}", cert_out)))
+        serve_forever(emulator, host, port)
