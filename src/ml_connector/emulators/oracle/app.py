@@ -1,0 +1,114 @@
+"""`build_app(...)`: the Oracle Fusion emulator as an ASGI app, admin API included.
+
+Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|faults|stats|expire-tokens`):
+
+- `GET  /_emulator/journals`         journals created through journal import, with the caller's
+                                      references (REFERENCE1 in `BatchName`, GROUP_ID, REFERENCE6)
+- `POST /_emulator/journals/touch`   `{"count": n}`: the n least recently updated journal lines (with
+                                      their header and batch) get `LastUpdateDate` = now
+- `GET  /_emulator/suppliers`        every supplier with its sites and addresses
+- `GET|PUT /_emulator/paging`        `{"has_more": "normal"|"true_on_last_page"|"false_when_full",
+                                      "limit_cap": 500}` (omitted fields reset)
+- `GET  /_emulator/jobs`             ESS jobs run so far (request id, status, log)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ml_connector.emulators.common import EmulatorKit
+from ml_connector.emulators.common.admin import ASGIApp
+from ml_connector.emulators.oracle.exceptions import fault_body
+from ml_connector.emulators.oracle.models import OracleBackend
+from ml_connector.emulators.oracle.rendering import PagingQuirks
+from ml_connector.emulators.oracle.responses import add_routes
+from ml_connector.emulators.oracle.tokens import Credentials
+
+HAS_MORE_MODES = ("normal", "true_on_last_page", "false_when_full")
+
+
+@dataclass
+class OracleEmulator:
+    """The pieces of one emulator: `asgi` to serve, `backend` and `kit` for in-process inspection."""
+
+    asgi: ASGIApp
+    backend: OracleBackend
+    kit: EmulatorKit
+
+
+def build_emulator(credentials: Credentials | None = None, token_ttl: int = 3600) -> OracleEmulator:
+    """A fresh emulator holding the seeded company."""
+    backend = OracleBackend(credentials, token_ttl=token_ttl)
+    kit = EmulatorKit(
+        "oracle", on_reset=backend.reset, on_expire_tokens=backend.tokens.expire_all, error_body=fault_body
+    )
+    app = FastAPI(title="Oracle Fusion Cloud ERP emulator", docs_url=None, redoc_url=None, openapi_url=None)
+    add_routes(app, backend, kit)
+    _admin_routes(kit, backend)
+    return OracleEmulator(kit.install(app), backend, kit)
+
+
+def build_app(
+    *,
+    client_id: str = Credentials.client_id,
+    client_secret: str = Credentials.client_secret,
+    user: str = Credentials.user,
+    password: str = Credentials.password,
+    instance_id: str = Credentials.instance_id,
+    token_ttl: int = 3600,
+) -> ASGIApp:
+    """The ASGI app to serve (`start_in_thread(build_app())` in tests, uvicorn in the CLI)."""
+    creds = Credentials(client_id, client_secret, user, password, instance_id)
+    return build_emulator(creds, token_ttl).asgi
+
+
+def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
+    r = kit.router
+
+    @r.get("/journals")
+    def journals() -> list[dict[str, Any]]:
+        return backend.journal_readouts()
+
+    @r.post("/journals/touch")
+    async def touch(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        count = body.get("count", 1) if isinstance(body, dict) else 1
+        if not isinstance(count, int) or count < 0:
+            return JSONResponse({"error": "count must be a non-negative integer"}, status_code=400)
+        return JSONResponse({"touched": backend.touch_journal_lines(count)})
+
+    @r.get("/suppliers")
+    def suppliers() -> list[dict[str, Any]]:
+        return backend.supplier_readouts()
+
+    @r.get("/paging")
+    def get_paging() -> dict[str, Any]:
+        return {"has_more": backend.quirks.has_more, "limit_cap": backend.quirks.limit_cap}
+
+    @r.put("/paging")
+    async def put_paging(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        mode = body.get("has_more", "normal") if isinstance(body, dict) else None
+        cap = body.get("limit_cap", 500) if isinstance(body, dict) else None
+        if mode not in HAS_MORE_MODES or not isinstance(cap, int) or cap < 1:
+            return JSONResponse({"error": f"has_more must be one of {HAS_MORE_MODES}; limit_cap >= 1"}, 400)
+        with backend.lock:
+            backend.quirks = PagingQuirks(has_more=mode, limit_cap=cap)
+        return JSONResponse({"has_more": mode, "limit_cap": cap})
+
+    @r.get("/jobs")
+    def jobs() -> list[dict[str, Any]]:
+        with backend.lock:
+            return [
+                {
+                    "ReqstId": j["ReqstId"],
+                    "RequestStatus": j["RequestStatus"],
+                    "log": j["log"],
+                    "JeBatchIds": j["batches"],
+                }
+                for j in backend.jobs.values()
+            ]

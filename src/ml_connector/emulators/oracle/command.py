@@ -1,0 +1,47 @@
+"""`ml-connector emulate oracle`: serve the Oracle Fusion emulator in the foreground."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from ml_connector.emulators.common import serve_forever
+from ml_connector.emulators.oracle.app import build_emulator
+from ml_connector.emulators.oracle.tokens import Credentials
+
+_DEFAULT = Credentials()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `oracle` command to the `emulate` group."""
+
+    @app.command("oracle")
+    def oracle(
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8300, help="Port to listen on."),
+        client_id: str = typer.Option(_DEFAULT.client_id, help="OAuth client id of the confidential app."),
+        client_secret: str = typer.Option(_DEFAULT.client_secret, help="OAuth client secret."),
+        user: str = typer.Option(_DEFAULT.user, help="Fusion user for Basic auth and JWT assertions."),
+        password: str = typer.Option(_DEFAULT.password, help="Password of that user."),
+        token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds (expires_in)."),
+    ) -> None:
+        """Run the Oracle Fusion Cloud ERP emulator (seeded with Acme Components Europe)."""
+        creds = Credentials(client_id, client_secret, user, password, _DEFAULT.instance_id)
+        emulator = build_emulator(creds, token_ttl)
+        base = f"http://{host}:{port}"
+        facts = {
+            "system": "oracle",
+            "base_url": base,
+            "rest_url": f"{base}/fscmRestApi/resources/11.13.18.05",
+            "token_url": f"{base}/oauth2/v1/token",
+            "scope": creds.scope,
+            "client_id": creds.client_id,
+            "client_secret": creds.client_secret,
+            "user": creds.user,
+            "password": creds.password,
+            "token_ttl": token_ttl,
+            "admin_url": f"{base}/_emulator",
+        }
+        typer.echo(json.dumps(facts), nl=True)
+        serve_forever(emulator.asgi, host, port)

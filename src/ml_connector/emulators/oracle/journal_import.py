@@ -1,0 +1,242 @@
+"""`erpintegrations`: the documented route for creating GL journals (FBDI journal import), and ESS job status.
+
+`POST erpintegrations` with `OperationName=importBulkData`, a base64 zip holding `GlInterface.csv`
+(the GL_INTERFACE FBDI layout: no header row, columns by position) and the `JournalImportLauncher` job
+loads the rows and runs Import Journals at once. The answer carries `ReqstId`; the job's state comes
+from `GET erpintegrations?finder=ESSJobStatusRF;requestId=<id>` and its log from
+`finder=ESSJobExecutionDetailsRF;requestId=<id>,fileType=LOG`.
+
+Import rules (Oracle General Ledger docs): rows are picked by the group id in the job's ParameterList
+(argument 4) and the journal source (argument 2); rows sharing REFERENCE1 form one batch, named
+"<REFERENCE1> <source> <balance type> <group id> <process id> N"; a batch with an unknown segment value
+or a journal that does not balance is rejected whole (its rows stay in the interface), others import.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import zipfile
+from collections import OrderedDict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from ml_connector.emulators.oracle.exceptions import bad_request
+from ml_connector.emulators.oracle.journals import HeaderInput, LineInput, new_batch
+from ml_connector.emulators.oracle.seeding import period_name
+
+if TYPE_CHECKING:
+    from ml_connector.emulators.oracle.models import OracleBackend
+
+# 0-based positions in the GL_INTERFACE FBDI CSV (the template's column order).
+COLUMNS = {
+    "STATUS": 0,
+    "LEDGER_ID": 1,
+    "ACCOUNTING_DATE": 2,
+    "USER_JE_SOURCE_NAME": 3,
+    "USER_JE_CATEGORY_NAME": 4,
+    "CURRENCY_CODE": 5,
+    "DATE_CREATED": 6,
+    "ACTUAL_FLAG": 7,
+    **{f"SEGMENT{i}": 7 + i for i in range(1, 31)},
+    "ENTERED_DR": 38,
+    "ENTERED_CR": 39,
+    "ACCOUNTED_DR": 40,
+    "ACCOUNTED_CR": 41,
+    **{f"REFERENCE{i}": 41 + i for i in range(1, 11)},
+    "GROUP_ID": 66,
+    "LEDGER_NAME": 91,
+    "PERIOD_NAME": 94,
+}
+
+
+def _field(row: list[str], name: str) -> str:
+    pos = COLUMNS[name]
+    return row[pos].strip() if pos < len(row) else ""
+
+
+def _rows(document: str) -> list[list[str]]:
+    try:
+        raw = base64.b64decode(document, validate=True)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+            if not names:
+                raise bad_request("The ZIP file has no CSV data file.")
+            text = archive.read(names[0]).decode("utf-8-sig")
+    except (binascii.Error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise bad_request("DocumentContent is not a base64-encoded ZIP file.", path="DocumentContent") from exc
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if rows and rows[0] and rows[0][0].strip().upper() in ("STATUS", "JOURNAL_STATUS"):
+        # ASSUMPTION: the FBDI file has no header row; a header line is skipped rather than imported.
+        rows = rows[1:]
+    return rows
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text.replace("/", "-"))
+
+
+def _params(text: str) -> list[str]:
+    return [p.strip() for p in next(csv.reader([text or ""]), [])]
+
+
+class _Batch:
+    def __init__(self, reference: str, source: str, actual: str, group: str) -> None:
+        self.reference, self.source, self.actual, self.group = reference, source, actual, group
+        self.headers: OrderedDict[str, list[tuple[LineInput, str, date, str | None, str | None]]] = OrderedDict()
+        self.errors: list[str] = []
+        self.period: str | None = None
+
+
+def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str) -> dict[str, Any]:
+    """Run `importBulkData`; returns the created ESS job's record (state already terminal)."""
+    job_name = str(payload.get("JobName") or "")
+    request_id = backend.next_id("request")
+    job: dict[str, Any] = {"ReqstId": str(request_id), "log": [], "RequestStatus": "SUCCEEDED", "batches": []}
+    backend.jobs[request_id] = job
+    if "JournalImportLauncher" not in job_name:
+        # ASSUMPTION: other import jobs (suppliers, invoices) are accepted and succeed without effect.
+        job["log"].append(f"Job {job_name} accepted; no data imported by the emulator.")
+        return job
+    rows = _rows(str(payload.get("DocumentContent") or ""))
+    params = _params(str(payload.get("ParameterList") or ""))
+    want_source = params[1] if len(params) > 1 and params[1] not in ("", "#NULL") else None
+    want_group = params[3] if len(params) > 3 and params[3] not in ("", "#NULL") else None
+    batches = _group(backend, rows, want_source, want_group, job["log"])
+    imported = 0
+    for batch in batches.values():
+        if batch.errors:
+            job["log"].extend(batch.errors)
+            continue
+        _create(backend, batch, request_id, user)
+        job["batches"].append(backend.created_batches[-1])
+        imported += 1
+    rejected = len(batches) - imported
+    if not batches:
+        job["RequestStatus"] = "ERROR"
+        job["log"].append("No GL_INTERFACE rows matched the group id and journal source of this request.")
+    elif rejected:
+        job["RequestStatus"] = "WARNING" if imported else "ERROR"
+    job["log"].append(f"Journal batches imported: {imported}; rejected: {rejected}.")
+    return job
+
+
+def _group(
+    backend: OracleBackend, rows: list[list[str]], source: str | None, group: str | None, log: list[str]
+) -> OrderedDict[tuple[str, str], _Batch]:
+    seeded = backend.seeded
+    ledger = seeded.ledger
+    batches: OrderedDict[tuple[str, str], _Batch] = OrderedDict()
+    for number, row in enumerate(rows, start=1):
+        row_source, row_group = _field(row, "USER_JE_SOURCE_NAME"), _field(row, "GROUP_ID")
+        if (source and row_source != source) or (group and row_group != group):
+            log.append(f"Row {number}: not selected (source {row_source!r}, group id {row_group!r}).")
+            continue
+        reference = _field(row, "REFERENCE1")
+        batch = batches.setdefault(
+            (row_group, reference), _Batch(reference, row_source, _field(row, "ACTUAL_FLAG") or "A", row_group)
+        )
+        try:
+            line, category, effective, period = _line(row, seeded.delimiter, seeded.segments_valid)
+        except ValueError as exc:
+            batch.errors.append(f"Row {number} ({reference}): {exc}")
+            continue
+        ledger_id, ledger_name = _field(row, "LEDGER_ID"), _field(row, "LEDGER_NAME")
+        if ledger_id != str(ledger["id"]) and ledger_name != ledger["name"]:
+            batch.errors.append(f"Row {number} ({reference}): EL01 the ledger is not valid.")
+        if _field(row, "CURRENCY_CODE") != ledger["currency"]:
+            batch.errors.append(f"Row {number} ({reference}): EC01 currency must be {ledger['currency']}.")
+        batch.period = batch.period or period
+        journal = _field(row, "REFERENCE4") or category
+        batch.headers.setdefault(journal, []).append(
+            (line, category, effective, _field(row, "REFERENCE5") or None, _field(row, "REFERENCE6") or None)
+        )
+    for batch in batches.values():
+        for journal, lines in batch.headers.items():
+            dr = sum((x[0].debit or Decimal(0) for x in lines), Decimal(0))
+            cr = sum((x[0].credit or Decimal(0) for x in lines), Decimal(0))
+            if dr != cr:
+                batch.errors.append(f"WU01 journal {journal!r} in {batch.reference!r} is unbalanced ({dr} vs {cr}).")
+    return batches
+
+
+def _line(row: list[str], delim: str, valid: dict[str, set[str]]) -> tuple[LineInput, str, date, str]:
+    segments = [_field(row, f"SEGMENT{i}") for i in range(1, 31)]
+    company, cost_center, account = segments[:3]
+    if any(segments[3:]):
+        raise ValueError("EF04 the chart of accounts has three segments.")
+    for role, value in (("company", company), ("cost_center", cost_center), ("account", account)):
+        if value not in valid[role]:
+            raise ValueError(f"EF04 FLEX-VALUE DOES NOT EXIST (SEGMENT={role}) (VALUE={value}).")
+    try:
+        debit = Decimal(_field(row, "ENTERED_DR")) if _field(row, "ENTERED_DR") else None
+        credit = Decimal(_field(row, "ENTERED_CR")) if _field(row, "ENTERED_CR") else None
+    except InvalidOperation as exc:
+        raise ValueError("EN01 ENTERED_DR / ENTERED_CR is not a number.") from exc
+    if (debit is None) == (credit is None):
+        raise ValueError("EN02 enter either a debit or a credit amount.")
+    try:
+        effective = _date(_field(row, "ACCOUNTING_DATE"))
+    except ValueError as exc:
+        raise ValueError("ED01 ACCOUNTING_DATE must be YYYY/MM/DD.") from exc
+    period = _field(row, "PERIOD_NAME") or period_name(effective.year, effective.month)
+    category = _field(row, "USER_JE_CATEGORY_NAME") or "Adjustment"
+    description = _field(row, "REFERENCE10") or None
+    return (
+        LineInput(delim.join((company, cost_center, account)), debit, credit, description),
+        category,
+        effective,
+        period,
+    )
+
+
+def _create(backend: OracleBackend, batch: _Batch, request_id: int, user: str) -> None:
+    headers = [
+        HeaderInput(
+            name=journal,
+            category=lines[0][1],
+            effective_date=lines[0][2],
+            lines=[x[0] for x in lines],
+            description=lines[0][3],
+            external_reference=lines[0][4],
+        )
+        for journal, lines in batch.headers.items()
+    ]
+    parts = [batch.reference, batch.source, batch.actual, batch.group, str(request_id), "N"]
+    batch_id = backend.next_id("batch")
+    first_header = backend.next_id("header")
+    for _ in headers[1:]:
+        backend.next_id("header")
+    item = new_batch(
+        batch_id=batch_id,
+        first_header_id=first_header,
+        name=" ".join(p for p in parts if p),
+        description=None,
+        period=batch.period or "",
+        source=batch.source,
+        status="U",  # imported journals wait for review and posting
+        headers=headers,
+        ledger=backend.seeded.ledger,
+        coa_name=backend.seeded.coa_name,
+        user=user,
+        created=backend.now(),
+        request_id=request_id,
+    )
+    item.data["GroupId"] = batch.group or None
+    item.data["Reference1"] = batch.reference or None
+    backend.roots["journalBatches"].append(item)
+    backend.created_batches.append(batch_id)
+
+
+def job_item(job: dict[str, Any], *, with_log: bool, file_type: str = "LOG") -> dict[str, Any]:
+    """The `erpintegrations` item for an ESS job (status finder or execution details finder)."""
+    out: dict[str, Any] = {"ReqstId": job["ReqstId"], "RequestStatus": job["RequestStatus"]}
+    if with_log:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"{job['ReqstId']}.log", "\n".join(job["log"]) + "\n")
+        out.update({"DocumentContent": base64.b64encode(buffer.getvalue()).decode(), "FileType": file_type})
+    return out

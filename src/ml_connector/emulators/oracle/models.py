@@ -1,0 +1,224 @@
+"""The in-memory Oracle Fusion pod: resource trees, writes, tokens, ESS jobs. No HTTP here.
+
+Every public method takes the backend's lock, so the HTTP layer can call it from any thread.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ml_connector.emulators.oracle import resources as res
+from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, not_found
+from ml_connector.emulators.oracle.journals import lines_of, readout, touch
+from ml_connector.emulators.oracle.query import Predicate, order_key, parse_finder, parse_q, sort_rows
+from ml_connector.emulators.oracle.rendering import PagingQuirks
+from ml_connector.emulators.oracle.resources import Item, ResourceSpec
+from ml_connector.emulators.oracle.seeding import Seeded, build_seeded
+from ml_connector.emulators.oracle.suppliers import (
+    apply_update,
+    check_supplier_create,
+    find_supplier,
+    new_child,
+    new_supplier,
+    next_supplier_number,
+    typed_payload,
+)
+from ml_connector.emulators.oracle.tokens import Credentials, TokenStore
+
+
+@dataclass
+class Target:
+    """What a REST path points at: a collection (`item` None) or one item of it."""
+
+    spec: ResourceSpec
+    collection: list[Item]
+    item: Item | None
+    parent: Item | None
+
+
+class OracleBackend:
+    """The emulated pod's state, resettable to the seed."""
+
+    def __init__(self, credentials: Credentials | None = None, token_ttl: int = 3600) -> None:
+        self.credentials = credentials or Credentials()
+        self.tokens = TokenStore(token_ttl=token_ttl)
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the seeded company; ESS jobs, created journals and paging quirks forgotten."""
+        with self.lock:
+            self.seeded: Seeded = build_seeded()
+            self.roots = self.seeded.roots
+            self.quirks = PagingQuirks()
+            self.jobs: dict[int, dict[str, Any]] = {}
+            self.created_batches: list[int] = []
+            self._next: dict[str, int] = {
+                "supplier": 300000047274101,
+                "child": 300000047277001,
+                "batch": max(b.data["JeBatchId"] for b in self.roots["journalBatches"]) + 1,
+                "header": 300100700390001,
+                "request": 910001,
+            }
+
+    def next_id(self, kind: str) -> int:
+        with self.lock:
+            value = self._next[kind]
+            self._next[kind] += 1
+            return value
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or none: on any error, put back the state as it was before the block."""
+        with self.lock:
+            saved = copy.deepcopy((self.roots, self._next))
+            try:
+                yield
+            except BaseException:
+                self.roots, self._next = saved
+                self.seeded.roots = self.roots
+                raise
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def resolve(self, segments: list[str]) -> Target:
+        """Walk `name/key/child/accessor/key/...` to a collection or an item (404 when absent)."""
+        spec = res.TOP_LEVEL.get(segments[0]) if segments else None
+        if spec is None:
+            raise not_found()
+        collection, parent, i = self.roots[spec.name], None, 1
+        while i < len(segments):
+            item = next((x for x in collection if x.key == segments[i]), None)
+            if item is None:
+                raise not_found()
+            if i + 1 == len(segments):
+                return Target(spec, collection, item, parent)
+            child = spec.child(segments[i + 2]) if segments[i + 1] == "child" and i + 2 < len(segments) else None
+            if child is None:
+                raise not_found()
+            spec, collection, parent, i = child, item.child_items(child.name), item, i + 3
+        return Target(spec, collection, None, parent)
+
+    def select(
+        self,
+        spec: ResourceSpec,
+        rows: list[Item],
+        *,
+        q: str | None,
+        finder: str | None,
+        order_by: str | None,
+        framework: int,
+    ) -> list[Item]:
+        """Rows matching `q` and `finder`, in `orderBy` order (stored order when none is asked)."""
+        filters: list[Predicate] = []
+        if q:
+            filters.append(parse_q(spec, q, framework))
+        if finder:
+            filters.append(parse_finder(spec, finder))
+        keys = order_key(spec, order_by) if order_by else []
+        chosen = [r for r in rows if all(f(r.data) for f in filters)]
+        # ASSUMPTION: without orderBy a collection comes back in primary-key (creation) order.
+        return sort_rows(chosen, keys, lambda r: r.data) if keys else chosen
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def create(self, target: Target, payload: Any, *, upsert: bool, user: str) -> tuple[Item, bool]:
+        """POST on a collection: (item, created). `upsert` updates a matching item instead."""
+        spec, now = target.spec, self.now()
+        if not spec.writable:
+            raise OracleRestError(405, f"Invalid operation create for the resource {spec.name}.")
+        fields = typed_payload(spec, payload, creating=True)
+        who = {"CreatedBy": user, "CreationDate": now, "LastUpdatedBy": user, "LastUpdateDate": now}
+        if spec is res.SUPPLIERS:
+            existing = find_supplier(target.collection, fields) if upsert else None
+            if existing is not None:
+                fields.pop("SupplierId", None)
+                apply_update(existing, fields, now, user)
+                return existing, False
+            check_supplier_create(target.collection, fields)
+            fields.setdefault("SupplierNumber", next_supplier_number(target.collection))
+            item = new_supplier(self.next_id("supplier"), fields, who)
+            for child in spec.children:
+                for row in payload.get(child.name) or []:
+                    self.create(Target(child, item.child_items(child.name), None, item), row, upsert=False, user=user)
+        else:
+            if upsert and spec is res.VALUE_SET_VALUES:
+                existing = next((x for x in target.collection if x.data["Value"] == fields.get("Value")), None)
+                if existing is not None:
+                    apply_update(existing, fields, now, user)
+                    return existing, False
+            item = new_child(spec, self.next_id("child"), fields, who)
+        target.collection.append(item)
+        if target.parent is not None:
+            touch(target.parent, now, user)
+        return item, True
+
+    def update(self, target: Target, payload: Any, *, if_match: str | None, user: str) -> Item:
+        """PATCH on an item; a stale `If-Match` is a 412."""
+        item = target.item
+        assert item is not None  # noqa: S101 - routes only PATCH item paths
+        if not target.spec.writable:
+            raise OracleRestError(405, f"Invalid operation update for the resource {target.spec.name}.")
+        if if_match is not None and if_match.strip('"') not in (item.change_indicator, "*"):
+            raise OracleRestError(412, "The resource has been modified since it was last retrieved.", code="27504")
+        apply_update(item, typed_payload(target.spec, payload, creating=False), self.now(), user)
+        return item
+
+    def delete(self, target: Target) -> None:
+        if target.item is None or not target.spec.writable or target.spec is res.SUPPLIERS:
+            raise OracleRestError(405, f"Invalid operation delete for the resource {target.spec.name}.")
+        target.collection.remove(target.item)
+
+    # -- admin --------------------------------------------------------------------------------
+
+    def touch_journal_lines(self, count: int) -> list[dict[str, Any]]:
+        """Give the `count` least recently updated journal lines (and their header and batch) a new
+        `LastUpdateDate` of now, as if someone edited them while a client was paging."""
+        with self.lock:
+            pairs = [(b, h, x) for b in self.roots["journalBatches"] for h, x in lines_of(b)]
+            pairs.sort(key=lambda p: (p[2].data["LastUpdateDate"], p[0].data["JeBatchId"]))
+            now, out = self.now(), []
+            for offset, (batch, header, line) in enumerate(pairs[:count]):
+                when = now + timedelta(microseconds=offset * 1000)
+                for item in (line, header, batch):
+                    touch(item, when, "EMULATOR.TOUCH")
+                out.append({"JeBatchId": batch.data["JeBatchId"], "JeLineNumber": line.data["JeLineNumber"]})
+            return out
+
+    def journal_readouts(self) -> list[dict[str, Any]]:
+        with self.lock:
+            batches = {b.data["JeBatchId"]: b for b in self.roots["journalBatches"]}
+            return [readout(batches[i]) for i in self.created_batches if i in batches]
+
+    def supplier_readouts(self) -> list[dict[str, Any]]:
+        with self.lock:
+            out = []
+            for s in self.roots["suppliers"]:
+                row = {k: _plain(v) for k, v in s.data.items()}
+                row["sites"] = [{k: _plain(v) for k, v in x.data.items()} for x in s.child_items("sites")]
+                row["addresses"] = [{k: _plain(v) for k, v in x.data.items()} for x in s.child_items("addresses")]
+                out.append(row)
+            return out
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def guarded(backend: OracleBackend, action: Callable[[], Any]) -> Any:
+    """Run `action` under the backend's lock."""
+    with backend.lock:
+        return action()
+
+
+__all__ = ["OracleBackend", "OracleRestError", "Target", "bad_request", "guarded"]

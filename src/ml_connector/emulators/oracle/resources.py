@@ -1,0 +1,277 @@
+"""The emulated REST resources: attributes and their types, keys, children, finders.
+
+Attribute names follow Oracle's REST metadata as quoted in `api/oracle.md` (CData column lists generated
+from it, public client schemas). An item is stored as a plain dict of Python values plus its children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The type of an attribute: decides how `q` literals are read and how values are compared."""
+
+    INT = "int"
+    NUM = "num"
+    STR = "str"
+    DATE = "date"
+    TS = "ts"
+    BOOL = "bool"
+
+
+def _attrs(spec: str) -> dict[str, Kind]:
+    # "Name:int Other" -> {"Name": INT, "Other": STR}: keeps the long attribute lists readable.
+    out: dict[str, Kind] = {}
+    for token in spec.split():
+        name, _, kind = token.partition(":")
+        out[name] = Kind(kind) if kind else Kind.STR
+    return out
+
+
+WHO = " CreatedBy CreationDate:ts LastUpdatedBy LastUpdateDate:ts"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One collection resource (top level or child accessor)."""
+
+    name: str
+    attrs: dict[str, Kind]
+    key: str | None = None  # attribute whose value is the path key
+    hash_key: tuple[str, ...] = ()  # attributes serialized into an opaque hash key instead
+    children: tuple[ResourceSpec, ...] = ()
+    finders: dict[str, dict[str, str]] = field(default_factory=dict)  # finder -> {variable: attribute}
+    writable: bool = False
+    read_only: frozenset[str] = frozenset()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ResourceSpec:
+        # Specs are shared definitions: copies of the state must point at the same ones.
+        return self
+
+    def child(self, name: str) -> ResourceSpec | None:
+        return next((c for c in self.children if c.name == name), None)
+
+    def item_key(self, data: dict[str, Any]) -> str:
+        if self.key is not None:
+            return str(data[self.key])
+        return hash_key(*(int(data[a]) for a in self.hash_key))
+
+
+def hash_key(*values: int) -> str:
+    """An ADF serialized-key hash: hex of Java-serialized longs, one block per key attribute.
+
+    The shape copies the sample in Oracle's docs (`00020000000EACED0005770800...`); clients must treat it
+    as opaque and take it from `links`, never build it.
+    """
+    # ASSUMPTION: only long key attributes are serialized; the layout is the documented sample's.
+    blocks = "".join(f"0000000EACED00057708{v & 0xFFFFFFFFFFFFFFFF:016X}" for v in values)
+    return f"{len(values):04X}{blocks}"
+
+
+JOURNAL_LINES = ResourceSpec(
+    "journalLines",
+    _attrs(
+        "JeLineNumber:int AccountCombination AccountedCr:num AccountedDr:num EnteredCr:num EnteredDr:num "
+        "StatAmount:num CurrencyCode CurrencyConversionDate:date CurrencyConversionRate:num Description "
+        "ChartOfAccountsName ReconciliationReference jgzzReconStatusMeaning" + WHO
+    ),
+    hash_key=("JeHeaderId", "JeLineNumber"),
+)
+JOURNAL_HEADERS = ResourceSpec(
+    "journalHeaders",
+    _attrs(
+        "JeHeaderId:int JournalName JournalDescription LedgerName LedgerCurrencyCode LegalEntityName "
+        "CurrencyCode PeriodName DefaultEffectiveDate:date UserJeCategoryName UserCurrencyConversionType "
+        "CurrencyConversionDate:date CurrencyConversionRate:num RunningTotalCr:num RunningTotalDr:num "
+        "RunningTotalAccountedCr:num RunningTotalAccountedDr:num ControlTotal:num ExternalReference "
+        "AccrualReversalStatus" + WHO
+    ),
+    hash_key=("JeHeaderId",),
+    children=(JOURNAL_LINES,),
+)
+JOURNAL_BATCHES = ResourceSpec(
+    "journalBatches",
+    _attrs(
+        "JeBatchId:int BatchName BatchDescription DefaultPeriodName AccountedPeriodType Status StatusMeaning "
+        "CompletionStatusMeaning ApprovalStatusMeaning FundsStatusMeaning ActualFlagMeaning UserJeSourceName "
+        "ChartOfAccountsName UserPeriodSetName ControlTotal:num RunningTotalDr:num RunningTotalCr:num "
+        "RunningTotalAccountedDr:num RunningTotalAccountedCr:num PostedDate:date PostingRunId:int "
+        "RequestId:int ErrorMessage ReversalFlag ReversalDate:date ReversalPeriod ReversalMethodMeaning "
+        "ParentJeBatchName ApproverEmployeeName" + WHO
+    ),
+    key="JeBatchId",
+    children=(JOURNAL_HEADERS,),
+    # ASSUMPTION: Oracle's page cuts the JournalsFinder variable list off after "Acco..."; these are the
+    # likely ones (period, batch name, source, status).
+    finders={
+        "JournalsFinder": {
+            "AccountingPeriod": "DefaultPeriodName",
+            "BatchName": "BatchName",
+            "Source": "UserJeSourceName",
+            "Status": "Status",
+        }
+    },
+)
+
+_SEGMENTS = " ".join(f"Segment{i}" for i in range(1, 31))
+ACCOUNT_COMBINATIONS = ResourceSpec(
+    "accountCombinationsLOV",
+    _attrs(
+        f"_CODE_COMBINATION_ID:int _CHART_OF_ACCOUNTS_ID:int {_SEGMENTS} AccountType EnabledFlag "
+        "StartDateActive:date EndDateActive:date SummaryFlag DetailPostingAllowed"
+    ),
+    key="_CODE_COMBINATION_ID",
+)
+CHART_OF_ACCOUNTS = ResourceSpec(
+    "chartOfAccountsLOV",
+    _attrs("StructureInstanceId:int StructureInstanceNumber:int StructureInstanceCode Name Description EnabledFlag"),
+    key="StructureInstanceId",
+    finders={"KeywordFinder": {"SearchTerm": "Name"}},
+)
+LEDGERS = ResourceSpec(
+    "ledgersLOV",
+    _attrs(
+        "LedgerId:int Name Description CurrencyCode ChartOfAccountsId:int AccountedPeriodType PeriodSetName "
+        "LedgerCategoryCode LedgerTypeCode EnableBudgetaryControlFlag:bool"
+    ),
+    key="LedgerId",
+)
+VALUE_SET_VALUES = ResourceSpec(
+    "values",
+    _attrs(
+        "ValueId:int Value Description EnabledFlag StartDateActive:date EndDateActive:date SummaryFlag "
+        "AccountType ControlAccount DetailBudgetingAllowed" + WHO
+    ),
+    hash_key=("ValueId",),
+    writable=True,
+    read_only=frozenset({"ValueId", "CreatedBy", "CreationDate", "LastUpdatedBy", "LastUpdateDate"}),
+)
+VALUE_SETS = ResourceSpec(
+    "valueSets",
+    _attrs("ValueSetId:int ValueSetCode Description ModuleName ValidationType ValueDataType MaximumLength:int" + WHO),
+    key="ValueSetId",
+    children=(VALUE_SET_VALUES,),
+    finders={"ValueSetCodeFinder": {"ValueSetCode": "ValueSetCode"}},
+)
+
+_SUPPLIER_WHO_RO = frozenset({"CreatedBy", "CreationDate", "LastUpdatedBy", "LastUpdateDate"})
+SUPPLIER_ADDRESSES = ResourceSpec(
+    "addresses",
+    _attrs(
+        "SupplierAddressId:int AddressName AddressLine1 AddressLine2 City State PostalCode Country CountryCode "
+        "AddressPurposeOrderingFlag:bool AddressPurposeRemitToFlag:bool InactiveDate:date" + WHO
+    ),
+    key="SupplierAddressId",
+    writable=True,
+    read_only=_SUPPLIER_WHO_RO | {"SupplierAddressId"},
+)
+SUPPLIER_SITES = ResourceSpec(
+    "sites",
+    _attrs(
+        "SupplierSiteId:int SupplierSite ProcurementBUId:int ProcurementBU SupplierAddressId:int "
+        "SupplierAddressName InactiveDate:date Status SitePurposeSourcingOnlyFlag:bool "
+        "SitePurposePurchasingFlag:bool SitePurposePayFlag:bool PaymentTerms" + WHO
+    ),
+    key="SupplierSiteId",
+    writable=True,
+    read_only=_SUPPLIER_WHO_RO | {"SupplierSiteId", "Status"},
+)
+SUPPLIERS = ResourceSpec(
+    "suppliers",
+    _attrs(
+        "SupplierId:int SupplierPartyId:int Supplier SupplierNumber AlternateName TaxOrganizationTypeCode "
+        "TaxOrganizationType SupplierTypeCode SupplierType InactiveDate:date Status BusinessRelationshipCode "
+        "BusinessRelationship ParentSupplierId:int TaxpayerId TaxpayerCountry TaxRegistrationNumber DUNSNumber "
+        "OneTimeSupplierFlag:bool" + WHO
+    ),
+    key="SupplierId",
+    children=(SUPPLIER_ADDRESSES, SUPPLIER_SITES),
+    finders={"FindBySupplierNumber": {"SupplierNumber": "SupplierNumber"}},
+    writable=True,
+    read_only=_SUPPLIER_WHO_RO | {"SupplierId", "SupplierPartyId", "Status"},
+)
+
+INVOICE_LINES = ResourceSpec(
+    "invoiceLines",
+    _attrs(
+        "InvoiceId:int LineNumber:int LineType LineAmount:num Description DistributionCombination "
+        "AccountingDate:date" + WHO
+    ),
+    hash_key=("InvoiceId", "LineNumber"),
+)
+INVOICES = ResourceSpec(
+    "invoices",
+    _attrs(
+        "InvoiceId:int InvoiceNumber InvoiceAmount:num InvoiceCurrency PaymentCurrency InvoiceDate:date "
+        "InvoiceType InvoiceSource Description BusinessUnit LegalEntity Supplier SupplierNumber SupplierSite "
+        "AccountingDate:date AccountingStatus ApprovalStatus ValidationStatus PaidStatus AmountPaid:num "
+        "CanceledFlag:bool PaymentTerms TermsDate:date PaymentMethod LiabilityDistribution" + WHO
+    ),
+    hash_key=("InvoiceId",),
+    children=(INVOICE_LINES,),
+)
+RELATED_INVOICES = ResourceSpec(
+    "relatedInvoices",
+    _attrs("InvoicePaymentId:int InvoiceId:int InvoiceNumber AmountPaid:num InvoiceCurrency" + WHO),
+    key="InvoicePaymentId",
+)
+PAYMENTS = ResourceSpec(
+    "payablesPayments",
+    _attrs(
+        "CheckId:int PaymentId:int PaymentNumber:int PaymentReference PaymentAmount:num PaymentDate:date "
+        "AccountingDate:date PaymentStatus PaymentType PaymentCurrency Payee PayeeSite SupplierNumber "
+        "BusinessUnit LegalEntity PaymentMethod PaymentMethodCode DisbursementBankAccountName ClearingDate:date "
+        "ReconciledFlag:bool AccountingStatus" + WHO
+    ),
+    key="CheckId",
+    children=(RELATED_INVOICES,),
+)
+ERP_INTEGRATIONS = ResourceSpec(
+    "erpintegrations",
+    _attrs(
+        "OperationName DocumentId DocumentContent FileName ContentType FileType DocumentAccount Comments "
+        "ProcessName LoadRequestId JobPackageName JobDefName ReqstId RequestStatus JobName ParameterList "
+        "NotificationCode CallbackURL JobOptions StatusCode ESSParameters"
+    ),
+    key="OperationName",
+)
+
+TOP_LEVEL: dict[str, ResourceSpec] = {
+    s.name: s
+    for s in (
+        JOURNAL_BATCHES,
+        ACCOUNT_COMBINATIONS,
+        CHART_OF_ACCOUNTS,
+        LEDGERS,
+        VALUE_SETS,
+        SUPPLIERS,
+        INVOICES,
+        PAYMENTS,
+        ERP_INTEGRATIONS,
+    )
+}
+
+
+@dataclass
+class Item:
+    """One stored resource instance: its attribute values, children by accessor, and a change counter."""
+
+    spec: ResourceSpec
+    data: dict[str, Any]
+    children: dict[str, list[Item]] = field(default_factory=dict)
+    version: int = 1
+
+    @property
+    def key(self) -> str:
+        return self.spec.item_key(self.data)
+
+    def child_items(self, accessor: str) -> list[Item]:
+        return self.children.setdefault(accessor, [])
+
+    @property
+    def change_indicator(self) -> str:
+        # ASSUMPTION: an opaque hex token that changes with every update (drives ETag / If-Match).
+        return f"ACED0005737200136A6176612E7574696C2E41727261794C6973747881D21D99C7619D{self.version:08X}"

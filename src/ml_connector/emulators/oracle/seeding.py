@@ -1,0 +1,290 @@
+"""Build the seeded company from `seed/acme_eu.yaml`: reference data as written, transactions generated.
+
+Journals, invoices and payments come from a seeded RNG, so every start (and every reset) gives the
+same ids, amounts and timestamps. Timestamps are spread over the periods; some lines are updated after
+they were created; periods after `posted_through` stay unposted.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ml_connector.emulators.oracle import resources as res
+from ml_connector.emulators.oracle.resources import Item
+
+CENT = Decimal("0.01")
+
+
+def load_seed() -> dict[str, Any]:
+    """The bundled seed file as a dict."""
+    text = resources.files("ml_connector.emulators.oracle").joinpath("seed/acme_eu.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)  # noqa: S101 - the file ships with the package
+    return data
+
+
+def period_name(year: int, month: int) -> str:
+    """Oracle's default monthly period name, e.g. `Nov-25`."""
+    return f"{date(year, month, 1):%b}-{year % 100:02d}"
+
+
+def months(first: str, count: int) -> list[tuple[int, int]]:
+    year, month = (int(p) for p in first.split("-"))
+    out = []
+    for _ in range(count):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def money(value: Decimal) -> float:
+    # Stored as float so it serializes as a JSON number; two decimals round-trip exactly in repr.
+    return float(value.quantize(CENT))
+
+
+@dataclass
+class Seeded:
+    """The seeded state: top-level collections plus the facts other modules need."""
+
+    roots: dict[str, list[Item]]
+    delimiter: str
+    ledger: dict[str, Any]
+    coa_name: str
+    as_of: datetime
+    segments_valid: dict[str, set[str]] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, seed: dict[str, Any]) -> None:
+        self.seed = seed
+        gen = seed["generation"]
+        self.rng = random.Random(gen["seed"])  # noqa: S311 - deterministic demo data
+        self.user = gen["user"]
+        self.as_of = datetime.fromisoformat(seed["as_of"])
+        self.ledger = seed["ledger"]
+        self.coa = seed["chart_of_accounts"]
+        self.company = seed["company"]["value"]
+        self.delim: str = str(self.coa["delimiter"])
+        self.roots: dict[str, list[Item]] = {name: [] for name in res.TOP_LEVEL}
+        self.combos: dict[str, int] = {}
+        self.next_id = {"batch": 300100700220001, "header": 300100700330001, "ccid": 300000047310001}
+
+    def _id(self, kind: str) -> int:
+        value = self.next_id[kind]
+        self.next_id[kind] += 1
+        return value
+
+    def _stamp(self, when: datetime) -> datetime:
+        return min(when, self.as_of)
+
+    def who(self, created: datetime, updated: datetime | None = None) -> dict[str, Any]:
+        return {
+            "CreatedBy": self.user,
+            "CreationDate": self._stamp(created),
+            "LastUpdatedBy": self.user,
+            "LastUpdateDate": self._stamp(updated or created),
+        }
+
+    def build(self) -> Seeded:
+        self._reference()
+        self._suppliers()
+        self._journals()
+        self._payables()
+        valid = {
+            "company": {self.company},
+            "cost_center": {c["value"] for c in self.seed["cost_centers"] if c.get("enabled", "Y") == "Y"},
+            "account": {a["value"] for a in self.seed["accounts"]},
+        }
+        return Seeded(self.roots, self.delim, self.ledger, self.coa["name"], self.as_of, valid)
+
+    def _reference(self) -> None:
+        created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+        led = self.ledger
+        self.roots["ledgersLOV"].append(
+            Item(
+                res.LEDGERS,
+                {
+                    "LedgerId": led["id"],
+                    "Name": led["name"],
+                    "Description": led["description"],
+                    "CurrencyCode": led["currency"],
+                    "ChartOfAccountsId": led["chart_of_accounts_id"],
+                    "AccountedPeriodType": "Month",
+                    "PeriodSetName": led["period_set"],
+                    "LedgerCategoryCode": "PRIMARY",
+                    "LedgerTypeCode": "PRIMARY",
+                    "EnableBudgetaryControlFlag": False,
+                },
+            )
+        )
+        coa = self.coa
+        self.roots["chartOfAccountsLOV"].append(
+            Item(
+                res.CHART_OF_ACCOUNTS,
+                {
+                    "StructureInstanceId": coa["id"],
+                    "StructureInstanceNumber": coa["id"],
+                    "StructureInstanceCode": coa["code"],
+                    "Name": coa["name"],
+                    "Description": coa["description"],
+                    "EnabledFlag": "Y",
+                },
+            )
+        )
+        vs = coa["value_sets"]
+        company_values = [{"value": self.company, "description": self.seed["company"]["description"]}]
+        value_id = 300000046610001
+        for role, values in (
+            ("company", company_values),
+            ("cost_center", self.seed["cost_centers"]),
+            ("account", self.seed["accounts"]),
+        ):
+            spec = vs[role]
+            item = Item(
+                res.VALUE_SETS,
+                {
+                    "ValueSetId": spec["id"],
+                    "ValueSetCode": spec["code"],
+                    "Description": spec["description"],
+                    "ModuleName": "General Ledger",
+                    "ValidationType": "INDEPENDENT",
+                    "ValueDataType": "VARCHAR2",
+                    "MaximumLength": 4 if role != "company" else 3,
+                    **self.who(created),
+                },
+            )
+            for v in values:
+                item.child_items("values").append(
+                    Item(
+                        res.VALUE_SET_VALUES,
+                        {
+                            "ValueId": value_id,
+                            "Value": v["value"],
+                            "Description": v["description"],
+                            "EnabledFlag": v.get("enabled", "Y"),
+                            "StartDateActive": date(2025, 1, 1),
+                            "EndDateActive": date.fromisoformat(v["end_date"]) if "end_date" in v else None,
+                            "SummaryFlag": "N",
+                            "AccountType": v.get("type"),
+                            "ControlAccount": None,
+                            "DetailBudgetingAllowed": "Y",
+                            **self.who(created),
+                        },
+                    )
+                )
+                value_id += 1
+            self.roots["valueSets"].append(item)
+
+    def combination(self, cost_center: str, account: str) -> str:
+        """The account combination string, registering it in accountCombinationsLOV on first use."""
+        text = self.delim.join((self.company, cost_center, account))
+        if text not in self.combos:
+            ccid = self._id("ccid")
+            self.combos[text] = ccid
+            acct_type = str(next((a["type"] for a in self.seed["accounts"] if a["value"] == account), "E"))
+            segments: dict[str, str | None] = {f"Segment{i}": None for i in range(1, 31)}
+            segments.update({"Segment1": self.company, "Segment2": cost_center, "Segment3": account})
+            closed = cost_center == "3999"
+            self.roots["accountCombinationsLOV"].append(
+                Item(
+                    res.ACCOUNT_COMBINATIONS,
+                    {
+                        "_CODE_COMBINATION_ID": ccid,
+                        "_CHART_OF_ACCOUNTS_ID": self.coa["id"],
+                        **segments,
+                        "AccountType": acct_type,
+                        "EnabledFlag": "Y",
+                        "StartDateActive": date(2025, 1, 1),
+                        "EndDateActive": date(2026, 3, 31) if closed else None,
+                        "SummaryFlag": "N",
+                        "DetailPostingAllowed": "Y",
+                    },
+                )
+            )
+        return text
+
+    def _suppliers(self) -> None:
+        from ml_connector.emulators.oracle.suppliers import new_supplier
+
+        for n, s in enumerate(self.seed["suppliers"]):
+            created = datetime(2025, 3, 3, 8, 0, tzinfo=UTC) + timedelta(days=3 * n, minutes=37 * n)
+            updated = created + timedelta(days=200 + 11 * n) if n % 3 == 0 else created
+            item = new_supplier(
+                300000047274001 + n,
+                {
+                    "Supplier": s["name"],
+                    "SupplierNumber": s["number"],
+                    "TaxpayerId": s["tax_id"],
+                    "TaxpayerCountry": s["country"],
+                    "TaxRegistrationNumber": s["tax_id"],
+                },
+                self.who(created, updated),
+            )
+            address_id = 300000047275001 + n
+            item.child_items("addresses").append(
+                Item(
+                    res.SUPPLIER_ADDRESSES,
+                    {
+                        "SupplierAddressId": address_id,
+                        "AddressName": f"{s['city']} HQ",
+                        "AddressLine1": s["street"],
+                        "AddressLine2": None,
+                        "City": s["city"],
+                        "State": None,
+                        "PostalCode": s["postal"],
+                        "Country": s["country"],
+                        "CountryCode": s["country"],
+                        "AddressPurposeOrderingFlag": True,
+                        "AddressPurposeRemitToFlag": True,
+                        "InactiveDate": None,
+                        **self.who(created),
+                    },
+                )
+            )
+            bu = next(b for b in self.seed["business_units"] if b["name"] == s["bu"])
+            item.child_items("sites").append(
+                Item(
+                    res.SUPPLIER_SITES,
+                    {
+                        "SupplierSiteId": 300000047276001 + n,
+                        "SupplierSite": f"{s['city'].upper()[:10]}-{s['number']}",
+                        "ProcurementBUId": bu["id"],
+                        "ProcurementBU": bu["name"],
+                        "SupplierAddressId": address_id,
+                        "SupplierAddressName": f"{s['city']} HQ",
+                        "InactiveDate": None,
+                        "Status": "ACTIVE",
+                        "SitePurposeSourcingOnlyFlag": False,
+                        "SitePurposePurchasingFlag": True,
+                        "SitePurposePayFlag": True,
+                        "PaymentTerms": s["terms"],
+                        **self.who(created),
+                    },
+                )
+            )
+            self.roots["suppliers"].append(item)
+
+    def _journals(self) -> None:
+        from ml_connector.emulators.oracle.journal_seed import seed_journals
+
+        seed_journals(self)
+
+    def _payables(self) -> None:
+        from ml_connector.emulators.oracle.payables_seed import seed_payables
+
+        seed_payables(self)
+
+
+def build_seeded(seed: dict[str, Any] | None = None) -> Seeded:
+    """The seeded state, fresh objects on every call."""
+    return _Builder(seed or load_seed()).build()
+
+
+Builder = _Builder
