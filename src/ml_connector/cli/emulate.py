@@ -12,3 +12,7 @@ app = typer.Typer(no_args_is_help=True, help="Run a local emulator of Anaplan, I
 from ml_connector.emulators.anaplan.command import register as register_anaplan  # noqa: E402
 
 register_anaplan(app)
+
+from ml_connector.emulators.infor.command import register as register_infor  # noqa: E402
+
+register_infor(app)

@@ -1,0 +1,157 @@
+"""`build_app(...)`: the Infor emulator as one ASGI app, plus `write_ionapi(...)` for a matching `.ionapi` file.
+
+Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu` = `iu/ti/as/`):
+
+- `POST {ti}/as/token.oauth2`, `GET|POST {ti}/as/revoke_token.oauth2`  (authorization server)
+- `{ti}/M3/m3api-rest/v2/execute/...`        M3 MI programs          (behind the gateway)
+- `{ti}/CSI/IDORequestService/ido/...`       CSI Mongoose IDOs        (behind the gateway)
+- `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
+- `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
+  `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`.
+
+Example (tests):
+
+    app = build_app(token_ttl=2, logins_per_minute=5)
+    server = start_in_thread(app)
+    path = write_ionapi(tmp_path / "acme.ionapi", server.url)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ml_connector.emulators.common import EmulatorKit
+from ml_connector.emulators.infor.exceptions import gateway_body
+from ml_connector.emulators.infor.fsm import fsm_router
+from ml_connector.emulators.infor.gateway import GatewaySettings, GatewayState, gateway_layer
+from ml_connector.emulators.infor.ido import ido_router
+from ml_connector.emulators.infor.m3 import m3_router
+from ml_connector.emulators.infor.models import InforBackend
+from ml_connector.emulators.infor.oauth import AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, oauth_router
+from ml_connector.emulators.infor.readouts import journals_readout, suppliers_readout
+from ml_connector.emulators.infor.tokens import Credentials, TokenPolicy, TokenStore
+
+
+class InforApp:
+    """The ASGI app with handles on its parts (backend, tokens, kit) for in-process tests."""
+
+    def __init__(self, credentials: Credentials, policy: TokenPolicy, gateway_timeout: float) -> None:
+        self.credentials = credentials
+        self.backend = InforBackend()
+        self.tokens = TokenStore(policy=policy)
+        self.gateway = GatewayState(GatewaySettings(timeout_seconds=gateway_timeout))
+        self._default_policy = TokenPolicy(**asdict(policy))
+        self._default_gateway = self.gateway.settings
+        self.kit = EmulatorKit(
+            "infor", on_reset=self.reset, on_expire_tokens=self.tokens.expire_all, error_body=gateway_body
+        )
+        api = FastAPI(title="Infor ION API emulator", openapi_url=None, docs_url=None, redoc_url=None)
+        api.include_router(oauth_router(credentials, self.tokens, self.kit.stats.record_auth))
+        api.include_router(m3_router(credentials.tenant, self.backend))
+        api.include_router(ido_router(credentials.tenant, self.backend))
+        api.include_router(fsm_router(credentials.tenant, self.backend))
+        self._add_admin_routes()
+        self._asgi = self.kit.install(api)
+        self._asgi = gateway_layer(self._asgi, credentials.tenant, self.tokens, self.gateway)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._asgi(scope, receive, send)
+
+    def reset(self) -> None:
+        """Seeded data back, gateway and auth settings back to the built ones. Issued tokens stay valid."""
+        self.backend.reset()
+        self.gateway.configure(self._default_gateway)
+        self.tokens.policy = TokenPolicy(**asdict(self._default_policy))
+        self.tokens.clear_logins()
+
+    def _add_admin_routes(self) -> None:
+        r = self.kit.router
+
+        @r.get("/journals")
+        def journals() -> list[dict[str, Any]]:
+            return journals_readout(self.backend)
+
+        @r.get("/suppliers")
+        def suppliers() -> list[dict[str, Any]]:
+            return suppliers_readout(self.backend)
+
+        @r.get("/gateway")
+        def get_gateway() -> dict[str, Any]:
+            return self.gateway.settings.model_dump()
+
+        @r.put("/gateway")
+        async def put_gateway(request: Request) -> JSONResponse:
+            try:
+                settings = GatewaySettings.model_validate(await request.json())
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            self.gateway.configure(settings)
+            return JSONResponse(settings.model_dump())
+
+        @r.get("/auth")
+        def get_auth() -> dict[str, Any]:
+            return asdict(self.tokens.policy)
+
+        @r.put("/auth")
+        async def put_auth(request: Request) -> JSONResponse:
+            body = await request.json()
+            fields = set(asdict(self.tokens.policy))
+            if not isinstance(body, dict) or not set(body) <= fields:
+                return JSONResponse({"error": f"body must be an object with keys among {sorted(fields)}"}, 400)
+            try:
+                self.tokens.policy = TokenPolicy(**(asdict(self.tokens.policy) | body))
+            except TypeError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse(asdict(self.tokens.policy))
+
+        @r.get("/ionapi")
+        def ionapi(request: Request) -> dict[str, str]:
+            return ionapi_content(str(request.base_url).rstrip("/"), self.credentials)
+
+
+def build_app(
+    credentials: Credentials | None = None,
+    *,
+    token_ttl: int = 7200,
+    issue_refresh_tokens: bool = True,
+    refresh_ttl: int = 8 * 3600,
+    logins_per_minute: int = 20,
+    logins_per_day: int = 1000,
+    gateway_timeout: float = 60.0,
+) -> InforApp:
+    """The emulator for one tenant. `token_ttl` in seconds (the product offers 1-24 h; tests use seconds)."""
+    policy = TokenPolicy(
+        access_ttl=token_ttl, issue_refresh_tokens=issue_refresh_tokens, refresh_ttl=refresh_ttl,
+        logins_per_minute=logins_per_minute, logins_per_day=logins_per_day,
+    )  # fmt: skip
+    return InforApp(credentials or Credentials(), policy, gateway_timeout)
+
+
+def ionapi_content(
+    base_url: str, credentials: Credentials | None = None, *, service_account: bool = True
+) -> dict[str, str]:
+    """The `.ionapi` JSON for an emulator at `base_url` (`iu`); without the service account for client credentials."""
+    c = credentials or Credentials()
+    content = {
+        "ti": c.tenant, "cn": c.client_name, "dt": "12", "ci": c.client_id, "cs": c.client_secret,
+        "iu": base_url.rstrip("/"), "pu": f"{base_url.rstrip('/')}/{c.tenant}/as/", "oa": AUTHORIZE_PATH,
+        "ot": TOKEN_PATH, "or": REVOKE_PATH, "ev": "U000000001", "v": "1.0",
+    }  # fmt: skip
+    if service_account:
+        content |= {"saak": c.service_key, "sask": c.service_secret}
+    return content
+
+
+def write_ionapi(
+    path: str | Path, base_url: str, credentials: Credentials | None = None, *, service_account: bool = True
+) -> Path:
+    """Write a `.ionapi` file that works against the emulator at `base_url`; returns the path."""
+    target = Path(path)
+    target.write_text(json.dumps(ionapi_content(base_url, credentials, service_account=service_account), indent=2))
+    return target

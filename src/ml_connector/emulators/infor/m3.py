@@ -1,0 +1,146 @@
+"""M3 MI REST v2 routes: `GET .../M3/m3api-rest/v2/execute/{PGM}/{TRN};opts?FIELDS` and the bulk POST.
+
+Matrix (`;`) parameters carry options (`maxrecs`, `returncols`, `excludempty`, `cono`, `divi`, `metadata`),
+the query string carries input fields; lower-case query keys are taken as options too (both styles occur,
+infor.md 2.1). Answers use the v2 envelope of infor.md 2.2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from ml_connector.emulators.infor.exceptions import M3Error, m3_request_error
+from ml_connector.emulators.infor.m3_programs import TRANSACTIONS, CallContext, Record
+from ml_connector.emulators.infor.models import InforBackend
+
+# ASSUMPTION: without `maxrecs` the server returns at most 100 records, like the SDK's default.
+DEFAULT_MAXRECS = 100
+
+
+def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
+    """Routes of the M3 product line under `/{ti}/M3/m3api-rest/v2/execute`."""
+    router = APIRouter(prefix=f"/{tenant}/M3/m3api-rest/v2")
+
+    @router.get("/execute/{program}/{rest:path}")
+    def execute(program: str, rest: str, request: Request) -> Response:
+        transaction, options = _split_matrix(rest)
+        program, program_opts = _split_matrix(program)
+        options = program_opts | options
+        inputs: Record = {}
+        for key, value in request.query_params.items():
+            if key == key.lower():
+                options.setdefault(key, value)
+            else:
+                inputs[key] = value
+        try:
+            ctx = _context(backend, options.get("cono") or inputs.get("CONO", ""), options.get("divi", ""))
+            maxrecs = _int_option(options.get("maxrecs", str(DEFAULT_MAXRECS)), "maxrecs")
+            columns = [c for c in options.get("returncols", "").split(",") if c]
+            result = _run(ctx, program, transaction, inputs, maxrecs, columns, options.get("excludempty") == "true")
+        except M3Error as exc:
+            if exc.request_level:
+                return m3_request_error(exc)
+            return JSONResponse(_envelope([_failed(transaction, exc)]))
+        return JSONResponse(_envelope([result]))
+
+    @router.post("/execute")
+    async def bulk(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            return m3_request_error(M3Error("Request body is not valid JSON", "XJS0001", request_level=True))
+        if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):
+            return m3_request_error(M3Error("Body must hold program and transactions", "XJS0002", request_level=True))
+        program = str(body.get("program", ""))
+        try:
+            ctx = _context(backend, str(body.get("cono", "")), str(body.get("divi", "")))
+            if program not in TRANSACTIONS:
+                raise M3Error(f"Program {program} does not exist", "XPG0001", "program", request_level=True)
+            maxrecs = _int_option(str(body.get("maxReturnedRecords", DEFAULT_MAXRECS)), "maxReturnedRecords")
+        except M3Error as exc:
+            return m3_request_error(exc)
+        results = []
+        for item in body["transactions"]:
+            item = item if isinstance(item, dict) else {}
+            name = str(item.get("transaction", ""))
+            record = {str(k): str(v) for k, v in (item.get("record") or {}).items()}
+            columns = [str(c) for c in item.get("selectedColumns") or []]
+            try:
+                results.append(_run(ctx, program, name, record, maxrecs, columns, bool(body.get("excludeEmptyValues"))))
+            except M3Error as exc:
+                results.append(_failed(name, exc))
+        return JSONResponse(_envelope(results))
+
+    return router
+
+
+def _split_matrix(segment: str) -> tuple[str, dict[str, str]]:
+    name, *params = segment.split(";")
+    options = {}
+    for param in params:
+        key, _, value = param.partition("=")
+        options[key.strip().lower()] = value
+    return name, options
+
+
+def _context(backend: InforBackend, company: str, division: str) -> CallContext:
+    company = company.strip() or backend.company
+    if company != backend.company:
+        raise M3Error(f"Not authorized for company {company}", "XAU0008", "CONO", request_level=True)
+    division = division.strip()
+    if division and division not in backend.division_codes():
+        raise M3Error(f"Division {division} does not exist", "WDI0103", "DIVI", request_level=True)
+    return CallContext(backend, company, division)
+
+
+def _int_option(text: str, name: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise M3Error(f"Option {name}={text} is invalid", "XOP0001", name, request_level=True) from None
+    if value < 0:
+        raise M3Error(f"Option {name}={text} is invalid", "XOP0001", name, request_level=True)
+    return value
+
+
+def _run(
+    ctx: CallContext,
+    program: str,
+    transaction: str,
+    inputs: Record,
+    maxrecs: int,
+    columns: list[str],
+    exclude_empty: bool,
+) -> dict[str, Any]:
+    handler = TRANSACTIONS.get(program, {}).get(transaction)
+    if program not in TRANSACTIONS:
+        raise M3Error(f"Program {program} does not exist", "XPG0001", "program", request_level=True)
+    if handler is None:
+        raise M3Error(
+            f"Transaction {transaction} does not exist in {program}", "XTR0001", "transaction", request_level=True
+        )
+    records = handler(ctx, inputs)
+    if maxrecs:
+        records = records[:maxrecs]
+    if columns:
+        records = [{c: r[c] for c in columns if c in r} for r in records]
+    if exclude_empty:
+        records = [{k: v for k, v in r.items() if v != ""} for r in records]
+    return {"transaction": transaction, "records": records}
+
+
+def _failed(transaction: str, exc: M3Error) -> dict[str, Any]:
+    return {"transaction": transaction, "records": []} | exc.keys()
+
+
+def _envelope(results: list[dict[str, Any]]) -> dict[str, Any]:
+    failed = sum(1 for r in results if "errorMessage" in r)
+    return {
+        "results": results,
+        "wasTerminated": False,
+        "nrOfSuccessfullTransactions": len(results) - failed,
+        "nrOfFailedTransactions": failed,
+    }

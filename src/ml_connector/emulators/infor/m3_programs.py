@@ -1,0 +1,353 @@
+"""M3 MI transactions over the backend: GLS200MI, CRS630MI, CRS620MI, APS200MI, APS130MI, GLS840MI.
+
+Each transaction takes the call context and its input fields and returns output records (before
+`maxrecs`/`returncols` are applied) or raises `M3Error`. Inputs follow infor.md appendix A.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ml_connector.emulators.infor import m3_fields as f
+from ml_connector.emulators.infor.exceptions import M3Error
+from ml_connector.emulators.infor.models import InforBackend, M3Batch
+from ml_connector.emulators.infor.records import JournalLine
+
+Record = dict[str, str]
+
+# ASSUMPTION: the interface definition (GLS840) configured in this tenant for GL journals. PARM layout,
+# fixed width: ACDT(8) AIT1(10) AIT2(10) CUCD(3) ACAM(17, right-aligned, signed "-123.45") VTXT(40, optional).
+GL_INTERFACE = "GLJOURNAL"
+PARM_LAYOUT = (("ACDT", 8), ("AIT1", 10), ("AIT2", 10), ("CUCD", 3), ("ACAM", 17), ("VTXT", 40))
+
+
+@dataclass
+class CallContext:
+    """Company/division context of one MI call (matrix `cono`/`divi` or the input fields)."""
+
+    backend: InforBackend
+    company: str
+    division: str  # "" = every division the user can see
+
+
+Transaction = Callable[[CallContext, Record], list[Record]]
+
+
+def _required(inputs: Record, *names: str) -> None:
+    for name in names:
+        if not inputs.get(name, "").strip():
+            raise M3Error(f"Field {name} must be entered", "WFL0101", name, request_level=True)
+
+
+def _date(inputs: Record, name: str) -> date:
+    try:
+        return datetime.strptime(inputs[name].strip(), "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        raise M3Error(f"Date {inputs[name]} is invalid", "WDT0102", name, request_level=True) from None
+
+
+def _divisions(ctx: CallContext, inputs: Record) -> list[str]:
+    divi = inputs.get("DIVI", "").strip() or ctx.division
+    known = ctx.backend.division_codes()
+    if divi and divi not in known:
+        raise M3Error(f"Division {divi} does not exist", "WDI0103", "DIVI")
+    return [divi] if divi else known
+
+
+# --- GLS200MI ----------------------------------------------------------------------------------------
+
+
+def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "FRDT", "TODT")
+    start, end = _date(inputs, "FRDT"), _date(inputs, "TODT")
+    divisions = _divisions(ctx, inputs)
+    with ctx.backend.lock:
+        lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
+    lines.sort(key=lambda ln: (ln.division, ln.acct_date, ln.year, ln.journal_no, ln.journal_seq))
+    return [f.voucher_line(ln, ctx.company) for ln in lines]
+
+
+def lst_voucher_lines(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "DIVI", "YEA4", "VONO")
+    divisions = _divisions(ctx, inputs)
+    want = {k: inputs[k].strip() for k in ("YEA4", "VONO", "VSER", "JRNO") if inputs.get(k, "").strip()}
+    out = []
+    with ctx.backend.lock:
+        for ln in ctx.backend.lines:
+            rec = f.voucher_line(ln, ctx.company)
+            if ln.division in divisions and all(rec[k] == v for k, v in want.items()):
+                out.append(rec)
+    if not out:
+        raise M3Error(f"Voucher {want['VONO']} does not exist", "WVO0103", "VONO")
+    return out
+
+
+def search_gen_ledger(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "SQRY")
+    with ctx.backend.lock:
+        records = [f.voucher_line(ln, ctx.company) for ln in ctx.backend.lines]
+    return [r for r in records if _matches(r, inputs["SQRY"])]
+
+
+# --- CRS630MI ----------------------------------------------------------------------------------------
+
+
+def lst_account_id(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "AITP")
+    dim = _dimension(inputs)
+    start = inputs.get("AITM", "").strip()
+    with ctx.backend.lock:
+        accounts = sorted(ctx.backend.accounts.get(dim, {}).values(), key=lambda a: a.code)
+    return [f.account_id(a, ctx.company) for a in accounts if a.code >= start]
+
+
+def get_account_id(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "AITP", "AITM")
+    dim, code = _dimension(inputs), inputs["AITM"].strip()
+    with ctx.backend.lock:
+        acc = ctx.backend.accounts.get(dim, {}).get(code)
+    if acc is None:
+        raise M3Error(f"Accounting identity {code} does not exist", "WAI0103", "AITM")
+    return [f.account_id(acc, ctx.company)]
+
+
+def _dimension(inputs: Record) -> int:
+    text = inputs["AITP"].strip()
+    if not text.isdigit() or not 1 <= int(text) <= 7:
+        raise M3Error(f"Accounting dimension {text} is invalid", "WAI0102", "AITP", request_level=True)
+    return int(text)
+
+
+# --- CRS620MI ----------------------------------------------------------------------------------------
+
+
+def lst_suppliers(ctx: CallContext, inputs: Record) -> list[Record]:
+    start, stop = inputs.get("FRSU", "").strip(), inputs.get("TOSU", "").strip()
+    since = inputs.get("LMTS", "").strip()
+    with ctx.backend.lock:
+        sups = sorted(ctx.backend.suppliers.values(), key=lambda s: s.id)
+        records = [f.supplier(s, ctx.company) for s in sups]
+    return [
+        r for r in records
+        if r["SUNO"] >= start and (not stop or r["SUNO"] <= stop) and (not since or r["LMTS"] > since)
+    ]  # fmt: skip
+
+
+def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "SUNO")
+    with ctx.backend.lock:
+        sup = ctx.backend.suppliers.get(inputs["SUNO"].strip())
+        if sup is None:
+            raise M3Error(f"Supplier number {inputs['SUNO'].strip()} does not exist", "WSU0103", "SUNO")
+        return [f.supplier(sup, ctx.company)]
+
+
+SUPPLIER_INPUTS = {"SUNM": "name", "CSCD": "country", "ECAR": "state", "CUCD": "currency", "TEPY": "terms",
+                   "VRNO": "tax_id", "TINO": "tax_id", "STAT": "status"}  # fmt: skip
+
+
+def add_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
+    # ASSUMPTION: only SUNO and SUNM are enforced; the tenant's supplier template defaults the rest.
+    _required(inputs, "SUNO", "SUNM")
+    suno = inputs["SUNO"].strip()
+    if suno in ctx.backend.suppliers:
+        raise M3Error(f"Supplier number {suno} already exists", "WSU0104", "SUNO")
+    changes = {attr: inputs[k].strip() for k, attr in SUPPLIER_INPUTS.items() if inputs.get(k, "").strip()}
+    ctx.backend.upsert_supplier(suno, changes, create=True)
+    return []
+
+
+def upd_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "SUNO")
+    suno = inputs["SUNO"].strip()
+    changes = {attr: inputs[k].strip() for k, attr in SUPPLIER_INPUTS.items() if inputs.get(k, "").strip()}
+    try:
+        ctx.backend.upsert_supplier(suno, changes, create=False)
+    except KeyError:
+        raise M3Error(f"Supplier number {suno} does not exist", "WSU0103", "SUNO") from None
+    return []
+
+
+# --- APS200MI / APS130MI -----------------------------------------------------------------------------
+
+
+def get_invoice(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "YEA4", "JRNO", "JSNO")
+    divisions = _divisions(ctx, inputs)
+    key = (inputs["YEA4"].strip(), inputs["JRNO"].strip(), inputs["JSNO"].strip())
+    with ctx.backend.lock:
+        for inv in ctx.backend.invoices:
+            if inv.division in divisions and (str(inv.year), str(inv.journal_no), str(inv.journal_seq)) == key:
+                return [f.invoice(inv, ctx.company)]
+    raise M3Error("Record does not exist", "XRE0103", "JRNO")
+
+
+def get_inv_tot_info(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "DIVI", "SPYN", "SINO", "INYR", "SUNO")
+    with ctx.backend.lock:
+        for inv in ctx.backend.invoices:
+            rec = f.invoice(inv, ctx.company)
+            if all(rec[k] == inputs[k].strip() for k in ("DIVI", "SPYN", "SINO", "INYR", "SUNO")):
+                return [rec]
+    raise M3Error(f"Invoice {inputs['SINO'].strip()} does not exist", "WSI0103", "SINO")
+
+
+def search_sup_invoic(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "SQRY")
+    with ctx.backend.lock:
+        records = [f.invoice(inv, ctx.company) for inv in ctx.backend.invoices]
+    return [r for r in records if _matches(r, inputs["SQRY"])]
+
+
+def lst_proposal(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "DIVI", "PRPN")
+    rows = _payments(ctx, inputs)
+    seen: dict[str, Record] = {}
+    for rec in rows:
+        head = seen.setdefault(rec["PYON"], {k: rec[k] for k in ("CONO", "DIVI", "PRPN", "PYON", "PYDT", "CUCD")})
+        head["NBDO"] = str(int(head.get("NBDO", "0")) + 1)
+    return list(seen.values())
+
+
+def lst_inv_by_pay_date(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "DIVI", "PRPN", "PYON")
+    rows = _payments(ctx, inputs)
+    return [r for r in rows if r["PYON"] == inputs["PYON"].strip()]
+
+
+def _payments(ctx: CallContext, inputs: Record) -> list[Record]:
+    divisions = _divisions(ctx, inputs)
+    with ctx.backend.lock:
+        rows = [f.payment_line(p, ctx.company) for p in ctx.backend.payments if p.division in divisions]
+    filters = {k: inputs[k].strip() for k in ("PRPN", "PYDT", "PDNB", "SPYN") if inputs.get(k, "").strip()}
+    rows = [r for r in rows if all(r[k] == v for k, v in filters.items())]
+    if not rows:
+        raise M3Error(f"Payment proposal {inputs['PRPN'].strip()} does not exist", "WPR0103", "PRPN")
+    return rows
+
+
+# --- GLS840MI ----------------------------------------------------------------------------------------
+
+
+def _batch(ctx: CallContext, inputs: Record) -> M3Batch:
+    _required(inputs, "CONO", "KEY1")
+    key = (inputs.get("DIVI", "").strip() or ctx.division, inputs["KEY1"].strip())
+    batch = ctx.backend.m3_batches.get(key)
+    if batch is None:
+        raise M3Error(f"Key value {key[1]} does not exist", "XRE0103", "KEY1")
+    return batch
+
+
+def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "CONO", "KEY1", "INTN", "DESC")
+    if inputs["INTN"].strip() != GL_INTERFACE:
+        raise M3Error(f"Interface {inputs['INTN'].strip()} does not exist", "WIN0103", "INTN")
+    divi = inputs.get("DIVI", "").strip() or ctx.division
+    if not divi:
+        raise M3Error("Field DIVI must be entered", "WFL0101", "DIVI", request_level=True)
+    if divi not in ctx.backend.division_codes():
+        raise M3Error(f"Division {divi} does not exist", "WDI0103", "DIVI")
+    key = (divi, inputs["KEY1"].strip())
+    with ctx.backend.lock:
+        if key in ctx.backend.m3_batches:
+            raise M3Error(f"Record already exists, key value {key[1]}", "XRE0104", "KEY1")
+        ctx.backend.m3_batches[key] = M3Batch(
+            division=divi, key=key[1], interface=GL_INTERFACE, description=inputs["DESC"].strip(),
+            user=inputs.get("USID", "").strip(),
+        )  # fmt: skip
+    return [{"CONO": ctx.company}]
+
+
+def add_batch_line(ctx: CallContext, inputs: Record) -> list[Record]:
+    _required(inputs, "CONO", "KEY1", "LINE", "PARM")
+    with ctx.backend.lock:
+        batch = _batch(ctx, inputs)
+        line = inputs["LINE"].strip()
+        if not line.isdigit():
+            raise M3Error(f"Line number {line} is invalid", "WLI0102", "LINE", request_level=True)
+        if int(line) in batch.lines:
+            raise M3Error(f"Record already exists, line {line}", "XRE0104", "LINE")
+        batch.lines[int(line)] = inputs["PARM"]
+        batch.status = "new"
+    return [{"CONO": ctx.company}]
+
+
+def ctrl_batch(ctx: CallContext, inputs: Record) -> list[Record]:
+    with ctx.backend.lock:
+        batch = _batch(ctx, inputs)
+        lines, errors = _parse_batch(ctx, batch)
+        if errors:
+            raise M3Error(errors[0], "WGL0201", "PARM")
+        batch.status = "checked"
+        del lines
+    return [{"CONO": ctx.company}]
+
+
+def upd_batch(ctx: CallContext, inputs: Record) -> list[Record]:
+    with ctx.backend.lock:
+        batch = _batch(ctx, inputs)
+        lines, errors = _parse_batch(ctx, batch)
+        if errors:
+            raise M3Error(errors[0], "WGL0201", "PARM")
+        detail = {"KEY1": batch.key, "INTN": batch.interface, "DESC": batch.description}
+        journal = ctx.backend.post_journal("M3", batch.description, batch.division, lines, detail)
+        # Updated batches leave the interface file, as GLS840 option 9 does; KEY1 can be used again.
+        del ctx.backend.m3_batches[(batch.division, batch.key)]
+        del journal
+    return [{"CONO": ctx.company}]
+
+
+def _parse_batch(ctx: CallContext, batch: M3Batch) -> tuple[list[JournalLine], list[str]]:
+    lines: list[JournalLine] = []
+    errors: list[str] = []
+    for number, parm in sorted(batch.lines.items()):
+        fields, pos = {}, 0
+        for name, width in PARM_LAYOUT:
+            fields[name] = parm[pos : pos + width].strip()
+            pos += width
+        try:
+            day = datetime.strptime(fields["ACDT"], "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            errors.append(f"Line {number}: accounting date {fields['ACDT']!r} is invalid")
+            continue
+        text = fields["VTXT"] or batch.description
+        lines.append(JournalLine(day, fields["AIT1"], fields["AIT2"], fields["ACAM"], fields["CUCD"], text))
+    return lines, errors + (ctx.backend.check_lines(lines) if not errors else [])
+
+
+# --- search queries ----------------------------------------------------------------------------------
+
+_TERM = re.compile(r'(\w+):(?:"([^"]*)"|\[(\S+) TO (\S+)\]|(\S+))')
+
+
+def _matches(record: Record, query: str) -> bool:
+    """ASSUMPTION: SQRY is Lucene-like: `FIELD:value`, `FIELD:"a b"`, `FIELD:[from TO to]`, all ANDed."""
+    terms = _TERM.findall(query)
+    if not terms:
+        raise M3Error(f"Search query {query!r} is invalid", "WSQ0102", "SQRY", request_level=True)
+    for name, quoted, low, high, plain in terms:
+        value = record.get(name.upper())
+        if value is None:
+            return False
+        if low or high:
+            if not (low == "*" or value >= low) or not (high == "*" or value <= high):
+                return False
+        elif (quoted or plain) != value:
+            return False
+    return True
+
+
+TRANSACTIONS: dict[str, dict[str, Transaction]] = {
+    "GLS200MI": {"LstVouchersByDt": lst_vouchers_by_dt, "LstVoucherLines": lst_voucher_lines,
+                 "SearchGenLedger": search_gen_ledger},
+    "CRS630MI": {"LstAccountID": lst_account_id, "GetAccountID": get_account_id},
+    "CRS620MI": {"LstSuppliers": lst_suppliers, "GetBasicData": get_basic_data, "AddSupplier": add_supplier,
+                 "UpdSupplier": upd_supplier},
+    "APS200MI": {"GetInvoice": get_invoice, "GetInvTotInfo": get_inv_tot_info, "SearchSupInvoic": search_sup_invoic},
+    "APS130MI": {"LstProposal": lst_proposal, "LstInvByPayDate": lst_inv_by_pay_date},
+    "GLS840MI": {"AddBatchHead": add_batch_head, "AddBatchLine": add_batch_line, "CtrlBatch": ctrl_batch,
+                 "UpdBatch": upd_batch},
+}  # fmt: skip
