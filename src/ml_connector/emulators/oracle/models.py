@@ -182,14 +182,16 @@ class OracleBackend:
     # -- admin --------------------------------------------------------------------------------
 
     def touch_journal_lines(self, count: int) -> list[dict[str, Any]]:
-        """Give the `count` least recently updated journal lines (and their header and batch) a new
-        `LastUpdateDate` of now, as if someone edited them while a client was paging."""
+        """Edit one line in each of the `count` least recently updated batches, as if someone changed
+        them while a client was paging: line, header and batch get `LastUpdateDate` = now."""
         with self.lock:
-            pairs = [(b, h, x) for b in self.roots["journalBatches"] for h, x in lines_of(b)]
-            pairs.sort(key=lambda p: (p[2].data["LastUpdateDate"], p[0].data["JeBatchId"]))
+            batches = sorted(
+                self.roots["journalBatches"], key=lambda b: (b.data["LastUpdateDate"], b.data["JeBatchId"])
+            )
             now, out = self.now(), []
-            for offset, (batch, header, line) in enumerate(pairs[:count]):
-                when = now + timedelta(microseconds=offset * 1000)
+            for offset, batch in enumerate(batches[:count]):
+                header, line = lines_of(batch)[0]
+                when = now + timedelta(milliseconds=offset)
                 for item in (line, header, batch):
                     touch(item, when, "EMULATOR.TOUCH")
                 out.append({"JeBatchId": batch.data["JeBatchId"], "JeLineNumber": line.data["JeLineNumber"]})
