@@ -71,16 +71,18 @@ def wait_task(api: httpx.Client, path: str, timeout: float = 10) -> dict[str, An
     raise AssertionError(f"task {path} did not finish")
 
 
-def run_action(api: httpx.Client, kind: str, object_id: str, model_id: str = FPA) -> dict[str, Any]:
-    base = f"{model_path(model_id)}/{kind}/{object_id}/tasks"
+def run_action(
+    api: httpx.Client, kind: str, object_id: str, model_id: str = FPA, workspace: bool = True
+) -> dict[str, Any]:
+    base = f"{model_path(model_id, workspace)}/{kind}/{object_id}/tasks"
     resp = api.post(base, json={"localeName": "en_US"})
     assert resp.status_code == 200, resp.text
     task_id = resp.json()["task"]["taskId"]
     return wait_task(api, f"{base}/{task_id}")
 
 
-def upload(api: httpx.Client, file_id: str, content: bytes, model_id: str = FPA) -> None:
-    base = f"{model_path(model_id)}/files/{file_id}"
+def upload(api: httpx.Client, file_id: str, content: bytes, model_id: str = FPA, workspace: bool = True) -> None:
+    base = f"{model_path(model_id, workspace)}/files/{file_id}"
     assert api.post(base, json={"chunkCount": 1}).status_code == 200
     put = api.put(f"{base}/chunks/0", content=content, headers={"Content-Type": "application/octet-stream"})
     assert put.status_code == 204, put.text

@@ -104,3 +104,18 @@ def test_import_export_and_process_metadata(api: httpx.Client) -> None:
         ("Load Actuals", "IMPORT"),
         ("Load Supplier Spend", "IMPORT"),
     ]
+
+
+def test_trailing_slash_form_and_model_open_close(api: httpx.Client) -> None:
+    assert api.get(f"{model_path()}/imports/").json()["imports"]
+    assert api.post(f"/2/0/models/{FPA}/open", headers={"Content-Type": "application/text"}).status_code == 202
+    assert api.post(f"/2/0/models/{FPA}/close", headers={"Content-Type": "application/text"}).status_code == 204
+
+
+def test_no_access_model_is_masked_as_404(api: httpx.Client) -> None:
+    api.put("/_emulator/settings", json={"no_access_models": [SANDBOX]})
+    assert api.get(f"{model_path(SANDBOX)}/lists").status_code == 404
+    assert api.get(f"/2/0/models/{SANDBOX}/modules").status_code == 404
+    assert api.get(f"/2/0/models/{SANDBOX}").status_code == 200
+    tasks = api.get(f"{model_path(SANDBOX)}/imports/112000000000/tasks")
+    assert tasks.status_code == 200 and "tasks" not in tasks.json()

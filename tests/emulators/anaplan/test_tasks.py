@@ -84,3 +84,28 @@ def test_injected_faults_use_anaplans_error_body(api: httpx.Client) -> None:
     assert limited.status_code == 429 and limited.headers["retry-after"] == "2"
     assert limited.json()["status"]["code"] == 429
     assert api.get("/2/0/workspaces").status_code == 200
+
+
+def test_forced_busy_model_and_rate_limit(api: httpx.Client) -> None:
+    api.put("/_emulator/settings", json={"busy_models": [FPA]})
+    url = f"/2/0/models/{FPA}/modules/102000000002/data"
+    cell = [
+        {
+            "lineItemName": "Approved",
+            "dimensions": [
+                {"dimensionName": "GL Accounts", "itemCode": "4000"},
+                {"dimensionName": "Cost Centers", "itemCode": "1100"},
+                {"dimensionName": "Time", "itemName": "Apr 27"},
+            ],
+            "value": True,
+        }
+    ]
+    assert api.post(url, json=cell).status_code == 409
+    api.put("/_emulator/settings", json={"busy_models": [], "rate_limit_per_minute": 3})
+    assert api.post(url, json=cell).json()["numberOfCellsChanged"] == 1
+    statuses = [api.get("/2/0/workspaces").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    limited = api.get("/2/0/workspaces")
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    api.post("/_emulator/reset")
+    assert api.get("/2/0/workspaces").status_code == 200

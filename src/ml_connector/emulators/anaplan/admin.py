@@ -4,7 +4,8 @@
 - `GET /_emulator/models/{model}/modules/{module}/cells`: `[{<dimension>: code, ..., line_item, value}]`.
 - `GET /_emulator/models/{model}/lists/{list}/items`: `[{id, code, name, properties}]`.
 - `GET /_emulator/models/{model}/files/{file}`: the raw content of a file (what an import will read).
-- `PUT /_emulator/settings`: `{"task_seconds", "token_ttl", "cell_write_limit"}` (each optional).
+- `PUT /_emulator/settings`: `{"task_seconds", "token_ttl", "cell_write_limit", "rate_limit_per_minute",
+  "busy_models", "no_access_models"}` (each optional; omitted ones keep their value).
 - `GET /_emulator/info`: the seeded ids and names.
 
 `{model}` is a model id or name; `{module}` and `{list}` are names (URL-encoded) or ids.
@@ -27,6 +28,9 @@ class Settings(BaseModel):
     task_seconds: float | None = Field(None, ge=0, le=3600)
     token_ttl: float | None = Field(None, gt=0, le=86_400)
     cell_write_limit: int | None = Field(None, ge=1)
+    rate_limit_per_minute: int | None = Field(None, ge=0, description="0 turns the limit off")
+    busy_models: list[str] | None = Field(None, description="model ids whose writes answer 409")
+    no_access_models: list[str] | None = Field(None, description="model ids masked as 404")
 
 
 def add_admin_routes(router: APIRouter, backend: AnaplanBackend) -> None:
@@ -82,6 +86,13 @@ def add_admin_routes(router: APIRouter, backend: AnaplanBackend) -> None:
                 backend.tokens.token_ttl = body.token_ttl
             if body.cell_write_limit is not None:
                 backend.cell_write_limit = body.cell_write_limit
+            if body.rate_limit_per_minute is not None:
+                backend.rate_limit_per_minute = body.rate_limit_per_minute or None
+                backend.request_times.clear()  # the window starts when the limit is set
+            if body.busy_models is not None:
+                backend.forced_busy = set(body.busy_models)
+            if body.no_access_models is not None:
+                backend.no_access = set(body.no_access_models)
             return current_settings(backend)
 
     @router.get("/settings")
@@ -98,6 +109,9 @@ def current_settings(backend: AnaplanBackend) -> dict[str, object]:
         "task_seconds": backend.task_seconds,
         "token_ttl": backend.tokens.token_ttl,
         "cell_write_limit": backend.cell_write_limit,
+        "rate_limit_per_minute": backend.rate_limit_per_minute,
+        "busy_models": sorted(backend.forced_busy),
+        "no_access_models": sorted(backend.no_access),
     }
 
 

@@ -9,10 +9,13 @@ Example (tests)::
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -54,6 +57,11 @@ class AnaplanEmulator:
         self._asgi = kit.install(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            # Anaplan's own docs write some paths with a trailing slash (`.../imports/`); serve both forms.
+            trimmed = path.rstrip("/") or "/"
+            scope = {**scope, "path": trimmed, "raw_path": trimmed.encode()}
         await self._asgi(scope, receive, send)
 
     def facts(self, base_url: str, cert_dir: Path | None = None) -> dict[str, Any]:
@@ -124,6 +132,7 @@ def build_app(
         app.include_router(routes_transactional.router, prefix=prefix)
         app.include_router(routes_actions.router, prefix=prefix)
     _add_error_handlers(app)
+    _add_rate_limit(app, backend)
     return AnaplanEmulator(backend, kit, app, certificate)
 
 
@@ -133,6 +142,23 @@ def _expire(backend: AnaplanBackend) -> Any:
             backend.tokens.expire_all()
 
     return expire
+
+
+def _add_rate_limit(app: FastAPI, backend: AnaplanBackend) -> None:
+    # ASSUMPTION: Anaplan publishes no limit; a third-party profile says 600 requests/minute per tenant.
+    # Off by default; `PUT /_emulator/settings {"rate_limit_per_minute": 600}` turns it on.
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.url.path.startswith("/_emulator"):
+            return await call_next(request)
+        wait = backend.over_rate_limit(time.time())
+        if wait is not None:
+            return JSONResponse(
+                api_error_body(429, None, request.url.path),
+                status_code=429,
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        return await call_next(request)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -114,8 +114,13 @@ class AnaplanBackend:
         self.creds = creds
         self.task_seconds = task_seconds
         self.cell_write_limit = DEFAULT_CELL_LIMIT
+        self.rate_limit_per_minute: int | None = None
+        self.forced_busy: set[str] = set()  # model ids answering 409 to writes as if an action ran
+        self.no_access: set[str] = set()  # model ids the user may not see (masked as 404)
         self.tokens = TokenStore(creds, token_ttl)
         self.seeded_refresh_token = self.tokens.seed_refresh_token(seeded_refresh_token)
+        self._initial = (task_seconds, token_ttl)
+        self.request_times: deque[float] = deque()
         self.generation = 0
         self.started_at = time.time()
         self.models: dict[str, ModelState] = {}
@@ -131,6 +136,11 @@ class AnaplanBackend:
         with self.lock:
             self.generation += 1
             self.models = {m.id: build_model(m) for m in self.tenant.models}
+            self.task_seconds, self.tokens.token_ttl = self._initial
+            self.cell_write_limit = DEFAULT_CELL_LIMIT
+            self.rate_limit_per_minute = None
+            self.forced_busy, self.no_access = set(), set()
+            self.request_times.clear()
             self.tokens.used_refresh_tokens.discard(self.seeded_refresh_token)
             self.tokens.seed_refresh_token(self.seeded_refresh_token)
 
@@ -138,11 +148,12 @@ class AnaplanBackend:
     def workspace_id(self) -> str:
         return self.tenant.workspace_id
 
-    def model(self, model_id: str, workspace_id: str | None = None) -> ModelState:
+    def model(self, model_id: str, workspace_id: str | None = None, *, metadata_only: bool = False) -> ModelState:
+        """The model, or 404. A NO ACCESS model is 404 too, except for its own metadata (`GET /models/{id}`)."""
         if workspace_id is not None and workspace_id != self.workspace_id:
             raise NotFound()
         state = self.models.get(model_id)
-        if state is None:
+        if state is None or (model_id in self.no_access and not metadata_only):
             raise NotFound()
         return state
 
@@ -152,9 +163,20 @@ class AnaplanBackend:
             raise NotFound(f"no model {key!r}")
         return state
 
+    def over_rate_limit(self, now: float) -> float | None:
+        """Record one API request; if it is over the per-minute limit, the seconds until a slot frees."""
+        with self.lock:
+            while self.request_times and self.request_times[0] <= now - 60:
+                self.request_times.popleft()
+            limit = self.rate_limit_per_minute
+            if limit is not None and len(self.request_times) >= limit:
+                return self.request_times[0] + 60 - now
+            self.request_times.append(now)
+            return None
+
     def ensure_idle(self, model: ModelState) -> None:
         """Transactional writes are refused while a bulk action holds the model."""
-        if model.busy():
+        if model.busy() or model.id in self.forced_busy:
             # ASSUMPTION: no source shows the 409 body; this uses the documented error envelope.
             raise Conflict(BUSY_MESSAGE)
 

@@ -152,8 +152,8 @@ async def start_task(request: Request, modelId: str, kind: str, objectId: str) -
 def list_tasks(request: Request, modelId: str, kind: str, objectId: str) -> dict[str, Any]:  # noqa: N803
     backend = backend_of(request)
     with backend.lock:
-        m = backend.models.get(modelId)
-        # Task lists answer 200 with nothing in them even for an unknown parent.
+        m = None if modelId in backend.no_access else backend.models.get(modelId)
+        # Task lists answer 200 with nothing in them even for an unknown parent or a hidden model.
         tasks = [t for t in (m.tasks.values() if m else []) if t.kind == kind and t.action_id == objectId]
         items = [t.summary() for t in sorted(tasks, key=lambda t: t.created)]
     return paged(request, "task", "tasks", sort_items(request, items, strict=False), modelId)

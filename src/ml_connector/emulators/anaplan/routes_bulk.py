@@ -116,8 +116,25 @@ def workspace_models(request: Request, workspaceId: str) -> dict[str, Any]:  # n
 def model(request: Request, modelId: str) -> dict[str, Any]:  # noqa: N803
     backend = backend_of(request)
     with backend.lock:
-        m = backend.model(modelId)
+        m = backend.model(modelId, metadata_only=True)
         return envelope(request, "model", modelId, model=_model_json(request, m, _details(request)))
+
+
+@tenant_router.post("/models/{modelId}/open", status_code=202)
+def open_model(request: Request, modelId: str) -> Response:  # noqa: N803
+    backend = backend_of(request)
+    with backend.lock:
+        backend.model(modelId)
+    return Response(status_code=202)  # models are always open here; waking one is a no-op
+
+
+@tenant_router.post("/models/{modelId}/close", status_code=204)
+def close_model(request: Request, modelId: str) -> Response:  # noqa: N803
+    backend = backend_of(request)
+    with backend.lock:
+        backend.model(modelId)
+    # ASSUMPTION: the emulator keeps models in memory, so closing only acknowledges.
+    return Response(status_code=204)
 
 
 @tenant_router.get("/workspaces/{workspaceId}/models/{modelId}")
