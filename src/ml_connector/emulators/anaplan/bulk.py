@@ -94,8 +94,8 @@ def _import_list_row(model: PlanningModel, imp: ImportDef, fields: dict[str, str
     if item is None:
         plan_list.add(code, values.get("name") or code, props)
         return True
-    if values.get("name"):
-        item.name = values["name"]
+    if values.get("name") and values["name"] != item.name:
+        plan_list.rename(item, values["name"])
     item.properties.update(props)
     return False
 
@@ -206,7 +206,6 @@ def run_delete(model: PlanningModel, action: DeleteActionDef) -> ActionOutcome:
     doomed = [
         code for code, item in plan_list.items.items() if all(item.properties.get(k) == v for k, v in action.where)
     ]
-    for code in doomed:
-        model.delete_member(plan_list, code)
+    model.delete_members(plan_list, set(doomed))
     detail = {"localMessageText": f"{len(doomed)} items deleted", "occurrences": 0, "type": "deleteSucceeded"}
     return ActionOutcome(successful=True, detail={**detail, "values": []}, counts={"deletedCount": len(doomed)})

@@ -38,28 +38,46 @@ class ListItem:
 
 @dataclass
 class PlanList:
+    """A list's members in insertion order, indexed by code, id and name (bulk loads stay linear)."""
+
     id: str
     name: str
     properties: tuple[str, ...]
     number: int
     items: dict[str, ListItem] = field(default_factory=dict)  # by code, in insertion order
     next_item: int = 1
+    _by_id: dict[str, ListItem] = field(default_factory=dict)
+    _by_name: dict[str, ListItem] = field(default_factory=dict)
 
     def by_code(self, code: str) -> ListItem | None:
         return self.items.get(code)
 
     def by_id(self, item_id: str) -> ListItem | None:
-        return next((i for i in self.items.values() if i.id == item_id), None)
+        return self._by_id.get(item_id)
 
     def by_name(self, name: str) -> ListItem | None:
-        return next((i for i in self.items.values() if i.name == name), None)
+        return self._by_name.get(name)
 
     def add(self, code: str, name: str, properties: dict[str, str] | None = None) -> ListItem:
         item_id = f"{ITEM_ID_PREFIX + self.number}{self.next_item:09d}"
         self.next_item += 1
         item = ListItem(id=item_id, code=code, name=name or code, properties=dict(properties or {}))
         self.items[code] = item
+        self._by_id[item_id] = item
+        self._by_name.setdefault(item.name, item)
         return item
+
+    def rename(self, item: ListItem, name: str) -> None:
+        if self._by_name.get(item.name) is item:
+            del self._by_name[item.name]
+        item.name = name
+        self._by_name.setdefault(name, item)
+
+    def remove(self, code: str) -> None:
+        item = self.items.pop(code)
+        self._by_id.pop(item.id, None)
+        if self._by_name.get(item.name) is item:
+            del self._by_name[item.name]
 
     def as_json(self, item: ListItem) -> dict[str, Any]:
         return {
@@ -133,6 +151,7 @@ class PlanningModel:
     def __init__(self, definition: ModelDef) -> None:
         self.definition = definition
         self.periods = definition.periods
+        self._period_set = frozenset(definition.periods)
         self.lists: dict[str, PlanList] = {}
         self.modules: dict[str, Module] = {}
         for n, ldef in enumerate(definition.lists):
@@ -169,7 +188,7 @@ class PlanningModel:
 
     def member_exists(self, dimension: str, code: str) -> bool:
         if dimension == TIME:
-            return code in self.periods
+            return code in self._period_set
         plan_list = self.lists.get(dimension)
         return plan_list is not None and code in plan_list.items
 
@@ -204,14 +223,15 @@ class PlanningModel:
             item = plan_list.by_name(str(entry["itemName"]))
         return item.code if item else None
 
-    def delete_member(self, plan_list: PlanList, code: str) -> None:
-        """Remove a member and every cell that was keyed by it."""
-        del plan_list.items[code]
+    def delete_members(self, plan_list: PlanList, codes: set[str]) -> None:
+        """Remove members and every cell that was keyed by one of them."""
+        for code in codes:
+            plan_list.remove(code)
         for module in self.modules.values():
             if plan_list.name not in module.dimensions:
                 continue
             pos = module.dimensions.index(plan_list.name)
-            for key in [k for k in module.cells if k[pos] == code]:
+            for key in [k for k in module.cells if k[pos] in codes]:
                 del module.cells[key]
 
     # --- read-outs ---------------------------------------------------------------------------------
@@ -219,15 +239,13 @@ class PlanningModel:
     def ordered_cells(self, module: Module) -> Iterator[tuple[tuple[str, ...], dict[str, Value]]]:
         """Cells in model order: list members in list order, then periods in time order."""
 
+        positions = [
+            {c: n for n, c in enumerate(self.periods if dim == TIME else self.lists[dim].items)}
+            for dim in module.dimensions
+        ]
+
         def order(key: tuple[str, ...]) -> tuple[int, ...]:
-            out = []
-            for dim, code in zip(module.dimensions, key, strict=True):
-                if dim == TIME:
-                    out.append(self.periods.index(code) if code in self.periods else -1)
-                else:
-                    codes = list(self.lists[dim].items)
-                    out.append(codes.index(code) if code in codes else -1)
-            return tuple(out)
+            return tuple(pos.get(code, -1) for pos, code in zip(positions, key, strict=True))
 
         for key in sorted(module.cells, key=order):
             yield key, module.cells[key]

@@ -81,8 +81,8 @@ def update_items(plan_list: PlanList, body: object) -> dict[str, Any]:
         if unknown := [p for p in props if p not in plan_list.properties]:
             failures.append(_failure(n, "INCORRECT_FORMAT", f"unknown property -- column name:{unknown[0]}"))
             continue
-        if ("id" in raw or "code" in raw) and raw.get("name"):
-            item.name = str(raw["name"])
+        if ("id" in raw or "code" in raw) and raw.get("name") and str(raw["name"]) != item.name:
+            plan_list.rename(item, str(raw["name"]))
         item.properties.update({str(k): str(v) for k, v in props.items()})
     return _with_failures(
         {"updated": len(items) - len(failures), "ignored": len(failures), "total": len(items)}, failures
@@ -93,18 +93,18 @@ def delete_items(model: PlanningModel, plan_list: PlanList, body: object) -> dic
     """`POST lists/{l}/items?action=delete`: by `id`, `code` or `name`."""
     items = _items(body)
     failures = []
-    deleted = 0
+    doomed: set[str] = set()
     for n, raw in enumerate(items):
         if "id" in raw and "code" in raw:
             failures.append(_failure(n, "INCORRECT_FORMAT", "specify either id or code, not both"))
             continue
         item = _find(plan_list, raw)
-        if item is None:
+        if item is None or item.code in doomed:
             failures.append(_failure(n, "INCOMPLETE_DATA", "item not found"))
             continue
-        model.delete_member(plan_list, item.code)
-        deleted += 1
-    return _with_failures({"deleted": deleted}, failures)
+        doomed.add(item.code)
+    model.delete_members(plan_list, doomed)
+    return _with_failures({"deleted": len(doomed)}, failures)
 
 
 def write_cells(model: PlanningModel, module: Module, body: object, limit: int) -> dict[str, Any]:
