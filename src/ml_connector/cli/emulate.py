@@ -16,3 +16,7 @@ register_anaplan(app)
 from ml_connector.emulators.infor.command import register as register_infor  # noqa: E402
 
 register_infor(app)
+
+from ml_connector.emulators.oracle.command import register as register_oracle  # noqa: E402
+
+register_oracle(app)
