@@ -20,7 +20,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ml_connector.emulators.anaplan import routes_actions, routes_auth, routes_bulk, routes_transactional
+from ml_connector.emulators.anaplan import (
+    routes_actions,
+    routes_auth,
+    routes_bulk,
+    routes_transactional,
+    routes_views,
+)
 from ml_connector.emulators.anaplan.admin import add_admin_routes
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL, Credentials
 from ml_connector.emulators.anaplan.certs import CertificatePair, make_certificate
@@ -130,6 +136,7 @@ def build_app(
     for prefix in MODEL_PREFIXES:
         app.include_router(routes_bulk.model_router, prefix=prefix)
         app.include_router(routes_transactional.router, prefix=prefix)
+        app.include_router(routes_views.router, prefix=prefix)
         app.include_router(routes_actions.router, prefix=prefix)
     _add_error_handlers(app)
     _add_rate_limit(app, backend)
