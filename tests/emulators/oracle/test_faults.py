@@ -33,3 +33,12 @@ def test_token_endpoint_is_faulted_too(raw: httpx.Client) -> None:
     raw.put("/_emulator/faults", json={"next_429": 1}).raise_for_status()
     answer = raw.post("/oauth2/v1/token", data={"grant_type": "client_credentials"})
     assert answer.status_code == 429
+
+
+def test_per_minute_quota(api: httpx.Client) -> None:
+    api.put("/_emulator/throttle", json={"per_minute": 3}).raise_for_status()
+    answers = [api.get(f"{REST}/ledgersLOV") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert 1 <= int(answers[3].headers["Retry-After"]) <= 60
+    api.put("/_emulator/throttle", json={"per_minute": None}).raise_for_status()
+    assert api.get(f"{REST}/ledgersLOV").status_code == 200

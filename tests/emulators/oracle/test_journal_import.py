@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import time
 import zipfile
 
 import httpx
@@ -58,6 +59,24 @@ def _status(api: httpx.Client, request_id: str) -> str:
     return str(body["items"][0]["RequestStatus"])
 
 
+def _wait(api: httpx.Client, request_id: str) -> str:
+    deadline = time.monotonic() + 10
+    while (status := _status(api, request_id)) == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return status
+
+
+def test_the_import_job_runs_before_journals_appear(api: httpx.Client) -> None:
+    api.put("/_emulator/ess", json={"seconds": 0.3}).raise_for_status()
+    request_id = _import(api, [_row("LATER", "3100", "6200", "1", ""), _row("LATER", "3900", "2000", "", "1")])
+    assert _status(api, request_id) == "RUNNING"
+    query = {"q": "BatchName LIKE 'LATER %'"}
+    assert api.get(f"{REST}/journalBatches", params=query, headers=V2).json()["count"] == 0
+    assert _wait(api, request_id) == "SUCCEEDED"
+    assert api.get(f"{REST}/journalBatches", params=query, headers=V2).json()["count"] == 1
+
+
 def test_import_creates_findable_unposted_journals(api: httpx.Client) -> None:
     rows = [
         _row("PLAN-FY27-0001", "3100", "6100", "1200.50", ""),
@@ -65,7 +84,7 @@ def test_import_creates_findable_unposted_journals(api: httpx.Client) -> None:
         _row("PLAN-FY27-0001", "3900", "2000", "", "2000.00"),
     ]
     request_id = _import(api, rows)
-    assert _status(api, request_id) == "SUCCEEDED"
+    assert _wait(api, request_id) == "SUCCEEDED"
     found = api.get(
         f"{REST}/journalBatches", params={"q": "BatchName LIKE 'PLAN-FY27-0001 %'", "onlyData": "true"}, headers=V2
     ).json()["items"]
@@ -96,7 +115,7 @@ def test_bad_batches_are_rejected_whole_and_logged(api: httpx.Client) -> None:
         _row("NOT-A-NUMBER", "3100", "6200", "12O.50", ""),
     ]
     request_id = _import(api, rows)
-    assert _status(api, request_id) == "WARNING"
+    assert _wait(api, request_id) == "WARNING"
     assert [j["BatchName"].split()[0] for j in api.get("/_emulator/journals").json()] == ["GOOD"]
     details = api.get(
         f"{REST}/erpintegrations", params={"finder": f"ESSJobExecutionDetailsRF;requestId={request_id},fileType=LOG"}
@@ -108,7 +127,7 @@ def test_bad_batches_are_rejected_whole_and_logged(api: httpx.Client) -> None:
 
 def test_group_id_must_match_the_parameter_list(api: httpx.Client) -> None:
     request_id = _import(api, [_row("X", "3100", "6200", "1", ""), _row("X", "3900", "2000", "", "1")], group="1")
-    assert _status(api, request_id) == "ERROR"
+    assert _wait(api, request_id) == "ERROR"
     assert api.get("/_emulator/journals").json() == []
 
 

@@ -9,7 +9,10 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `GET  /_emulator/suppliers`        every supplier with its sites and addresses
 - `GET|PUT /_emulator/paging`        `{"has_more": "normal"|"true_on_last_page"|"false_when_full",
                                       "limit_cap": 500}` (omitted fields reset)
-- `GET  /_emulator/jobs`             ESS jobs run so far (request id, status, log)
+- `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created)
+- `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
+- `PUT  /_emulator/throttle`         `{"per_minute": n}` (or null): a per-pod request quota; calls over it
+                                      get 429 with `Retry-After` = seconds until the window frees
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from fastapi.responses import JSONResponse
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.common.admin import ASGIApp
 from ml_connector.emulators.oracle.exceptions import fault_body
+from ml_connector.emulators.oracle.journal_import import finish_due_jobs
 from ml_connector.emulators.oracle.models import OracleBackend
 from ml_connector.emulators.oracle.rendering import PagingQuirks
 from ml_connector.emulators.oracle.responses import add_routes
@@ -40,9 +44,11 @@ class OracleEmulator:
     kit: EmulatorKit
 
 
-def build_emulator(credentials: Credentials | None = None, token_ttl: int = 3600) -> OracleEmulator:
+def build_emulator(
+    credentials: Credentials | None = None, token_ttl: int = 3600, ess_seconds: float = 0.5
+) -> OracleEmulator:
     """A fresh emulator holding the seeded company."""
-    backend = OracleBackend(credentials, token_ttl=token_ttl)
+    backend = OracleBackend(credentials, token_ttl=token_ttl, ess_seconds=ess_seconds)
     kit = EmulatorKit(
         "oracle", on_reset=backend.reset, on_expire_tokens=backend.tokens.expire_all, error_body=fault_body
     )
@@ -60,10 +66,11 @@ def build_app(
     password: str = Credentials.password,
     instance_id: str = Credentials.instance_id,
     token_ttl: int = 3600,
+    ess_seconds: float = 0.5,
 ) -> ASGIApp:
     """The ASGI app to serve (`start_in_thread(build_app())` in tests, uvicorn in the CLI)."""
     creds = Credentials(client_id, client_secret, user, password, instance_id)
-    return build_emulator(creds, token_ttl).asgi
+    return build_emulator(creds, token_ttl, ess_seconds).asgi
 
 
 def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
@@ -100,9 +107,31 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
             backend.quirks = PagingQuirks(has_more=mode, limit_cap=cap)
         return JSONResponse({"has_more": mode, "limit_cap": cap})
 
+    @r.put("/ess")
+    async def put_ess(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        seconds = body.get("seconds") if isinstance(body, dict) else None
+        if not isinstance(seconds, int | float) or seconds < 0:
+            return JSONResponse({"error": "seconds must be a number >= 0"}, 400)
+        with backend.lock:
+            backend.ess_seconds = float(seconds)
+        return JSONResponse({"seconds": float(seconds)})
+
+    @r.put("/throttle")
+    async def put_throttle(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        per_minute = body.get("per_minute") if isinstance(body, dict) else None
+        if per_minute is not None and (not isinstance(per_minute, int) or per_minute < 1):
+            return JSONResponse({"error": "per_minute must be a positive integer or null"}, 400)
+        with backend.lock:
+            backend.per_minute = per_minute
+            backend.reset_quota()
+        return JSONResponse({"per_minute": per_minute})
+
     @r.get("/jobs")
     def jobs() -> list[dict[str, Any]]:
         with backend.lock:
+            finish_due_jobs(backend)
             return [
                 {
                     "ReqstId": j["ReqstId"],

@@ -25,10 +25,11 @@ def register(app: typer.Typer) -> None:
         user: str = typer.Option(_DEFAULT.user, help="Fusion user for Basic auth and JWT assertions."),
         password: str = typer.Option(_DEFAULT.password, help="Password of that user."),
         token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds (expires_in)."),
+        ess_seconds: float = typer.Option(0.5, help="How long an ESS job (journal import) stays RUNNING."),
     ) -> None:
         """Run the Oracle Fusion Cloud ERP emulator (seeded with Acme Components Europe)."""
         creds = Credentials(client_id, client_secret, user, password, _DEFAULT.instance_id)
-        emulator = build_emulator(creds, token_ttl)
+        emulator = build_emulator(creds, token_ttl, ess_seconds)
         base = f"http://{host}:{port}"
         facts = {
             "system": "oracle",

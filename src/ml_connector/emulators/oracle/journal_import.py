@@ -2,7 +2,8 @@
 
 `POST erpintegrations` with `OperationName=importBulkData`, a base64 zip holding `GlInterface.csv`
 (the GL_INTERFACE FBDI layout: no header row, columns by position) and the `JournalImportLauncher` job
-loads the rows and runs Import Journals at once. The answer carries `ReqstId`; the job's state comes
+loads the rows and submits Import Journals. The answer carries `ReqstId`; the job is `RUNNING` for
+`ess_seconds` (journals appear when it ends, as on a pod where a client must poll); its state comes
 from `GET erpintegrations?finder=ESSJobStatusRF;requestId=<id>` and its log from
 `finder=ESSJobExecutionDetailsRF;requestId=<id>,fileType=LOG`.
 
@@ -18,6 +19,7 @@ import base64
 import binascii
 import csv
 import io
+import time
 import zipfile
 from collections import OrderedDict
 from datetime import date
@@ -92,17 +94,41 @@ class _Batch:
 
 
 def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str) -> dict[str, Any]:
-    """Run `importBulkData`; returns the created ESS job's record (state already terminal)."""
+    """Accept `importBulkData`: the file is checked now, the ESS job runs `backend.ess_seconds` later."""
     job_name = str(payload.get("JobName") or "")
+    is_journal = "JournalImportLauncher" in job_name
+    rows = _rows(str(payload.get("DocumentContent") or "")) if is_journal else []
     request_id = backend.next_id("request")
-    job: dict[str, Any] = {"ReqstId": str(request_id), "log": [], "RequestStatus": "SUCCEEDED", "batches": []}
-    backend.jobs[request_id] = job
-    if "JournalImportLauncher" not in job_name:
+    job: dict[str, Any] = {
+        "ReqstId": str(request_id),
+        "log": [],
+        "RequestStatus": "RUNNING",
+        "batches": [],
+        "due": time.monotonic() + backend.ess_seconds,
+        "run": None,
+    }
+    if not is_journal:
         # ASSUMPTION: other import jobs (suppliers, invoices) are accepted and succeed without effect.
         job["log"].append(f"Job {job_name} accepted; no data imported by the emulator.")
-        return job
-    rows = _rows(str(payload.get("DocumentContent") or ""))
-    params = _params(str(payload.get("ParameterList") or ""))
+        job["run"] = lambda: "SUCCEEDED"
+    else:
+        params = _params(str(payload.get("ParameterList") or ""))
+        job["run"] = lambda: _run_import(backend, job, rows, params, user)
+    backend.jobs[request_id] = job
+    return job
+
+
+def finish_due_jobs(backend: OracleBackend) -> None:
+    """Complete every ESS job whose time has come (called under the backend lock on each request)."""
+    now = time.monotonic()
+    for job in backend.jobs.values():
+        if job["RequestStatus"] == "RUNNING" and job["due"] <= now:
+            job["RequestStatus"] = job["run"]()
+
+
+def _run_import(
+    backend: OracleBackend, job: dict[str, Any], rows: list[list[str]], params: list[str], user: str
+) -> str:
     want_source = params[1] if len(params) > 1 and params[1] not in ("", "#NULL") else None
     want_group = params[3] if len(params) > 3 and params[3] not in ("", "#NULL") else None
     batches = _group(backend, rows, want_source, want_group, job["log"])
@@ -111,17 +137,17 @@ def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str)
         if batch.errors:
             job["log"].extend(batch.errors)
             continue
-        _create(backend, batch, request_id, user)
+        _create(backend, batch, int(job["ReqstId"]), user)
         job["batches"].append(backend.created_batches[-1])
         imported += 1
     rejected = len(batches) - imported
-    if not batches:
-        job["RequestStatus"] = "ERROR"
-        job["log"].append("No GL_INTERFACE rows matched the group id and journal source of this request.")
-    elif rejected:
-        job["RequestStatus"] = "WARNING" if imported else "ERROR"
     job["log"].append(f"Journal batches imported: {imported}; rejected: {rejected}.")
-    return job
+    if not batches:
+        job["log"].append("No GL_INTERFACE rows matched the group id and journal source of this request.")
+        return "ERROR"
+    if rejected:
+        return "WARNING" if imported else "ERROR"
+    return "SUCCEEDED"
 
 
 def _group(

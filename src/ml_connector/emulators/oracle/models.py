@@ -6,7 +6,10 @@ Every public method takes the backend's lock, so the HTTP layer can call it from
 from __future__ import annotations
 
 import copy
+import math
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from typing import Any
 
 from ml_connector.emulators.oracle import resources as res
 from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, not_found
+from ml_connector.emulators.oracle.journal_import import finish_due_jobs
 from ml_connector.emulators.oracle.journals import lines_of, readout, touch
 from ml_connector.emulators.oracle.query import Predicate, order_key, parse_finder, parse_q, sort_rows
 from ml_connector.emulators.oracle.rendering import PagingQuirks
@@ -45,10 +49,11 @@ class Target:
 class OracleBackend:
     """The emulated pod's state, resettable to the seed."""
 
-    def __init__(self, credentials: Credentials | None = None, token_ttl: int = 3600) -> None:
+    def __init__(self, credentials: Credentials | None = None, token_ttl: int = 3600, ess_seconds: float = 0.5) -> None:
         self.credentials = credentials or Credentials()
         self.tokens = TokenStore(token_ttl=token_ttl)
         self.lock = threading.RLock()
+        self.default_ess_seconds = ess_seconds
         self.reset()
 
     def reset(self) -> None:
@@ -57,6 +62,9 @@ class OracleBackend:
             self.seeded: Seeded = build_seeded()
             self.roots = self.seeded.roots
             self.quirks = PagingQuirks()
+            self.ess_seconds = self.default_ess_seconds
+            self.per_minute: int | None = None
+            self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
             self.created_batches: list[int] = []
             self._next: dict[str, int] = {
@@ -72,6 +80,23 @@ class OracleBackend:
             value = self._next[kind]
             self._next[kind] += 1
             return value
+
+    def admit(self) -> int | None:
+        """Count one REST call against the per-minute quota; seconds to wait when it is used up."""
+        with self.lock:
+            if self.per_minute is None:
+                return None
+            now = time.monotonic()
+            while self._hits and self._hits[0] <= now - 60:
+                self._hits.popleft()
+            if len(self._hits) >= self.per_minute:
+                return max(1, math.ceil(self._hits[0] + 60 - now))
+            self._hits.append(now)
+            return None
+
+    def reset_quota(self) -> None:
+        with self.lock:
+            self._hits.clear()
 
     @staticmethod
     def now() -> datetime:
@@ -199,6 +224,7 @@ class OracleBackend:
 
     def journal_readouts(self) -> list[dict[str, Any]]:
         with self.lock:
+            finish_due_jobs(self)
             batches = {b.data["JeBatchId"]: b for b in self.roots["journalBatches"]}
             return [readout(batches[i]) for i in self.created_batches if i in batches]
 

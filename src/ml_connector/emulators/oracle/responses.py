@@ -21,12 +21,13 @@ from ml_connector.emulators.oracle.batch import run_batch
 from ml_connector.emulators.oracle.exceptions import (
     OracleRestError,
     bad_request,
+    fault_body,
     idcs_error,
     not_found,
     render_error,
     unauthorized,
 )
-from ml_connector.emulators.oracle.journal_import import import_bulk_data, job_item
+from ml_connector.emulators.oracle.journal_import import finish_due_jobs, import_bulk_data, job_item
 from ml_connector.emulators.oracle.models import OracleBackend, Target
 from ml_connector.emulators.oracle.rendering import (
     DEFAULT_LIMIT,
@@ -148,7 +149,12 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
             who = caller(request)
             if isinstance(who, Response):
                 return who
+            wait = backend.admit()
+            if wait is not None:
+                text, media = fault_body(429)
+                return Response(text, status_code=429, media_type=media, headers={"Retry-After": str(wait)})
             with backend.lock:
+                finish_due_jobs(backend)
                 return work(fv, who)
         except OracleRestError as err:
             return render_error(err, fv)
