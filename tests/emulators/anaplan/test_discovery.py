@@ -119,3 +119,17 @@ def test_no_access_model_is_masked_as_404(api: httpx.Client) -> None:
     assert api.get(f"/2/0/models/{SANDBOX}").status_code == 200
     tasks = api.get(f"{model_path(SANDBOX)}/imports/112000000000/tasks")
     assert tasks.status_code == 200 and "tasks" not in tasks.json()
+
+
+def test_info_read_out_names_the_seeded_ids(http: httpx.Client) -> None:
+    info = http.get("/_emulator/info").json()
+    assert info["workspace"] == {"id": WS, "name": "Acme Finance"}
+    fpa = info["models"][0]
+    assert fpa["id"] == FPA and fpa["lists"] == {
+        "GL Accounts": "101000000000",
+        "Cost Centers": "101000000001",
+        "Suppliers": "101000000002",
+    }
+    assert fpa["imports"]["Load Actuals"] == "112000000003" and fpa["import_files"]["actuals.csv"] == "113000000003"
+    assert fpa["exports"]["Export Approved Budget"] == "116000000000"
+    assert fpa["processes"] == {"Refresh Actuals": "118000000000"}

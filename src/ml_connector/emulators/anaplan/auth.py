@@ -113,8 +113,13 @@ class TokenStore:
 
     def authenticate_certificate(self, header_value: str, encoded_data: object, encoded_signed: object) -> Token:
         try:
-            pem = base64.b64decode(header_value, validate=True)
-            cert = x509.load_pem_x509_certificate(pem)
+            raw = base64.b64decode(header_value, validate=True)
+            # Clients send the PEM file's bytes; DER is accepted as well, being the same certificate.
+            cert = (
+                x509.load_pem_x509_certificate(raw)
+                if raw.lstrip().startswith(b"-----")
+                else x509.load_der_x509_certificate(raw)
+            )
         except (binascii.Error, ValueError):
             raise AuthError(400, "FAILURE_BAD_HEADER", "Invalid header. Verify the header.") from None
         if not isinstance(encoded_data, str) or not isinstance(encoded_signed, str):
