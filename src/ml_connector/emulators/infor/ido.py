@@ -78,7 +78,9 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
             refreshed = apply_changes(backend, v, site_set, body)
         except IdoError as exc:
             return ido_error(exc, load=False)
-        return JSONResponse({"Message": None, "Success": True, "RefreshItems": refreshed if refresh else None})
+        # "Delete returns RefreshItems: null"; nothing to refresh answers null as well.
+        items = refreshed if refresh and refreshed else None
+        return JSONResponse({"Message": None, "Success": True, "RefreshItems": items})
 
     return router
 

@@ -84,7 +84,7 @@ class _Generator:
         self.journal_no: dict[tuple[str, int], int] = {}
         self.voucher_no: dict[tuple[str, int, str], int] = {}
         self.trans_num = 0
-        self.proposal_seq = 0
+        self.proposal_seq: dict[str, int] = {}  # payment proposals numbered 1, 2, ... per division
 
     def run(self) -> None:
         open_invoices: list[SupplierInvoice] = []
@@ -212,7 +212,7 @@ class _Generator:
             if not inv.paid and inv.due_date <= run_day:
                 by_division.setdefault(inv.division, []).append(inv)
         for division, invoices in sorted(by_division.items()):
-            self.proposal_seq += 1
+            self.proposal_seq[division] = self.proposal_seq.get(division, 0) + 1
             cc = next(d["cost_center"] for d in self.data.divisions if d["code"] == division)
             for doc, inv in enumerate(invoices, start=1):
                 inv.paid = True
@@ -221,7 +221,7 @@ class _Generator:
                 self.data.payments.append(
                     Payment(
                         division=division,
-                        proposal=self.proposal_seq,
+                        proposal=self.proposal_seq[division],
                         order=1,
                         document=doc,
                         supplier=inv.supplier,

@@ -1,0 +1,265 @@
+"""M3 MI REST v2 over the gateway: envelope, options, paging by key, errors, bulk, GLS840MI posting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.emulators.infor.conftest import Infor
+
+EXEC = "/M3/m3api-rest/v2/execute"
+
+
+def records(r: httpx.Response) -> list[dict[str, str]]:
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["nrOfFailedTransactions"] == 0 and not body["wasTerminated"], body
+    result: list[dict[str, str]] = body["results"][0]["records"]
+    return result
+
+
+def test_v2_envelope_and_string_values(infor: Infor) -> None:
+    r = infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=5", params={"FRDT": "20251101", "TODT": "20251130"})
+    body = r.json()
+    assert set(body) == {"results", "wasTerminated", "nrOfSuccessfullTransactions", "nrOfFailedTransactions"}
+    assert body["nrOfSuccessfullTransactions"] == 1 and body["results"][0]["transaction"] == "LstVouchersByDt"
+    rec = body["results"][0]["records"][0]
+    assert all(isinstance(v, str) for v in rec.values())
+    assert rec["CONO"] == "100" and len(rec["ACDT"]) == 8 and rec["ACDT"].startswith("202511")
+    assert {"YEA4", "JRNO", "JSNO", "AIT1", "AIT2", "ACAM", "VTXT", "LMDT", "DBCR"} <= set(rec)
+
+
+def test_matrix_options_and_query_style_options(infor: Infor) -> None:
+    dates = {"FRDT": "20251101", "TODT": "20251231", "DIVI": "MX1"}
+    matrix = records(
+        infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=4;returncols=DIVI,AIT1,ACAM", params=dates)
+    )
+    query = records(
+        infor.api.get(
+            f"{EXEC}/GLS200MI/LstVouchersByDt", params=dates | {"maxrecs": "4", "returncols": "DIVI,AIT1,ACAM"}
+        )
+    )
+    assert matrix == query and len(matrix) == 4
+    assert all(set(r) == {"DIVI", "AIT1", "ACAM"} and r["DIVI"] == "MX1" for r in matrix)
+
+
+def test_default_maxrecs_is_100_and_zero_means_all(infor: Infor) -> None:
+    params = {"FRDT": "20251101", "TODT": "20261130"}
+    assert len(records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt", params=params))) == 100
+    everything = records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params=params))
+    assert len(everything) > 500
+    # Thirteen periods, every journal balanced except the planted non-numeric amount.
+    periods = {r["ACDT"][:6] for r in everything}
+    assert len(periods) == 13 and min(periods) == "202511" and max(periods) == "202611"
+
+
+def test_paging_by_restarting_from_the_last_key(infor: Infor) -> None:
+    """M3 has no offset: re-call LstSuppliers from the last SUNO, and LstVouchersByDt from the last date."""
+    seen: list[str] = []
+    start = ""
+    while True:
+        page = records(
+            infor.api.get(f"{EXEC}/CRS620MI/LstSuppliers;maxrecs=5", params={"FRSU": start} if start else {})
+        )
+        new = [r["SUNO"] for r in page if r["SUNO"] not in seen]
+        seen += new
+        if len(page) < 5 or not new:
+            break
+        start = page[-1]["SUNO"]
+    assert seen == [f"S100{n:02d}" for n in range(1, 13)]
+
+    keys: set[tuple[str, str, str, str]] = set()
+    frdt = "20251101"
+    while True:
+        params = {"FRDT": frdt, "TODT": "20260131", "DIVI": "US2"}
+        page = records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=20", params=params))
+        before = len(keys)
+        keys |= {(r["YEA4"], r["JRNO"], r["JSNO"], r["ACDT"]) for r in page}
+        if len(page) < 20 or len(keys) == before:
+            break
+        frdt = page[-1]["ACDT"]
+    everything = records(
+        infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params=params | {"FRDT": "20251101"})
+    )
+    assert len(keys) == len(everything)
+
+
+def test_seed_carries_the_bad_records(infor: Infor) -> None:
+    lines = records(
+        infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params={"FRDT": "20251101", "TODT": "20261130"})
+    )
+    assert any(r["AIT2"] == "1999" for r in lines)
+    assert [r["ACAM"] for r in lines if r["ACAM"] == "12O.50"] == ["12O.50"]
+    assert any(r["LMDT"] > r["RGDT"] and r["CHNO"] == "1" for r in lines)
+    journals: dict[tuple[str, str, str], Decimal] = {}
+    for r in lines:
+        if r["ACAM"] != "12O.50" and not (r["DIVI"] == "MX1" and r["ACAM"] == "-120.50"):
+            key = (r["DIVI"], r["YEA4"], r["JRNO"])
+            journals[key] = journals.get(key, Decimal(0)) + Decimal(r["ACAM"])
+    assert all(total == 0 for total in journals.values())
+
+
+def test_accounting_dimensions(infor: Infor) -> None:
+    accounts = records(infor.api.get(f"{EXEC}/CRS630MI/LstAccountID", params={"AITP": "1"}))
+    assert [a["AITM"] for a in accounts][:3] == ["1000", "2000", "4000"] and len(accounts) == 14
+    centers = records(infor.api.get(f"{EXEC}/CRS630MI/LstAccountID", params={"AITP": "2"}))
+    assert {c["AITM"]: c["TX40"] for c in centers} == {
+        "1100": "Detroit plant", "1200": "Monterrey plant", "1300": "Toledo plant", "1900": "Americas admin"
+    }  # fmt: skip
+    one = records(infor.api.get(f"{EXEC}/CRS630MI/GetAccountID", params={"AITP": "1", "AITM": "6300"}))
+    assert one[0]["TX40"] == "Travel"
+
+
+def test_business_error_is_200_with_error_in_results(infor: Infor) -> None:
+    r = infor.api.get(f"{EXEC}/CRS620MI/GetBasicData", params={"SUNO": "XYZ"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["nrOfFailedTransactions"] == 1 and body["nrOfSuccessfullTransactions"] == 0
+    res = body["results"][0]
+    assert res["errorField"] == "SUNO" and "XYZ" in res["errorMessage"] and res["errorType"] == "ServerReturnedNOK"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/GLS200MI/LstVouchersByDt", {"FRDT": "20250101"}, "TODT"),
+        ("/GLS200MI/LstVouchersByDt", {"FRDT": "2025-01-01", "TODT": "20250131"}, "FRDT"),
+        ("/GLS200MI/Nope", {}, "transaction"),
+        ("/NOPE01MI/Lst", {}, "program"),
+        ("/CRS620MI/LstSuppliers;cono=200", {}, "CONO"),
+        ("/CRS620MI/LstSuppliers;maxrecs=abc", {}, "maxrecs"),
+    ],
+)
+def test_request_errors_are_400_with_error_at_top_level(
+    infor: Infor, path: str, params: dict[str, str], field: str
+) -> None:
+    r = infor.api.get(EXEC + path, params=params)
+    assert r.status_code == 400
+    body = r.json()
+    assert body["errorField"] == field and body["errorMessage"] and "errorCode" in body
+
+
+def test_bulk_post_runs_each_transaction(infor: Infor) -> None:
+    body = {"program": "CRS620MI", "cono": 100, "excludeEmptyValues": False, "rightTrim": True,
+            "maxReturnedRecords": 0, "transactions": [
+                {"transaction": "GetBasicData", "record": {"SUNO": "S10003"}, "selectedColumns": ["SUNO", "SUNM"]},
+                {"transaction": "GetBasicData", "record": {"SUNO": "NOPE"}},
+            ]}  # fmt: skip
+    r = infor.api.post(EXEC, json=body)
+    assert r.status_code == 200
+    out = r.json()
+    assert out["nrOfSuccessfullTransactions"] == 1 and out["nrOfFailedTransactions"] == 1
+    assert out["results"][0]["records"] == [{"SUNO": "S10003", "SUNM": "Aceros del Norte SA de CV"}]
+    assert out["results"][1]["errorField"] == "SUNO"
+
+
+def test_supplier_update_is_seen_everywhere(infor: Infor) -> None:
+    records(infor.api.get(f"{EXEC}/CRS620MI/UpdSupplier", params={"SUNO": "S10005", "SUNM": "Precision Tooling LLC"}))
+    assert (
+        records(infor.api.get(f"{EXEC}/CRS620MI/GetBasicData", params={"SUNO": "S10005"}))[0]["SUNM"]
+        == "Precision Tooling LLC"
+    )
+    assert (
+        next(s for s in infor.admin.get("/_emulator/suppliers").json() if s["id"] == "S10005")["name"]
+        == "Precision Tooling LLC"
+    )
+    changed = records(infor.api.get(f"{EXEC}/CRS620MI/LstSuppliers", params={"LMTS": "20260101000000000"}))
+    assert [s["SUNO"] for s in changed] == ["S10005"]
+
+
+def test_invoices_and_payments(infor: Infor) -> None:
+    found = records(
+        infor.api.get(f"{EXEC}/APS200MI/SearchSupInvoic", params={"SQRY": "DIVI:US1 IVDT:[20251101 TO 20251130]"})
+    )
+    assert len(found) == 2 and all(f["TRCD"] == "40" for f in found)
+    inv = records(
+        infor.api.get(f"{EXEC}/APS200MI/GetInvoice", params={k: found[0][k] for k in ("DIVI", "YEA4", "JRNO", "JSNO")})
+    )
+    assert inv[0]["SINO"] == found[0]["SINO"]
+    proposal = records(infor.api.get(f"{EXEC}/APS130MI/LstProposal", params={"DIVI": "US1", "PRPN": "1"}))
+    assert proposal[0]["PRPN"] == "1"
+    paid = records(infor.api.get(f"{EXEC}/APS130MI/LstInvByPayDate", params={"DIVI": "US1", "PRPN": "1", "PYON": "1"}))
+    assert paid and all(p["PYAM"] and p["SINO"].startswith("INV-") for p in paid)
+
+
+def parm(acdt: str, account: str, cc: str, amount: str, text: str = "") -> str:
+    return f"{acdt:<8}{account:<10}{cc:<10}{'USD':<3}{amount:>17}{text:<40}"
+
+
+def post_batch(infor: Infor, key: str, desc: str, lines: list[str]) -> list[dict[str, Any]]:
+    calls = [("AddBatchHead", {"CONO": "100", "DIVI": "US1", "KEY1": key, "INTN": "GLJOURNAL", "DESC": desc})]
+    calls += [
+        ("AddBatchLine", {"CONO": "100", "DIVI": "US1", "KEY1": key, "LINE": str(n), "PARM": p})
+        for n, p in enumerate(lines, 1)
+    ]
+    calls += [(t, {"CONO": "100", "DIVI": "US1", "KEY1": key}) for t in ("CtrlBatch", "UpdBatch")]
+    return [infor.api.get(f"{EXEC}/GLS840MI/{t}", params=p).json() for t, p in calls]
+
+
+def test_gls840mi_posts_a_journal_findable_by_reference(infor: Infor) -> None:
+    ref = "PLAN-2026-12-US1-0001"
+    lines = [parm("20261130", "6100", "1100", "2500.00"), parm("20261130", "1000", "1100", "-2500.00", "Budget rent")]
+    answers = post_batch(infor, "ML0001", ref, lines)
+    assert all(a["nrOfFailedTransactions"] == 0 for a in answers), answers
+    assert answers[0]["results"][0]["records"] == [{"CONO": "100"}]
+    journal = infor.admin.get("/_emulator/journals").json()
+    assert len(journal) == 1 and journal[0]["reference"] == ref and journal[0]["product"] == "M3"
+    assert [ln["amount"] for ln in journal[0]["lines"]] == ["2500.00", "-2500.00"]
+    hits = records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": f'VTXT:"{ref}"'}))
+    assert len(hits) == 1 and hits[0]["AIT1"] == "6100"
+    listed = records(
+        infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params={"FRDT": "20261130", "TODT": "20261130"})
+    )
+    assert {r["VTXT"] for r in listed} >= {ref, "Budget rent"}
+
+
+def test_gls840mi_rejects_unbalanced_and_unknown_codes(infor: Infor) -> None:
+    answers = post_batch(
+        infor, "BAD1", "bad", [parm("20261130", "6100", "1999", "10.00"), parm("20261130", "1000", "1100", "-9.00")]
+    )
+    ctrl = answers[-2]
+    assert ctrl["nrOfFailedTransactions"] == 1 and "1999" in ctrl["results"][0]["errorMessage"]
+    assert infor.admin.get("/_emulator/journals").json() == []
+
+
+def test_gls840mi_duplicate_key_is_refused(infor: Infor) -> None:
+    head = {"CONO": "100", "DIVI": "US1", "KEY1": "DUP", "INTN": "GLJOURNAL", "DESC": "x"}
+    records(infor.api.get(f"{EXEC}/GLS840MI/AddBatchHead", params=head))
+    again = infor.api.get(f"{EXEC}/GLS840MI/AddBatchHead", params=head).json()
+    assert again["nrOfFailedTransactions"] == 1 and again["results"][0]["errorField"] == "KEY1"
+
+
+def test_posting_retried_after_a_lost_response_is_found_not_doubled(infor: Infor) -> None:
+    ref = "PLAN-LOST-0001"
+    lines = [parm("20261115", "6200", "1100", "75.00"), parm("20261115", "1000", "1100", "-75.00")]
+    infor.admin.put("/_emulator/faults", json={"next_lost_response": 1, "path_contains": "UpdBatch"}).raise_for_status()
+    for t, p in [("AddBatchHead", {"CONO": "100", "DIVI": "US1", "KEY1": "L1", "INTN": "GLJOURNAL", "DESC": ref})] + [
+        ("AddBatchLine", {"CONO": "100", "DIVI": "US1", "KEY1": "L1", "LINE": str(n), "PARM": x})
+        for n, x in enumerate(lines, 1)
+    ]:
+        records(infor.api.get(f"{EXEC}/GLS840MI/{t}", params=p))
+    with pytest.raises(httpx.RemoteProtocolError):
+        infor.api.get(f"{EXEC}/GLS840MI/UpdBatch", params={"CONO": "100", "DIVI": "US1", "KEY1": "L1"})
+    # The write landed: a client that looks up by reference before re-posting finds it ...
+    hits = records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": f'VTXT:"{ref}"'}))
+    assert len(hits) == 2
+    # ... and blindly repeating UpdBatch cannot double-post: the batch left the interface file.
+    again = infor.api.get(f"{EXEC}/GLS840MI/UpdBatch", params={"CONO": "100", "DIVI": "US1", "KEY1": "L1"}).json()
+    assert again["nrOfFailedTransactions"] == 1
+    assert len(infor.admin.get("/_emulator/journals").json()) == 1
+
+
+def test_reset_brings_back_the_seed(infor: Infor) -> None:
+    post_batch(
+        infor,
+        "R1",
+        "to-be-reset",
+        [parm("20261130", "6100", "1100", "1.00"), parm("20261130", "1000", "1100", "-1.00")],
+    )
+    assert infor.admin.get("/_emulator/journals").json()
+    infor.admin.post("/_emulator/reset").raise_for_status()
+    assert infor.admin.get("/_emulator/journals").json() == []
+    assert records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": 'VTXT:"to-be-reset"'})) == []
