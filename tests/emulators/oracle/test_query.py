@@ -124,3 +124,36 @@ def test_expand_arrays_before_v3_and_collections_from_v3(api: httpx.Client) -> N
     assert isinstance(headers["items"][0]["journalLines"]["items"], list)
     plain = _items(api, "journalBatches", limit="1")[0]
     assert "journalHeaders" not in plain
+
+
+def _period_activity(api: httpx.Client, period: str, combination: str) -> float:
+    total = 0.0
+    batches = _items(api, "journalBatches", finder=f"JournalsFinder;AccountingPeriod={period}")
+    for batch in batches:
+        for header in api.get(f"{REST}/journalBatches/{batch['JeBatchId']}/child/journalHeaders").json()["items"]:
+            lines_href = next(x["href"] for x in header["links"] if x["name"] == "journalLines")
+            for line in api.get(lines_href, params={"limit": 500}).json()["items"]:
+                if line["AccountCombination"] == combination:
+                    total += (line["AccountedDr"] or 0) - (line["AccountedCr"] or 0)
+    return round(total, 2)
+
+
+def test_ledger_balances_are_strings_and_match_posted_journals(api: httpx.Client) -> None:
+    finder = (
+        "AccountBalanceFinder;accountCombination=300-3100-6100,accountingPeriod=Mar-26,"
+        "currency=EUR,ledgerName=Acme EU Ledger"
+    )
+    rows = _items(api, "ledgerBalances", finder=finder)
+    assert len(rows) == 1
+    row = rows[0]
+    assert isinstance(row["PeriodActivity"], str) and isinstance(row["EndingBalance"], str)
+    assert float(row["PeriodActivity"]) == _period_activity(api, "Mar-26", "300-3100-6100")
+    detail = _items(
+        api,
+        "ledgerBalances",
+        finder="AccountBalanceFinder;accountCombination=300-%-6100,accountingPeriod=Mar-26,mode=Detail",
+    )
+    assert {r["DetailAccountCombination"] for r in detail} == {
+        f"300-{cc}-6100" for cc in ("3100", "3200", "3300", "3900")
+    }
+    assert api.get(f"{REST}/ledgerBalances").status_code == 400

@@ -229,6 +229,15 @@ PAYMENTS = ResourceSpec(
     key="CheckId",
     children=(RELATED_INVOICES,),
 )
+LEDGER_BALANCES = ResourceSpec(
+    "ledgerBalances",
+    _attrs(
+        "LedgerName LedgerSetName AccountCombination DetailAccountCombination AccountGroupName AccountName Currency "
+        "CurrencyType CurrentAccountingPeriod PeriodName Scenario AmountType BeginningBalance PeriodActivity "
+        "EndingBalance CurrentPeriodBalance ActualBalance BudgetBalance ErrorDetail"
+    ),
+    hash_key=("BalanceRowId",),
+)
 ERP_INTEGRATIONS = ResourceSpec(
     "erpintegrations",
     _attrs(
@@ -250,6 +259,7 @@ TOP_LEVEL: dict[str, ResourceSpec] = {
         SUPPLIERS,
         INVOICES,
         PAYMENTS,
+        LEDGER_BALANCES,
         ERP_INTEGRATIONS,
     )
 }

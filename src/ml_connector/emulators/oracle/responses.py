@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.oracle import resources as res
+from ml_connector.emulators.oracle.balances import balance_rows
 from ml_connector.emulators.oracle.batch import run_batch
 from ml_connector.emulators.oracle.exceptions import (
     OracleRestError,
@@ -253,11 +254,15 @@ def _get(backend: OracleBackend, request: Request, target: Target, href: str, fv
     if target.item is not None:
         return _json(render_item(target.item, href, view), headers={"ETag": target.item.change_indicator})
     qp = request.query_params
+    finder = qp.get("finder")
+    source = target.collection
+    if target.spec is res.LEDGER_BALANCES:
+        source, finder = balance_rows(backend, finder), None
     rows = backend.select(
         target.spec,
-        target.collection,
+        source,
         q=qp.get("q"),
-        finder=qp.get("finder"),
+        finder=finder,
         order_by=qp.get("orderBy"),
         framework=fv,
     )
