@@ -139,3 +139,12 @@ def test_unknown_request_and_bad_document(api: httpx.Client) -> None:
         json={"OperationName": "importBulkData", "DocumentContent": "not base64!", "JobName": JOB},
     )
     assert bad.status_code == 400
+
+
+def test_unposted_batches_can_be_deleted_posted_ones_cannot(api: httpx.Client) -> None:
+    batches = api.get(f"{REST}/journalBatches", params={"limit": 500, "onlyData": "true"}).json()["items"]
+    posted = next(b for b in batches if b["Status"] == "P")
+    unposted = next(b for b in batches if b["Status"] == "U")
+    assert api.delete(f"{REST}/journalBatches/{posted['JeBatchId']}").status_code == 400
+    assert api.delete(f"{REST}/journalBatches/{unposted['JeBatchId']}").status_code == 204
+    assert api.get(f"{REST}/journalBatches/{unposted['JeBatchId']}").status_code == 404

@@ -122,3 +122,10 @@ def test_reset_restores_the_seed(api: httpx.Client) -> None:
     api.post(f"{REST}/suppliers", json={"Supplier": "Temp"}).raise_for_status()
     api.post("/_emulator/reset").raise_for_status()
     assert len(api.get("/_emulator/suppliers").json()) == 12
+
+
+def test_suppliers_lov(api: httpx.Client) -> None:
+    rows = api.get(f"{REST}/suppliersLOV", params={"q": "SupplierNumber=5007"}).json()["items"]
+    assert rows[0]["Supplier"] == "Moravske Slevarny a.s." and set(rows[0]) >= {"SupplierId", "links"}
+    assert api.get(f"{REST}/suppliersLOV/{rows[0]['SupplierId']}").status_code == 200
+    assert api.post(f"{REST}/suppliersLOV", json={"Supplier": "x"}).status_code == 405

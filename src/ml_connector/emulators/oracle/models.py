@@ -121,7 +121,7 @@ class OracleBackend:
         spec = res.TOP_LEVEL.get(segments[0]) if segments else None
         if spec is None:
             raise not_found()
-        collection, parent, i = self.roots[spec.name], None, 1
+        collection, parent, i = self._top(spec), None, 1
         while i < len(segments):
             item = next((x for x in collection if x.key == segments[i]), None)
             if item is None:
@@ -133,6 +133,13 @@ class OracleBackend:
                 raise not_found()
             spec, collection, parent, i = child, item.child_items(child.name), item, i + 3
         return Target(spec, collection, None, parent)
+
+    def _top(self, spec: ResourceSpec) -> list[Item]:
+        if spec is res.SUPPLIERS_LOV:  # a read-only view over the supplier master
+            return [
+                Item(spec, {k: s.data.get(k) for k in spec.attrs}, version=s.version) for s in self.roots["suppliers"]
+            ]
+        return self.roots[spec.name]
 
     def select(
         self,
@@ -171,6 +178,7 @@ class OracleBackend:
                 apply_update(existing, fields, now, user)
                 return existing, False
             check_supplier_create(target.collection, fields)
+            fields.pop("SupplierId", None)  # ASSUMPTION: the server assigns the key on create
             fields.setdefault("SupplierNumber", next_supplier_number(target.collection))
             item = new_supplier(self.next_id("supplier"), fields, who)
             for child in spec.children:
@@ -200,9 +208,16 @@ class OracleBackend:
         return item
 
     def delete(self, target: Target) -> None:
-        if target.item is None or not target.spec.writable or target.spec is res.SUPPLIERS:
+        """DELETE an item: unposted journal batches and child rows; posted batches are refused."""
+        item = target.item
+        if item is not None and target.spec is res.JOURNAL_BATCHES:
+            if item.data["Status"] == "P":
+                raise bad_request("You can't delete a posted journal batch.", code="GL-781063")
+            target.collection.remove(item)
+            return
+        if item is None or not target.spec.writable or target.spec is res.SUPPLIERS:
             raise OracleRestError(405, f"Invalid operation delete for the resource {target.spec.name}.")
-        target.collection.remove(target.item)
+        target.collection.remove(item)
 
     # -- admin --------------------------------------------------------------------------------
 

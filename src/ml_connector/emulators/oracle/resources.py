@@ -194,6 +194,12 @@ SUPPLIERS = ResourceSpec(
     read_only=_SUPPLIER_WHO_RO | {"SupplierId", "SupplierPartyId", "Status"},
 )
 
+# ASSUMPTION: the list-of-values view carries the supplier's key, name, number and status.
+SUPPLIERS_LOV = ResourceSpec(
+    "suppliersLOV",
+    _attrs("SupplierId:int Supplier SupplierNumber AlternateName Status"),
+    key="SupplierId",
+)
 INVOICE_LINES = ResourceSpec(
     "invoiceLines",
     _attrs(
@@ -257,6 +263,7 @@ TOP_LEVEL: dict[str, ResourceSpec] = {
         LEDGERS,
         VALUE_SETS,
         SUPPLIERS,
+        SUPPLIERS_LOV,
         INVOICES,
         PAYMENTS,
         LEDGER_BALANCES,
