@@ -65,6 +65,11 @@ def list_metadata(request: Request, modelId: str, listId: str) -> dict[str, Any]
             "workflowEnabled": False,
             "productionData": False,
             "nextItemIndex": plan_list.next_item,
+            # ASSUMPTION: no list here has selective access, so every item is permitted.
+            "permittedItems": len(plan_list.items),
+            "usedInAppliesTo": ", ".join(
+                x.name for x in model_of(request, modelId).planning.modules.values() if plan_list.name in x.dimensions
+            ),
         }
     return envelope(request, "listMetadata", modelId, metadata=metadata)
 
@@ -130,15 +135,55 @@ def modules(request: Request, modelId: str) -> dict[str, Any]:  # noqa: N803
     return paged(request, "module", "modules", sort_items(request, items, strict=False), modelId)
 
 
+# ASSUMPTION: line-item settings the definition file does not carry get Anaplan's usual defaults; the
+# field set follows what clients validated against live Anaplan require.
+_NUMBER_FORMAT = {
+    "dataType": "NUMBER",
+    "comparisonIncrease": "GOOD",
+    "decimalPlaces": 2,
+    "decimalSeparator": "FULL_STOP",
+    "unitsDisplayType": "NONE",
+    "unitsType": "NONE",
+    "zeroFormat": "ZERO",
+    "groupingSeparator": "COMMA",
+    "minimumSignificantDigits": 4,
+    "negativeNumberNotation": "MINUS_SIGN",
+}
+_FORMATS: dict[str, dict[str, Any]] = {
+    "NUMBER": _NUMBER_FORMAT,
+    "BOOLEAN": {"dataType": "BOOLEAN"},
+    "TEXT": {"dataType": "TEXT", "textType": "GENERAL"},
+}
+
+
 def _line_items(m: ModelState, module: Module) -> list[dict[str, Any]]:
+    applies_to = [{"id": m.planning.dimension_id(d), "name": d} for d in module.dimensions if d != "Time"]
     return [
         {
             "moduleId": module.id,
             "moduleName": module.name,
             "id": li.id,
             "name": li.name,
+            "code": "",
             "format": li.format,
-            "appliesTo": [{"id": m.planning.dimension_id(d), "name": d} for d in module.dimensions],
+            "formatMetadata": _FORMATS.get(li.format, {"dataType": "NONE"}),
+            "summary": "Sum" if li.format == "NUMBER" else "None",
+            "appliesTo": applies_to,
+            "dataTags": [],
+            "referencedBy": [],
+            "timeScale": "Month" if "Time" in module.dimensions else "Not Applicable",
+            "timeRange": "Model Calendar",
+            "version": {"id": "20000000020", "name": "Not Applicable"},
+            "style": "Normal",
+            "cellCount": sum(1 for v in module.cells.values() if li.name in v),
+            "notes": "",
+            "isSummary": False,
+            "formula": None,
+            "formulaScope": "",
+            "useSwitchover": False,
+            "breakback": False,
+            "broughtForward": False,
+            "startOfSection": False,
         }
         for li in module.line_items.values()
     ]

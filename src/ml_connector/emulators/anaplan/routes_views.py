@@ -67,7 +67,8 @@ async def lookup_dimension_items(request: Request, modelId: str, dimensionId: st
 
 
 def _views(m: ModelState, modules: list[Module]) -> list[dict[str, str]]:
-    return [{"id": x.id, "name": x.name, "moduleId": x.id} for x in modules]
+    # ASSUMPTION: a default view's code is empty, as views are seldom given codes.
+    return [{"id": x.id, "name": x.name, "code": "", "moduleId": x.id} for x in modules]
 
 
 @router.get("/views")
@@ -108,6 +109,25 @@ def _grid(m: ModelState, module: Module) -> tuple[list[list[str]], list[tuple[li
         names = [m.planning.lists[d].items[c].name for d, c in zip(row_dims, row_key, strict=True)]
         rows.append((names, [cells.get((li, p), "") for li in line_items for p in periods]))
     return columns, rows
+
+
+@router.get("/views/{viewId}")
+def view_info(request: Request, modelId: str, viewId: str) -> dict[str, Any]:  # noqa: N803
+    backend = backend_of(request)
+    with backend.lock:
+        m = model_of(request, modelId)
+        module = next((x for x in m.planning.modules.values() if x.id == viewId), None)
+        if module is None:
+            raise NotFound()
+        rows = [{"id": m.planning.dimension_id(d), "name": d} for d in module.dimensions if d != TIME]
+        columns = [{"id": m.planning.dimension_id(TIME), "name": TIME}] if TIME in module.dimensions else []
+    body: dict[str, Any] = {"viewName": module.name, "viewId": module.id}
+    # An empty axis is left out, as live Anaplan does.
+    if rows:
+        body["rows"] = rows
+    if columns:
+        body["columns"] = columns
+    return body
 
 
 @router.get("/views/{viewId}/data")
