@@ -263,3 +263,31 @@ def test_reset_brings_back_the_seed(infor: Infor) -> None:
     infor.admin.post("/_emulator/reset").raise_for_status()
     assert infor.admin.get("/_emulator/journals").json() == []
     assert records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": 'VTXT:"to-be-reset"'})) == []
+
+
+def test_exportmi_select_on_gl_and_ap_ledgers(infor: Infor) -> None:
+    query = "select EGDIVI, EGACDT, EGAIT1, EGACAM from FGLEDG where EGCONO = '100' and EGDIVI = 'US2'"
+    query += " and EGACDT >= '20261101'"
+    rows = records(infor.api.get(f"{EXEC}/EXPORTMI/Select;maxrecs=0", params={"QERY": query, "SEPC": ";", "HDRS": "1"}))
+    assert rows[0]["REPL"] == "EGDIVI;EGACDT;EGAIT1;EGACAM"
+    assert len(rows) > 1 and all(r["REPL"].startswith("US2;202611") for r in rows[1:])
+    query = "select EPSUNO, EPSINO, EPCUAM from FPLEDG where EPCONO = '100' and EPTRCD = '40' and EPDIVI = 'MX1'"
+    invoices = records(infor.api.get(f"{EXEC}/EXPORTMI/Select;maxrecs=0", params={"QERY": query}))
+    assert len(invoices) == 26 and all(r["REPL"].split(";")[2].startswith("-") for r in invoices)
+    bad = infor.api.get(f"{EXEC}/EXPORTMI/Select", params={"QERY": "select NOPE from FGLEDG"}).json()
+    assert bad["nrOfFailedTransactions"] == 1 and bad["results"][0]["errorField"] == "QERY"
+
+
+def test_period_balances_and_voucher_head(infor: Infor) -> None:
+    balances = records(infor.api.get(f"{EXEC}/GLS215MI/LstPerBalances;maxrecs=0",
+                                     params={"DIVI": "US1", "BAKY": "1", "BIT1": "6300", "BIT2": "1900"}))  # fmt: skip
+    assert len(balances) == 13 and all(Decimal(b["ACAD"]) > 0 for b in balances)
+    dims = records(infor.api.get(f"{EXEC}/GLS215MI/GetBitFromPtid", params={"PTID": balances[0]["PTID"]}))
+    assert (dims[0]["BIT1"], dims[0]["BIT2"]) == ("6300", "1900")
+    line = records(
+        infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=1", params={"FRDT": "20251101", "TODT": "20251130"})
+    )[0]
+    head = records(
+        infor.api.get(f"{EXEC}/GLS200MI/GetVoucherHead", params={k: line[k] for k in ("DIVI", "YEA4", "VONO", "VSER")})
+    )
+    assert Decimal(head[0]["DSUM"]) == -Decimal(head[0]["CSUM"]) > 0

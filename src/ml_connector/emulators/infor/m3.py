@@ -13,9 +13,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ml_connector.emulators.infor.exceptions import M3Error, m3_request_error
-from ml_connector.emulators.infor.m3_programs import TRANSACTIONS, CallContext, Record
+from ml_connector.emulators.infor.m3_ledger import LEDGER_TRANSACTIONS
+from ml_connector.emulators.infor.m3_programs import TRANSACTIONS as BASE_TRANSACTIONS
+from ml_connector.emulators.infor.m3_programs import CallContext, Record
 from ml_connector.emulators.infor.models import InforBackend
 
+TRANSACTIONS = {
+    program: BASE_TRANSACTIONS.get(program, {}) | LEDGER_TRANSACTIONS.get(program, {})
+    for program in BASE_TRANSACTIONS.keys() | LEDGER_TRANSACTIONS.keys()
+}
 # ASSUMPTION: without `maxrecs` the server returns at most 100 records, like the SDK's default.
 DEFAULT_MAXRECS = 100
 

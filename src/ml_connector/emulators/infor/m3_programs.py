@@ -36,7 +36,7 @@ class CallContext:
 Transaction = Callable[[CallContext, Record], list[Record]]
 
 
-def _required(inputs: Record, *names: str) -> None:
+def require_fields(inputs: Record, *names: str) -> None:
     for name in names:
         if not inputs.get(name, "").strip():
             raise M3Error(f"Field {name} must be entered", "WFL0101", name, request_level=True)
@@ -49,7 +49,7 @@ def _date(inputs: Record, name: str) -> date:
         raise M3Error(f"Date {inputs[name]} is invalid", "WDT0102", name, request_level=True) from None
 
 
-def _divisions(ctx: CallContext, inputs: Record) -> list[str]:
+def divisions_for(ctx: CallContext, inputs: Record) -> list[str]:
     divi = inputs.get("DIVI", "").strip() or ctx.division
     known = ctx.backend.division_codes()
     if divi and divi not in known:
@@ -61,9 +61,9 @@ def _divisions(ctx: CallContext, inputs: Record) -> list[str]:
 
 
 def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "FRDT", "TODT")
+    require_fields(inputs, "FRDT", "TODT")
     start, end = _date(inputs, "FRDT"), _date(inputs, "TODT")
-    divisions = _divisions(ctx, inputs)
+    divisions = divisions_for(ctx, inputs)
     with ctx.backend.lock:
         lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
     lines.sort(key=lambda ln: (ln.division, ln.acct_date, ln.year, ln.journal_no, ln.journal_seq))
@@ -71,8 +71,8 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def lst_voucher_lines(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "DIVI", "YEA4", "VONO")
-    divisions = _divisions(ctx, inputs)
+    require_fields(inputs, "DIVI", "YEA4", "VONO")
+    divisions = divisions_for(ctx, inputs)
     want = {k: inputs[k].strip() for k in ("YEA4", "VONO", "VSER", "JRNO") if inputs.get(k, "").strip()}
     out = []
     with ctx.backend.lock:
@@ -86,7 +86,7 @@ def lst_voucher_lines(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def search_gen_ledger(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "SQRY")
+    require_fields(inputs, "SQRY")
     with ctx.backend.lock:
         records = [f.voucher_line(ln, ctx.company) for ln in ctx.backend.lines]
     return [r for r in records if _matches(r, inputs["SQRY"])]
@@ -96,7 +96,7 @@ def search_gen_ledger(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def lst_account_id(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "AITP")
+    require_fields(inputs, "AITP")
     dim = _dimension(inputs)
     start = inputs.get("AITM", "").strip()
     with ctx.backend.lock:
@@ -105,7 +105,7 @@ def lst_account_id(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def get_account_id(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "AITP", "AITM")
+    require_fields(inputs, "AITP", "AITM")
     dim, code = _dimension(inputs), inputs["AITM"].strip()
     with ctx.backend.lock:
         acc = ctx.backend.accounts.get(dim, {}).get(code)
@@ -137,7 +137,7 @@ def lst_suppliers(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "SUNO")
+    require_fields(inputs, "SUNO")
     with ctx.backend.lock:
         sup = ctx.backend.suppliers.get(inputs["SUNO"].strip())
         if sup is None:
@@ -151,7 +151,7 @@ SUPPLIER_INPUTS = {"SUNM": "name", "CSCD": "country", "ECAR": "state", "CUCD": "
 
 def add_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
     # ASSUMPTION: only SUNO and SUNM are enforced; the tenant's supplier template defaults the rest.
-    _required(inputs, "SUNO", "SUNM")
+    require_fields(inputs, "SUNO", "SUNM")
     suno = inputs["SUNO"].strip()
     if suno in ctx.backend.suppliers:
         raise M3Error(f"Supplier number {suno} already exists", "WSU0104", "SUNO")
@@ -161,7 +161,7 @@ def add_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def upd_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "SUNO")
+    require_fields(inputs, "SUNO")
     suno = inputs["SUNO"].strip()
     changes = {attr: inputs[k].strip() for k, attr in SUPPLIER_INPUTS.items() if inputs.get(k, "").strip()}
     try:
@@ -175,8 +175,8 @@ def upd_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def get_invoice(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "YEA4", "JRNO", "JSNO")
-    divisions = _divisions(ctx, inputs)
+    require_fields(inputs, "YEA4", "JRNO", "JSNO")
+    divisions = divisions_for(ctx, inputs)
     key = (inputs["YEA4"].strip(), inputs["JRNO"].strip(), inputs["JSNO"].strip())
     with ctx.backend.lock:
         for inv in ctx.backend.invoices:
@@ -186,7 +186,7 @@ def get_invoice(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def get_inv_tot_info(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "DIVI", "SPYN", "SINO", "INYR", "SUNO")
+    require_fields(inputs, "DIVI", "SPYN", "SINO", "INYR", "SUNO")
     with ctx.backend.lock:
         for inv in ctx.backend.invoices:
             rec = f.invoice(inv, ctx.company)
@@ -196,14 +196,14 @@ def get_inv_tot_info(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def search_sup_invoic(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "SQRY")
+    require_fields(inputs, "SQRY")
     with ctx.backend.lock:
         records = [f.invoice(inv, ctx.company) for inv in ctx.backend.invoices]
     return [r for r in records if _matches(r, inputs["SQRY"])]
 
 
 def lst_proposal(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "DIVI", "PRPN")
+    require_fields(inputs, "DIVI", "PRPN")
     rows = _payments(ctx, inputs)
     seen: dict[str, Record] = {}
     for rec in rows:
@@ -213,13 +213,13 @@ def lst_proposal(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def lst_inv_by_pay_date(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "DIVI", "PRPN", "PYON")
+    require_fields(inputs, "DIVI", "PRPN", "PYON")
     rows = _payments(ctx, inputs)
     return [r for r in rows if r["PYON"] == inputs["PYON"].strip()]
 
 
 def _payments(ctx: CallContext, inputs: Record) -> list[Record]:
-    divisions = _divisions(ctx, inputs)
+    divisions = divisions_for(ctx, inputs)
     with ctx.backend.lock:
         rows = [f.payment_line(p, ctx.company) for p in ctx.backend.payments if p.division in divisions]
     filters = {k: inputs[k].strip() for k in ("PRPN", "PYDT", "PDNB", "SPYN") if inputs.get(k, "").strip()}
@@ -233,7 +233,7 @@ def _payments(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def _batch(ctx: CallContext, inputs: Record) -> M3Batch:
-    _required(inputs, "CONO", "KEY1")
+    require_fields(inputs, "CONO", "KEY1")
     key = (inputs.get("DIVI", "").strip() or ctx.division, inputs["KEY1"].strip())
     batch = ctx.backend.m3_batches.get(key)
     if batch is None:
@@ -242,7 +242,7 @@ def _batch(ctx: CallContext, inputs: Record) -> M3Batch:
 
 
 def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "CONO", "KEY1", "INTN", "DESC")
+    require_fields(inputs, "CONO", "KEY1", "INTN", "DESC")
     if inputs["INTN"].strip() != GL_INTERFACE:
         raise M3Error(f"Interface {inputs['INTN'].strip()} does not exist", "WIN0103", "INTN")
     divi = inputs.get("DIVI", "").strip() or ctx.division
@@ -262,7 +262,7 @@ def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def add_batch_line(ctx: CallContext, inputs: Record) -> list[Record]:
-    _required(inputs, "CONO", "KEY1", "LINE", "PARM")
+    require_fields(inputs, "CONO", "KEY1", "LINE", "PARM")
     with ctx.backend.lock:
         batch = _batch(ctx, inputs)
         line = inputs["LINE"].strip()
