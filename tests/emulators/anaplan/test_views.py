@@ -32,3 +32,18 @@ def test_default_view_data_csv_and_json(api: httpx.Client) -> None:
     first = grid["rows"][0]
     assert first["rowCoordinates"] == ["Product revenue", "Detroit plant"]
     assert len(first["cells"]) == len(grid["columnCoordinates"])
+
+
+def test_line_items_list_metadata_and_view_info(api: httpx.Client) -> None:
+    items = api.get(f"/2/0/models/{FPA}/lineItems", params={"includeAll": "true"}).json()["items"]
+    approved = next(i for i in items if i["name"] == "Approved")
+    assert approved["moduleId"] == BUDGET and approved["format"] == "BOOLEAN"
+    assert approved["formatMetadata"] == {"dataType": "BOOLEAN"}
+    assert [d["name"] for d in approved["appliesTo"]] == ["GL Accounts", "Cost Centers"]
+    amount = next(i for i in items if i["moduleName"] == "Actuals")
+    assert amount["formatMetadata"]["dataType"] == "NUMBER" and amount["timeScale"] == "Month"
+    meta = api.get(f"{model_path()}/lists/101000000000").json()["metadata"]
+    assert meta["permittedItems"] == meta["itemCount"] == 12
+    info = api.get(f"/2/0/models/{FPA}/views/{BUDGET}").json()
+    assert info["viewId"] == BUDGET and [r["name"] for r in info["rows"]] == ["GL Accounts", "Cost Centers"]
+    assert info["columns"] == [{"id": "20000000003", "name": "Time"}] and "pages" not in info
