@@ -99,7 +99,7 @@ def test_import_creates_findable_unposted_journals(api: httpx.Client) -> None:
     lines = api.get(lines_href).json()["items"]
     assert [x["AccountCombination"] for x in lines] == ["300-3100-6100", "300-3200-6100", "300-3900-2000"]
     readout = api.get("/_emulator/journals").json()
-    assert len(readout) == 1 and readout[0]["GroupId"] == "77001"
+    assert len(readout) == 1 and readout[0]["GroupId"] == "77001" and readout[0]["Reference1"] == "PLAN-FY27-0001"
     assert readout[0]["headers"][0]["ExternalReference"] == "EXT-PLAN-FY27-0001"
     assert readout[0]["headers"][0]["lines"][0]["EnteredDr"] == 1200.5
 

@@ -157,3 +157,13 @@ def test_ledger_balances_are_strings_and_match_posted_journals(api: httpx.Client
         f"300-{cc}-6100" for cc in ("3100", "3200", "3300", "3900")
     }
     assert api.get(f"{REST}/ledgerBalances").status_code == 400
+
+
+def test_describe(api: httpx.Client) -> None:
+    answer = api.get(f"{REST}/journalBatches/describe")
+    assert answer.status_code == 200
+    resource = answer.json()["Resources"]["journalBatches"]
+    names = {a["name"]: a for a in resource["attributes"]}
+    assert names["LastUpdateDate"]["type"] == "datetime" and names["LastUpdateDate"]["queryable"] is True
+    assert "journalLines" in resource["children"]["journalHeaders"]["children"]
+    assert "JournalsFinder" in {f["name"] for f in resource["collection"]["finders"]}

@@ -195,6 +195,7 @@ def readout(batch: Item) -> dict[str, Any]:
     return {
         "JeBatchId": batch.data["JeBatchId"],
         "BatchName": batch.data["BatchName"],
+        "Reference1": batch.data.get("Reference1"),
         "BatchDescription": batch.data["BatchDescription"],
         "GroupId": batch.data.get("GroupId"),
         "RequestId": batch.data["RequestId"],

@@ -19,6 +19,7 @@ from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.oracle import resources as res
 from ml_connector.emulators.oracle.balances import balance_rows
 from ml_connector.emulators.oracle.batch import run_batch
+from ml_connector.emulators.oracle.describe import DESCRIBE_TYPE, describe
 from ml_connector.emulators.oracle.exceptions import (
     OracleRestError,
     bad_request,
@@ -183,6 +184,8 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
             base = _base(request, version)
             if segments and segments[0] == "erpintegrations":
                 return _erp_integrations(backend, request, segments, body, fv, who)
+            if len(segments) == 2 and segments[1] == "describe" and segments[0] in res.TOP_LEVEL:
+                return _json(describe(res.TOP_LEVEL[segments[0]]), media_type=DESCRIBE_TYPE)
             target = backend.resolve(segments)
             href = f"{base}/{path.strip('/')}"
             if request.method == "GET":
