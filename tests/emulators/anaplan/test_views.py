@@ -47,3 +47,15 @@ def test_line_items_list_metadata_and_view_info(api: httpx.Client) -> None:
     info = api.get(f"/2/0/models/{FPA}/views/{BUDGET}").json()
     assert info["viewId"] == BUDGET and [r["name"] for r in info["rows"]] == ["GL Accounts", "Cost Centers"]
     assert info["columns"] == [{"id": "20000000003", "name": "Time"}] and "pages" not in info
+
+
+def test_current_period_and_calendar(api: httpx.Client) -> None:
+    current = api.get(f"{model_path()}/currentPeriod").json()["currentPeriod"]
+    assert current == {"periodText": "Nov 26", "lastDay": "2026-11-30", "calendarType": current["calendarType"]}
+    moved = api.put(f"{model_path()}/currentPeriod", json={"date": "2027-02-10"}).json()["currentPeriod"]
+    assert moved["periodText"] == "Feb 27" and moved["lastDay"] == "2027-02-28"
+    both = api.put(f"{model_path()}/currentPeriod", params={"date": "2027-01-01"}, json={"date": "2027-01-01"})
+    assert both.status_code == 400 and "not both" in both.json()["status"]["message"]
+    bad = api.put(f"{model_path()}/currentPeriod", json={"date": "2027/01/01"})
+    assert bad.status_code == 400 and "Invalid ISO date format" in bad.json()["status"]["message"]
+    assert api.get(f"{model_path()}/modelCalendar").json()["modelCalendar"]["fiscalYear"]["year"] == "FY27"

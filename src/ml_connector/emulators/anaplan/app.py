@@ -24,6 +24,7 @@ from ml_connector.emulators.anaplan import (
     routes_actions,
     routes_auth,
     routes_bulk,
+    routes_calendar,
     routes_transactional,
     routes_views,
 )
@@ -137,6 +138,7 @@ def build_app(
         app.include_router(routes_bulk.model_router, prefix=prefix)
         app.include_router(routes_transactional.router, prefix=prefix)
         app.include_router(routes_views.router, prefix=prefix)
+        app.include_router(routes_calendar.router, prefix=prefix)
         app.include_router(routes_actions.router, prefix=prefix)
     _add_error_handlers(app)
     _add_rate_limit(app, backend)

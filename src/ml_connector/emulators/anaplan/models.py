@@ -54,6 +54,7 @@ class ModelState:
     running: Task | None = None
     worker_active: bool = False
     latest_import_task: dict[str, str] = field(default_factory=dict)
+    current_period: str | None = None
     last_modified: float = field(default_factory=time.time)
 
     @property
