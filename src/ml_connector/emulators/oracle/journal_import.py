@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml_connector.emulators.oracle.exceptions import bad_request
 from ml_connector.emulators.oracle.journals import HeaderInput, LineInput, new_batch
-from ml_connector.emulators.oracle.seeding import period_name
+from ml_connector.emulators.oracle.periods import period_name
 
 if TYPE_CHECKING:
     from ml_connector.emulators.oracle.models import OracleBackend

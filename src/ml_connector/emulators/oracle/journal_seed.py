@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ml_connector.emulators.oracle.journals import HeaderInput, LineInput, lines_of, new_batch, touch
-from ml_connector.emulators.oracle.seeding import CENT, months, period_name
+from ml_connector.emulators.oracle.periods import CENT, months, period_name
 
 if TYPE_CHECKING:
     from ml_connector.emulators.oracle.seeding import Builder
@@ -109,7 +109,7 @@ def seed_journals(b: Builder) -> None:
                 days=b.rng.randint(0, 22), minutes=b.rng.randint(0, 600), seconds=b.rng.randint(0, 59)
             )
             created = min(created, b.as_of - timedelta(hours=1))
-            batch_id = b._id("batch")
+            batch_id = b.new_id("batch")
             first_header = b.next_id["header"]
             b.next_id["header"] += len(headers)
             batch = new_batch(

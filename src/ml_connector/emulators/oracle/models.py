@@ -10,7 +10,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -256,12 +256,3 @@ class OracleBackend:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def guarded(backend: OracleBackend, action: Callable[[], Any]) -> Any:
-    """Run `action` under the backend's lock."""
-    with backend.lock:
-        return action()
-
-
-__all__ = ["OracleBackend", "OracleRestError", "Target", "bad_request", "guarded"]

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ml_connector.emulators.oracle import resources as res
+from ml_connector.emulators.oracle.periods import CENT, money, months
 from ml_connector.emulators.oracle.resources import Item
-from ml_connector.emulators.oracle.seeding import CENT, money, months
 
 if TYPE_CHECKING:
     from ml_connector.emulators.oracle.seeding import Builder

@@ -10,16 +10,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import yaml
 
 from ml_connector.emulators.oracle import resources as res
+from ml_connector.emulators.oracle.journal_seed import seed_journals
+from ml_connector.emulators.oracle.payables_seed import seed_payables
 from ml_connector.emulators.oracle.resources import Item
-
-CENT = Decimal("0.01")
+from ml_connector.emulators.oracle.suppliers import new_supplier
 
 
 def load_seed() -> dict[str, Any]:
@@ -28,25 +28,6 @@ def load_seed() -> dict[str, Any]:
     data = yaml.safe_load(text)
     assert isinstance(data, dict)  # noqa: S101 - the file ships with the package
     return data
-
-
-def period_name(year: int, month: int) -> str:
-    """Oracle's default monthly period name, e.g. `Nov-25`."""
-    return f"{date(year, month, 1):%b}-{year % 100:02d}"
-
-
-def months(first: str, count: int) -> list[tuple[int, int]]:
-    year, month = (int(p) for p in first.split("-"))
-    out = []
-    for _ in range(count):
-        out.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def money(value: Decimal) -> float:
-    # Stored as float so it serializes as a JSON number; two decimals round-trip exactly in repr.
-    return float(value.quantize(CENT))
 
 
 @dataclass
@@ -61,7 +42,7 @@ class Seeded:
     segments_valid: dict[str, set[str]] = field(default_factory=dict)
 
 
-class _Builder:
+class Builder:
     def __init__(self, seed: dict[str, Any]) -> None:
         self.seed = seed
         gen = seed["generation"]
@@ -76,7 +57,7 @@ class _Builder:
         self.combos: dict[str, int] = {}
         self.next_id = {"batch": 300100700220001, "header": 300100700330001, "ccid": 300000047310001}
 
-    def _id(self, kind: str) -> int:
+    def new_id(self, kind: str) -> int:
         value = self.next_id[kind]
         self.next_id[kind] += 1
         return value
@@ -95,8 +76,8 @@ class _Builder:
     def build(self) -> Seeded:
         self._reference()
         self._suppliers()
-        self._journals()
-        self._payables()
+        seed_journals(self)
+        seed_payables(self)
         valid = {
             "company": {self.company},
             "cost_center": {c["value"] for c in self.seed["cost_centers"] if c.get("enabled", "Y") == "Y"},
@@ -186,7 +167,7 @@ class _Builder:
         """The account combination string, registering it in accountCombinationsLOV on first use."""
         text = self.delim.join((self.company, cost_center, account))
         if text not in self.combos:
-            ccid = self._id("ccid")
+            ccid = self.new_id("ccid")
             self.combos[text] = ccid
             acct_type = str(next((a["type"] for a in self.seed["accounts"] if a["value"] == account), "E"))
             segments: dict[str, str | None] = {f"Segment{i}": None for i in range(1, 31)}
@@ -211,8 +192,6 @@ class _Builder:
         return text
 
     def _suppliers(self) -> None:
-        from ml_connector.emulators.oracle.suppliers import new_supplier
-
         for n, s in enumerate(self.seed["suppliers"]):
             created = datetime(2025, 3, 3, 8, 0, tzinfo=UTC) + timedelta(days=3 * n, minutes=37 * n)
             updated = created + timedelta(days=200 + 11 * n) if n % 3 == 0 else created
@@ -271,20 +250,7 @@ class _Builder:
             )
             self.roots["suppliers"].append(item)
 
-    def _journals(self) -> None:
-        from ml_connector.emulators.oracle.journal_seed import seed_journals
-
-        seed_journals(self)
-
-    def _payables(self) -> None:
-        from ml_connector.emulators.oracle.payables_seed import seed_payables
-
-        seed_payables(self)
-
 
 def build_seeded(seed: dict[str, Any] | None = None) -> Seeded:
     """The seeded state, fresh objects on every call."""
-    return _Builder(seed or load_seed()).build()
-
-
-Builder = _Builder
+    return Builder(seed or load_seed()).build()
