@@ -72,15 +72,19 @@ def m3_request_error(error: M3Error) -> JSONResponse:
 
 
 class IdoError(Exception):
-    """A Mongoose request failed; answered as `{"Success": false, "Message": ...}`."""
+    """A Mongoose request failed; answered as `{"Success": false, "Message": ...}`.
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    HTTP 200 by default: the Mongoose swagger documents one 200 answer, "See Success and Message in the
+    response for result status" (IDO Integration guide, Get IDO Swagger Document).
+    """
+
+    def __init__(self, message: str, status: int = 200) -> None:
         super().__init__(message)
         self.message, self.status = message, status
 
 
 def ido_error(error: IdoError, load: bool) -> JSONResponse:
-    # ASSUMPTION: the failure envelope is the success envelope with Success false (infor.md 3.3); status 400.
+    # ASSUMPTION: the failure envelope is the success envelope with Success false (infor.md 3.3).
     body: dict[str, Any] = {"Message": error.message, "Success": False}
     if load:
         body |= {"Items": None, "Bookmark": None, "MoreRowsExist": False}

@@ -40,12 +40,12 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
 
     def view(ido: str) -> IdoView:
         if ido not in VIEWS:
-            raise IdoError(f"IDO {ido} does not exist.", status=404)
+            raise IdoError(f"IDO {ido} does not exist.")
         return VIEWS[ido]
 
     @router.get("/configurations")
-    def configurations() -> list[str]:
-        return sorted(configs)
+    def configurations() -> dict[str, Any]:
+        return {"Message": None, "Success": True, "Configurations": sorted(configs)}
 
     @router.get("/load/{ido}")
     def load(ido: str, request: Request) -> Response:
@@ -62,8 +62,12 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
             v = view(ido)
         except IdoError as exc:
             return ido_error(exc, load=True)
-        props = [{"Name": p, "DataType": "String", "Required": p in v.keys, "ReadOnly": False} for p in v.properties]
-        return JSONResponse({"Keys": list(v.keys), "Properties": props, "SubCollections": [], "Success": True})
+        props = [
+            {"Name": p, "DataType": "String", "ClrTypeName": "String", "Required": p in v.keys, "ReadOnly": False}
+            for p in v.properties
+        ]
+        body = {"Message": None, "Success": True, "Keys": list(v.keys), "Properties": props, "SubCollections": []}
+        return JSONResponse(body)
 
     @router.post("/update/{ido}")
     async def update(ido: str, request: Request) -> Response:

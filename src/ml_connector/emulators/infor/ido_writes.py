@@ -32,9 +32,10 @@ def apply_changes(backend: InforBackend, view: IdoView, sites: set[str], body: A
         planned = [_plan(backend, view, sites, change, n) for n, change in enumerate(body["Changes"])]
         refreshed: list[dict[str, Any]] = []
         for action, key, values in planned:
+            sent = list(values)
             row = _apply(backend, view, action, key, values)
             if row is not None:
-                refreshed.append(_refresh_item(view, action, row, len(refreshed)))
+                refreshed.append(_refresh_item(view, action, row, sent, len(refreshed)))
         return refreshed
 
 
@@ -142,10 +143,12 @@ def _apply(backend: InforBackend, view: IdoView, action: int, key: str, values: 
     return row
 
 
-def _refresh_item(view: IdoView, action: int, row: Row, number: int) -> dict[str, Any]:
+def _refresh_item(view: IdoView, action: int, row: Row, sent: list[str], number: int) -> dict[str, Any]:
+    # As in the guide's examples, the refreshed item lists the properties the change carried.
     props = [
         {"IsNestedCollection": False, "IsNull": row.get(p, "") == "", "Modified": False, "Name": p,
          "OriginalValue": None, "Value": row.get(p, "")}
         for p in view.properties
+        if p in sent
     ]  # fmt: skip
     return {"Action": action, "ItemId": item_id(view, row), "ItemNo": number, "Properties": props, "UpdateLocking": 0}
