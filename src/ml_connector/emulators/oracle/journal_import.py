@@ -250,6 +250,7 @@ def _create(backend: OracleBackend, batch: _Batch, request_id: int, user: str) -
         user=user,
         created=backend.now(),
         request_id=request_id,
+        actual_flag=batch.actual,
     )
     item.data["GroupId"] = batch.group or None
     item.data["Reference1"] = batch.reference or None

@@ -11,6 +11,7 @@ from ml_connector.emulators.oracle import resources as res
 from ml_connector.emulators.oracle.resources import Item
 
 _STATUS_MEANING = {"P": "Posted", "U": "Unposted"}
+_BALANCE_TYPE = {"A": "Actual", "B": "Budget", "E": "Encumbrance"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def new_batch(
     description: str | None = None,
     posted: date | None = None,
     request_id: int | None = None,
+    actual_flag: str = "A",
 ) -> Item:
     """A journal batch with its headers and lines, totals computed, all stamped `created`."""
     who = {"CreatedBy": user, "CreationDate": created, "LastUpdatedBy": user, "LastUpdateDate": created}
@@ -82,7 +84,7 @@ def new_batch(
             "CompletionStatusMeaning": "Complete",
             "ApprovalStatusMeaning": "Not required",
             "FundsStatusMeaning": "Not attempted",
-            "ActualFlagMeaning": "Actual",
+            "ActualFlagMeaning": _BALANCE_TYPE.get(actual_flag, "Actual"),
             "UserJeSourceName": source,
             "ChartOfAccountsName": coa_name,
             "UserPeriodSetName": ledger["period_set"],

@@ -178,6 +178,11 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
     async def resource(version: str, path: str, request: Request) -> Response:
         body = await request.body()
 
+        # Clients behind proxies that only pass GET and POST send PATCH/DELETE as an override header.
+        method = request.method
+        if method == "POST" and request.headers.get("X-HTTP-Method-Override", "").upper() in ("PATCH", "DELETE"):
+            method = request.headers["X-HTTP-Method-Override"].upper()
+
         def work(fv: int, who: str) -> Response:
             _check_version(version)
             segments = [s for s in path.split("/") if s]
@@ -188,9 +193,9 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
                 return _json(describe(res.TOP_LEVEL[segments[0]]), media_type=DESCRIBE_TYPE)
             target = backend.resolve(segments)
             href = f"{base}/{path.strip('/')}"
-            if request.method == "GET":
+            if method == "GET":
                 return _get(backend, request, target, href, fv)
-            if request.method == "POST" and target.item is None:
+            if method == "POST" and target.item is None:
                 _check_json(request)
                 upsert = request.headers.get("Upsert-Mode", "false").strip().lower() == "true"
                 item, created = backend.create(target, _payload(body), upsert=upsert, user=who)
@@ -198,14 +203,14 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
                 view = View(framework=fv)
                 headers = {"Location": item_href, "ETag": item.change_indicator}
                 return _json(render_item(item, item_href, view), 201 if created else 200, headers=headers)
-            if request.method == "PATCH" and target.item is not None:
+            if method == "PATCH" and target.item is not None:
                 _check_json(request)
                 item = backend.update(target, _payload(body), if_match=request.headers.get("If-Match"), user=who)
                 return _json(render_item(item, href, View(framework=fv)), headers={"ETag": item.change_indicator})
-            if request.method == "DELETE" and target.item is not None:
+            if method == "DELETE" and target.item is not None:
                 backend.delete(target)
                 return Response(status_code=204)
-            raise OracleRestError(405, f"Invalid operation {request.method.lower()} for the specified resource.")
+            raise OracleRestError(405, f"Invalid operation {method.lower()} for the specified resource.")
 
         return handle(request, work)
 
