@@ -194,3 +194,9 @@ def test_admin_health_and_journals_readout_start_empty(infor: Infor) -> None:
     assert infor.admin.get("/_emulator/journals").json() == []
     suppliers = infor.admin.get("/_emulator/suppliers").json()
     assert [s["id"] for s in suppliers] == [f"S100{n:02d}" for n in range(1, 13)]
+
+
+def test_unknown_path_and_wrong_method_use_gateway_bodies(infor: Infor) -> None:
+    r = infor.api.get("/XYZ/nothing/here")
+    assert r.status_code == 404 and r.json() == {"status": 404, "error": "Not Found", "message": r.json()["message"]}
+    assert infor.api.delete(SUPPLIERS).status_code == 405

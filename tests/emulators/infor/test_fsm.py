@@ -130,3 +130,15 @@ def test_errors_and_auth(infor: Infor) -> None:
     r = infor.api.get(LIST.format("GLTransactionDetail"), params={"_fields": "Nope"})
     assert r.status_code == 400 and "exception" in r.json()[0]
     assert httpx.get(f"{infor.iu}/{TI}{LIST.format('Vendor')}").status_code == 401
+
+
+def test_edit_only_checks_without_posting(infor: Infor) -> None:
+    group = "EDITONLY"
+    infor.api.post(
+        CREATE, json=records(group, [("6500", "1100", "3.00"), ("1000", "1100", "-3.00")])
+    ).raise_for_status()
+    infor.api.get(JOURNALIZE, params={"PrmRunGroup": group, "PrmEditOnly": "true"}).raise_for_status()
+    _, pending = listing(infor, "GLTransactionInterface", _lplFilter=f'RunGroup = "{group}"')
+    assert [p["Status"] for p in pending] == ["0", "0"] and infor.admin.get("/_emulator/journals").json() == []
+    infor.api.get(JOURNALIZE, params={"PrmRunGroup": group}).raise_for_status()
+    assert len(infor.admin.get("/_emulator/journals").json()) == 1

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ml_connector.emulators.common import EmulatorKit
-from ml_connector.emulators.infor.exceptions import gateway_body
+from ml_connector.emulators.infor.exceptions import gateway_body, gateway_error
 from ml_connector.emulators.infor.fsm import fsm_router
 from ml_connector.emulators.infor.gateway import GatewaySettings, GatewayState, gateway_layer
 from ml_connector.emulators.infor.ido import ido_router
@@ -56,6 +57,7 @@ class InforApp:
         api.include_router(m3_router(credentials.tenant, self.backend))
         api.include_router(ido_router(credentials.tenant, self.backend))
         api.include_router(fsm_router(credentials.tenant, self.backend))
+        api.add_exception_handler(StarletteHTTPException, _gateway_http_error)
         self._add_admin_routes()
         self._asgi = self.kit.install(api)
         self._asgi = gateway_layer(self._asgi, credentials.tenant, self.tokens, self.gateway)
@@ -113,6 +115,12 @@ class InforApp:
         @r.get("/ionapi")
         def ionapi(request: Request) -> dict[str, str]:
             return ionapi_content(str(request.base_url).rstrip("/"), self.credentials)
+
+
+async def _gateway_http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths (404) and wrong methods (405) answer with the gateway's own body."""
+    status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+    return gateway_error(status)
 
 
 def build_app(

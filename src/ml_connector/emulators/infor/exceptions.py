@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 GATEWAY_MESSAGES = {
     401: "OAuth 2.0 inbound bearer token is missing, invalid, or expired.",
     404: "No API found for the requested path.",
+    405: "Method not allowed for the requested path.",
     429: "You are calling an API with a Quota policy applied to it, and you have exceeded the allowed number of "
     "requests in a given time period.",
     500: "Internal server error.",
@@ -110,6 +111,7 @@ def _reason(status: int) -> str:
     return {
         401: "Unauthorized",
         404: "Not Found",
+        405: "Method Not Allowed",
         429: "Too Many Requests",
         500: "Internal Server Error",
         502: "Bad Gateway",

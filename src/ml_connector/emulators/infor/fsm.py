@@ -63,7 +63,8 @@ def fsm_router(tenant: str, backend: InforBackend) -> APIRouter:
             if not run_group:
                 raise FsmError("PrmRunGroup is required")
             if operation == JOURNALIZE:
-                return JSONResponse(_journalize(backend, run_group))
+                edit_only = request.query_params.get("PrmEditOnly", "false").lower() == "true"
+                return JSONResponse(_journalize(backend, run_group, edit_only))
             if operation == DELETE_RUN_GROUP:
                 with backend.lock:
                     before = len(backend.fsm_interface)
@@ -181,7 +182,8 @@ def _create(backend: InforBackend, record: Any) -> dict[str, Any]:
     return {"message": "GLTransactionInterface created", "_fields": {"RunGroup": key[0], "SequenceNumber": key[1]}}
 
 
-def _journalize(backend: InforBackend, run_group: str) -> list[dict[str, Any]]:
+def _journalize(backend: InforBackend, run_group: str, edit_only: bool = False) -> list[dict[str, Any]]:
+    """Edit the run group and, unless `edit_only`, journalize it as one journal (reference = RunGroup)."""
     with backend.lock:
         records = [r for r in backend.fsm_interface if r["RunGroup"] == run_group and r["Status"] != JOURNALIZED]
         if not records:
@@ -207,6 +209,8 @@ def _journalize(backend: InforBackend, run_group: str) -> list[dict[str, Any]]:
             for r in records:
                 r |= {"Status": IN_ERROR, "ErrorMessage": errors[0]}
             passed, failed = 0, len(records)
+        elif edit_only:
+            passed, failed = len(records), 0  # edited clean; the records stay unreleased
         else:
             division = backend.division_of_cost_center(lines[0].cost_center)
             backend.post_journal("FSM", run_group, division, lines, {"RunGroup": run_group})

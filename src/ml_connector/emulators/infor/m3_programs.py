@@ -19,9 +19,11 @@ from ml_connector.emulators.infor.records import JournalLine
 Record = dict[str, str]
 
 # ASSUMPTION: the interface definition (GLS840) configured in this tenant for GL journals. PARM layout,
-# fixed width: ACDT(8) AIT1(10) AIT2(10) CUCD(3) ACAM(17, right-aligned, signed "-123.45") VTXT(40, optional).
+# fixed width: ACDT(8) AIT1(10) AIT2(10) CUCD(3) ACAM(17, right-aligned, signed "-123.45"); anything after
+# position 48 is ignored. Every posted line takes the batch description (DESC, the caller's reference) as
+# its voucher text VTXT, so GLS200MI lists and SearchGenLedger find the journal by that reference.
 GL_INTERFACE = "GLJOURNAL"
-PARM_LAYOUT = (("ACDT", 8), ("AIT1", 10), ("AIT2", 10), ("CUCD", 3), ("ACAM", 17), ("VTXT", 40))
+PARM_LAYOUT = (("ACDT", 8), ("AIT1", 10), ("AIT2", 10), ("CUCD", 3), ("ACAM", 17))
 
 
 @dataclass
@@ -313,8 +315,9 @@ def _parse_batch(ctx: CallContext, batch: M3Batch) -> tuple[list[JournalLine], l
         except ValueError:
             errors.append(f"Line {number}: accounting date {fields['ACDT']!r} is invalid")
             continue
-        text = fields["VTXT"] or batch.description
-        lines.append(JournalLine(day, fields["AIT1"], fields["AIT2"], fields["ACAM"], fields["CUCD"], text))
+        lines.append(
+            JournalLine(day, fields["AIT1"], fields["AIT2"], fields["ACAM"], fields["CUCD"], batch.description)
+        )
     return lines, errors + (ctx.backend.check_lines(lines) if not errors else [])
 
 
