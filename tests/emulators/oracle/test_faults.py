@@ -42,3 +42,12 @@ def test_per_minute_quota(api: httpx.Client) -> None:
     assert 1 <= int(answers[3].headers["Retry-After"]) <= 60
     api.put("/_emulator/throttle", json={"per_minute": None}).raise_for_status()
     assert api.get(f"{REST}/ledgersLOV").status_code == 200
+
+
+def test_role_and_data_access_gaps(api: httpx.Client) -> None:
+    api.put("/_emulator/access", json={"suppliers": "forbidden", "invoices": "empty"}).raise_for_status()
+    assert api.get(f"{REST}/suppliers").status_code == 403
+    empty = api.get(f"{REST}/invoices").json()
+    assert empty["count"] == 0 and empty["hasMore"] is False
+    api.put("/_emulator/access", json={}).raise_for_status()
+    assert api.get(f"{REST}/suppliers").status_code == 200

@@ -9,6 +9,8 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `GET  /_emulator/suppliers`        every supplier with its sites and addresses
 - `GET|PUT /_emulator/paging`        `{"has_more": "normal"|"true_on_last_page"|"false_when_full",
                                       "limit_cap": 500}` (omitted fields reset)
+- `PUT  /_emulator/access`           `{"suppliers": "forbidden", "invoices": "empty"}`: role gaps (403)
+                                      and data-access gaps (200, no rows) per top-level resource
 - `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created)
 - `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
 - `PUT  /_emulator/throttle`         `{"per_minute": n}` (or null): a per-pod request quota; calls over it
@@ -127,6 +129,15 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
             backend.per_minute = per_minute
             backend.reset_quota()
         return JSONResponse({"per_minute": per_minute})
+
+    @r.put("/access")
+    async def put_access(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        if not isinstance(body, dict) or any(v not in ("forbidden", "empty") for v in body.values()):
+            return JSONResponse({"error": 'values must be "forbidden" or "empty"'}, 400)
+        with backend.lock:
+            backend.access = {str(k): str(v) for k, v in body.items()}
+        return JSONResponse(backend.access)
 
     @r.get("/jobs")
     def jobs() -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """The in-memory Oracle Fusion pod: resource trees, writes, tokens, ESS jobs. No HTTP here.
 
-Every public method takes the backend's lock, so the HTTP layer can call it from any thread.
+Callers hold `lock` around everything one request does (the HTTP layer and the admin routes do), so
+requests from many threads see and leave a consistent state.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class OracleBackend:
             self.quirks = PagingQuirks()
             self.ess_seconds = self.default_ess_seconds
             self.per_minute: int | None = None
+            self.access: dict[str, str] = {}  # resource -> "forbidden" | "empty" (role / data-access gaps)
             self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
             self.created_batches: list[int] = []
@@ -135,6 +137,12 @@ class OracleBackend:
         return Target(spec, collection, None, parent)
 
     def _top(self, spec: ResourceSpec) -> list[Item]:
+        gap = self.access.get(spec.name)
+        if gap == "forbidden":
+            # A missing duty role: 403, "almost always a missing Financials/SCM duty role, not a wrong URL".
+            raise OracleRestError(403, f"You don't have permission to access the resource {spec.name}.")
+        if gap == "empty":
+            return []  # a missing data-access grant: 200 with nothing in it
         if spec is res.SUPPLIERS_LOV:  # a read-only view over the supplier master
             return [
                 Item(spec, {k: s.data.get(k) for k in spec.attrs}, version=s.version) for s in self.roots["suppliers"]
