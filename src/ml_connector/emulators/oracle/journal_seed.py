@@ -106,7 +106,10 @@ def seed_journals(b: Builder) -> None:
         posted = (year, month) <= posted_through
         for kind, source, headers in _period_journals(b, year, month, (year, month) == closed_period):
             created = datetime(year, month, 3, 7, tzinfo=UTC) + timedelta(
-                days=b.rng.randint(0, 22), minutes=b.rng.randint(0, 600), seconds=b.rng.randint(0, 59)
+                days=b.rng.randint(0, 22),
+                minutes=b.rng.randint(0, 600),
+                seconds=b.rng.randint(0, 59),
+                milliseconds=b.rng.randint(0, 999),
             )
             created = min(created, b.as_of - timedelta(hours=1))
             batch_id = b.new_id("batch")
@@ -127,12 +130,15 @@ def seed_journals(b: Builder) -> None:
                 created=created,
             )
             if posted:
-                posted_at = created + timedelta(hours=b.rng.randint(2, 40))
+                posted_at = created + timedelta(hours=b.rng.randint(2, 40), milliseconds=b.rng.randint(1, 999))
                 batch.data["PostedDate"] = posted_at.date()
                 touch(batch, posted_at, b.user)
             for header, line in lines_of(batch):
                 if b.rng.random() < 1 / 12:
-                    later = min(created + timedelta(days=b.rng.randint(3, 60), minutes=b.rng.randint(0, 900)), b.as_of)
+                    delay = timedelta(
+                        days=b.rng.randint(3, 60), minutes=b.rng.randint(0, 900), milliseconds=b.rng.randint(1, 999)
+                    )
+                    later = min(created + delay, b.as_of)
                     line.data["Description"] = f"{line.data['Description']} (corrected)"
                     touch(line, later, b.user)
                     if later > header.data["LastUpdateDate"]:
