@@ -24,6 +24,8 @@ def test_seeded_supplier_with_sites_and_addresses(api: httpx.Client) -> None:
     assert sites[0]["PaymentTerms"] == "Net 30" and sites[0]["ProcurementBU"] == "Acme Stuttgart BU"
     addresses = api.get(f"{REST}/suppliers/{s['SupplierId']}/child/addresses").json()["items"]
     assert addresses[0]["City"] == "Duisburg" and addresses[0]["Country"] == "DE"
+    contacts = api.get(f"{REST}/suppliers/{s['SupplierId']}/child/contacts").json()["items"]
+    assert contacts[0]["LastName"] == "Weber" and contacts[0]["Email"].endswith(".example")
 
 
 def test_create_then_duplicate_is_refused(api: httpx.Client) -> None:

@@ -179,6 +179,16 @@ SUPPLIER_SITES = ResourceSpec(
     writable=True,
     read_only=_SUPPLIER_WHO_RO | {"SupplierSiteId", "Status"},
 )
+SUPPLIER_CONTACTS = ResourceSpec(
+    "contacts",
+    _attrs(
+        "SupplierContactId:int FirstName LastName Email PhoneNumber Status InactiveDate:date "
+        "AdministrativeContactFlag:bool" + WHO
+    ),
+    key="SupplierContactId",
+    writable=True,
+    read_only=_SUPPLIER_WHO_RO | {"SupplierContactId", "Status"},
+)
 SUPPLIERS = ResourceSpec(
     "suppliers",
     _attrs(
@@ -188,7 +198,7 @@ SUPPLIERS = ResourceSpec(
         "OneTimeSupplierFlag:bool" + WHO
     ),
     key="SupplierId",
-    children=(SUPPLIER_ADDRESSES, SUPPLIER_SITES),
+    children=(SUPPLIER_ADDRESSES, SUPPLIER_SITES, SUPPLIER_CONTACTS),
     finders={"FindBySupplierNumber": {"SupplierNumber": "SupplierNumber"}},
     writable=True,
     read_only=_SUPPLIER_WHO_RO | {"SupplierId", "SupplierPartyId", "Status"},

@@ -248,6 +248,23 @@ class Builder:
                     },
                 )
             )
+            first, last = s["contact"].split(" ", 1)
+            item.child_items("contacts").append(
+                Item(
+                    res.SUPPLIER_CONTACTS,
+                    {
+                        "SupplierContactId": 300000047278001 + n,
+                        "FirstName": first,
+                        "LastName": last,
+                        "Email": s["email"],
+                        "PhoneNumber": None,
+                        "Status": "ACTIVE",
+                        "InactiveDate": None,
+                        "AdministrativeContactFlag": True,
+                        **self.who(created),
+                    },
+                )
+            )
             self.roots["suppliers"].append(item)
 
 

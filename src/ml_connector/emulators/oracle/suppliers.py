@@ -130,7 +130,7 @@ def new_child(spec: ResourceSpec, new_id: int, fields: dict[str, Any], who: dict
     data.update(who)
     id_attr = spec.key or spec.hash_key[0]
     data[id_attr] = data.get(id_attr) or new_id
-    if spec is res.SUPPLIER_SITES:
+    if spec in (res.SUPPLIER_SITES, res.SUPPLIER_CONTACTS):
         data["Status"] = "ACTIVE"
     if spec is res.VALUE_SET_VALUES:
         data["EnabledFlag"] = data["EnabledFlag"] or "Y"
