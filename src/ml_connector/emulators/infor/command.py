@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(min=1, help="Access-token lifetime in seconds (default 2 hours).")
         ] = 7200,
         logins_per_minute: Annotated[int, typer.Option(min=1, help="Service-account logins allowed per minute.")] = 20,
-        no_refresh_tokens: Annotated[bool, typer.Option(help="Do not issue refresh tokens.")] = False,
+        refresh_tokens: Annotated[
+            bool, typer.Option("--refresh-tokens/--no-refresh-tokens", help="Issue refresh tokens.")
+        ] = True,
         tenant: Annotated[str, typer.Option(help="Tenant id (ti).")] = _DEFAULTS.tenant,
         client_id: Annotated[str, typer.Option(help="Client id (ci).")] = _DEFAULTS.client_id,
         client_secret: Annotated[str, typer.Option(help="Client secret (cs).")] = _DEFAULTS.client_secret,
@@ -50,7 +52,7 @@ def register(app: typer.Typer) -> None:
         path = ionapi_out or Path(tempfile.gettempdir()) / f"ml-connector-infor-{port}.ionapi"
         write_ionapi(path, iu, creds)
         app_ = build_app(creds, token_ttl=token_ttl, logins_per_minute=logins_per_minute,
-                         issue_refresh_tokens=not no_refresh_tokens)  # fmt: skip
+                         issue_refresh_tokens=refresh_tokens)  # fmt: skip
         facts = {
             "system": "infor", "base_url": f"{iu}/{tenant}", "iu": iu, "ti": tenant,
             "token_url": f"{iu}/{tenant}/as/token.oauth2", "revoke_url": f"{iu}/{tenant}/as/revoke_token.oauth2",

@@ -155,10 +155,11 @@ def add_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
     # ASSUMPTION: only SUNO and SUNM are enforced; the tenant's supplier template defaults the rest.
     require_fields(inputs, "SUNO", "SUNM")
     suno = inputs["SUNO"].strip()
-    if suno in ctx.backend.suppliers:
-        raise M3Error(f"Supplier number {suno} already exists", "WSU0104", "SUNO")
     changes = {attr: inputs[k].strip() for k, attr in SUPPLIER_INPUTS.items() if inputs.get(k, "").strip()}
-    ctx.backend.upsert_supplier(suno, changes, create=True)
+    with ctx.backend.lock:
+        if suno in ctx.backend.suppliers:
+            raise M3Error(f"Supplier number {suno} already exists", "WSU0104", "SUNO")
+        ctx.backend.upsert_supplier(suno, changes, create=True)
     return []
 
 
