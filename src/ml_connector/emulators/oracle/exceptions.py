@@ -33,6 +33,10 @@ _TITLES = {
 }
 
 
+# ASSUMPTION: the application error codes used below (27500 for bad requests, 27008 for read-only
+# attributes, 27504 for stale ETags, POZ-/GL- codes) are stand-ins; no public page lists Fusion's codes.
+
+
 class OracleRestError(Exception):
     """A REST failure the emulator answers with Oracle's error body.
 

@@ -7,10 +7,12 @@ loads the rows and submits Import Journals. The answer carries `ReqstId`; the jo
 from `GET erpintegrations?finder=ESSJobStatusRF;requestId=<id>` and its log from
 `finder=ESSJobExecutionDetailsRF;requestId=<id>,fileType=LOG`.
 
-Import rules (Oracle General Ledger docs): rows are picked by the group id in the job's ParameterList
-(argument 4) and the journal source (argument 2); rows sharing REFERENCE1 form one batch, named
-"<REFERENCE1> <source> <balance type> <group id> <process id> N"; a batch with an unknown segment value
-or a journal that does not balance is rejected whole (its rows stay in the interface), others import.
+Import rules, from Oracle General Ledger's docs ("What happens when multiple journals with the same
+batch name ... are uploaded", faugl) and a public FBDI fixture's notes: rows are picked by the group id
+in the job's ParameterList (argument 4) and the journal source (argument 2); rows sharing REFERENCE1 form
+one batch, named "<REFERENCE1> <source> <balance type> <group id> <process id> N"; a batch with an
+unknown segment value or a journal that does not balance is rejected whole (its rows stay in the
+interface), the others import.
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str)
     return job
 
 
+# ASSUMPTION: a job reports RUNNING until it ends (no WAIT/READY stages), then its terminal state:
+# SUCCEEDED, WARNING (some batches rejected) or ERROR (nothing imported).
 def finish_due_jobs(backend: OracleBackend) -> None:
     """Complete every ESS job whose time has come (called under the backend lock on each request)."""
     now = time.monotonic()
@@ -176,6 +180,8 @@ def _group(
         if _field(row, "CURRENCY_CODE") != ledger["currency"]:
             batch.errors.append(f"Row {number} ({reference}): EC01 currency must be {ledger['currency']}.")
         batch.period = batch.period or period
+        # ASSUMPTION: REFERENCE4 becomes the journal name as given (blank: the category), REFERENCE5 its
+        # description, REFERENCE6 (journal entry reference) the header's ExternalReference.
         journal = _field(row, "REFERENCE4") or category
         batch.headers.setdefault(journal, []).append(
             (line, category, effective, _field(row, "REFERENCE5") or None, _field(row, "REFERENCE6") or None)

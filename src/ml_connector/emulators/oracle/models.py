@@ -190,6 +190,7 @@ class OracleBackend:
             fields.setdefault("SupplierNumber", next_supplier_number(target.collection))
             item = new_supplier(self.next_id("supplier"), fields, who)
             for child in spec.children:
+                # ASSUMPTION: children (addresses, sites, contacts) may come nested in the create payload.
                 for row in payload.get(child.name) or []:
                     self.create(Target(child, item.child_items(child.name), None, item), row, upsert=False, user=user)
         else:
@@ -218,6 +219,7 @@ class OracleBackend:
     def delete(self, target: Target) -> None:
         """DELETE an item: unposted journal batches and child rows; posted batches are refused."""
         item = target.item
+        # ASSUMPTION: DELETE on a journal batch (documented) is refused once the batch is posted.
         if item is not None and target.spec is res.JOURNAL_BATCHES:
             if item.data["Status"] == "P":
                 raise bad_request("You can't delete a posted journal batch.", code="GL-781063")

@@ -284,6 +284,7 @@ def parse_finder(spec: ResourceSpec, finder: str) -> Predicate:
         if not eq or var.strip() not in variables:
             raise _invalid("finder", finder)
         attr = variables[var.strip()]
+        # ASSUMPTION: finder variables match exactly, or as a LIKE pattern when the value holds '%'.
         op = "LIKE" if "%" in value and spec.attrs[attr] is Kind.STR else "="
         parts.append(_condition(spec, attr, op, _unquote(value)))
     return lambda d: all(p(d) for p in parts)

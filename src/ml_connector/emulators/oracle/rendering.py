@@ -101,6 +101,7 @@ def render_item(item: Item, href: str, view: View, path: str = "") -> dict[str, 
         if wanted:
             child_href = f"{href}/child/{child.name}"
             rows = item.child_items(child.name)
+            # ASSUMPTION: a nested collection (framework >= 3) holds the first default page of 25 rows.
             if view.framework >= 3:
                 out[child.name] = render_collection(rows, child_href, view, DEFAULT_LIMIT, 0, child_path)
             else:

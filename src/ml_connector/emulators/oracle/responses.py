@@ -108,6 +108,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
         grant, scope = str(form.get("grant_type") or ""), str(form.get("scope") or "")
         if grant not in ("client_credentials", JWT_BEARER):
             return idcs_error(400, "unsupported_grant_type", f"Grant type {grant!r} is not supported.")
+        # ASSUMPTION: the scope must name this pod's Fusion instance (the concatenated urn:opc scope).
         if creds.scope not in scope:
             return idcs_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
         subject = creds.client_id
@@ -168,7 +169,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
         def work(fv: int, who: str) -> Response:
             _check_version(version)
             if request.headers.get("Content-Type", "").split(";")[0].strip() != BATCH_TYPE:
-                raise OracleRestError(415, f"Batch requests need Content-Type {BATCH_TYPE}.")
+                raise OracleRestError(415, f"Batch requests need Content-Type {BATCH_TYPE}.")  # ASSUMPTION
             status, out = run_batch(backend, _payload(body), View(framework=fv), _base(request, version), who)
             return _json(out, status, BATCH_TYPE)
 
@@ -202,6 +203,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
                 item_href = f"{href}/{item.key}"
                 view = View(framework=fv)
                 headers = {"Location": item_href, "ETag": item.change_indicator}
+                # ASSUMPTION: an upsert that updated an existing item answers 200, a create 201.
                 return _json(render_item(item, item_href, view), 201 if created else 200, headers=headers)
             if method == "PATCH" and target.item is not None:
                 _check_json(request)
@@ -275,6 +277,7 @@ def _get(backend: OracleBackend, request: Request, target: Target, href: str, fv
         framework=fv,
     )
     # Over-limit values are capped silently, as documented ("only the first 499/500 are returned").
+    # ASSUMPTION: limit=0 is read as 1.
     limit = max(1, min(_int_param(request, "limit", DEFAULT_LIMIT), backend.quirks.limit_cap))
     offset = _int_param(request, "offset", 0)
     total = qp.get("totalResults", "false").lower() == "true"

@@ -76,6 +76,7 @@ def _fail(name: str, value: Any) -> Any:
     raise bad_request(f"The value {value!r} is not valid for attribute {name}.", path=name)
 
 
+# ASSUMPTION: Status is derived from InactiveDate (inactive from that date on).
 def _status(data: dict[str, Any], today: date) -> str:
     inactive = data.get("InactiveDate")
     return "INACTIVE" if isinstance(inactive, date) and inactive <= today else "ACTIVE"
