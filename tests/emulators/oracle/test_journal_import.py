@@ -7,6 +7,7 @@ import time
 import zipfile
 
 import httpx
+import pytest
 
 from tests.emulators.oracle.conftest import REST
 
@@ -148,3 +149,15 @@ def test_unposted_batches_can_be_deleted_posted_ones_cannot(api: httpx.Client) -
     assert api.delete(f"{REST}/journalBatches/{posted['JeBatchId']}").status_code == 400
     assert api.delete(f"{REST}/journalBatches/{unposted['JeBatchId']}").status_code == 204
     assert api.get(f"{REST}/journalBatches/{unposted['JeBatchId']}").status_code == 404
+
+
+def test_a_lost_response_still_imports_so_clients_must_look_up_first(api: httpx.Client) -> None:
+    api.put("/_emulator/ess", json={"seconds": 0}).raise_for_status()
+    api.put("/_emulator/faults", json={"next_lost_response": 1, "path_contains": "erpintegrations"}).raise_for_status()
+    rows = [_row("LOST-1", "3100", "6200", "3", ""), _row("LOST-1", "3900", "2000", "", "3")]
+    with pytest.raises(httpx.RemoteProtocolError):
+        _import(api, rows)
+    jobs = api.get("/_emulator/jobs").json()
+    assert [j["RequestStatus"] for j in jobs] == ["SUCCEEDED"]
+    found = api.get(f"{REST}/journalBatches", params={"q": "BatchName LIKE 'LOST-1 %'"}, headers=V2).json()
+    assert found["count"] == 1
