@@ -180,3 +180,11 @@ def test_unknown_ido_and_read_only_ido(infor: Infor) -> None:
 def test_csi_needs_a_token_too(infor: Infor) -> None:
     r = httpx.get(f"{infor.iu}/{TI}{IDO}/load/SLLedgers", headers=ALL)
     assert r.status_code == 401
+
+
+def test_last_and_prev_pages(infor: Infor) -> None:
+    params = {"properties": "UnitCode1", "recordcap": 2}
+    last = load(infor, "SLUnitcd1s", loadtype="LAST", **params)
+    assert [i["UnitCode1"] for i in last["Items"]] == ["1300", "1900"]
+    prev = load(infor, "SLUnitcd1s", loadtype="PREV", bookmark=last["Bookmark"], **params)
+    assert [i["UnitCode1"] for i in prev["Items"]] == ["1100", "1200"] and prev["MoreRowsExist"] is False

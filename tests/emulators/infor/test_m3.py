@@ -291,3 +291,19 @@ def test_period_balances_and_voucher_head(infor: Infor) -> None:
         infor.api.get(f"{EXEC}/GLS200MI/GetVoucherHead", params={k: line[k] for k in ("DIVI", "YEA4", "VONO", "VSER")})
     )
     assert Decimal(head[0]["DSUM"]) == -Decimal(head[0]["CSUM"]) > 0
+
+
+def test_v1_execute_answers_the_legacy_shape(infor: Infor) -> None:
+    r = infor.api.get("/M3/m3api-rest/execute/CRS620MI/GetBasicData", params={"SUNO": "S10001"})
+    body = r.json()
+    assert r.status_code == 200 and body["Program"] == "CRS620MI" and body["Transaction"] == "GetBasicData"
+    values = {nv["Name"]: nv["Value"] for nv in body["MIRecord"][0]["NameValue"]}
+    assert values["SUNM"] == "Great Lakes Steel Supply" and body["MIRecord"][0]["RowIndex"] == 0
+    assert any(f["@name"] == "SUNO" for f in body["Metadata"]["Field"])
+    nok = infor.api.get("/M3/m3api-rest/execute/CRS620MI/GetBasicData", params={"SUNO": "NOPE"}).json()
+    assert nok["@type"] == "ServerReturnedNOK" and nok["@field"] == "SUNO" and "NOPE" in nok["Message"]
+
+
+def test_from_date_after_to_date_is_nok(infor: Infor) -> None:
+    body = infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt", params={"FRDT": "20260201", "TODT": "20260101"}).json()
+    assert body["nrOfFailedTransactions"] == 1 and body["results"][0]["errorField"] == "FRDT"

@@ -27,32 +27,40 @@ DEFAULT_MAXRECS = 100
 
 
 def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
-    """Routes of the M3 product line under `/{ti}/M3/m3api-rest/v2/execute`."""
-    router = APIRouter(prefix=f"/{tenant}/M3/m3api-rest/v2")
+    """Routes of the M3 product line under `/{ti}/M3/m3api-rest/v2/execute` (and the v1 `/execute`)."""
+    router = APIRouter(prefix=f"/{tenant}/M3/m3api-rest")
 
-    @router.get("/execute/{program}/{rest:path}")
+    @router.get("/v2/execute/{program}/{rest:path}")
     def execute(program: str, rest: str, request: Request) -> Response:
-        transaction, options = _split_matrix(rest)
-        program, program_opts = _split_matrix(program)
-        options = program_opts | options
-        inputs: Record = {}
-        for key, value in request.query_params.items():
-            if key == key.lower():
-                options.setdefault(key, value)
-            else:
-                inputs[key] = value
-        try:
-            ctx = _context(backend, options.get("cono") or inputs.get("CONO", ""), options.get("divi", ""))
-            maxrecs = _int_option(options.get("maxrecs", str(DEFAULT_MAXRECS)), "maxrecs")
-            columns = [c for c in options.get("returncols", "").split(",") if c]
-            result = _run(ctx, program, transaction, inputs, maxrecs, columns, options.get("excludempty") == "true")
-        except M3Error as exc:
-            if exc.request_level:
-                return m3_request_error(exc)
-            return JSONResponse(_envelope([_failed(transaction, exc)]))
+        transaction, result = _single_call(backend, program, rest, request)
+        if isinstance(result, M3Error):
+            if result.request_level:
+                return m3_request_error(result)
+            return JSONResponse(_envelope([_failed(transaction, result)]))
         return JSONResponse(_envelope([result]))
 
-    @router.post("/execute")
+    @router.get("/execute/{program}/{rest:path}")
+    def execute_v1(program: str, rest: str, request: Request) -> Response:
+        """The legacy v1 answer (infor.md 2.3): `MIRecord[].NameValue[]`, errors as `@code/@field/@type`."""
+        transaction, result = _single_call(backend, program, rest, request)
+        if isinstance(result, M3Error):
+            # ASSUMPTION: v1 reports a NOK with HTTP 200 and the error object as the body.
+            status = 400 if result.request_level else 200
+            error = {"@code": result.code, "@field": result.field, "@type": result.kind, "Message": result.message}
+            return JSONResponse(error, status_code=status)
+        records = result["records"]
+        names = list(dict.fromkeys(name for rec in records for name in rec))
+        body: dict[str, Any] = {"Program": program.split(";")[0], "Transaction": transaction}
+        if _split_matrix(rest)[1].get("metadata", request.query_params.get("metadata", "true")) != "false":
+            # ASSUMPTION: field types and lengths are not modelled; every field is described as alphanumeric.
+            body["Metadata"] = {"Field": [{"@name": n, "@type": "A", "@length": 0, "@description": n} for n in names]}
+        body["MIRecord"] = [
+            {"RowIndex": i, "NameValue": [{"Name": k, "Value": v} for k, v in rec.items()]}
+            for i, rec in enumerate(records)
+        ]
+        return JSONResponse(body)
+
+    @router.post("/v2/execute")
     async def bulk(request: Request) -> Response:
         try:
             body = await request.json()
@@ -81,6 +89,30 @@ def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
         return JSONResponse(_envelope(results))
 
     return router
+
+
+def _single_call(
+    backend: InforBackend, program: str, rest: str, request: Request
+) -> tuple[str, dict[str, Any] | M3Error]:
+    """Run `GET .../execute/{PGM};opts/{TRN};opts?FIELDS`: matrix options, then lower-case query options."""
+    transaction, options = _split_matrix(rest)
+    program, program_opts = _split_matrix(program)
+    options = program_opts | options
+    inputs: Record = {}
+    for key, value in request.query_params.items():
+        if key == key.lower():
+            options.setdefault(key, value)
+        else:
+            inputs[key] = value
+    try:
+        ctx = _context(backend, options.get("cono") or inputs.get("CONO", ""), options.get("divi", ""))
+        maxrecs = _int_option(options.get("maxrecs", str(DEFAULT_MAXRECS)), "maxrecs")
+        columns = [c for c in options.get("returncols", "").split(",") if c]
+        return transaction, _run(
+            ctx, program, transaction, inputs, maxrecs, columns, options.get("excludempty") == "true"
+        )
+    except M3Error as exc:
+        return transaction, exc
 
 
 def _split_matrix(segment: str) -> tuple[str, dict[str, str]]:

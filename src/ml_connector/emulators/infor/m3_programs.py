@@ -65,6 +65,8 @@ def divisions_for(ctx: CallContext, inputs: Record) -> list[str]:
 def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     require_fields(inputs, "FRDT", "TODT")
     start, end = _date(inputs, "FRDT"), _date(inputs, "TODT")
+    if start > end:
+        raise M3Error("From date must not be later than to date", "WFR0201", "FRDT")
     divisions = divisions_for(ctx, inputs)
     with ctx.backend.lock:
         lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
