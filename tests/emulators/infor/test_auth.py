@@ -200,3 +200,10 @@ def test_unknown_path_and_wrong_method_use_gateway_bodies(infor: Infor) -> None:
     r = infor.api.get("/XYZ/nothing/here")
     assert r.status_code == 404 and r.json() == {"status": 404, "error": "Not Found", "message": r.json()["message"]}
     assert infor.api.delete(SUPPLIERS).status_code == 405
+
+
+def test_stats_count_gateway_answers(infor: Infor) -> None:
+    httpx.get(f"{infor.iu}/{TI}{SUPPLIERS}")
+    infor.api.get(SUPPLIERS)
+    stats = infor.admin.get("/_emulator/stats").json()
+    assert stats["requests"][f"GET /{TI}{SUPPLIERS}"] == {"200": 1, "401": 1}

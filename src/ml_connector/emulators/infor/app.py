@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.infor.exceptions import gateway_body, gateway_error
 from ml_connector.emulators.infor.fsm import fsm_router
-from ml_connector.emulators.infor.gateway import GatewaySettings, GatewayState, gateway_layer
+from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySettings, GatewayState
 from ml_connector.emulators.infor.ido import ido_router
 from ml_connector.emulators.infor.m3 import m3_router
 from ml_connector.emulators.infor.models import InforBackend
@@ -59,8 +59,8 @@ class InforApp:
         api.include_router(fsm_router(credentials.tenant, self.backend))
         api.add_exception_handler(StarletteHTTPException, _gateway_http_error)
         self._add_admin_routes()
+        api.add_middleware(GatewayMiddleware, tenant=credentials.tenant, tokens=self.tokens, state=self.gateway)
         self._asgi = self.kit.install(api)
-        self._asgi = gateway_layer(self._asgi, credentials.tenant, self.tokens, self.gateway)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._asgi(scope, receive, send)

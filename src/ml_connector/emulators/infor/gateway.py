@@ -77,36 +77,37 @@ class GatewayState:
             return 0
 
 
-def gateway_layer(app: ASGIApp, tenant: str, tokens: TokenStore, state: GatewayState) -> ASGIApp:
-    """Wrap the product routes with the gateway's checks."""
-    api_prefix, auth_prefix = f"/{tenant}/", f"/{tenant}/as/"
+class GatewayMiddleware:
+    """ASGI middleware in front of the product routes (inside the admin kit, so its answers are counted)."""
 
-    async def layer(scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(self, app: ASGIApp, tenant: str, tokens: TokenStore, state: GatewayState) -> None:
+        self.app, self.tokens, self.state = app, tokens, state
+        self.api_prefix, self.auth_prefix = f"/{tenant}/", f"/{tenant}/as/"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(api_prefix) or path.startswith(auth_prefix):
-            await app(scope, receive, send)
+        if scope["type"] != "http" or not path.startswith(self.api_prefix) or path.startswith(self.auth_prefix):
+            await self.app(scope, receive, send)
             return
-        if not tokens.valid(_bearer(scope)):
+        if not self.tokens.valid(_bearer(scope)):
             await gateway_error(401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})(scope, receive, send)
             return
-        wait = state.over_quota()
+        wait = self.state.over_quota()
         if wait:
             await gateway_error(429, {"Retry-After": str(wait)})(scope, receive, send)
             return
-        delay = state.delay_for(path)
-        timeout = state.settings.timeout_seconds
+        delay = self.state.delay_for(path)
+        timeout = self.state.settings.timeout_seconds
         if delay and delay >= timeout:
             # The target still does the work (a write lands); only the answer is lost behind a 504.
-            task = asyncio.ensure_future(app(scope, receive, _discard))
+            task = asyncio.ensure_future(self.app(scope, receive, _discard))
             await asyncio.sleep(timeout)
-            await gateway_error(504)(scope, receive, send)
             await task
+            await gateway_error(504)(scope, receive, send)
             return
         if delay:
             await asyncio.sleep(delay)
-        await app(scope, receive, send)
-
-    return layer
+        await self.app(scope, receive, send)
 
 
 def _bearer(scope: Scope) -> str:
