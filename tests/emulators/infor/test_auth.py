@@ -180,10 +180,16 @@ def test_write_ionapi_file_works_as_documented(infor: Infor, tmp_path: Path) -> 
     assert {"ti", "cn", "ci", "cs", "iu", "pu", "oa", "ot", "or", "saak", "sask"} <= set(ion)
     assert ion["pu"].endswith("/") and ion["saak"].startswith(f"{ion['ti']}#") and ion["ci"].startswith(f"{ion['ti']}~")
     # "Use pu and ot for token request"; "Use iu and ti to construct the URI for ION API calls."
-    token = httpx.post(ion["pu"] + ion["ot"], data={
-        "grant_type": "password", "username": ion["saak"], "password": ion["sask"],
-        "client_id": ion["ci"], "client_secret": ion["cs"],
-    }).json()["access_token"]  # fmt: skip
+    token = httpx.post(
+        ion["pu"] + ion["ot"],
+        data={
+            "grant_type": "password",
+            "username": ion["saak"],
+            "password": ion["sask"],
+            "client_id": ion["ci"],
+            "client_secret": ion["cs"],
+        },
+    ).json()["access_token"]
     r = httpx.get(f"{ion['iu']}/{ion['ti']}{SUPPLIERS};maxrecs=1", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and len(r.json()["results"][0]["records"]) == 1
     assert httpx.post(ion["pu"] + ion["or"], data={"token": token}, auth=(ion["ci"], ion["cs"])).status_code == 200

@@ -16,8 +16,19 @@ from ml_connector.emulators.common.server import free_port
 def test_emulate_infor_prints_facts_and_the_ionapi_file_works(tmp_path: Path) -> None:
     port = free_port()
     ionapi = tmp_path / "acme.ionapi"
-    cmd = [str(Path(sys.executable).parent / "ml-connector"), "emulate", "infor", "--host", "127.0.0.1",
-           "--port", str(port), "--ionapi-out", str(ionapi), "--token-ttl", "30"]  # fmt: skip
+    cmd = [
+        str(Path(sys.executable).parent / "ml-connector"),
+        "emulate",
+        "infor",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ionapi-out",
+        str(ionapi),
+        "--token-ttl",
+        "30",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

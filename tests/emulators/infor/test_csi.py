@@ -52,9 +52,14 @@ def test_recordcap_default_200_and_zero_all(infor: Infor) -> None:
 
 
 def test_filter_and_orderby(infor: Infor) -> None:
-    body = load(infor, "SLLedgers", properties="Acct,AcctUnit1,TransDate,DomAmount", recordcap=0,
-                filter="(Acct = '6300' OR Acct = '6500') AND TransDate >= '20260101' AND TransDate < '20260201'",
-                orderby="DomAmount DESC")  # fmt: skip
+    body = load(
+        infor,
+        "SLLedgers",
+        properties="Acct,AcctUnit1,TransDate,DomAmount",
+        recordcap=0,
+        filter="(Acct = '6300' OR Acct = '6500') AND TransDate >= '20260101' AND TransDate < '20260201'",
+        orderby="DomAmount DESC",
+    )
     items = body["Items"]
     assert items and all(i["Acct"] in ("6300", "6500") and i["TransDate"].startswith("202601") for i in items)
     amounts = [float(i["DomAmount"]) for i in items]
@@ -103,9 +108,12 @@ def test_reference_data_and_ap_idos(infor: Infor) -> None:
 
 def journal_change(ref: str, acct: str, unit: str, amount: str, date: str = "20261130") -> dict[str, Any]:
     props = {"Id": "GENERAL", "TransDate": date, "Acct": acct, "AcctUnit1": unit, "DomAmount": amount, "Ref": ref}
-    return {"Action": 1, "ItemId": "PBT=[journal]", "UpdateLocking": 1, "Properties": [
-        {"Name": k, "Value": v, "Modified": True, "IsNull": False} for k, v in props.items()
-    ]}  # fmt: skip
+    return {
+        "Action": 1,
+        "ItemId": "PBT=[journal]",
+        "UpdateLocking": 1,
+        "Properties": [{"Name": k, "Value": v, "Modified": True, "IsNull": False} for k, v in props.items()],
+    }
 
 
 def test_insert_journal_lines_and_find_them_by_ref(infor: Infor) -> None:
@@ -126,8 +134,9 @@ def test_insert_journal_lines_and_find_them_by_ref(infor: Infor) -> None:
 
 
 def test_update_and_delete_by_item_id(infor: Infor) -> None:
-    infor.api.post(f"{IDO}/update/SLJournals", json={"Changes": [journal_change("R-UPD", "6200", "1100", "5")]},
-                   headers=DETROIT).raise_for_status()  # fmt: skip
+    infor.api.post(
+        f"{IDO}/update/SLJournals", json={"Changes": [journal_change("R-UPD", "6200", "1100", "5")]}, headers=DETROIT
+    ).raise_for_status()
     item = load(infor, "SLJournals", DETROIT, filter="Ref = 'R-UPD'")["Items"][0]
     change = {
         "Action": 2,
@@ -159,10 +168,14 @@ def test_invalid_journal_lines_are_refused_whole(infor: Infor, acct: str, unit: 
 
 
 def test_vendor_update_by_keys_is_seen_by_m3(infor: Infor) -> None:
-    change = {"Action": 2, "ItemId": "", "Properties": [
-        {"Name": "VendNum", "Value": "S10002", "Modified": False},
-        {"Name": "TermsCode", "Value": "45", "Modified": True},
-    ]}  # fmt: skip
+    change = {
+        "Action": 2,
+        "ItemId": "",
+        "Properties": [
+            {"Name": "VendNum", "Value": "S10002", "Modified": False},
+            {"Name": "TermsCode", "Value": "45", "Modified": True},
+        ],
+    }
     r = infor.api.post(f"{IDO}/update/SLVendors", json={"Changes": [change]}, headers=ALL)
     assert r.status_code == 200 and r.json()["Success"]
     m3 = infor.api.get("/M3/m3api-rest/v2/execute/CRS620MI/GetBasicData", params={"SUNO": "S10002"}).json()

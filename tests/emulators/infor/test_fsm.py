@@ -28,8 +28,13 @@ def listing(infor: Infor, business_class: str, **params: Any) -> tuple[dict[str,
 
 
 def test_list_shape_fields_and_filter(infor: Infor) -> None:
-    meta, rows = listing(infor, "GLTransactionDetail", _fields="FinanceCodeBlock,PostingDate,TransactionAmount,Account",
-                         _limit=5, _lplFilter='Account = "6300" and PostingDate >= 20260101')  # fmt: skip
+    meta, rows = listing(
+        infor,
+        "GLTransactionDetail",
+        _fields="FinanceCodeBlock,PostingDate,TransactionAmount,Account",
+        _limit=5,
+        _lplFilter='Account = "6300" and PostingDate >= 20260101',
+    )
     assert meta["_count"] >= len(rows) == 5
     assert all(set(r) == {"FinanceCodeBlock", "PostingDate", "TransactionAmount", "Account"} for r in rows)
     assert all(r["Account"] == "6300" and r["PostingDate"] >= "20260101" for r in rows)
@@ -50,8 +55,14 @@ def test_simple_filter_and_reference_classes(infor: Infor) -> None:
 
 
 def test_paging_with_next_links(infor: Infor) -> None:
-    meta, rows = listing(infor, "GLTransactionDetail", _fields="GLTransactionDetail", _limit=100, _pageNav="true",
-                         _lplFilter="FiscalYear = 2026")  # fmt: skip
+    meta, rows = listing(
+        infor,
+        "GLTransactionDetail",
+        _fields="GLTransactionDetail",
+        _limit=100,
+        _pageNav="true",
+        _lplFilter="FiscalYear = 2026",
+    )
     seen = [r["GLTransactionDetail"] for r in rows]
     while meta["_links"]:
         nxt = next(link["href"] for link in meta["_links"] if link["rel"] == "next")
@@ -63,14 +74,25 @@ def test_paging_with_next_links(infor: Infor) -> None:
 
 
 def records(run_group: str, lines: list[tuple[str, str, str]], date: str = "20261130") -> dict[str, Any]:
-    return {"_records": [
-        {"_fields": {
-            "FinanceEnterpriseGroup": "1", "GLTransactionInterface.RunGroup": run_group,
-            "GLTransactionInterface.SequenceNumber": str(n), "AccountingEntity": "100", "AccountingUnit": unit,
-            "AccountCode": account, "PostingDate": date, "TransactionAmount": amount, "Description": f"line {n}",
-        }, "message": "BatchImport"}
-        for n, (account, unit, amount) in enumerate(lines, 1)
-    ]}  # fmt: skip
+    return {
+        "_records": [
+            {
+                "_fields": {
+                    "FinanceEnterpriseGroup": "1",
+                    "GLTransactionInterface.RunGroup": run_group,
+                    "GLTransactionInterface.SequenceNumber": str(n),
+                    "AccountingEntity": "100",
+                    "AccountingUnit": unit,
+                    "AccountCode": account,
+                    "PostingDate": date,
+                    "TransactionAmount": amount,
+                    "Description": f"line {n}",
+                },
+                "message": "BatchImport",
+            }
+            for n, (account, unit, amount) in enumerate(lines, 1)
+        ]
+    }
 
 
 def test_create_unreleased_then_journalize_posts_and_is_findable(infor: Infor) -> None:
@@ -92,8 +114,10 @@ def test_create_unreleased_then_journalize_posts_and_is_findable(infor: Infor) -
     assert sorted(p["TransactionAmount"] for p in posted) == ["-1200.00", "1200.00"]
     journals = infor.admin.get("/_emulator/journals").json()
     assert [(j["product"], j["reference"], j["division"]) for j in journals] == [("FSM", group, "US2")]
-    m3 = infor.api.get("/M3/m3api-rest/v2/execute/GLS200MI/LstVouchersByDt;maxrecs=0",
-                       params={"FRDT": "20261130", "TODT": "20261130", "DIVI": "US2"}).json()  # fmt: skip
+    m3 = infor.api.get(
+        "/M3/m3api-rest/v2/execute/GLS200MI/LstVouchersByDt;maxrecs=0",
+        params={"FRDT": "20261130", "TODT": "20261130", "DIVI": "US2"},
+    ).json()
     assert any(rec["VTXT"] == "line 1" for rec in m3["results"][0]["records"])
 
 

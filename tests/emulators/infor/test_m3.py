@@ -107,8 +107,11 @@ def test_accounting_dimensions(infor: Infor) -> None:
     assert [a["AITM"] for a in accounts][:3] == ["1000", "2000", "4000"] and len(accounts) == 14
     centers = records(infor.api.get(f"{EXEC}/CRS630MI/LstAccountID", params={"AITP": "2"}))
     assert {c["AITM"]: c["TX40"] for c in centers} == {
-        "1100": "Detroit plant", "1200": "Monterrey plant", "1300": "Toledo plant", "1900": "Americas admin"
-    }  # fmt: skip
+        "1100": "Detroit plant",
+        "1200": "Monterrey plant",
+        "1300": "Toledo plant",
+        "1900": "Americas admin",
+    }
     one = records(infor.api.get(f"{EXEC}/CRS630MI/GetAccountID", params={"AITP": "1", "AITM": "6300"}))
     assert one[0]["TX40"] == "Travel"
 
@@ -143,11 +146,17 @@ def test_request_errors_are_400_with_error_at_top_level(
 
 
 def test_bulk_post_runs_each_transaction(infor: Infor) -> None:
-    body = {"program": "CRS620MI", "cono": 100, "excludeEmptyValues": False, "rightTrim": True,
-            "maxReturnedRecords": 0, "transactions": [
-                {"transaction": "GetBasicData", "record": {"SUNO": "S10003"}, "selectedColumns": ["SUNO", "SUNM"]},
-                {"transaction": "GetBasicData", "record": {"SUNO": "NOPE"}},
-            ]}  # fmt: skip
+    body = {
+        "program": "CRS620MI",
+        "cono": 100,
+        "excludeEmptyValues": False,
+        "rightTrim": True,
+        "maxReturnedRecords": 0,
+        "transactions": [
+            {"transaction": "GetBasicData", "record": {"SUNO": "S10003"}, "selectedColumns": ["SUNO", "SUNM"]},
+            {"transaction": "GetBasicData", "record": {"SUNO": "NOPE"}},
+        ],
+    }
     r = infor.api.post(EXEC, json=body)
     assert r.status_code == 200
     out = r.json()
@@ -279,8 +288,12 @@ def test_exportmi_select_on_gl_and_ap_ledgers(infor: Infor) -> None:
 
 
 def test_period_balances_and_voucher_head(infor: Infor) -> None:
-    balances = records(infor.api.get(f"{EXEC}/GLS215MI/LstPerBalances;maxrecs=0",
-                                     params={"DIVI": "US1", "BAKY": "1", "BIT1": "6300", "BIT2": "1900"}))  # fmt: skip
+    balances = records(
+        infor.api.get(
+            f"{EXEC}/GLS215MI/LstPerBalances;maxrecs=0",
+            params={"DIVI": "US1", "BAKY": "1", "BIT1": "6300", "BIT2": "1900"},
+        )
+    )
     assert len(balances) == 13 and all(Decimal(b["ACAD"]) > 0 for b in balances)
     dims = records(infor.api.get(f"{EXEC}/GLS215MI/GetBitFromPtid", params={"PTID": balances[0]["PTID"]}))
     assert (dims[0]["BIT1"], dims[0]["BIT2"]) == ("6300", "1900")

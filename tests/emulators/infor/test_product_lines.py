@@ -67,13 +67,24 @@ def test_csi_insert_retried_after_lost_response_is_found_by_ref(infor: Infor) ->
 
 def test_fsm_posting_retried_after_lost_responses_does_not_double(infor: Infor) -> None:
     group = "PLANLOSTFSM1"
-    body = {"_records": [
-        {"_fields": {"GLTransactionInterface.RunGroup": group, "GLTransactionInterface.SequenceNumber": str(n),
-                     "AccountingEntity": "100", "AccountingUnit": "1200", "AccountCode": acct,
-                     "PostingDate": "20261130", "TransactionAmount": amount, "Description": group},
-         "message": "BatchImport"}
-        for n, (acct, amount) in enumerate([("6200", "40.00"), ("1000", "-40.00")], 1)
-    ]}  # fmt: skip
+    body = {
+        "_records": [
+            {
+                "_fields": {
+                    "GLTransactionInterface.RunGroup": group,
+                    "GLTransactionInterface.SequenceNumber": str(n),
+                    "AccountingEntity": "100",
+                    "AccountingUnit": "1200",
+                    "AccountCode": acct,
+                    "PostingDate": "20261130",
+                    "TransactionAmount": amount,
+                    "Description": group,
+                },
+                "message": "BatchImport",
+            }
+            for n, (acct, amount) in enumerate([("6200", "40.00"), ("1000", "-40.00")], 1)
+        ]
+    }
     create = "/FSM/fsm/soap/classes/GLTransactionInterface/actions/CreateUnreleased/batch"
     journalize = (
         "/FSM/fsm/soap/ldrest/GLTransactionInterface/InterfaceTransactions_InterfaceTransactionsForm_FormOperation"

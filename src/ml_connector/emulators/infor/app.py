@@ -135,9 +135,12 @@ def build_app(
 ) -> InforApp:
     """The emulator for one tenant. `token_ttl` in seconds (the product offers 1-24 h; tests use seconds)."""
     policy = TokenPolicy(
-        access_ttl=token_ttl, issue_refresh_tokens=issue_refresh_tokens, refresh_ttl=refresh_ttl,
-        logins_per_minute=logins_per_minute, logins_per_day=logins_per_day,
-    )  # fmt: skip
+        access_ttl=token_ttl,
+        issue_refresh_tokens=issue_refresh_tokens,
+        refresh_ttl=refresh_ttl,
+        logins_per_minute=logins_per_minute,
+        logins_per_day=logins_per_day,
+    )
     return InforApp(credentials or Credentials(), policy, gateway_timeout)
 
 
@@ -147,10 +150,19 @@ def ionapi_content(
     """The `.ionapi` JSON for an emulator at `base_url` (`iu`); without the service account for client credentials."""
     c = credentials or Credentials()
     content = {
-        "ti": c.tenant, "cn": c.client_name, "dt": "12", "ci": c.client_id, "cs": c.client_secret,
-        "iu": base_url.rstrip("/"), "pu": f"{base_url.rstrip('/')}/{c.tenant}/as/", "oa": AUTHORIZE_PATH,
-        "ot": TOKEN_PATH, "or": REVOKE_PATH, "ev": "U000000001", "v": "1.0",
-    }  # fmt: skip
+        "ti": c.tenant,
+        "cn": c.client_name,
+        "dt": "12",
+        "ci": c.client_id,
+        "cs": c.client_secret,
+        "iu": base_url.rstrip("/"),
+        "pu": f"{base_url.rstrip('/')}/{c.tenant}/as/",
+        "oa": AUTHORIZE_PATH,
+        "ot": TOKEN_PATH,
+        "or": REVOKE_PATH,
+        "ev": "U000000001",
+        "v": "1.0",
+    }
     if service_account:
         content |= {"saak": c.service_key, "sask": c.service_secret}
     return content

@@ -44,21 +44,34 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the Infor ION API gateway emulator (M3, CSI, FSM) with the seeded Acme Components company."""
         creds = Credentials(
-            tenant=tenant, client_name=f"ML_CONNECTOR_{tenant}", client_id=client_id, client_secret=client_secret,
-            service_key=service_key, service_secret=service_secret,
-        )  # fmt: skip
+            tenant=tenant,
+            client_name=f"ML_CONNECTOR_{tenant}",
+            client_id=client_id,
+            client_secret=client_secret,
+            service_key=service_key,
+            service_secret=service_secret,
+        )
         port = port or free_port(host)
         iu = f"http://{host}:{port}"
         path = ionapi_out or Path(tempfile.gettempdir()) / f"ml-connector-infor-{port}.ionapi"
         write_ionapi(path, iu, creds)
-        app_ = build_app(creds, token_ttl=token_ttl, logins_per_minute=logins_per_minute,
-                         issue_refresh_tokens=refresh_tokens)  # fmt: skip
+        app_ = build_app(
+            creds, token_ttl=token_ttl, logins_per_minute=logins_per_minute, issue_refresh_tokens=refresh_tokens
+        )
         facts = {
-            "system": "infor", "base_url": f"{iu}/{tenant}", "iu": iu, "ti": tenant,
-            "token_url": f"{iu}/{tenant}/as/token.oauth2", "revoke_url": f"{iu}/{tenant}/as/revoke_token.oauth2",
-            "ionapi": str(path.resolve()), "client_id": client_id, "client_secret": client_secret,
-            "saak": service_key, "sask": service_secret, "admin_url": f"{iu}/_emulator",
+            "system": "infor",
+            "base_url": f"{iu}/{tenant}",
+            "iu": iu,
+            "ti": tenant,
+            "token_url": f"{iu}/{tenant}/as/token.oauth2",
+            "revoke_url": f"{iu}/{tenant}/as/revoke_token.oauth2",
+            "ionapi": str(path.resolve()),
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "saak": service_key,
+            "sask": service_secret,
+            "admin_url": f"{iu}/_emulator",
             "mongoose_configs": [tenant] + [f"{tenant}_{d}" for d in app_.backend.division_codes()],
-        }  # fmt: skip
+        }
         typer.echo(json.dumps(facts), nl=True)
         serve_forever(app_, host, port)

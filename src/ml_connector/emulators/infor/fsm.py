@@ -217,9 +217,19 @@ def _journalize(backend: InforBackend, run_group: str, edit_only: bool = False) 
             for r in records:
                 r |= {"Status": JOURNALIZED, "ErrorMessage": ""}
             passed, failed = len(records), 0
-        backend.fsm_results.append({
-            "GLTransactionInterfaceResult": result_id, "RunGroup": run_group, "RecordCount": str(len(records)),
-            "PassedCount": str(passed), "FailedCount": str(failed), "Status": "1",
-        })  # fmt: skip
-    return [{"message": f"Run group {run_group}: {passed} journalized, {failed} in error",
-             "GLTransactionInterfaceResult": result_id}]  # fmt: skip
+        backend.fsm_results.append(
+            {
+                "GLTransactionInterfaceResult": result_id,
+                "RunGroup": run_group,
+                "RecordCount": str(len(records)),
+                "PassedCount": str(passed),
+                "FailedCount": str(failed),
+                "Status": "1",
+            }
+        )
+    return [
+        {
+            "message": f"Run group {run_group}: {passed} journalized, {failed} in error",
+            "GLTransactionInterfaceResult": result_id,
+        }
+    ]

@@ -30,31 +30,49 @@ def _details(b: InforBackend) -> list[Row]:
     for ln in b.lines:
         debit = ln.amount if not ln.amount.startswith("-") else ""
         system = {40: "AP", 50: "CB"}.get(ln.trans_code, "GL")
-        out.append({
-            "GLTransactionDetail": str(ln.trans_num), "FinanceEnterpriseGroup": ENTERPRISE_GROUP,
-            "PrimaryLedger": LEDGER, "AccountingEntity": b.company, "AccountingUnit": ln.cost_center,
-            "Account": ln.account, "FinanceCodeBlock": f"{LEDGER}|{b.company}|{ln.cost_center}|{ln.account}",
-            "PostingDate": fsm_date(ln.acct_date), "TransactionDate": fsm_date(ln.acct_date),
-            "TransactionAmount": ln.amount, "DerivedFunctionalAmount": ln.amount, "CurrencyCode": ln.currency,
-            "Debit": debit, "Credit": ln.amount[1:] if not debit else "", "System": system,
-            "GeneralLedgerEvent": {"AP": "IN", "CB": "PY"}.get(system, "JE"), "Description": ln.text,
-            "Reference": ln.reference or ln.text,
-            "DocumentNumber": ln.invoice_no or f"{ln.voucher_series}{ln.voucher_no}",
-            "ControlDocumentNumber": f"{ln.division}-{ln.year}-{ln.journal_no}",
-            "VendorGroupAndVendor": f"{ENTERPRISE_GROUP} {ln.supplier}" if ln.supplier else "",
-            # ASSUMPTION: period fields and stamps named as below (not in the notes).
-            "FiscalYear": str(ln.acct_date.year), "AccountingPeriod": str(ln.acct_date.month),
-            "CreateStamp": fsm_stamp(ln.created), "UpdateStamp": fsm_stamp(ln.changed or ln.created),
-        })  # fmt: skip
+        out.append(
+            {
+                "GLTransactionDetail": str(ln.trans_num),
+                "FinanceEnterpriseGroup": ENTERPRISE_GROUP,
+                "PrimaryLedger": LEDGER,
+                "AccountingEntity": b.company,
+                "AccountingUnit": ln.cost_center,
+                "Account": ln.account,
+                "FinanceCodeBlock": f"{LEDGER}|{b.company}|{ln.cost_center}|{ln.account}",
+                "PostingDate": fsm_date(ln.acct_date),
+                "TransactionDate": fsm_date(ln.acct_date),
+                "TransactionAmount": ln.amount,
+                "DerivedFunctionalAmount": ln.amount,
+                "CurrencyCode": ln.currency,
+                "Debit": debit,
+                "Credit": ln.amount[1:] if not debit else "",
+                "System": system,
+                "GeneralLedgerEvent": {"AP": "IN", "CB": "PY"}.get(system, "JE"),
+                "Description": ln.text,
+                "Reference": ln.reference or ln.text,
+                "DocumentNumber": ln.invoice_no or f"{ln.voucher_series}{ln.voucher_no}",
+                "ControlDocumentNumber": f"{ln.division}-{ln.year}-{ln.journal_no}",
+                "VendorGroupAndVendor": f"{ENTERPRISE_GROUP} {ln.supplier}" if ln.supplier else "",
+                # ASSUMPTION: period fields and stamps named as below (not in the notes).
+                "FiscalYear": str(ln.acct_date.year),
+                "AccountingPeriod": str(ln.acct_date.month),
+                "CreateStamp": fsm_stamp(ln.created),
+                "UpdateStamp": fsm_stamp(ln.changed or ln.created),
+            }
+        )
     return out
 
 
 def _chart(b: InforBackend) -> list[Row]:
     return [
-        {"GeneralLedgerChartAccount": a.code, "AccountDescription": a.name, "ChartSection": a.account_type,
-         "UpdateStamp": fsm_stamp(a.changed)}
+        {
+            "GeneralLedgerChartAccount": a.code,
+            "AccountDescription": a.name,
+            "ChartSection": a.account_type,
+            "UpdateStamp": fsm_stamp(a.changed),
+        }
         for a in b.accounts[1].values()
-    ]  # fmt: skip
+    ]
 
 
 def _units(b: InforBackend) -> list[Row]:
@@ -71,30 +89,57 @@ def _units(b: InforBackend) -> list[Row]:
 
 def _vendors(b: InforBackend) -> list[Row]:
     return [
-        {"VendorGroup": ENTERPRISE_GROUP, "Vendor": s.id, "VendorName": s.name, "TaxID": s.tax_id,
-         "PayTerms": s.terms, "CurrencyCode": s.currency, "AddressLine1": s.address, "Municipality": s.city,
-         "StateProvince": s.state, "PostalCode": s.zip, "Country": s.country, "UpdateStamp": fsm_stamp(s.changed)}
+        {
+            "VendorGroup": ENTERPRISE_GROUP,
+            "Vendor": s.id,
+            "VendorName": s.name,
+            "TaxID": s.tax_id,
+            "PayTerms": s.terms,
+            "CurrencyCode": s.currency,
+            "AddressLine1": s.address,
+            "Municipality": s.city,
+            "StateProvince": s.state,
+            "PostalCode": s.zip,
+            "Country": s.country,
+            "UpdateStamp": fsm_stamp(s.changed),
+        }
         for s in b.suppliers.values()
-    ]  # fmt: skip
+    ]
 
 
 def _invoices(b: InforBackend) -> list[Row]:
     return [
-        {"Company": b.company, "Vendor": i.supplier, "Invoice": i.invoice_no, "InvoiceDate": fsm_date(i.invoice_date),
-         "DueDate": fsm_date(i.due_date), "DistributionDate": fsm_date(i.acct_date), "InvoiceAmount": i.amount,
-         "TaxAmount": i.vat, "CurrencyCode": i.currency, "Status": "9" if i.paid else "1",
-         "UpdateStamp": fsm_stamp(i.changed)}
+        {
+            "Company": b.company,
+            "Vendor": i.supplier,
+            "Invoice": i.invoice_no,
+            "InvoiceDate": fsm_date(i.invoice_date),
+            "DueDate": fsm_date(i.due_date),
+            "DistributionDate": fsm_date(i.acct_date),
+            "InvoiceAmount": i.amount,
+            "TaxAmount": i.vat,
+            "CurrencyCode": i.currency,
+            "Status": "9" if i.paid else "1",
+            "UpdateStamp": fsm_stamp(i.changed),
+        }
         for i in b.invoices
-    ]  # fmt: skip
+    ]
 
 
 def _payments(b: InforBackend) -> list[Row]:
     return [
-        {"Company": b.company, "Vendor": p.supplier, "Invoice": p.invoice_no, "PaymentDate": fsm_date(p.pay_date),
-         "PaymentAmount": p.amount, "CurrencyCode": p.currency, "CheckNumber": f"{p.proposal:04d}{p.document:03d}",
-         "UpdateStamp": fsm_stamp(p.changed)}
+        {
+            "Company": b.company,
+            "Vendor": p.supplier,
+            "Invoice": p.invoice_no,
+            "PaymentDate": fsm_date(p.pay_date),
+            "PaymentAmount": p.amount,
+            "CurrencyCode": p.currency,
+            "CheckNumber": f"{p.proposal:04d}{p.document:03d}",
+            "UpdateStamp": fsm_stamp(p.changed),
+        }
         for p in b.payments
-    ]  # fmt: skip
+    ]
 
 
 def _interface(b: InforBackend) -> list[Row]:
@@ -116,7 +161,18 @@ CLASSES: dict[str, tuple[tuple[str, ...], Callable[[InforBackend], list[Row]]]] 
     "GLTransactionInterfaceResult": (("GLTransactionInterfaceResult",), _results),
 }
 INTERFACE_FIELDS = (
-    "FinanceEnterpriseGroup", "RunGroup", "SequenceNumber", "AccountingEntity", "AccountingUnit", "AccountCode",
-    "PostingDate", "TransactionAmount", "CurrencyCode", "Description", "Reference", "Status", "ErrorMessage",
-)  # fmt: skip
+    "FinanceEnterpriseGroup",
+    "RunGroup",
+    "SequenceNumber",
+    "AccountingEntity",
+    "AccountingUnit",
+    "AccountCode",
+    "PostingDate",
+    "TransactionAmount",
+    "CurrencyCode",
+    "Description",
+    "Reference",
+    "Status",
+    "ErrorMessage",
+)
 RESULT_FIELDS = ("GLTransactionInterfaceResult", "RunGroup", "RecordCount", "PassedCount", "FailedCount", "Status")

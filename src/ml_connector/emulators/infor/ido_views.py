@@ -73,7 +73,7 @@ def _ledgers(b: InforBackend, sites: set[str]) -> list[Row]:
             "ControlNumber": str(ln.journal_no),
             "CreateDate": csi_date(ln.created),
             "RecordDate": csi_date(ln.changed or ln.created),
-        }  # fmt: skip
+        }
         for ln in b.lines
         if ln.division in sites
     ]
@@ -118,7 +118,7 @@ def _vendors(b: InforBackend, sites: set[str]) -> list[Row]:
             "VadCountry": s.country,
             "PayType": "C",
             "RecordDate": csi_date(s.changed),
-        }  # fmt: skip
+        }
         for s in b.suppliers.values()
     ]
 
@@ -146,7 +146,7 @@ def _vouchers(b: InforBackend, sites: set[str]) -> list[Row]:
             "InWorkflow": "0",
             "PostFromPo": "0",
             "RecordDate": csi_date(i.changed),
-        }  # fmt: skip
+        }
         for i in b.invoices
         if i.division in sites
     ]
@@ -167,16 +167,30 @@ def _payments(b: InforBackend, sites: set[str]) -> list[Row]:
             "Type": "C",
             "CurrCode": p.currency,
             "RecordDate": csi_date(p.changed),
-        }  # fmt: skip
+        }
         for p in b.payments
         if p.division in sites
     ]
 
 
 JOURNAL_PROPERTIES = (
-    "Id", "SeqNo", "Site", "TransDate", "Acct", "AcctUnit1", "AcctUnit2", "DomAmount", "ForAmount", "CurrCode",
-    "ExchRate", "Ref", "VendNum", "RefType", "CreateDate", "RecordDate",
-)  # fmt: skip
+    "Id",
+    "SeqNo",
+    "Site",
+    "TransDate",
+    "Acct",
+    "AcctUnit1",
+    "AcctUnit2",
+    "DomAmount",
+    "ForAmount",
+    "CurrCode",
+    "ExchRate",
+    "Ref",
+    "VendNum",
+    "RefType",
+    "CreateDate",
+    "RecordDate",
+)
 
 VIEWS: dict[str, IdoView] = {
     v.name: v
@@ -211,7 +225,7 @@ VIEWS: dict[str, IdoView] = {
                 "RecordDate",
             ),
             _ledgers,
-        ),  # fmt: skip
+        ),
         IdoView("SLJournals", "journal", ("Id", "SeqNo"), JOURNAL_PROPERTIES, _journals),
         IdoView("SLCharts", "chart", ("Acct",), ("Acct", "Description", "Type", "RecordDate"), _charts),
         # ASSUMPTION: the unit-code-1 (cost center) IDO name; infor.md does not name one.
@@ -236,7 +250,7 @@ VIEWS: dict[str, IdoView] = {
                 "RecordDate",
             ),
             _vendors,
-        ),  # fmt: skip
+        ),
         IdoView(
             "SLVchHdrs",
             "vch_hdr",
@@ -263,7 +277,7 @@ VIEWS: dict[str, IdoView] = {
                 "RecordDate",
             ),
             _vouchers,
-        ),  # fmt: skip
+        ),
         IdoView(
             "SLAppmts",
             "appmt",
@@ -283,7 +297,7 @@ VIEWS: dict[str, IdoView] = {
                 "RecordDate",
             ),
             _payments,
-        ),  # fmt: skip
+        ),
     )
 }
 # ASSUMPTION: posted vouchers (SLAptrxps) show the same rows as the voucher headers.

@@ -17,9 +17,17 @@ from ml_connector.emulators.infor.ido_views import IdoView, Row, csi_date, item_
 from ml_connector.emulators.infor.models import InforBackend
 
 INSERT, UPDATE, DELETE = 1, 2, 4
-VENDOR_ATTRS = {"Name": "name", "TaxRegNum1": "tax_id", "TermsCode": "terms", "CurrCode": "currency",
-                "VadAddr_1": "address", "VadCity": "city", "VadState": "state", "VadZip": "zip",
-                "VadCountry": "country"}  # fmt: skip
+VENDOR_ATTRS = {
+    "Name": "name",
+    "TaxRegNum1": "tax_id",
+    "TermsCode": "terms",
+    "CurrCode": "currency",
+    "VadAddr_1": "address",
+    "VadCity": "city",
+    "VadState": "state",
+    "VadZip": "zip",
+    "VadCountry": "country",
+}
 
 
 def apply_changes(backend: InforBackend, view: IdoView, sites: set[str], body: Any) -> list[dict[str, Any]]:
@@ -146,9 +154,15 @@ def _apply(backend: InforBackend, view: IdoView, action: int, key: str, values: 
 def _refresh_item(view: IdoView, action: int, row: Row, sent: list[str], number: int) -> dict[str, Any]:
     # As in the guide's examples, the refreshed item lists the properties the change carried.
     props = [
-        {"IsNestedCollection": False, "IsNull": row.get(p, "") == "", "Modified": False, "Name": p,
-         "OriginalValue": None, "Value": row.get(p, "")}
+        {
+            "IsNestedCollection": False,
+            "IsNull": row.get(p, "") == "",
+            "Modified": False,
+            "Name": p,
+            "OriginalValue": None,
+            "Value": row.get(p, ""),
+        }
         for p in view.properties
         if p in sent
-    ]  # fmt: skip
+    ]
     return {"Action": action, "ItemId": item_id(view, row), "ItemNo": number, "Properties": props, "UpdateLocking": 0}

@@ -35,13 +35,24 @@ def _fpledg(ctx: CallContext) -> list[Record]:
                 | {"EPLMDT": f.m3_date(inv.changed.date() if inv.changed else None)}
             )
         for pay in ctx.backend.payments:
-            rows.append({
-                "EPCONO": ctx.company, "EPDIVI": pay.division, "EPTRCD": "50", "EPSPYN": pay.supplier,
-                "EPSUNO": pay.supplier, "EPSINO": pay.invoice_no, "EPINYR": str(pay.invoice_year),
-                "EPIVDT": f.m3_date(pay.invoice_date), "EPDUDT": f.m3_date(pay.due_date),
-                "EPACDT": f.m3_date(pay.pay_date), "EPCUCD": pay.currency, "EPCUAM": pay.amount, "EPAPRV": "1",
-                "EPLMDT": f.m3_date(pay.changed.date() if pay.changed else None),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "EPCONO": ctx.company,
+                    "EPDIVI": pay.division,
+                    "EPTRCD": "50",
+                    "EPSPYN": pay.supplier,
+                    "EPSUNO": pay.supplier,
+                    "EPSINO": pay.invoice_no,
+                    "EPINYR": str(pay.invoice_year),
+                    "EPIVDT": f.m3_date(pay.invoice_date),
+                    "EPDUDT": f.m3_date(pay.due_date),
+                    "EPACDT": f.m3_date(pay.pay_date),
+                    "EPCUCD": pay.currency,
+                    "EPCUAM": pay.amount,
+                    "EPAPRV": "1",
+                    "EPLMDT": f.m3_date(pay.changed.date() if pay.changed else None),
+                }
+            )
     return rows
 
 
@@ -116,11 +127,20 @@ def lst_per_balances(ctx: CallContext, inputs: Record) -> list[Record]:
             continue
         for (year, month), amount in sorted(periods.items()):
             debit, credit = (amount, Decimal(0)) if amount >= 0 else (Decimal(0), -amount)
-            out.append({
-                "PTID": str(pointers[(divi, dim1, dim2)]), "VTYP": "0", "BUNO": "0", "BVER": "", "YEA4": str(year),
-                "PERI": str(month), "ACAD": f"{debit:.2f}", "ACAC": f"{-credit:.2f}", "CUAD": f"{debit:.2f}",
-                "CUAC": f"{-credit:.2f}",
-            })  # fmt: skip
+            out.append(
+                {
+                    "PTID": str(pointers[(divi, dim1, dim2)]),
+                    "VTYP": "0",
+                    "BUNO": "0",
+                    "BVER": "",
+                    "YEA4": str(year),
+                    "PERI": str(month),
+                    "ACAD": f"{debit:.2f}",
+                    "ACAC": f"{-credit:.2f}",
+                    "CUAD": f"{debit:.2f}",
+                    "CUAC": f"{-credit:.2f}",
+                }
+            )
     return out
 
 
@@ -128,8 +148,19 @@ def get_bit_from_ptid(ctx: CallContext, inputs: Record) -> list[Record]:
     require_fields(inputs, "PTID")
     for (divi, dim1, dim2), number in _pointers(ctx).items():
         if str(number) == inputs["PTID"].strip():
-            return [{"DIVI": divi, "BAKY": "1", "BIT1": dim1, "BIT2": dim2, "BIT3": "", "BIT4": "", "BIT5": "",
-                     "BIT6": "", "BIT7": ""}]  # fmt: skip
+            return [
+                {
+                    "DIVI": divi,
+                    "BAKY": "1",
+                    "BIT1": dim1,
+                    "BIT2": dim2,
+                    "BIT3": "",
+                    "BIT4": "",
+                    "BIT5": "",
+                    "BIT6": "",
+                    "BIT7": "",
+                }
+            ]
     raise M3Error(f"Pointer ID {inputs['PTID'].strip()} does not exist", "XRE0103", "PTID")
 
 

@@ -135,9 +135,10 @@ def lst_suppliers(ctx: CallContext, inputs: Record) -> list[Record]:
         sups = sorted(ctx.backend.suppliers.values(), key=lambda s: s.id)
         records = [f.supplier(s, ctx.company) for s in sups]
     return [
-        r for r in records
+        r
+        for r in records
         if r["SUNO"] >= start and (not stop or r["SUNO"] <= stop) and (not since or r["LMTS"] > since)
-    ]  # fmt: skip
+    ]
 
 
 def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
@@ -149,8 +150,16 @@ def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
         return [f.supplier(sup, ctx.company)]
 
 
-SUPPLIER_INPUTS = {"SUNM": "name", "CSCD": "country", "ECAR": "state", "CUCD": "currency", "TEPY": "terms",
-                   "VRNO": "tax_id", "TINO": "tax_id", "STAT": "status"}  # fmt: skip
+SUPPLIER_INPUTS = {
+    "SUNM": "name",
+    "CSCD": "country",
+    "ECAR": "state",
+    "CUCD": "currency",
+    "TEPY": "terms",
+    "VRNO": "tax_id",
+    "TINO": "tax_id",
+    "STAT": "status",
+}
 
 
 def add_supplier(ctx: CallContext, inputs: Record) -> list[Record]:
@@ -260,9 +269,12 @@ def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
         if key in ctx.backend.m3_batches:
             raise M3Error(f"Record already exists, key value {key[1]}", "XRE0104", "KEY1")
         ctx.backend.m3_batches[key] = M3Batch(
-            division=divi, key=key[1], interface=GL_INTERFACE, description=inputs["DESC"].strip(),
+            division=divi,
+            key=key[1],
+            interface=GL_INTERFACE,
+            description=inputs["DESC"].strip(),
             user=inputs.get("USID", "").strip(),
-        )  # fmt: skip
+        )
     return [{"CONO": ctx.company}]
 
 
@@ -347,13 +359,24 @@ def _matches(record: Record, query: str) -> bool:
 
 
 TRANSACTIONS: dict[str, dict[str, Transaction]] = {
-    "GLS200MI": {"LstVouchersByDt": lst_vouchers_by_dt, "LstVoucherLines": lst_voucher_lines,
-                 "SearchGenLedger": search_gen_ledger},
+    "GLS200MI": {
+        "LstVouchersByDt": lst_vouchers_by_dt,
+        "LstVoucherLines": lst_voucher_lines,
+        "SearchGenLedger": search_gen_ledger,
+    },
     "CRS630MI": {"LstAccountID": lst_account_id, "GetAccountID": get_account_id},
-    "CRS620MI": {"LstSuppliers": lst_suppliers, "GetBasicData": get_basic_data, "AddSupplier": add_supplier,
-                 "UpdSupplier": upd_supplier},
+    "CRS620MI": {
+        "LstSuppliers": lst_suppliers,
+        "GetBasicData": get_basic_data,
+        "AddSupplier": add_supplier,
+        "UpdSupplier": upd_supplier,
+    },
     "APS200MI": {"GetInvoice": get_invoice, "GetInvTotInfo": get_inv_tot_info, "SearchSupInvoic": search_sup_invoic},
     "APS130MI": {"LstProposal": lst_proposal, "LstInvByPayDate": lst_inv_by_pay_date},
-    "GLS840MI": {"AddBatchHead": add_batch_head, "AddBatchLine": add_batch_line, "CtrlBatch": ctrl_batch,
-                 "UpdBatch": upd_batch},
-}  # fmt: skip
+    "GLS840MI": {
+        "AddBatchHead": add_batch_head,
+        "AddBatchLine": add_batch_line,
+        "CtrlBatch": ctrl_batch,
+        "UpdBatch": upd_batch,
+    },
+}

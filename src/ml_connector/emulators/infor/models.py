@@ -111,9 +111,15 @@ class InforBackend:
         with self.lock:
             now = self.clock()
             journal = PostedJournal(
-                id=f"{product}-{next(self._journal_ids):06d}", product=product, reference=reference,
-                division=division, status="posted", created=now, lines=list(lines), detail=dict(detail),
-            )  # fmt: skip
+                id=f"{product}-{next(self._journal_ids):06d}",
+                product=product,
+                reference=reference,
+                division=division,
+                status="posted",
+                created=now,
+                lines=list(lines),
+                detail=dict(detail),
+            )
             self.journals.append(journal)
             year = lines[0].acct_date.year
             jrno = self._journal_no.get((division, year), 0) + 1
@@ -138,7 +144,7 @@ class InforBackend:
                         changed=now,
                         trans_num=next(self._trans_num),
                         reference=reference,
-                    )  # fmt: skip
+                    )
                 )
             return journal
 

@@ -36,9 +36,11 @@ def oauth_router(creds: Credentials, tokens: TokenStore, record_auth: Callable[[
             if wait:
                 # ASSUMPTION: the usage limit answers 429 with an RFC 6749-style body and Retry-After.
                 return oauth_error(
-                    429, "too_many_requests", "Service account authentication limit exceeded; reuse the access token.",
+                    429,
+                    "too_many_requests",
+                    "Service account authentication limit exceeded; reuse the access token.",
                     {"Retry-After": str(wait)},
-                )  # fmt: skip
+                )
             if grant == "password" and (fields.get("username"), fields.get("password")) != (
                 creds.service_key,
                 creds.service_secret,

@@ -16,35 +16,70 @@ def journals_readout(backend: InforBackend) -> list[dict[str, Any]]:
         for row in backend.csi_journal_rows.values():
             groups.setdefault((row["Site"], row["Ref"]), []).append(row)
         for (site, ref), rows in sorted(groups.items()):
-            out.append({
-                "id": f"CSI-{site}-{ref}", "product": "CSI", "reference": ref, "division": site, "status": "entered",
-                "created": min(r["CreateDate"] for r in rows), "detail": {"Id": rows[0]["Id"]},
-                "lines": [
-                    {"acct_date": r["TransDate"][:8], "account": r["Acct"], "cost_center": r["AcctUnit1"],
-                     "amount": r["DomAmount"], "currency": r["CurrCode"], "text": r["Ref"]}
-                    for r in sorted(rows, key=lambda r: int(r["SeqNo"]) if r["SeqNo"].isdigit() else 0)
-                ],
-            })  # fmt: skip
+            out.append(
+                {
+                    "id": f"CSI-{site}-{ref}",
+                    "product": "CSI",
+                    "reference": ref,
+                    "division": site,
+                    "status": "entered",
+                    "created": min(r["CreateDate"] for r in rows),
+                    "detail": {"Id": rows[0]["Id"]},
+                    "lines": [
+                        {
+                            "acct_date": r["TransDate"][:8],
+                            "account": r["Acct"],
+                            "cost_center": r["AcctUnit1"],
+                            "amount": r["DomAmount"],
+                            "currency": r["CurrCode"],
+                            "text": r["Ref"],
+                        }
+                        for r in sorted(rows, key=lambda r: int(r["SeqNo"]) if r["SeqNo"].isdigit() else 0)
+                    ],
+                }
+            )
         return out
 
 
 def suppliers_readout(backend: InforBackend) -> list[dict[str, Any]]:
     with backend.lock:
         return [
-            {"id": s.id, "name": s.name, "tax_id": s.tax_id, "terms": s.terms, "currency": s.currency,
-             "status": s.status, "address": s.address, "city": s.city, "state": s.state, "zip": s.zip,
-             "country": s.country, "changed": s.changed.isoformat() if s.changed else None}
+            {
+                "id": s.id,
+                "name": s.name,
+                "tax_id": s.tax_id,
+                "terms": s.terms,
+                "currency": s.currency,
+                "status": s.status,
+                "address": s.address,
+                "city": s.city,
+                "state": s.state,
+                "zip": s.zip,
+                "country": s.country,
+                "changed": s.changed.isoformat() if s.changed else None,
+            }
             for s in sorted(backend.suppliers.values(), key=lambda s: s.id)
-        ]  # fmt: skip
+        ]
 
 
 def _journal(j: PostedJournal) -> dict[str, Any]:
     return {
-        "id": j.id, "product": j.product, "reference": j.reference, "division": j.division, "status": j.status,
-        "created": j.created.isoformat(), "detail": dict(j.detail),
+        "id": j.id,
+        "product": j.product,
+        "reference": j.reference,
+        "division": j.division,
+        "status": j.status,
+        "created": j.created.isoformat(),
+        "detail": dict(j.detail),
         "lines": [
-            {"acct_date": ln.acct_date.strftime("%Y%m%d"), "account": ln.account, "cost_center": ln.cost_center,
-             "amount": ln.amount, "currency": ln.currency, "text": ln.text}
+            {
+                "acct_date": ln.acct_date.strftime("%Y%m%d"),
+                "account": ln.account,
+                "cost_center": ln.cost_center,
+                "amount": ln.amount,
+                "currency": ln.currency,
+                "text": ln.text,
+            }
             for ln in j.lines
         ],
-    }  # fmt: skip
+    }

@@ -66,7 +66,7 @@ def load_seed() -> SeedData:
                 country=s["country"],
                 currency="MXN" if s["country"] == "MX" else "USD",
                 changed=stamp,
-            )  # fmt: skip
+            )
             for s in raw["suppliers"]
         ],
     )
@@ -92,33 +92,71 @@ class _Generator:
             last = year == AS_OF.year and month == AS_OF.month
             for div in self.data.divisions:
                 cc = div["cost_center"]
-                self._journal(div["code"], self._day(year, month, last), "GL", [
-                    ("1000", cc, self._amount(80_000, 140_000)), ("4000", cc, None),
-                    ("4100", cc, self._amount(5_000, 15_000, neg=True)),
-                ], "Sales receipts")  # fmt: skip
-                self._journal(div["code"], self._day(year, month, last), "GL", [
-                    ("5100", cc, self._amount(30_000, 45_000)), ("6000", cc, self._amount(12_000, 20_000)),
-                    ("1000", cc, None),
-                ], "Payroll")  # fmt: skip
-                self._journal(div["code"], self._day(year, month, last), "GL", [
-                    ("7000", cc, self._amount(4_000, 6_000)), ("1000", cc, None),
-                ], "Depreciation")  # fmt: skip
+                self._journal(
+                    div["code"],
+                    self._day(year, month, last),
+                    "GL",
+                    [
+                        ("1000", cc, self._amount(80_000, 140_000)),
+                        ("4000", cc, None),
+                        ("4100", cc, self._amount(5_000, 15_000, neg=True)),
+                    ],
+                    "Sales receipts",
+                )
+                self._journal(
+                    div["code"],
+                    self._day(year, month, last),
+                    "GL",
+                    [
+                        ("5100", cc, self._amount(30_000, 45_000)),
+                        ("6000", cc, self._amount(12_000, 20_000)),
+                        ("1000", cc, None),
+                    ],
+                    "Payroll",
+                )
+                self._journal(
+                    div["code"],
+                    self._day(year, month, last),
+                    "GL",
+                    [
+                        ("7000", cc, self._amount(4_000, 6_000)),
+                        ("1000", cc, None),
+                    ],
+                    "Depreciation",
+                )
                 for _ in range(2):
                     open_invoices.append(self._invoice(div["code"], cc, year, month, last))
             admin_div, admin_cc = self.admin["division"], str(self.admin["cost_center"])
-            self._journal(admin_div, self._day(year, month, last), "GL", [
-                ("6300", admin_cc, self._amount(1_500, 4_000)), ("6500", admin_cc, self._amount(2_000, 6_000)),
-                ("1000", admin_cc, None),
-            ], "Admin expenses")  # fmt: skip
+            self._journal(
+                admin_div,
+                self._day(year, month, last),
+                "GL",
+                [
+                    ("6300", admin_cc, self._amount(1_500, 4_000)),
+                    ("6500", admin_cc, self._amount(2_000, 6_000)),
+                    ("1000", admin_cc, None),
+                ],
+                "Admin expenses",
+            )
             self._payments(open_invoices, year, month)
             if (year, month) == (2026, 3):
                 # Bad record 1: cost center 1999 is in no mapping (and not in the dimension list either).
-                self._journal("US1", date(2026, 3, 17), "GL", [("6300", "1999", "845.20"), ("1000", "1900", "-845.20")],
-                              "Travel accrual, unassigned")  # fmt: skip
+                self._journal(
+                    "US1",
+                    date(2026, 3, 17),
+                    "GL",
+                    [("6300", "1999", "845.20"), ("1000", "1900", "-845.20")],
+                    "Travel accrual, unassigned",
+                )
             if (year, month) == (2026, 5):
                 # Bad record 2: an amount that is not a number, as M3 can return any field as free text.
-                self._journal("MX1", date(2026, 5, 12), "GL", [("6200", "1200", "12O.50"), ("1000", "1200", "-120.50")],
-                              "Utilities correction")  # fmt: skip
+                self._journal(
+                    "MX1",
+                    date(2026, 5, 12),
+                    "GL",
+                    [("6200", "1200", "12O.50"), ("1000", "1200", "-120.50")],
+                    "Utilities correction",
+                )
 
     def _day(self, year: int, month: int, last: bool) -> date:
         return date(year, month, self.rng.randint(1, 18 if last else 28))
@@ -181,7 +219,7 @@ class _Generator:
                     changed=changed if seq == 1 else created,
                     change_no=change_no if seq == 1 else 0,
                     trans_num=self.trans_num,
-                )  # fmt: skip
+                )
             )
         return jrno, vono
 
@@ -192,15 +230,33 @@ class _Generator:
         number = f"INV-{supplier.id[-3:]}-{year % 100:02d}{month:02d}{self.rng.randint(100, 999)}"
         account = self.supplier_accounts[supplier.id]
         jrno, vono = self._journal(
-            division, day, "AP", [(account, cc, amount), ("2000", cc, None)], f"{supplier.name[:24]} {number}",
-            AP_INVOICE, supplier.id, number,
-        )  # fmt: skip
+            division,
+            day,
+            "AP",
+            [(account, cc, amount), ("2000", cc, None)],
+            f"{supplier.name[:24]} {number}",
+            AP_INVOICE,
+            supplier.id,
+            number,
+        )
         invoice = SupplierInvoice(
-            division=division, supplier=supplier.id, invoice_no=number, invoice_year=year, invoice_date=day,
-            due_date=day + timedelta(days=int(supplier.terms)), acct_date=day, amount=amount, vat="0.00",
-            currency=self.data.currency, year=year, journal_no=jrno, journal_seq=1, voucher_no=vono,
-            terms=supplier.terms, changed=self._stamps(day)[1],
-        )  # fmt: skip
+            division=division,
+            supplier=supplier.id,
+            invoice_no=number,
+            invoice_year=year,
+            invoice_date=day,
+            due_date=day + timedelta(days=int(supplier.terms)),
+            acct_date=day,
+            amount=amount,
+            vat="0.00",
+            currency=self.data.currency,
+            year=year,
+            journal_no=jrno,
+            journal_seq=1,
+            voucher_no=vono,
+            terms=supplier.terms,
+            changed=self._stamps(day)[1],
+        )
         self.data.invoices.append(invoice)
         return invoice
 
@@ -216,8 +272,16 @@ class _Generator:
             cc = next(d["cost_center"] for d in self.data.divisions if d["code"] == division)
             for doc, inv in enumerate(invoices, start=1):
                 inv.paid = True
-                self._journal(division, run_day, "PY", [("2000", cc, inv.amount), ("1000", cc, None)],
-                              f"Payment {inv.invoice_no}", AP_PAYMENT, inv.supplier, inv.invoice_no)  # fmt: skip
+                self._journal(
+                    division,
+                    run_day,
+                    "PY",
+                    [("2000", cc, inv.amount), ("1000", cc, None)],
+                    f"Payment {inv.invoice_no}",
+                    AP_PAYMENT,
+                    inv.supplier,
+                    inv.invoice_no,
+                )
                 self.data.payments.append(
                     Payment(
                         division=division,
@@ -235,7 +299,7 @@ class _Generator:
                         account="2000",
                         cost_center=cc,
                         changed=self._stamps(run_day)[0],
-                    )  # fmt: skip
+                    )
                 )
 
 
