@@ -320,3 +320,25 @@ def test_v1_execute_answers_the_legacy_shape(infor: Infor) -> None:
 def test_from_date_after_to_date_is_nok(infor: Infor) -> None:
     body = infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt", params={"FRDT": "20260201", "TODT": "20260101"}).json()
     assert body["nrOfFailedTransactions"] == 1 and body["results"][0]["errorField"] == "FRDT"
+
+
+def test_bulk_post_runs_a_whole_gls840mi_posting_in_order(infor: Infor) -> None:
+    ref = "PLAN-BULK-0001"
+    lines = [parm("20261031", "6000", "1200", "300.00"), parm("20261031", "1000", "1200", "-300.00")]
+    key = {"CONO": "100", "DIVI": "MX1", "KEY1": "BULK1"}
+    transactions = [{"transaction": "AddBatchHead", "record": key | {"INTN": "GLJOURNAL", "DESC": ref}}]
+    transactions += [
+        {"transaction": "AddBatchLine", "record": key | {"LINE": str(n), "PARM": p}} for n, p in enumerate(lines, 1)
+    ]
+    transactions += [{"transaction": t, "record": key} for t in ("CtrlBatch", "UpdBatch")]
+    out = infor.api.post(EXEC, json={"program": "GLS840MI", "cono": 100, "transactions": transactions}).json()
+    assert out["nrOfSuccessfullTransactions"] == 5 and out["nrOfFailedTransactions"] == 0
+    assert [r["transaction"] for r in out["results"]] == [
+        "AddBatchHead",
+        "AddBatchLine",
+        "AddBatchLine",
+        "CtrlBatch",
+        "UpdBatch",
+    ]
+    journal = infor.admin.get("/_emulator/journals").json()[0]
+    assert (journal["reference"], journal["division"], journal["detail"]["KEY1"]) == (ref, "MX1", "BULK1")

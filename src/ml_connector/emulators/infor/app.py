@@ -89,8 +89,12 @@ class InforApp:
 
         @r.put("/gateway")
         async def put_gateway(request: Request) -> JSONResponse:
+            body = await request.json()
+            if not isinstance(body, dict):
+                return JSONResponse({"error": "body must be a JSON object"}, status_code=400)
             try:
-                settings = GatewaySettings.model_validate(await request.json())
+                # Omitted fields fall back to the built settings (e.g. the gateway timeout given to build_app).
+                settings = GatewaySettings.model_validate(self._default_gateway.model_dump() | body)
             except ValueError as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
             self.gateway.configure(settings)
