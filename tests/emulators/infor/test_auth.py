@@ -213,3 +213,24 @@ def test_stats_count_gateway_answers(infor: Infor) -> None:
     infor.api.get(SUPPLIERS)
     stats = infor.admin.get("/_emulator/stats").json()
     assert stats["requests"][f"GET /{TI}{SUPPLIERS}"] == {"200": 1, "401": 1}
+
+
+def test_client_credentials_ionapi_has_no_service_account(infor: Infor, tmp_path: Path) -> None:
+    ion = json.loads(write_ionapi(tmp_path / "cc.ionapi", infor.iu, service_account=False).read_text())
+    assert "saak" not in ion and "sask" not in ion
+    r = httpx.post(ion["pu"] + ion["ot"], data={"grant_type": "client_credentials"}, auth=(ion["ci"], ion["cs"]))
+    assert r.status_code == 200 and r.json()["token_type"] == "Bearer"
+
+
+def test_daily_login_limit_and_refresh_token_lifetime(infor: Infor) -> None:
+    infor.admin.put("/_emulator/auth", json={"logins_per_day": 2, "refresh_ttl": 1}).raise_for_status()
+    first = httpx.post(infor.token_url, data=password_form(), auth=(CREDS.client_id, CREDS.client_secret))
+    assert first.status_code == 200
+    assert (
+        httpx.post(infor.token_url, data=password_form(), auth=(CREDS.client_id, CREDS.client_secret)).status_code
+        == 429
+    )
+    time.sleep(1.1)
+    form = {"grant_type": "refresh_token", "refresh_token": first.json()["refresh_token"]}
+    expired = httpx.post(infor.token_url, data=form, auth=(CREDS.client_id, CREDS.client_secret))
+    assert expired.status_code == 400 and expired.json()["error"] == "invalid_grant"
