@@ -34,6 +34,8 @@ def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
     def execute(program: str, rest: str, request: Request) -> Response:
         transaction, result = _single_call(backend, program, rest, request)
         if isinstance(result, M3Error):
+            # ASSUMPTION: malformed requests (missing required field, unknown program, bad option) answer 400
+            # with the error at the top level; a NOK from the program logic answers 200 with it in results[0].
             if result.request_level:
                 return m3_request_error(result)
             return JSONResponse(_envelope([_failed(transaction, result)]))

@@ -52,6 +52,7 @@ def _date(inputs: Record, name: str) -> date:
 
 
 def divisions_for(ctx: CallContext, inputs: Record) -> list[str]:
+    # ASSUMPTION: a blank DIVI (input and matrix) lists every division; real M3 uses the user's default division.
     divi = inputs.get("DIVI", "").strip() or ctx.division
     known = ctx.backend.division_codes()
     if divi and divi not in known:
