@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -342,3 +343,27 @@ def test_bulk_post_runs_a_whole_gls840mi_posting_in_order(infor: Infor) -> None:
     ]
     journal = infor.admin.get("/_emulator/journals").json()[0]
     assert (journal["reference"], journal["division"], journal["detail"]["KEY1"]) == (ref, "MX1", "BULK1")
+
+
+def test_concurrent_postings_are_all_kept(infor: Infor) -> None:
+    headers = dict(infor.api.headers)
+
+    def post(n: int) -> None:
+        with httpx.Client(base_url=str(infor.api.base_url), headers=headers, timeout=10) as c:
+            key = {"CONO": "100", "DIVI": "US2", "KEY1": f"T{n}"}
+            lines = [parm("20261120", "6400", "1300", f"{n}.00"), parm("20261120", "1000", "1300", f"-{n}.00")]
+            calls = [("AddBatchHead", key | {"INTN": "GLJOURNAL", "DESC": f"PLAN-T{n}"})]
+            calls += [("AddBatchLine", key | {"LINE": str(i), "PARM": p}) for i, p in enumerate(lines, 1)]
+            calls += [("UpdBatch", key)]
+            for transaction, params in calls:
+                assert c.get(f"{EXEC}/GLS840MI/{transaction}", params=params).json()["nrOfFailedTransactions"] == 0
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(post, range(1, 13)))
+    journals = infor.admin.get("/_emulator/journals").json()
+    assert sorted(j["reference"] for j in journals) == sorted(f"PLAN-T{n}" for n in range(1, 13))
+    jrnos = [
+        r["JRNO"]
+        for r in records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": "ACDT:20261120 AIT1:6400"}))
+    ]
+    assert len(jrnos) == len(set(jrnos)) >= 12
