@@ -1,0 +1,29 @@
+"""The one HTTP layer every system client uses: transport, retry, request budget, redaction, tokens.
+
+Domain code never sees these types; `ml_connector.systems.*` clients wrap them.
+"""
+
+from __future__ import annotations
+
+from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket, budgets
+from ml_connector.http.redaction import redact_text, redact_url, register_secret
+from ml_connector.http.retry import RetryPolicy
+from ml_connector.http.session import ApiSession, Authenticator
+from ml_connector.http.tokens import CachedToken, TokenKeeper
+from ml_connector.http.transport import make_client
+
+__all__ = [
+    "ApiSession",
+    "Authenticator",
+    "BudgetRegistry",
+    "CachedToken",
+    "RequestBudget",
+    "RetryPolicy",
+    "TokenBucket",
+    "TokenKeeper",
+    "budgets",
+    "make_client",
+    "redact_text",
+    "redact_url",
+    "register_secret",
+]

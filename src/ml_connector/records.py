@@ -1,0 +1,146 @@
+"""Canonical records: what flows carry between systems, so no system module knows another.
+
+Amounts are `Decimal`, never float; times are timezone-aware; periods are calendar months "YYYY-MM"
+(the ERP's fiscal period, named by the month it covers). A source record that cannot become a canonical
+record is not dropped: it becomes a `RejectedRecord` that carries its raw payload and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class EntryKind(StrEnum):
+    GL = "gl"
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+
+
+def period_of(day: date) -> str:
+    """The canonical period ("YYYY-MM") of a date."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One posted amount: a GL journal line, a supplier invoice, or a payment.
+
+    `source_key` is unique and stable within `source` (e.g. batch/header/line ids): it is the key for
+    de-duplication across overlapping reads and for the audit trail.
+    """
+
+    source: str
+    source_key: str
+    ledger: str
+    period: str
+    posted_on: date
+    account: str
+    cost_center: str
+    amount: Decimal
+    currency: str
+    kind: EntryKind = EntryKind.GL
+    supplier: str | None = None
+    updated_at: datetime | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A source record that could not be read as a canonical record (e.g. a non-numeric amount)."""
+
+    source: str
+    source_key: str
+    kind: str
+    reason: str
+    hint: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    code: str
+    name: str
+    account_type: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CostCenter:
+    code: str
+    name: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    """A supplier master record. `number` is the ERP's supplier number (Oracle SupplierNumber, M3 SUNO)."""
+
+    number: str
+    name: str
+    tax_id: str = ""
+    payment_terms: str = ""
+    status: str = "Active"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    """One approved budget or forecast figure out of Anaplan."""
+
+    version: str
+    period: str
+    account: str
+    cost_center: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLineDraft:
+    account: str
+    cost_center: str
+    amount: Decimal  # positive = debit, negative = credit
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalDraft:
+    """A journal to post into an ERP for review. `reference` is deterministic: the same figures give the
+    same reference, so a journal is looked up by it before it is posted and never posted twice."""
+
+    reference: str
+    ledger: str
+    period: str
+    accounting_date: date
+    currency: str
+    description: str
+    lines: tuple[JournalLineDraft, ...]
+
+    @property
+    def balanced(self) -> bool:
+        return sum((line.amount for line in self.lines), Decimal(0)) == 0
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    """What posting a journal did: `created` is False when one with the same reference already existed."""
+
+    reference: str
+    document_id: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierWriteResult:
+    """The outcome of writing one supplier back to the ERP."""
+
+    number: str
+    ok: bool
+    action: str = ""  # "created" | "updated" | "" on failure
+    error: str = ""
