@@ -1,0 +1,181 @@
+"""The store's tables (SQLAlchemy 2). One schema for SQLite and PostgreSQL; Alembic migrates it.
+
+Amounts in `ledger_lines` are kept as integer micro-units (amount × 10^6) so SQL sums are exact on
+both databases (SQLite has no exact decimal type).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+TZ = DateTime(timezone=True)
+
+
+class Credential(Base):
+    """A connection's secrets, encrypted by the vault. Never decrypted into a log or a page."""
+
+    __tablename__ = "credentials"
+    connection: Mapped[str] = mapped_column(String(100), primary_key=True)
+    system: Mapped[str] = mapped_column(String(20))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+    expires_on: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(100), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    stage: Mapped[str] = mapped_column(String(30), default="")
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_run_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    since: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(TZ)
+    ended_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    error: Mapped[str] = mapped_column(Text, default="")
+    holder: Mapped[str] = mapped_column(String(200), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+
+
+class AuditRecord(Base):
+    """One source record in one run, and where it ended."""
+
+    __tablename__ = "audit_records"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(36), ForeignKey("runs.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(100))
+    source_key: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    target_key: Mapped[str] = mapped_column(String(300), default="")
+    target_ref: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    hint: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+
+    __table_args__ = (
+        Index("ix_audit_run_state", "run_id", "state"),
+        Index("ix_audit_run_target", "run_id", "target_key"),
+        Index("ix_audit_source_key", "source", "source_key"),
+    )
+
+
+class AuditEvent(Base):
+    """A state transition of an audit record, with its time."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("audit_records.id", ondelete="CASCADE"), index=True
+    )
+    run_id: Mapped[str] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(TZ)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class LedgerCopy(Base):
+    """The latest version of every source line a flow has read, keyed by its source key.
+
+    Period totals are summed from here, so an incremental read that brings only changed lines still
+    loads the full total of every cell it touches, and a line read twice counts once.
+    """
+
+    __tablename__ = "ledger_lines"
+    flow: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    target_key: Mapped[str] = mapped_column(String(300))
+    amount_micros: Mapped[int] = mapped_column(BigInteger)
+    measure: Mapped[str] = mapped_column(String(50), default="")
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+
+    __table_args__ = (Index("ix_ledger_flow_target", "flow", "target_key"),)
+
+
+class Watermark(Base):
+    __tablename__ = "watermarks"
+    flow: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[datetime] = mapped_column(TZ)
+    run_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class MappingRule(Base):
+    """One mapping rule: exact code, glob pattern, or default, for a dimension of a mapping set."""
+
+    __tablename__ = "mappings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mapping: Mapped[str] = mapped_column(String(100))
+    dimension: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("mapping", "dimension", "kind", "source", name="uq_mapping_rule"),)
+
+
+class Lease(Base):
+    """A named lock with an expiry: a holder that dies loses it when the lease runs out."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(TZ)
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class BudgetBucket(Base):
+    """A tenant's request budget shared by processes: tokens left and when they were counted."""
+
+    __tablename__ = "budget_buckets"
+    tenant: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    counted_at: Mapped[float] = mapped_column(Float)
+
+
+class ScheduleState(Base):
+    """When each flow's schedule last fired, so a restart can catch up once instead of bursting."""
+
+    __tablename__ = "schedule_state"
+    flow: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_fired_at: Mapped[datetime] = mapped_column(TZ)

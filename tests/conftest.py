@@ -1,0 +1,61 @@
+"""Shared fixtures: a migrated SQLite store per test, and a fresh PostgreSQL database when asked.
+
+PostgreSQL tests read `ML_CONNECTOR_TEST_PG_URL` (default: the local server's `test` database). They
+skip when no server answers, except under `CI=true`, where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from ml_connector.store import Store, upgrade
+
+PG_URL = os.environ.get("ML_CONNECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture()
+def store(sqlite_url: str) -> Iterator[Store]:
+    made = Store(sqlite_url)
+    upgrade(made)
+    yield made
+    made.dispose()
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    """The URL of a brand-new PostgreSQL database, dropped afterwards."""
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"mlc_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no PostgreSQL server at {PG_URL}: {exc}")
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture()
+def pg_store(pg_url: str) -> Iterator[Store]:
+    made = Store(pg_url)
+    upgrade(made)
+    yield made
+    made.dispose()
