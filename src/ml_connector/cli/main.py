@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from ml_connector import __version__
-from ml_connector.cli import emulate
+from ml_connector import __version__, logs
+from ml_connector.cli import connection, emulate, setup
+from ml_connector.cli.context import AppContext
+from ml_connector.cli.errors import ConnectorGroup
 
-app = typer.Typer(no_args_is_help=True, help="Moves finance data between ERPs and Anaplan.")
+app = typer.Typer(
+    cls=ConnectorGroup,
+    no_args_is_help=True,
+    help="Moves finance data between ERPs (Infor, Oracle) and Anaplan.",
+    pretty_exceptions_enable=False,
+)
 
 
 def _version(value: bool) -> None:
@@ -18,9 +27,21 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="The TOML file (default ml-connector.toml, or $ML_CONNECTOR_CONFIG)."
+    ),
+    log_level: str = typer.Option("WARNING", "--log-level", help="Log level of the JSON logs on stderr."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """ml-connector: ERP actuals into Anaplan, approved plans back into the ERP."""
+    logs.configure(log_level)
+    app_ctx = AppContext(config_file=config)
+    ctx.obj = app_ctx
+    ctx.call_on_close(app_ctx.close)
 
 
+app.command("init")(setup.init)
+app.add_typer(setup.db_app, name="db")
+app.add_typer(connection.app, name="connection")
 app.add_typer(emulate.app, name="emulate")

@@ -1,0 +1,252 @@
+"""Configuration: a TOML file plus environment variables, validated before any network call.
+
+Every problem is reported at once, each with its place in the file (`flows.actuals.source: ...`).
+Secrets never live here: they are in the vault (`ml-connector connection add`).
+
+Environment: `ML_CONNECTOR_CONFIG` (the file; `--config` wins), `ML_CONNECTOR_STORE_URL` (overrides
+`[store] url`), `ML_CONNECTOR_KEY` (the vault key, instead of the key file).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ml_connector.errors import ConfigurationError
+
+DEFAULT_FILE = "ml-connector.toml"
+SYSTEMS = ("anaplan", "infor", "oracle")
+ERP_SYSTEMS = ("infor", "oracle")
+EntryKindName = Literal["gl", "invoice", "payment"]
+FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
+
+
+class Environment(BaseSettings):
+    """What the environment can set."""
+
+    model_config = SettingsConfigDict(env_prefix="ML_CONNECTOR_", extra="ignore")
+    config: Path | None = None
+    store_url: str | None = None
+
+
+class StoreSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = "sqlite:///ml-connector.db"
+
+
+class VaultSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key_file: str = "ml-connector.key"
+
+
+class ConnectionSection(BaseModel):
+    """A connection: its system, and the non-secret settings that system's client takes."""
+
+    model_config = ConfigDict(extra="allow")
+    system: Literal["anaplan", "infor", "oracle"]
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ActualsColumns(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    account: str = "GL Account"
+    cost_center: str = "Cost Center"
+    period: str = "Period"
+    amount: str = "Amount"
+
+
+class FlowSection(BaseModel):
+    """One flow. Anaplan things are named (never ids): workspace, model, import, export."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: FlowKind
+    source: str
+    target: str
+    workspace: str = ""
+    model: str = ""
+    mapping: str = ""
+    schedule: str | None = None
+    # reference
+    accounts_import: str = "Load GL Accounts"
+    cost_centers_import: str = "Load Cost Centers"
+    suppliers_import: str = "Load Suppliers"
+    # actuals
+    actuals_import: str = "Load Actuals"
+    columns: ActualsColumns = Field(default_factory=ActualsColumns)
+    supplier_import: str | None = None
+    include: list[EntryKindName] = Field(default_factory=lambda: list[EntryKindName](["gl"]))
+    period_format: str = "%b %y"
+    overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
+    reconcile_export: str = "Export Actuals"
+    # plan-return and suppliers-return
+    export: str = ""
+    version: str = "Budget"
+    ledger: str = ""
+    currency: str = "USD"
+    balancing_account: str = ""
+    balancing_cost_center: str = ""
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != 5:
+            raise ValueError("a schedule is a 5-field cron expression, e.g. '0 6 * * *'")
+        return value
+
+
+class Config(BaseModel):
+    """The whole file."""
+
+    model_config = ConfigDict(extra="forbid")
+    store: StoreSection = Field(default_factory=StoreSection)
+    vault: VaultSection = Field(default_factory=VaultSection)
+    connections: dict[str, ConnectionSection] = Field(default_factory=dict)
+    flows: dict[str, FlowSection] = Field(default_factory=dict)
+    alerts: dict[str, Any] = Field(default_factory=dict)
+    path: Path = Path(DEFAULT_FILE)
+
+    def connection(self, name: str) -> ConnectionSection:
+        try:
+            return self.connections[name]
+        except KeyError:
+            known = ", ".join(sorted(self.connections)) or "none"
+            raise ConfigurationError(
+                f"no connection named {name!r} in {self.path} (known: {known})",
+                hint="Add it with `ml-connector connection add`.",
+            ) from None
+
+    def flow(self, name: str) -> FlowSection:
+        try:
+            return self.flows[name]
+        except KeyError:
+            known = ", ".join(sorted(self.flows)) or "none"
+            raise ConfigurationError(
+                f"no flow named {name!r} in {self.path} (known: {known})",
+                hint=f"Add a [flows.{name}] table to {self.path}.",
+            ) from None
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the file, relative to the file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.path.parent / path
+
+
+def config_path(explicit: Path | None = None) -> Path:
+    return explicit or Environment().config or Path(DEFAULT_FILE)
+
+
+def load(explicit: Path | None = None, *, must_exist: bool = True) -> Config:
+    """Read, merge with the environment and validate; raise one error listing every problem."""
+    path = config_path(explicit)
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"{path} is not valid TOML: {exc}", hint="Fix the syntax at that line.") from exc
+    elif must_exist:
+        raise ConfigurationError(f"no configuration file at {path}", hint="Run `ml-connector init` to make one.")
+    env = Environment()
+    if env.store_url:
+        data.setdefault("store", {})["url"] = env.store_url
+    data["path"] = path
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigurationError(
+            f"{path} has {exc.error_count()} problem(s):\n" + "\n".join(_describe(e) for e in exc.errors()),
+            hint="Fix each listed setting.",
+        ) from None
+    problems = cross_check(config)
+    if problems:
+        raise ConfigurationError(
+            f"{path} has {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems),
+            hint="Fix each listed setting.",
+        )
+    return config
+
+
+def _describe(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    return f"  {where}: {error['msg']}"
+
+
+def cross_check(config: Config) -> list[str]:
+    """Problems no single field shows: a flow naming an unknown connection or the wrong system."""
+    problems = []
+    for name, flow in config.flows.items():
+        where = f"flows.{name}"
+        ends = {"source": flow.source, "target": flow.target}
+        wanted = {
+            "reference": ("erp", "anaplan"),
+            "actuals": ("erp", "anaplan"),
+            "plan-return": ("anaplan", "erp"),
+            "suppliers-return": ("anaplan", "erp"),
+        }[flow.kind]
+        for (end, connection), kind in zip(ends.items(), wanted, strict=True):
+            section = config.connections.get(connection)
+            if section is None:
+                problems.append(f"{where}.{end}: no connection named {connection!r}")
+                continue
+            ok = section.system in ERP_SYSTEMS if kind == "erp" else section.system == "anaplan"
+            if not ok:
+                expected = "an ERP (infor or oracle)" if kind == "erp" else "anaplan"
+                problems.append(
+                    f"{where}.{end}: {connection!r} is {section.system}, a {flow.kind} flow needs {expected}"
+                )
+        anaplan_end = "target" if wanted[1] == "anaplan" else "source"
+        if not flow.model:
+            problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
+        if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
+            problems.append(f"{where}.export: name the Anaplan export action")
+        if flow.kind == "plan-return" and not flow.balancing_account:
+            problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
+    return problems
+
+
+def connection_names(config: Config, system: str | None = None) -> list[str]:
+    return sorted(n for n, c in config.connections.items() if system is None or c.system == system)
+
+
+def skeleton(store_url: str, key_file: str) -> str:
+    """The file `ml-connector init` writes."""
+    return (
+        "# ml-connector configuration. Secrets are not kept here: see `ml-connector connection add`.\n"
+        f"[store]\nurl = {_toml_str(store_url)}\n\n[vault]\nkey_file = {_toml_str(key_file)}\n"
+    )
+
+
+def append_connection(path: Path, name: str, system: str, options: dict[str, Any]) -> None:
+    """Add a `[connections.NAME]` table to the file (never with secrets)."""
+    lines = [f"\n[connections.{_toml_key(name)}]", f"system = {_toml_str(system)}"]
+    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in options.items()]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("-", "").replace("_", "").isalnum() else _toml_str(key)
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return _toml_str(str(value))
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")

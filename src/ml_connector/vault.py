@@ -1,0 +1,144 @@
+"""The vault: connection secrets encrypted at rest (Fernet: AES-128-CBC with HMAC-SHA256).
+
+The key comes from `ML_CONNECTOR_KEY` or from the key file that `ml-connector init` writes with mode
+0600. A wrong key is a clear error, never garbage: Fernet authenticates every ciphertext.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import select
+
+from ml_connector.errors import VaultError
+from ml_connector.http.redaction import register_secret
+from ml_connector.store.database import Store
+from ml_connector.store.models import Credential
+
+KEY_ENV = "ML_CONNECTOR_KEY"
+
+
+def new_key_file(path: Path) -> Path:
+    """Write a fresh key to `path` with mode 0600; refuses to overwrite an existing key."""
+    if path.exists():
+        raise VaultError(
+            f"a vault key already exists at {path}",
+            hint="Keep it (secrets stored with it need it), or move it away first to start over.",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(Fernet.generate_key())
+    return path
+
+
+def load_key(key_file: Path) -> bytes:
+    """The vault key from `ML_CONNECTOR_KEY`, else from `key_file`."""
+    from_env = os.environ.get(KEY_ENV)
+    if from_env:
+        return _checked(from_env.strip().encode(), f"${KEY_ENV}")
+    if not key_file.exists():
+        raise VaultError(
+            f"no vault key: {KEY_ENV} is not set and {key_file} does not exist",
+            hint="Run `ml-connector init` to make a key, or set ML_CONNECTOR_KEY.",
+        )
+    mode = stat.S_IMODE(key_file.stat().st_mode)
+    if mode & 0o077:
+        raise VaultError(
+            f"the vault key file {key_file} is readable by others (mode {mode:o})",
+            hint=f"Run `chmod 600 {key_file}`.",
+        )
+    return _checked(key_file.read_bytes().strip(), str(key_file))
+
+
+def _checked(key: bytes, where: str) -> bytes:
+    try:
+        Fernet(key)
+    except ValueError as exc:
+        raise VaultError(
+            f"the vault key in {where} is not a valid key (32 url-safe base64-encoded bytes)",
+            hint="Use the key file made by `ml-connector init`, unchanged.",
+        ) from exc
+    return key
+
+
+class Vault:
+    """Encrypted secrets per connection, kept in the store's `credentials` table."""
+
+    def __init__(self, store: Store, key: bytes) -> None:
+        self._store = store
+        self._fernet = Fernet(key)
+
+    def put(self, connection: str, system: str, secrets: dict[str, str], expires_on: datetime | None = None) -> None:
+        for value in secrets.values():
+            register_secret(value)
+        blob = self._fernet.encrypt(json.dumps(secrets, sort_keys=True).encode())
+        now = datetime.now(UTC)
+        with self._store.session() as session:
+            row = session.get(Credential, connection)
+            if row is None:
+                session.add(
+                    Credential(
+                        connection=connection,
+                        system=system,
+                        ciphertext=blob,
+                        created_at=now,
+                        updated_at=now,
+                        expires_on=expires_on,
+                    )
+                )
+            else:
+                row.system, row.ciphertext, row.updated_at = system, blob, now
+                if expires_on is not None:
+                    row.expires_on = expires_on
+
+    def update(self, connection: str, changes: dict[str, str]) -> None:
+        """Merge `changes` into a connection's secrets (e.g. a rotated OAuth refresh token)."""
+        with self._store.session() as session:
+            row = session.get(Credential, connection)
+            system = row.system if row is not None else ""
+        merged = {**self.get(connection), **changes}
+        self.put(connection, system, merged)
+
+    def get(self, connection: str) -> dict[str, str]:
+        with self._store.session() as session:
+            row = session.get(Credential, connection)
+            blob = row.ciphertext if row is not None else None
+        if blob is None:
+            raise VaultError(
+                f"no stored credentials for connection {connection!r}",
+                hint=f"Run `ml-connector connection add {connection}` (or `connection import-ionapi`).",
+            )
+        try:
+            secrets: dict[str, str] = json.loads(self._fernet.decrypt(blob))
+        except InvalidToken as exc:
+            raise VaultError(
+                f"the vault key cannot decrypt the credentials of {connection!r}: wrong key",
+                hint="Use the key the secrets were stored with (ML_CONNECTOR_KEY or the key file).",
+            ) from exc
+        for value in secrets.values():
+            register_secret(value)
+        return secrets
+
+    def has(self, connection: str) -> bool:
+        with self._store.session() as session:
+            return session.get(Credential, connection) is not None
+
+    def remove(self, connection: str) -> bool:
+        with self._store.session() as session:
+            row = session.get(Credential, connection)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+    def entries(self) -> list[tuple[str, str, datetime | None]]:
+        """(connection, system, expires_on) for every stored credential; never the secrets."""
+        with self._store.session() as session:
+            rows = session.execute(select(Credential.connection, Credential.system, Credential.expires_on))
+            return [(r[0], r[1], r[2]) for r in rows]
