@@ -1,0 +1,1 @@
+"""One package per external system (Anaplan, Infor, Oracle), each the same shape."""
