@@ -1,0 +1,46 @@
+"""Oracle error bodies → readable text, and the Oracle-specific errors the engine treats differently.
+
+Framework 4+ answers `application/vnd.oracle.adf.error+json` with `title` and `o:errorDetails[]`;
+earlier versions answer `text/plain`; 500s may have no body at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ml_connector.errors import ApiError
+
+
+class PagingError(ApiError):
+    """The server's paging metadata cannot be trusted (a page came back twice, or paging never ended)."""
+
+    default_hint = "Re-run the read; if it repeats, narrow the window (since/until) or report it to Oracle support."
+
+
+class JournalImportError(ApiError):
+    """The ESS journal import ended without creating the journal."""
+
+    default_hint = "Read the job log in Oracle (Scheduled Processes); fix the lines and post again."
+
+
+def error_text(body: Any) -> str:
+    """The most useful message in an Oracle error body (dict from JSON, or plain text)."""
+    if isinstance(body, str):
+        return " ".join(body.split())[:500]
+    if not isinstance(body, dict):
+        return ""
+    details = body.get("o:errorDetails")
+    if isinstance(details, list) and details:
+        parts = []
+        for d in details:
+            if isinstance(d, dict):
+                text = str(d.get("detail") or d.get("title") or "")
+                code = d.get("o:errorCode")
+                path = d.get("o:errorPath")
+                parts.append(" ".join(x for x in (f"[{code}]" if code else "", text, f"({path})" if path else "") if x))
+        if parts:
+            return "; ".join(parts)
+    for name in ("detail", "title", "message"):
+        if body.get(name):
+            return str(body[name])
+    return ""
