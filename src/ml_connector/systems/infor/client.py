@@ -1,0 +1,153 @@
+"""`InforClient`: the Infor CloudSuite connection the flows use, one facade over M3, CSI and FSM.
+
+    client = InforClient(settings)             # settings: InforSettings
+    client.ping()                              # "Infor M3 company 100: ..."
+    for line in client.ledger_lines(since=watermark - overlap):
+        ...                                    # LedgerLine or RejectedRecord
+    client.post_journal(draft)                 # looked up by draft.reference first
+
+Every request goes through one `ApiSession` on `iu/ti` with the tenant's shared budget and retry; the
+token comes from one kept `InforAuth` per client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, Protocol
+
+import httpx
+
+from ml_connector.http import ApiSession, RetryPolicy, budgets, make_client
+from ml_connector.records import (
+    Account,
+    CostCenter,
+    JournalDraft,
+    LedgerLine,
+    PostResult,
+    RejectedRecord,
+    Supplier,
+    SupplierWriteResult,
+)
+from ml_connector.systems.infor.auth import InforAuth
+from ml_connector.systems.infor.csi import CsiLines
+from ml_connector.systems.infor.errors import SYSTEM
+from ml_connector.systems.infor.fsm import FsmLines
+from ml_connector.systems.infor.m3 import M3Lines
+from ml_connector.systems.infor.settings import InforSettings, ProductLine
+
+
+class ProductLineStrategy(Protocol):
+    """What each product line (M3, CSI, FSM) does behind the facade."""
+
+    def ping(self) -> str: ...
+
+    def discover(self) -> dict[str, Any]: ...
+
+    def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]: ...
+
+    def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]: ...
+
+    def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]: ...
+
+    def accounts(self) -> Iterator[Account]: ...
+
+    def cost_centers(self) -> Iterator[CostCenter]: ...
+
+    def suppliers(self) -> Iterator[Supplier]: ...
+
+    def find_journal(self, reference: str) -> str | None: ...
+
+    def post_journal(self, draft: JournalDraft) -> PostResult: ...
+
+    def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]: ...
+
+
+STRATEGIES: dict[ProductLine, type[M3Lines] | type[CsiLines] | type[FsmLines]] = {
+    ProductLine.M3: M3Lines,
+    ProductLine.CSI: CsiLines,
+    ProductLine.FSM: FsmLines,
+}
+
+
+class InforClient:
+    """An Infor CloudSuite connection; implements `ml_connector.ports.ErpClient` for M3, CSI and FSM.
+
+    `transport` swaps the network for tests; `policy` the retry patience (tests use short waits).
+    """
+
+    system = SYSTEM
+
+    def __init__(
+        self,
+        settings: InforSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        budget = budgets.get(settings.tenant_key, settings.requests_per_minute)
+        # One httpx client for the authorization server and the gateway (connections are pooled per host).
+        http = make_client(transport=transport)
+        auth_session = ApiSession(SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http)
+        self.auth = InforAuth(settings.credentials, auth_session, grant=settings.grant)
+        self.session = ApiSession(
+            SYSTEM, settings.credentials.api_base, auth=self.auth, budget=budget, policy=policy, client=http
+        )
+        self.line: ProductLineStrategy = STRATEGIES[settings.product](settings, self.session)
+
+    @property
+    def product(self) -> ProductLine:
+        return self.settings.product
+
+    def ping(self) -> str:
+        """Log in (or reuse the kept token) and read one account."""
+        return self.line.ping()
+
+    def discover(self) -> dict[str, Any]:
+        """Companies, divisions or configurations, and ledgers of the connection."""
+        return {"system": SYSTEM, "tenant": self.settings.credentials.tenant} | self.line.discover()
+
+    def ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
+        return self.line.ledger_lines(since, until)
+
+    def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
+        return self.line.invoices(since)
+
+    def payments(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
+        return self.line.payments(since)
+
+    def accounts(self) -> Iterator[Account]:
+        return self.line.accounts()
+
+    def cost_centers(self) -> Iterator[CostCenter]:
+        return self.line.cost_centers()
+
+    def suppliers(self) -> Iterator[Supplier]:
+        return self.line.suppliers()
+
+    def find_journal(self, reference: str) -> str | None:
+        return self.line.find_journal(reference)
+
+    def post_journal(self, journal: JournalDraft) -> PostResult:
+        """Post for review unless a journal with `journal.reference` exists (then `created=False`)."""
+        return self.line.post_journal(journal)
+
+    def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        return self.line.upsert_suppliers(suppliers)
+
+    def close(self) -> None:
+        """Revoke the refresh token (best effort) and close the connections."""
+        try:
+            self.auth.revoke()
+        finally:
+            self.session.close()
+
+    def __enter__(self) -> InforClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,271 @@
+"""CSI (CloudSuite Industrial / SyteLine) through Mongoose IDOs: `CSI/IDORequestService/ido/...`.
+
+Every call carries `X-Infor-MongooseConfig` (infor.md 3.1). Reads: LoadCollection with a bookmark
+(`loadtype=NEXT`) while `MoreRowsExist`; the change stamp is `RecordDate`. Writes: UpdateCollection
+(`Action` 1 insert, 2 update) on SLJournals (journals, `Ref` = the reference) and SLVendors (suppliers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from ml_connector.errors import ApiError, ConnectorError, RetriableError
+from ml_connector.http import ApiSession
+from ml_connector.records import (
+    Account,
+    CostCenter,
+    EntryKind,
+    JournalDraft,
+    LedgerLine,
+    PostResult,
+    RejectedRecord,
+    Supplier,
+    SupplierWriteResult,
+)
+from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
+from ml_connector.systems.infor.errors import ido_error
+from ml_connector.systems.infor.journals import check_draft, post_once
+from ml_connector.systems.infor.paging import CursorGuard
+from ml_connector.systems.infor.settings import InforSettings
+from ml_connector.systems.infor.values import csi_day, csi_stamp, format_amount, parse_csi_stamp
+
+SOURCE = "infor-csi"
+BASE = "CSI/IDORequestService/ido"
+CONFIG_HEADER = "X-Infor-MongooseConfig"
+INSERT, UPDATE = 1, 2
+Row = dict[str, str]
+# ASSUMPTION: the cost-center IDO (unit code 1) is SLUnitcd1s; the notes name none.
+COST_CENTER_IDO = "SLUnitcd1s"
+
+
+def quote(value: str) -> str:
+    """A filter literal: single quotes, doubled inside (infor.md 3.2 filter syntax)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def stamp_filter(since: datetime | None, until: datetime | None, field: str = "RecordDate") -> list[str]:
+    parts = []
+    if since is not None:
+        parts.append(f"{field} >= {quote(csi_stamp(since))}")
+    if until is not None:
+        parts.append(f"{field} < {quote(csi_stamp(until))}")
+    return parts
+
+
+class CsiLines:
+    """The CSI product line behind `InforClient`."""
+
+    def __init__(self, settings: InforSettings, session: ApiSession) -> None:
+        self.settings = settings
+        self.session = session
+        self.headers = {CONFIG_HEADER: settings.mongoose_config, "Accept": "application/json"}
+
+    def load(self, ido: str, *, filters: Iterable[str] = (), orderby: str = "", cap: int = 0) -> Iterator[Row]:
+        """Every row of an IDO that matches, page by page (`recordcap` rows each; FIRST, then NEXT)."""
+        terms = list(filters)
+        if self.settings.csi_site and ido not in ("SLCharts", COST_CENTER_IDO, "SLVendors"):
+            terms.append(f"Site = {quote(self.settings.csi_site)}")
+        params = {
+            "filter": " AND ".join(f"({t})" for t in terms),
+            "recordcap": str(cap or self.settings.page_size),
+            "readonly": "true",
+            "loadtype": "FIRST",
+        }
+        if orderby:
+            params["orderby"] = orderby
+        guard = CursorGuard(f"{ido} bookmark")
+        while True:
+            body = self._get(f"load/{ido}", params, ido)
+            items = body.get("Items") or []
+            yield from ({str(k): "" if v is None else str(v) for k, v in item.items()} for item in items)
+            bookmark = body.get("Bookmark")
+            if not body.get("MoreRowsExist") or cap:
+                return
+            if not items or not isinstance(bookmark, str):
+                raise ApiError(f"CSI {ido} said more rows exist but gave no page or bookmark to continue from")
+            guard.check(bookmark)
+            params = params | {"loadtype": "NEXT", "bookmark": bookmark}
+
+    def _get(self, path: str, params: dict[str, str], ido: str) -> dict[str, Any]:
+        response = self.session.request("GET", f"{BASE}/{path}", params=params, headers=self.headers)
+        body = _json(response.text)
+        if not isinstance(body, dict) or body.get("Success") is False:
+            raise ido_error(ido, body, None)
+        return body
+
+    def ping(self) -> str:
+        rows = list(self.load("SLCharts", cap=1))
+        return f"Infor CSI configuration {self.settings.mongoose_config}: {len(rows)} account read through the ION API"
+
+    def discover(self) -> dict[str, Any]:
+        body = self._get("configurations", {}, "configurations")
+        configs = [str(c) for c in body.get("Configurations") or []]
+        return {
+            "product": "csi",
+            "companies": [{"id": c, "configuration": c} for c in configs],
+            "ledgers": [{"id": self.settings.csi_site or self.settings.mongoose_config}],
+        }
+
+    def _ledger(self, row: Row) -> str:
+        return self.settings.company or row.get("Site", "")
+
+    def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """SLLedgers rows whose `RecordDate` (last change) is in [since, until)."""
+        for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
+            fields = RowFields(
+                source_key=f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}",
+                ledger=self._ledger(row),
+                day=row.get("TransDate", ""),
+                account=row.get("Acct", ""),
+                cost_center=row.get("AcctUnit1", ""),
+                amount=row.get("DomAmount", ""),
+                currency=row.get("CurrCode", ""),
+                supplier=row.get("VendNum", ""),
+                description=row.get("Ref", ""),
+                updated_at=parse_csi_stamp(row.get("RecordDate")),
+                amount_field="DomAmount",
+                day_field="TransDate",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.GL, fields, row)
+
+    def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """Posted vouchers (SLAptrxps) changed since `since`."""
+        for row in self.load("SLAptrxps", filters=stamp_filter(since, None)):
+            fields = RowFields(
+                source_key=f"csi:inv:{row.get('Site', '')}:{row.get('Voucher', '')}",
+                ledger=self._ledger(row),
+                day=row.get("DistDate", ""),
+                account=row.get("ApAcct", "") or self.settings.ap_account,
+                cost_center="",
+                amount=row.get("InvAmt", ""),
+                currency=row.get("CurrCode", ""),
+                supplier=row.get("VendNum", ""),
+                description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
+                updated_at=parse_csi_stamp(row.get("RecordDate")),
+                amount_field="InvAmt",
+                day_field="DistDate",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, row)
+
+    def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """AP payments (SLAppmts) changed since `since`."""
+        for row in self.load("SLAppmts", filters=stamp_filter(since, None)):
+            key = ":".join(("csi", "pay", *(row.get(k, "") for k in ("Site", "CheckNum", "CheckSeq"))))
+            fields = RowFields(
+                source_key=key,
+                ledger=self._ledger(row),
+                day=row.get("CheckDate", ""),
+                account=self.settings.ap_account,
+                cost_center="",
+                amount=row.get("DomCheckAmt", ""),
+                currency=row.get("CurrCode", ""),
+                supplier=row.get("VendNum", ""),
+                description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
+                updated_at=parse_csi_stamp(row.get("RecordDate")),
+                amount_field="DomCheckAmt",
+                day_field="CheckDate",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, row)
+
+    def accounts(self) -> Iterator[Account]:
+        for row in self.load("SLCharts", orderby="Acct"):
+            yield Account(code=row.get("Acct", ""), name=row.get("Description", ""), account_type=row.get("Type", ""))
+
+    def cost_centers(self) -> Iterator[CostCenter]:
+        for row in self.load(COST_CENTER_IDO, orderby="UnitCode1"):
+            yield CostCenter(code=row.get("UnitCode1", ""), name=row.get("Description", ""))
+
+    def suppliers(self) -> Iterator[Supplier]:
+        for row in self.load("SLVendors", orderby="VendNum"):
+            yield Supplier(
+                number=row.get("VendNum", ""),
+                name=row.get("Name", ""),
+                tax_id=row.get("TaxRegNum1", ""),
+                payment_terms=row.get("TermsCode", ""),
+                status="Active" if row.get("Stat", "A") == "A" else "Inactive",
+            )
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    def _update(self, ido: str, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Not repeated blindly: after a lost answer the caller looks the write up first.
+        response = self.session.request(
+            "POST",
+            f"{BASE}/update/{ido}",
+            params={"refresh": "true"},
+            json={"Changes": changes},
+            headers=self.headers,
+            safe_to_repeat=False,
+        )
+        body = _json(response.text)
+        if not isinstance(body, dict) or body.get("Success") is False:
+            raise ido_error(ido, body, None)
+        return [i for i in body.get("RefreshItems") or [] if isinstance(i, dict)]
+
+    def find_journal(self, reference: str) -> str | None:
+        rows = list(self.load("SLJournals", filters=[f"Ref = {quote(reference)}"], orderby="Id"))
+        rows = [r for r in rows if r.get("Ref") == reference]
+        if not rows:
+            return None
+        first = min(rows, key=lambda r: int(r["SeqNo"]) if r.get("SeqNo", "").isdigit() else 0)
+        return f"{first.get('Site', '')}:{first.get('Id', '')}:{first.get('SeqNo', '')}"
+
+    def post_journal(self, draft: JournalDraft) -> PostResult:
+        check_draft(draft, max_reference=30)
+        changes = []
+        for line in draft.lines:
+            values = {
+                "TransDate": csi_day(draft.accounting_date),
+                "Acct": line.account,
+                "AcctUnit1": line.cost_center,
+                "DomAmount": format_amount(line.amount),
+                "CurrCode": draft.currency,
+                "Ref": draft.reference,
+            }
+            if self.settings.csi_site:
+                values["Site"] = self.settings.csi_site
+            props = [{"Name": k, "Value": v, "Modified": True, "IsNull": False} for k, v in values.items()]
+            changes.append({"Action": INSERT, "ItemId": "", "Properties": props, "UpdateLocking": 1})
+
+        def write() -> str:
+            self._update("SLJournals", changes)
+            return self.find_journal(draft.reference) or draft.reference
+
+        return post_once(draft.reference, lambda: self.find_journal(draft.reference), write)
+
+    def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        """SLVendors: update by key (no ItemId: "the key properties are used") or insert."""
+        for sup in suppliers:
+            values = {"VendNum": sup.number, "Name": sup.name}
+            if sup.tax_id:
+                values["TaxRegNum1"] = sup.tax_id
+            if sup.payment_terms:
+                values["TermsCode"] = sup.payment_terms
+            try:
+                exists = bool(list(self.load("SLVendors", filters=[f"VendNum = {quote(sup.number)}"], cap=1)))
+                props = [{"Name": k, "Value": v, "Modified": True, "IsNull": False} for k, v in values.items()]
+                self._write_vendor(exists, props, sup.number)
+            except ConnectorError as exc:
+                yield SupplierWriteResult(number=sup.number, ok=False, error=str(exc))
+                continue
+            yield SupplierWriteResult(number=sup.number, ok=True, action="updated" if exists else "created")
+
+    def _write_vendor(self, exists: bool, props: list[dict[str, Any]], number: str) -> None:
+        change = {"Action": UPDATE if exists else INSERT, "ItemId": "", "Properties": props, "UpdateLocking": 1}
+        try:
+            self._update("SLVendors", [change])
+        except RetriableError:
+            # A lost answer: an update repeats harmlessly; an insert only if the vendor is still missing.
+            if not exists and list(self.load("SLVendors", filters=[f"VendNum = {quote(number)}"], cap=1)):
+                return
+            self._update("SLVendors", [change])
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None

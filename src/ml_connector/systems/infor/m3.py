@@ -1,0 +1,364 @@
+"""M3 (CloudSuite Industrial Enterprise) through MI programs: `GET M3/m3api-rest/v2/execute/{PGM}/{TRN}`.
+
+Matrix (`;`) parameters carry options (maxrecs, cono, divi), the query string carries input fields
+(infor.md 2.1). Readers: GLS200MI (GL lines), CRS630MI (accounts, cost centers), CRS620MI (suppliers),
+APS200MI (supplier invoices), APS130MI (payments). Journals: GLS840MI. Suppliers: CRS620MI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from ml_connector.errors import ApiError, ConfigurationError, ConnectorError
+from ml_connector.http import ApiSession
+from ml_connector.records import (
+    Account,
+    CostCenter,
+    EntryKind,
+    JournalDraft,
+    LedgerLine,
+    PostResult,
+    RejectedRecord,
+    Supplier,
+    SupplierWriteResult,
+)
+from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
+from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
+from ml_connector.systems.infor.journals import batch_key, check_draft, post_once
+from ml_connector.systems.infor.m3_posting import GL_INTERFACE, parm_line
+from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
+from ml_connector.systems.infor.settings import InforSettings
+from ml_connector.systems.infor.values import m3_day, parse_day
+
+SOURCE = "infor-m3"
+BASE = "M3/m3api-rest/v2/execute"
+Record = dict[str, str]
+# ASSUMPTION: payment proposals (APS130MI PRPN) are numbered upwards per division; the scan stops after
+# this many numbers in a row that do not exist. The notes name no transaction that lists proposals.
+PROPOSAL_GAP = 3
+ACTIVE_STATUS, BLOCKED_STATUS = "20", "90"
+
+
+class M3Lines:
+    """The M3 product line behind `InforClient`."""
+
+    def __init__(self, settings: InforSettings, session: ApiSession) -> None:
+        self.settings = settings
+        self.session = session
+        self.company = settings.company.strip()
+
+    # --- one MI call -------------------------------------------------------------------------------
+
+    def call(
+        self, program: str, transaction: str, inputs: dict[str, str] | None = None, *, maxrecs: int = 0
+    ) -> list[Record]:
+        """Run one transaction; its records with values right-trimmed, or `M3TransactionError`."""
+        options = f";maxrecs={maxrecs};cono={self.company}"
+        path = f"{BASE}/{program}/{transaction}{options}"
+        try:
+            response = self.session.request("GET", path, params=inputs or {}, safe_to_repeat=True)
+        except ApiError as exc:
+            if exc.context is not None and exc.context.status == 400:
+                raise m3_error(program, transaction, _excerpt_body(exc.context.body_excerpt), exc.context) from None
+            raise
+        try:
+            body = response.json()
+        except ValueError:
+            raise ApiError(f"M3 {program}/{transaction} answered with something other than JSON") from None
+        if m3_failed(body):
+            raise m3_error(program, transaction, body if isinstance(body, dict) else {}, None)
+        results = body.get("results") or [{}]
+        records = results[0].get("records") or []
+        return [{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)]
+
+    # --- reads -------------------------------------------------------------------------------------
+
+    def ping(self) -> str:
+        records = self.call("CRS630MI", "LstAccountID", {"AITP": "1"}, maxrecs=1)
+        return f"Infor M3 company {self.company}: {len(records)} account read through the ION API"
+
+    def discover(self) -> dict[str, Any]:
+        # ASSUMPTION: no division lister is documented (MNS100MI is not in the notes): configured ones.
+        divisions = list(self.settings.divisions) or ([self.settings.division] if self.settings.division else [])
+        return {
+            "product": "m3",
+            "companies": [{"id": self.company, "divisions": divisions}],
+            "ledgers": [{"id": d, "company": self.company} for d in divisions],
+        }
+
+    def _history_end(self) -> date:
+        return datetime.now(UTC).date() + timedelta(days=366)
+
+    def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """GLS200MI LstVouchersByDt over the whole history, kept when the line's change date (LMDT) is in range.
+
+        The nearest documented last-update field of a GL line is LMDT (change date, a day): GLS200MI has no
+        LMTS. So `since`/`until` compare by day, inclusive; the engine's overlap and de-duplication on the
+        source key absorb the lines read twice.
+        """
+        low = since.astimezone(UTC).date() if since else None
+        high = until.astimezone(UTC).date() if until else None
+
+        def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
+            inputs = {"FRDT": m3_day(window.start), "TODT": m3_day(window.end)}
+            if self.settings.division:
+                inputs["DIVI"] = self.settings.division
+            return self.call("GLS200MI", "LstVouchersByDt", inputs, maxrecs=maxrecs)
+
+        pager = DateWindowPager(fetch, self.settings.page_size)
+        for rec in pager.read(self.settings.history_from, self._history_end()):
+            changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
+            if changed is not None and ((low and changed < low) or (high and changed > high)):
+                continue
+            key = ":".join(("m3", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
+            stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
+            fields = RowFields(
+                source_key=key,
+                ledger=rec.get("DIVI", ""),
+                day=rec.get("ACDT", ""),
+                account=rec.get("AIT1", ""),
+                cost_center=rec.get("AIT2", ""),
+                amount=rec.get("ACAM", ""),
+                currency=rec.get("CUCD", ""),
+                description=rec.get("VTXT", ""),
+                updated_at=stamp,
+                amount_field="ACAM",
+                day_field="ACDT",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
+
+    def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """APS200MI SearchSupInvoic by accounting-date windows.
+
+        APS200MI carries no change stamp, so every invoice is read (`since` cannot narrow it safely).
+        ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`.
+        """
+        del since
+
+        def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
+            query = f"ACDT:[{m3_day(window.start)} TO {m3_day(window.end)}]"
+            if self.settings.division:
+                query += f" DIVI:{self.settings.division}"
+            try:
+                return self.call("APS200MI", "SearchSupInvoic", {"SQRY": query}, maxrecs=maxrecs)
+            except M3TransactionError as exc:
+                if "does not exist" in exc.message or "no records" in exc.message.lower():
+                    return []
+                raise
+
+        pager = DateWindowPager(fetch, self.settings.page_size)
+        for rec in pager.read(self.settings.history_from, self._history_end()):
+            key = ":".join(("m3", "inv", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
+            fields = RowFields(
+                source_key=key,
+                ledger=rec.get("DIVI", ""),
+                day=rec.get("ACDT", ""),
+                account=self.settings.ap_account,
+                cost_center="",
+                amount=rec.get("CUAM", ""),
+                currency=rec.get("CUCD", ""),
+                supplier=rec.get("SUNO", ""),
+                description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
+                amount_field="CUAM",
+                day_field="ACDT",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, rec)
+
+    def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """APS130MI: every payment proposal of each division, then its invoices paid (LstInvByPayDate)."""
+        del since  # APS130MI has no change stamp either
+        divisions = list(self.settings.divisions) or ([self.settings.division] if self.settings.division else [])
+        if not divisions:
+            raise ConfigurationError(
+                "Reading M3 payments needs the division(s): APS130MI requires DIVI",
+                hint="Set `division` or `divisions` on the Infor connection.",
+            )
+        for divi in divisions:
+            for rec in self._division_payments(divi):
+                key = ":".join(
+                    ("m3", "pay", rec.get("CONO", self.company), divi)
+                    + tuple(rec.get(k, "") for k in ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR"))
+                )
+                fields = RowFields(
+                    source_key=key,
+                    ledger=divi,
+                    day=rec.get("PYDT", ""),
+                    account=rec.get("AIT1", ""),
+                    cost_center=rec.get("AIT2", ""),
+                    amount=rec.get("PYAM", ""),
+                    currency=rec.get("CUCD", ""),
+                    supplier=rec.get("SUNO", ""),
+                    description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
+                    amount_field="PYAM",
+                    day_field="PYDT",
+                )
+                yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, rec)
+
+    def _division_payments(self, divi: str) -> Iterator[Record]:
+        proposal, misses = 1, 0
+        while misses < PROPOSAL_GAP:
+            try:
+                heads = self.call("APS130MI", "LstProposal", {"DIVI": divi, "PRPN": str(proposal)})
+            except M3TransactionError as exc:
+                if exc.field != "PRPN":
+                    raise
+                misses += 1
+                proposal += 1
+                continue
+            misses = 0
+            for head in heads:
+                inputs = {"DIVI": divi, "PRPN": str(proposal), "PYON": head.get("PYON", "")}
+                yield from self.call("APS130MI", "LstInvByPayDate", inputs)
+            proposal += 1
+
+    def _dimension(self, dimension: int) -> Iterator[Record]:
+        """CRS630MI LstAccountID from a start key (AITM), page by page; the start row is not read twice."""
+        yield from self._keyed_pages("CRS630MI", "LstAccountID", {"AITP": str(dimension)}, "AITM", "AITM")
+
+    def _keyed_pages(
+        self, program: str, transaction: str, inputs: dict[str, str], start_field: str, key: str
+    ) -> Iterator[Record]:
+        # The start key is inclusive, so a page asks for one more than it keeps: the row it starts from.
+        start, last = "", None
+        size = self.settings.page_size
+        while True:
+            page = self.call(program, transaction, inputs | ({start_field: start} if start else {}), maxrecs=size + 1)
+            fresh = [r for r in page if last is None or r.get(key, "") > last]
+            yield from fresh
+            if len(page) <= size or not fresh:
+                return
+            last = fresh[-1].get(key, "")
+            start = last
+
+    def accounts(self) -> Iterator[Account]:
+        for rec in self._dimension(1):
+            yield Account(
+                code=rec.get("AITM", ""),
+                name=rec.get("TX40", ""),
+                account_type=rec.get("AICL", ""),
+                enabled=rec.get("LCCD", "0") != "1",
+            )
+
+    def cost_centers(self) -> Iterator[CostCenter]:
+        for rec in self._dimension(2):
+            yield CostCenter(code=rec.get("AITM", ""), name=rec.get("TX40", ""), enabled=rec.get("LCCD", "0") != "1")
+
+    def suppliers(self) -> Iterator[Supplier]:
+        for rec in self._keyed_pages("CRS620MI", "LstSuppliers", {"CONO": self.company}, "FRSU", "SUNO"):
+            yield _supplier(rec)
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    def find_journal(self, reference: str) -> str | None:
+        """GLS200MI SearchGenLedger on the voucher text (VTXT), which GLS840MI takes from the batch DESC."""
+        quoted = reference.replace('"', "")
+        try:
+            records = self.call("GLS200MI", "SearchGenLedger", {"SQRY": f'VTXT:"{quoted}"'}, maxrecs=0)
+        except M3TransactionError as exc:
+            if "does not exist" in exc.message:
+                return None
+            raise
+        division = self.settings.division
+        for rec in records:
+            if rec.get("VTXT", "") == reference and (not division or rec.get("DIVI") == division):
+                return f"{rec.get('DIVI', '')}-{rec.get('YEA4', '')}-{rec.get('JRNO', '')}"
+        return None
+
+    def post_journal(self, draft: JournalDraft) -> PostResult:
+        # VTXT (40 characters) is where the reference is found again; PARM holds 10-character dimensions.
+        check_draft(draft, max_reference=40, max_account=10)
+        division = self.settings.division
+        if not division:
+            raise ConfigurationError(
+                "Posting an M3 journal needs the division (DIVI) of the Infor connection",
+                hint="Set `division` on the Infor connection.",
+            )
+        key = batch_key(draft.reference)
+        base = {"CONO": self.company, "DIVI": division, "KEY1": key}
+
+        def write() -> str:
+            self._tolerate_existing(
+                "AddBatchHead", base | {"INTN": GL_INTERFACE, "DESC": draft.reference, "USID": "MLCONN"}
+            )
+            for number, line in enumerate(draft.lines, start=1):
+                parm = parm_line(draft, line)
+                self._tolerate_existing("AddBatchLine", base | {"LINE": str(number), "PARM": parm})
+            self.call("GLS840MI", "CtrlBatch", base)
+            try:
+                self.call("GLS840MI", "UpdBatch", base)
+            except M3TransactionError as exc:
+                # A repeated UpdBatch after a lost answer: the batch already left the interface file.
+                found = self.find_journal(draft.reference) if exc.field == "KEY1" else None
+                if found is None:
+                    raise
+                return found
+            found = self.find_journal(draft.reference)
+            return found or f"{division}-{key}"
+
+        return post_once(draft.reference, lambda: self.find_journal(draft.reference), write)
+
+    def _tolerate_existing(self, transaction: str, inputs: dict[str, str]) -> None:
+        try:
+            self.call("GLS840MI", transaction, inputs)
+        except M3TransactionError as exc:
+            # "Record already exists": an earlier attempt wrote it; the deterministic key makes it ours.
+            if exc.code != "XRE0104":
+                raise
+
+    def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        """CRS620MI GetBasicData, then UpdSupplier or AddSupplier; one result per supplier."""
+        for sup in suppliers:
+            inputs = {"SUNO": sup.number, "SUNM": sup.name[:36]}
+            if sup.tax_id:
+                inputs["VRNO"] = sup.tax_id
+            if sup.payment_terms:
+                inputs["TEPY"] = sup.payment_terms
+            inputs["STAT"] = ACTIVE_STATUS if sup.status.lower() in ("active", "20", "") else BLOCKED_STATUS
+            try:
+                exists = self._supplier_exists(sup.number)
+                self.call("CRS620MI", "UpdSupplier" if exists else "AddSupplier", inputs)
+            except ConnectorError as exc:
+                yield SupplierWriteResult(number=sup.number, ok=False, error=str(exc))
+                continue
+            yield SupplierWriteResult(number=sup.number, ok=True, action="updated" if exists else "created")
+
+    def _supplier_exists(self, number: str) -> bool:
+        try:
+            self.call("CRS620MI", "GetBasicData", {"SUNO": number, "CONO": self.company})
+        except M3TransactionError as exc:
+            if exc.field == "SUNO":
+                return False
+            raise
+        return True
+
+
+def _keys(rec: Record) -> tuple[str, ...]:
+    return tuple(rec.get(k, "") for k in ("YEA4", "JRNO", "JSNO"))
+
+
+def _supplier(rec: Record) -> Supplier:
+    return Supplier(
+        number=rec.get("SUNO", ""),
+        name=rec.get("SUNM", ""),
+        tax_id=rec.get("VRNO", "") or rec.get("TINO", ""),
+        payment_terms=rec.get("TEPY", ""),
+        status="Active" if rec.get("STAT", ACTIVE_STATUS) == ACTIVE_STATUS else "Inactive",
+    )
+
+
+_FIELD = re.compile(r'"(errorMessage|errorCode|errorField|terminationReason)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _excerpt_body(excerpt: str) -> dict[str, Any]:
+    """The error keys of an M3 400 answer, from the (possibly cut) body excerpt."""
+    try:
+        body = json.loads(excerpt)
+        if isinstance(body, dict):
+            return body
+    except ValueError:
+        pass
+    return {name: value for name, value in _FIELD.findall(excerpt)}
