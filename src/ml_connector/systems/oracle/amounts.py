@@ -29,6 +29,11 @@ def net_amount(debit: Any, credit: Any) -> Decimal:
     dr, cr = parse_amount(debit), parse_amount(credit)
     if dr is None and cr is None:
         raise ValueError("the line has neither a debit nor a credit amount")
+    # No arithmetic on a lone side: Decimal arithmetic would round to the context's 28 digits.
+    if cr is None and dr is not None:
+        return dr
+    if dr is None and cr is not None:
+        return -cr
     return (dr or Decimal(0)) - (cr or Decimal(0))
 
 
