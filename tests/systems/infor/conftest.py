@@ -23,6 +23,7 @@ class Emulator:
         self.app = app
         self.ionapi = ionapi
         self.admin = httpx.Client(base_url=f"{server.url}/_emulator", timeout=10)
+        self.clients: list[InforClient] = []
 
     def put(self, path: str, body: dict[str, Any]) -> None:
         self.admin.put(path, json=body).raise_for_status()
@@ -55,7 +56,14 @@ class Emulator:
         return InforSettings(**(values | base | extra))
 
     def client(self, product: str, **extra: Any) -> InforClient:
-        return InforClient(self.settings(product, **extra), policy=FAST)
+        client = InforClient(self.settings(product, **extra), policy=FAST)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.session.close()
+        self.admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -77,4 +85,4 @@ def emulator(emulator_server: tuple[RunningServer, InforApp, Path]) -> Iterator[
     yield emu
     emu.put("faults", {})
     emu.post("reset")
-    emu.admin.close()
+    emu.close()

@@ -133,9 +133,13 @@ class CsiLines:
 
     def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """Posted vouchers (SLAptrxps) changed since `since`."""
-        for row in self.load("SLAptrxps", filters=stamp_filter(since, None)):
+        # Vendor and invoice number lead the order: (Site, Voucher) alone did not name one row in the
+        # emulator (voucher numbers restarting each year), and a bookmark on a non-unique key skips rows.
+        rows = self.load("SLAptrxps", filters=stamp_filter(since, None), orderby="VendNum,InvNum,Voucher")
+        for row in rows:
+            key = ":".join(("csi", "inv", *(row.get(k, "") for k in ("Site", "VendNum", "InvNum", "Voucher"))))
             fields = RowFields(
-                source_key=f"csi:inv:{row.get('Site', '')}:{row.get('Voucher', '')}",
+                source_key=key,
                 ledger=self._ledger(row),
                 day=row.get("DistDate", ""),
                 account=row.get("ApAcct", "") or self.settings.ap_account,
@@ -152,8 +156,8 @@ class CsiLines:
 
     def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """AP payments (SLAppmts) changed since `since`."""
-        for row in self.load("SLAppmts", filters=stamp_filter(since, None)):
-            key = ":".join(("csi", "pay", *(row.get(k, "") for k in ("Site", "CheckNum", "CheckSeq"))))
+        for row in self.load("SLAppmts", filters=stamp_filter(since, None), orderby="CheckNum,CheckSeq,InvNum"):
+            key = ":".join(("csi", "pay", *(row.get(k, "") for k in ("Site", "CheckNum", "CheckSeq", "InvNum"))))
             fields = RowFields(
                 source_key=key,
                 ledger=self._ledger(row),
