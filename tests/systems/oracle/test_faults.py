@@ -53,6 +53,8 @@ def test_429_without_retry_after_and_503_storm(admin: httpx.Client, oracle: Orac
     admin.put("/_emulator/faults", json={"rate_429_no_retry_after": 0.15, "rate_5xx": 0.1, "seed": 7})
     lines = list(oracle.ledger_lines())
     admin.put("/_emulator/faults", json={}).raise_for_status()
+    codes = [code for by_code in dict(_stats(admin)["requests"]).values() for code in by_code]  # type: ignore[arg-type]
+    assert "429" in codes and "503" in codes
     assert len(lines) == len(list(oracle.ledger_lines()))
 
 
