@@ -39,17 +39,25 @@ def paged_items(
 ) -> Iterator[dict[str, Any]]:
     """Yield every item under `key`, page by page; `fetch(params)` gets one page's JSON body."""
     offset = 0
-    seen: set[int] = set()
+    previous: list[Any] | None = None
     for _ in range(max_pages):
-        if offset in seen:
-            raise ApiError(f"Anaplan paging returned to offset {offset} under '{key}'; stopping rather than looping")
-        seen.add(offset)
         body = fetch({"limit": limit, "offset": offset})
-        yield from body.get(key) or []
+        items = body.get(key) or []
+        answered = _paging(body).get("offset")
+        if isinstance(answered, int) and answered != offset:
+            raise ApiError(f"Anaplan answered offset {answered} under '{key}' when asked for {offset}")
+        if items and items == previous:
+            raise ApiError(f"Anaplan returned the same page twice under '{key}' (offset {offset}); stopping")
+        previous = items
+        yield from items
         following = next_offset(body, key, offset, limit)
         if following is None:
             return
-        if following <= offset:
-            raise ApiError(f"Anaplan paging did not move past offset {offset} under '{key}'")
         offset = following
     raise ApiError(f"Anaplan paging under '{key}' went past {max_pages} pages")
+
+
+def _paging(body: dict[str, Any]) -> dict[str, Any]:
+    meta = body.get("meta")
+    paging = meta.get("paging") if isinstance(meta, dict) else None
+    return paging if isinstance(paging, dict) else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
@@ -66,32 +66,7 @@ class AnaplanSettings(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        problems: list[str] = []
-        for name in ("auth_url", "api_url", "oauth_url"):
-            problem = url_problem(name, getattr(self, name), self.allow_any_url)
-            if problem:
-                problems.append(problem)
-        if self.auth is AuthKind.BASIC:
-            if not self.user:
-                problems.append("user: required for basic auth (the Anaplan login e-mail)")
-            if self.password is None or not self.password.get_secret_value():
-                problems.append("password: required for basic auth")
-        elif self.auth is AuthKind.CERTIFICATE:
-            if self.certificate_path is None and self.certificate_pem is None:
-                problems.append("certificate_path: give the CA certificate file (or certificate_pem)")
-            if self.private_key_path is None and self.private_key_pem is None:
-                problems.append("private_key_path: give the private key file (or private_key_pem)")
-            for name in ("certificate_path", "private_key_path"):
-                path = getattr(self, name)
-                if path is not None and not Path(path).is_file():
-                    problems.append(f"{name}: no file at {path}; check the path")
-        else:
-            if not self.oauth_client_id:
-                problems.append("oauth_client_id: required for oauth (the client id of the Anaplan OAuth client)")
-            if self.refresh_token is None or not self.refresh_token.get_secret_value():
-                problems.append("refresh_token: required for oauth (from the device grant or the vault)")
-        if self.poll_max_seconds < self.poll_initial_seconds:
-            problems.append("poll_max_seconds: must not be below poll_initial_seconds")
+        problems = cross_field_problems({name: getattr(self, name) for name in type(self).model_fields})
         if problems:
             raise ValueError("; ".join(problems))
         for secret in (
@@ -126,6 +101,10 @@ class AnaplanSettings(BaseModel):
                 where = ".".join(str(p) for p in error["loc"]) or "settings"
                 message = str(error["msg"]).removeprefix("Value error, ")
                 problems.append(message if not error["loc"] else f"{where}: {message}")
+            if all(error["loc"] for error in exc.errors()):
+                # Field errors stop pydantic before the cross-field checks; run them too, to list all at once.
+                defaults = {name: f.default for name, f in cls.model_fields.items()}
+                problems += cross_field_problems({**defaults, **data})
             raise ConfigurationError(
                 "Anaplan connection settings are invalid: " + "; ".join(problems),
                 hint="Fix these fields of the Anaplan connection (`ml-connector connection add`).",
@@ -145,3 +124,43 @@ def url_problem(field: str, url: str, allow_any: bool) -> str | None:
     if host != "anaplan.com" and not host.endswith(".anaplan.com"):
         return f"{field}: {host!r} is not an anaplan.com host (set allow_any_url only for a local emulator)"
     return None
+
+
+def _secret(value: object) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return str(value) if value else ""
+
+
+def cross_field_problems(values: dict[str, Any]) -> list[str]:
+    """Problems that involve more than one field (URLs, what each auth kind needs)."""
+    problems: list[str] = []
+    allow_any = bool(values.get("allow_any_url"))
+    for name in ("auth_url", "api_url", "oauth_url"):
+        problem = url_problem(name, str(values.get(name) or ""), allow_any)
+        if problem:
+            problems.append(problem)
+    kind = str(values.get("auth") or "basic")
+    if kind == AuthKind.BASIC:
+        if not values.get("user"):
+            problems.append("user: required for basic auth (the Anaplan login e-mail)")
+        if not _secret(values.get("password")):
+            problems.append("password: required for basic auth")
+    elif kind == AuthKind.CERTIFICATE:
+        if values.get("certificate_path") is None and values.get("certificate_pem") is None:
+            problems.append("certificate_path: give the CA certificate file (or certificate_pem)")
+        if values.get("private_key_path") is None and values.get("private_key_pem") is None:
+            problems.append("private_key_path: give the private key file (or private_key_pem)")
+        for name in ("certificate_path", "private_key_path"):
+            path = values.get(name)
+            if path is not None and not Path(path).is_file():
+                problems.append(f"{name}: no file at {path}; check the path")
+    elif kind == AuthKind.OAUTH:
+        if not values.get("oauth_client_id"):
+            problems.append("oauth_client_id: required for oauth (the client id of the Anaplan OAuth client)")
+        if not _secret(values.get("refresh_token")):
+            problems.append("refresh_token: required for oauth (from the device grant or the vault)")
+    initial, maximum = values.get("poll_initial_seconds"), values.get("poll_max_seconds")
+    if isinstance(initial, int | float) and isinstance(maximum, int | float) and maximum < initial:
+        problems.append("poll_max_seconds: must not be below poll_initial_seconds")
+    return problems

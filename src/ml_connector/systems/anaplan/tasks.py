@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_connector.errors import ApiError, ModelBusyError, TaskFailedError
+from ml_connector.errors import ApiError, ModelBusyError, TaskFailedError, UnavailableError
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.discovery import ModelRef
 
 TERMINAL = frozenset({"COMPLETE", "CANCELLED"})
+LOST_START_ATTEMPTS = 3
 SEGMENTS = {"import": "imports", "export": "exports", "process": "processes", "action": "actions"}
 
 
@@ -133,26 +134,44 @@ class TaskRunner:
         self._clock = clock
 
     def start(self, ref: ModelRef, kind: str, object_id: str, name: str = "") -> str:
-        """Start a task and return its id. A 409 (model busy) is waited out, not raised."""
+        """Start a task and return its id.
+
+        A 409 (model busy) is waited out, not raised. A start whose answer is lost is not blindly
+        repeated (the action would run twice): the task list is read again, and a task that was not
+        there before is the one we started.
+        """
         path = f"{ref.path}/{SEGMENTS[kind]}/{object_id}/tasks"
         what = f"starting {kind} {name or object_id!r} on model {ref}"
         deadline = self._clock() + self.timeout
-        polls = 0
+        known = self._task_ids(path)
+        polls = lost = 0
         while True:
             try:
-                # ASSUMPTION: a start whose answer is lost is not repeated (it could run twice); 429 still is.
                 body = self.api.json("POST", path, what, json={"localeName": "en_US"})
                 break
             except ModelBusyError:
                 if self._clock() >= deadline:
                     raise
-                self._sleep(self.poller.next_interval(polls))
-                polls += 1
+            except UnavailableError as exc:
+                if exc.context is None or exc.context.status is not None or lost >= LOST_START_ATTEMPTS:
+                    raise  # a 5xx answer or too many lost answers: do not guess
+                lost += 1
+                started = [t for t in self._task_ids(path) if t not in known]
+                if started:
+                    return started[-1]
+            self._sleep(self.poller.next_interval(polls))
+            polls += 1
         task = body.get("task") if isinstance(body.get("task"), dict) else body
         task_id = task.get("taskId") if isinstance(task, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise ApiError(f"Anaplan answered {what} without a task id")
         return task_id
+
+    def _task_ids(self, path: str) -> list[str]:
+        """Ids of the action's tasks, oldest first (Anaplan lists them by creation time)."""
+        items = self.api.items(path, "tasks", "listing tasks")
+        ordered = sorted(items, key=lambda t: t.get("creationTime") or 0)
+        return [str(t.get("taskId")) for t in ordered]
 
     def status(self, ref: ModelRef, kind: str, object_id: str, task_id: str) -> dict[str, Any]:
         body = self.api.get(

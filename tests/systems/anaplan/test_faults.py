@@ -1,0 +1,126 @@
+"""429 storms with and without Retry-After, 503s, dropped connections and lost answers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ml_connector.errors import RateLimitedError
+from ml_connector.http import RetryPolicy
+from ml_connector.systems.anaplan import AnaplanClient
+
+from .conftest import base_settings, write_csv
+
+HEADER = ["GL Account", "Cost Center", "Period", "Amount"]
+
+
+class RecordingSleep:
+    """Records the waits asked for and sleeps only briefly, so tests stay fast."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self.waits.append(seconds)
+        threading.Event().wait(min(seconds, 0.01))
+
+
+def tasks_of(admin: httpx.Client, kind: str) -> list[dict[str, Any]]:
+    return [t for t in admin.get("/tasks").json() if t["kind"] == kind]
+
+
+def load_one(client: AnaplanClient, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "actuals.csv", HEADER, [["4000", "1100", "Jan 27", "1"], ["5000", "1200", "Jan 27", "2"]]
+    )
+    client.load(client.model(), "Load Actuals", path, rows_sent=2).verify(2)
+
+
+def test_retry_after_is_honoured(facts: dict[str, Any], admin: httpx.Client) -> None:
+    sleep = RecordingSleep()
+    policy = RetryPolicy(attempts=6, base=0.01, cap=0.05, max_retry_after=10)
+    admin.put("/faults", json={"next_429": 3, "retry_after_seconds": 2})
+    with AnaplanClient(base_settings(facts), policy=policy, sleep=sleep) as client:
+        client.ping()
+    assert sleep.waits[:3] == [2.0, 2.0, 2.0]
+
+
+def test_429_without_retry_after_backs_off_with_jitter(facts: dict[str, Any], admin: httpx.Client) -> None:
+    sleep = RecordingSleep()
+    policy = RetryPolicy(attempts=8, base=0.01, cap=0.05)
+    admin.put("/faults", json={"rate_429_no_retry_after": 1.0, "path_contains": "/workspaces"})
+    with AnaplanClient(base_settings(facts), policy=policy, sleep=sleep) as client:
+        client.auth.token()
+        with pytest.raises(RateLimitedError):
+            client.discover()
+    assert len(sleep.waits) == 7 and all(0 < w <= 0.05 for w in sleep.waits)
+    assert sleep.waits[-1] > sleep.waits[0] / 2  # grows towards the cap
+
+
+def test_load_through_a_429_storm(
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
+) -> None:
+    admin.put("/faults", json={"rate_429": 0.3, "rate_429_no_retry_after": 0.2, "retry_after_seconds": 0, "seed": 7})
+    client = make_client()
+    load_one(client, tmp_path)
+    stats = admin.get("/stats").json()
+    assert sum(v.get("429", 0) for v in stats["requests"].values()) > 0
+    assert len(tasks_of(admin, "imports")) == 1
+
+
+def test_load_through_503s_and_dropped_chunk_uploads(
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
+) -> None:
+    admin.put("/faults", json={"next_5xx": 2, "next_drop": 1, "path_contains": "/chunks/"})
+    client = make_client()
+    load_one(client, tmp_path)
+    assert len(tasks_of(admin, "imports")) == 1
+
+
+def skip_first_task_listing(client: AnaplanClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer the task listing made before the start from memory, so the next faulted request is the start."""
+    real = client.tasks._task_ids
+    calls = [0]
+
+    def listing(path: str) -> list[str]:
+        calls[0] += 1
+        return [] if calls[0] == 1 else real(path)
+
+    monkeypatch.setattr(client.tasks, "_task_ids", listing)
+
+
+@pytest.mark.parametrize("fault", ["next_lost_response", "next_drop"])
+def test_start_with_lost_or_dropped_answer_runs_once(
+    make_client: Callable[..., AnaplanClient],
+    admin: httpx.Client,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    client = make_client()
+    client.discovery.objects(client.model(), "import")
+    skip_first_task_listing(client, monkeypatch)
+    admin.put("/faults", json={fault: 1, "path_contains": "/imports/112000000003/tasks"})
+    load_one(client, tmp_path)
+    stats = admin.get("/stats").json()["requests"]
+    started = sum(sum(c.values()) for k, c in stats.items() if k.startswith("POST ") and k.endswith("/tasks"))
+    imports = tasks_of(admin, "imports")
+    assert len(imports) == 1
+    # A lost answer: the task exists and is adopted. A drop: it never arrived and is started again.
+    assert started == (1 if fault == "next_lost_response" else 2)
+
+
+def test_broken_download_restarts_the_chunk(
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
+) -> None:
+    client = make_client()
+    admin.put("/faults", json={"next_drop": 1, "path_contains": "/files/116000000002/chunks/0"})
+    dest = client.export(client.model(), "Export Actuals", tmp_path / "actuals.csv")
+    assert dest.read_text().startswith("GL Account,Cost Center,Period,Amount")
