@@ -75,3 +75,19 @@ def test_emulator_cap_and_has_more_quirks(
     admin.put("/_emulator/paging", json={"has_more": mode, "limit_cap": 4}).raise_for_status()
     assert [s.number for s in oracle.suppliers()] == expected  # 12 = 3 full pages, then an empty one
     admin.put("/_emulator/paging", json={}).raise_for_status()
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        (
+            "https://pod/fscmRestApi/resources/11.13.18.05/a/child/b",
+            "https://pod/fscmRestApi/resources/11.13.18.05/a/child/b",
+        ),
+        ("https://evil.example/fscmRestApi/resources/11.13.18.05/a/child/b", "a/child/b"),
+    ],
+)
+def test_links_never_send_credentials_to_another_host(href: str, expected: str) -> None:
+    from ml_connector.systems.oracle.paging import local_link
+
+    assert local_link(href, "https://pod/fscmRestApi/resources/11.13.18.05") == expected

@@ -74,3 +74,16 @@ def test_unsafe_references_are_refused(reference: str) -> None:
 def test_group_id_is_deterministic() -> None:
     assert group_id("PLAN-1") == group_id("PLAN-1") != group_id("PLAN-2")
     assert group_id("PLAN-1").isdigit()
+
+
+def test_a_refused_import_is_not_retried_blindly_and_a_later_post_succeeds(
+    admin: httpx.Client, oracle: OracleClient
+) -> None:
+    from ml_connector.errors import UnavailableError
+
+    admin.put("/_emulator/faults", json={"next_5xx": 1, "status_5xx": 503, "path_contains": "erpintegrations"})
+    with pytest.raises(UnavailableError):
+        oracle.post_journal(_draft("PLAN-T6"))
+    assert admin.get("/_emulator/jobs").json() == []
+    assert oracle.post_journal(_draft("PLAN-T6")).created
+    assert len(admin.get("/_emulator/journals").json()) == 1

@@ -24,7 +24,7 @@ from ml_connector.systems.oracle.amounts import (
     q_timestamp,
 )
 from ml_connector.systems.oracle.coa import SegmentLayout
-from ml_connector.systems.oracle.paging import read_collection, self_link
+from ml_connector.systems.oracle.paging import local_link, read_collection, self_link
 
 SOURCE = "oracle"
 AMOUNT_HINT = "Correct the journal line's amounts in Oracle, or replay once it is fixed."
@@ -75,7 +75,8 @@ def read_ledger_lines(
             if link is None:
                 continue
             header_key = str(header.get("JeHeaderId") or link.rsplit("/", 1)[-1])
-            for line in read_collection(session, f"{link}/child/journalLines", page_size=page_size):
+            lines_path = local_link(f"{link}/child/journalLines", session.base_url)
+            for line in read_collection(session, lines_path, page_size=page_size):
                 key = f"{SOURCE}:{batch_id}:{header_key}:{line.get('JeLineNumber')}"
                 if key in seen:
                     continue

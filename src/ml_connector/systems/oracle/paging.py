@@ -67,6 +67,17 @@ def self_link(item: Mapping[str, Any]) -> str | None:
     return None
 
 
+def local_link(href: str, base_url: str) -> str:
+    """A server-given link as something safe to request: kept when it is under `base_url`, else reduced to
+    its path below the version root, so our credentials never go to a host the link names."""
+    if href.startswith(base_url.rstrip("/") + "/"):
+        return href
+    _, marker, rest = href.partition("/fscmRestApi/resources/")
+    if not marker:
+        raise ApiError(f"Oracle returned a link outside the REST API: {href}")
+    return rest.split("/", 1)[1] if "/" in rest else ""
+
+
 def parse_page(response_text: str, url: str) -> dict[str, Any]:
     """A JSON object with amounts as Decimal (ids stay int: JSON integers never become floats)."""
     try:

@@ -147,9 +147,11 @@ class JournalPoster:
         *,
         poll_seconds: float,
         timeout_seconds: float,
+        lost_answer_seconds: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.session = session
+        self.lost_answer_seconds = min(lost_answer_seconds, timeout_seconds)
         self.poll_seconds = poll_seconds
         self.timeout_seconds = timeout_seconds
         self._sleep = sleep
@@ -170,15 +172,20 @@ class JournalPoster:
         try:
             # Not safe to repeat blindly: a lost answer may still have created the job.
             response = self.session.request("POST", "erpintegrations", safe_to_repeat=False, json=body)
-        except UnavailableError:
-            found = self.wait_for_journal(reference)
+        except UnavailableError as error:
+            status = error.context.status if error.context is not None else None
+            # No answer, or a gateway that gave up waiting: the import may be running. 503 was refused.
+            if status not in (None, 502, 504):
+                raise
+            found = self.wait_for_journal(reference, self.lost_answer_seconds)
             if found is not None:
                 return f"journal:{found}"
             raise
         return str(response.json()["ReqstId"])
 
-    def wait_for_journal(self, reference: str) -> str | None:
-        deadline = time.monotonic() + self.timeout_seconds
+    def wait_for_journal(self, reference: str, seconds: float) -> str | None:
+        """Look the journal up until it appears or `seconds` pass (the import job takes a while)."""
+        deadline = time.monotonic() + seconds
         while True:
             found = self.find(reference)
             if found is not None or time.monotonic() >= deadline:
