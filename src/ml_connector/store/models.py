@@ -179,3 +179,21 @@ class ScheduleState(Base):
     __tablename__ = "schedule_state"
     flow: Mapped[str] = mapped_column(String(100), primary_key=True)
     last_fired_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class LedgerStaging(Base):
+    """Lines read by a run and not yet known to be loaded. Merged into `ledger_lines` after the load is
+    verified; a failed or crashed run leaves them here to be discarded, never half-merged.
+    An empty `target_key` is a tombstone: the line used to count in a cell and no longer does."""
+
+    __tablename__ = "ledger_staging"
+    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(100))
+    target_key: Mapped[str] = mapped_column(String(300))
+    amount_micros: Mapped[int] = mapped_column(BigInteger)
+    measure: Mapped[str] = mapped_column(String(50), default="")
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+
+    __table_args__ = (Index("ix_staging_run_target", "run_id", "target_key"),)

@@ -1,0 +1,1 @@
+"""The engine: runs, per-record audit, staging and period totals, watermarks, replay."""

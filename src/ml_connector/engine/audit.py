@@ -1,0 +1,156 @@
+"""The per-record audit trail: one row per source record per run, and an event per state change.
+
+Writes are set-based so that 100,000 records cost a few seconds: records go in with one executemany
+per batch, their first events with one INSERT ... SELECT, and transitions with one UPDATE plus one
+INSERT ... SELECT each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, literal, select, update
+
+from ml_connector.engine.states import RecordState
+from ml_connector.store.database import Store
+from ml_connector.store.models import AuditEvent, AuditRecord
+
+
+def canonical_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def payload_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class AuditEntry:
+    """One source record as the audit sees it."""
+
+    source: str
+    source_key: str
+    kind: str
+    payload: dict[str, Any]
+    state: RecordState
+    target_key: str = ""
+    target_ref: str = ""
+    reason: str = ""
+    hint: str = ""
+    _json: str = field(default="", init=False, repr=False)
+
+    @property
+    def payload_json(self) -> str:
+        if not self._json:
+            self._json = canonical_json(self.payload)
+        return self._json
+
+    @property
+    def hash(self) -> str:
+        return payload_hash(self.payload_json)
+
+
+class AuditTrail:
+    """The audit of one run."""
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+
+    def add(self, entries: Sequence[AuditEntry]) -> None:
+        if not entries:
+            return
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "run_id": self.run_id,
+                "source": e.source,
+                "source_key": e.source_key,
+                "kind": e.kind,
+                "payload_hash": e.hash,
+                "payload": e.payload_json,
+                "state": e.state.value,
+                "target_key": e.target_key,
+                "target_ref": e.target_ref,
+                "reason": e.reason,
+                "hint": e.hint,
+                "updated_at": now,
+            }
+            for e in entries
+        ]
+        with self.store.session() as session:
+            before = session.execute(select(func.coalesce(func.max(AuditRecord.id), 0))).scalar_one()
+            session.execute(insert(AuditRecord), rows)
+            session.execute(
+                insert(AuditEvent).from_select(
+                    ["record_id", "run_id", "state", "at", "detail"],
+                    select(AuditRecord.id, AuditRecord.run_id, AuditRecord.state, literal(now), literal("")).where(
+                        AuditRecord.run_id == self.run_id, AuditRecord.id > before
+                    ),
+                )
+            )
+
+    def move(
+        self,
+        from_state: RecordState,
+        to_state: RecordState,
+        *,
+        target_keys: Iterable[str] | None = None,
+        target_prefix: str = "",
+        target_ref: str = "",
+        reason: str = "",
+        hint: str = "",
+    ) -> int:
+        """Move this run's records from one state to another (all, or those of some cells)."""
+        now = datetime.now(UTC)
+        conditions = [AuditRecord.run_id == self.run_id, AuditRecord.state == from_state.value]
+        if target_prefix:
+            conditions.append(AuditRecord.target_key.startswith(target_prefix, autoescape=True))
+        keys = list(target_keys) if target_keys is not None else None
+        moved = 0
+        with self.store.session() as session:
+            for chunk in _chunks(keys, 500) if keys is not None else [None]:
+                where = list(conditions)
+                if chunk is not None:
+                    where.append(AuditRecord.target_key.in_(chunk))
+                session.execute(
+                    insert(AuditEvent).from_select(
+                        ["record_id", "run_id", "state", "at", "detail"],
+                        select(
+                            AuditRecord.id,
+                            AuditRecord.run_id,
+                            literal(to_state.value),
+                            literal(now),
+                            literal(reason[:2000]),
+                        ).where(*where),
+                    )
+                )
+                values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
+                if target_ref:
+                    values["target_ref"] = target_ref
+                if reason:
+                    values["reason"] = reason
+                if hint:
+                    values["hint"] = hint
+                result = session.execute(update(AuditRecord).where(*where).values(**values))
+                moved += int(getattr(result, "rowcount", 0) or 0)
+        return moved
+
+    def counts(self) -> dict[str, int]:
+        with self.store.session() as session:
+            rows = session.execute(
+                select(AuditRecord.state, func.count())
+                .where(AuditRecord.run_id == self.run_id)
+                .group_by(AuditRecord.state)
+            )
+            return {state: int(n) for state, n in rows}
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,205 @@
+"""Staging and period totals: the heart of "never double a number".
+
+A run stages the lines it read (keyed by source key, so a line read twice counts once). The total of
+every cell the run touches is then summed from the lines already loaded (minus those the run
+restages) plus the staged ones, and loaded into Anaplan as an overwrite. Only after the load is
+verified are the staged lines merged into `ledger_lines`, in the same transaction that moves the
+watermark. A crash anywhere before that leaves `ledger_lines` and the watermark as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, literal, select, union, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ml_connector.errors import InvalidRecordError
+from ml_connector.store.database import Store
+from ml_connector.store.models import LedgerCopy, LedgerStaging
+
+MICROS = Decimal(1_000_000)
+MAX_MICROS = 2**62
+
+
+def to_micros(amount: Decimal) -> int:
+    """Exact integer micro-units; more than 6 decimals or an absurd size is a bad record, not a rounding."""
+    scaled = amount * MICROS
+    if scaled != scaled.to_integral_value() or abs(scaled) >= MAX_MICROS:
+        raise InvalidRecordError(
+            f"amount {amount} has more than 6 decimal places or is out of range",
+            hint="Fix the amount at the source; ml-connector never rounds a number silently.",
+        )
+    return int(scaled)
+
+
+def from_micros(micros: int) -> Decimal:
+    return (Decimal(micros) / MICROS).normalize() if micros else Decimal(0)
+
+
+@dataclass(frozen=True)
+class StagedLine:
+    source_key: str
+    target_key: str
+    amount_micros: int
+    measure: str
+    payload_hash: str
+
+
+@dataclass(frozen=True)
+class CellTotal:
+    target_key: str
+    measure: str
+    amount: Decimal
+
+
+class Ledger:
+    """The staging area of one run of one flow."""
+
+    def __init__(self, store: Store, flow: str, run_id: str) -> None:
+        self.store = store
+        self.flow = flow
+        self.run_id = run_id
+
+    def already_loaded(self, hashes: dict[str, str]) -> set[str]:
+        """The source keys whose identical version (same payload hash) is already loaded."""
+        if not hashes:
+            return set()
+        with self.store.session() as session:
+            rows = session.execute(
+                select(LedgerCopy.source_key, LedgerCopy.payload_hash).where(
+                    LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(list(hashes))
+                )
+            )
+            return {key for key, digest in rows if hashes.get(key) == digest}
+
+    def stage(self, lines: Sequence[StagedLine]) -> None:
+        if not lines:
+            return
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "run_id": self.run_id,
+                "source_key": line.source_key,
+                "flow": self.flow,
+                "target_key": line.target_key,
+                "amount_micros": line.amount_micros,
+                "measure": line.measure,
+                "payload_hash": line.payload_hash,
+                "updated_at": now,
+            }
+            for line in lines
+        ]
+        with self.store.session() as session:
+            make_insert = postgresql.insert if self.store.is_postgres else sqlite.insert
+            statement = make_insert(LedgerStaging)
+            # The last version read wins when a source key comes twice in one run.
+            statement = statement.on_conflict_do_update(
+                index_elements=["run_id", "source_key"],
+                set_={c: statement.excluded[c] for c in ("target_key", "amount_micros", "measure", "payload_hash")},
+            )
+            session.execute(statement, rows)
+
+    def tombstone(self, source_keys: Collection[str], payload_hashes: dict[str, str]) -> None:
+        """Lines that used to count somewhere (loaded, or staged earlier in this run) and now must not,
+        because they turned bad or unmapped."""
+        keys = list(source_keys)
+        if not keys:
+            return
+        with self.store.session() as session:
+            loaded = set(
+                session.execute(
+                    select(LedgerCopy.source_key).where(LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(keys))
+                ).scalars()
+            )
+            loaded |= set(
+                session.execute(
+                    select(LedgerStaging.source_key).where(
+                        LedgerStaging.run_id == self.run_id, LedgerStaging.source_key.in_(keys)
+                    )
+                ).scalars()
+            )
+        self.stage([StagedLine(k, "", 0, "", payload_hashes.get(k, "")) for k in loaded])
+
+    def _staged(self) -> Any:
+        return select(LedgerStaging).where(LedgerStaging.run_id == self.run_id).subquery("staged")
+
+    def totals(self, prefix: str) -> Iterator[CellTotal]:
+        """Totals of every cell under `prefix` that this run touches, ordered by cell: loaded lines not
+        restaged, plus staged lines. A touched cell with no lines left totals zero."""
+        staged = self._staged()
+        copy = LedgerCopy.__table__.c
+        affected = union(
+            select(staged.c.target_key).where(staged.c.target_key != ""),
+            select(copy.target_key).join(staged, and_(copy.flow == self.flow, copy.source_key == staged.c.source_key)),
+        ).subquery("affected")
+        contributions = union_all(
+            select(copy.target_key, copy.measure, copy.amount_micros).where(
+                copy.flow == self.flow,
+                copy.target_key.in_(select(affected.c.target_key)),
+                copy.source_key.not_in(select(staged.c.source_key)),
+            ),
+            select(staged.c.target_key, staged.c.measure, staged.c.amount_micros).where(staged.c.target_key != ""),
+        ).subquery("contributions")
+        cells = (
+            select(
+                affected.c.target_key,
+                contributions.c.measure,
+                func.coalesce(func.sum(contributions.c.amount_micros), 0),
+            )
+            .select_from(affected)
+            .outerjoin(contributions, contributions.c.target_key == affected.c.target_key)
+            .where(affected.c.target_key.startswith(prefix, autoescape=True))
+            .group_by(affected.c.target_key, contributions.c.measure)
+            .order_by(affected.c.target_key, contributions.c.measure)
+        )
+        with self.store.session() as session:
+            for key, measure, micros in session.execute(cells).yield_per(2000):
+                yield CellTotal(key, measure or "", from_micros(int(micros)))
+
+    def merge(self, session: Session, *, exclude_target_keys: Collection[str] = ()) -> int:
+        """Make staged lines the loaded truth, except those in cells Anaplan rejected (they stay
+        failed in the audit, to be replayed). Runs inside the caller's transaction."""
+        staged_keys = select(LedgerStaging.source_key).where(LedgerStaging.run_id == self.run_id)
+        excluded = list(exclude_target_keys)
+        if excluded:
+            staged_keys = staged_keys.where(LedgerStaging.target_key.not_in(excluded))
+        session.execute(delete(LedgerCopy).where(LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(staged_keys)))
+        source = select(
+            LedgerStaging.flow,
+            LedgerStaging.source_key,
+            LedgerStaging.target_key,
+            LedgerStaging.amount_micros,
+            LedgerStaging.measure,
+            LedgerStaging.payload_hash,
+            literal(self.run_id),
+            LedgerStaging.updated_at,
+        ).where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key != "")
+        if excluded:
+            source = source.where(LedgerStaging.target_key.not_in(excluded))
+        result = session.execute(
+            insert(LedgerCopy).from_select(
+                [
+                    "flow",
+                    "source_key",
+                    "target_key",
+                    "amount_micros",
+                    "measure",
+                    "payload_hash",
+                    "run_id",
+                    "updated_at",
+                ],
+                source,
+            )
+        )
+        session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def discard(self) -> None:
+        with self.store.session() as session:
+            session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))

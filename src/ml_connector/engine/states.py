@@ -1,0 +1,40 @@
+"""Closed vocabularies for runs and records."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"  # finished; some records quarantined or failed (see the audit)
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # the process died or stopped; nothing merged, the next run redoes it
+
+
+class RecordState(StrEnum):
+    """Where a source record ended. Every record read ends in exactly one of the final states."""
+
+    STAGED = "staged"  # in flight: mapped and summed, load not yet verified
+    LOADED = "loaded"  # its cell total is in Anaplan
+    UNCHANGED = "unchanged"  # read again in the overlap window, identical to what is already loaded
+    POSTED = "posted"  # written to the ERP (journal line, supplier)
+    QUARANTINED = "quarantined"  # bad or unmapped: reason and hint say what would fix it
+    FAILED = "failed"  # the target refused it: error says why
+    WOULD_LOAD = "would-load"  # dry run: would be loaded
+    DISCARDED = "discarded"  # its run was interrupted before the load; a later run reads it again
+
+
+FINAL_STATES = frozenset(
+    {
+        RecordState.LOADED,
+        RecordState.UNCHANGED,
+        RecordState.POSTED,
+        RecordState.QUARANTINED,
+        RecordState.FAILED,
+        RecordState.WOULD_LOAD,
+        RecordState.DISCARDED,
+    }
+)
+REPLAYABLE_STATES = frozenset({RecordState.QUARANTINED, RecordState.FAILED})
