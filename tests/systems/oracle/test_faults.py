@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import httpx
@@ -34,8 +35,6 @@ def test_token_expiry_mid_run_reauthenticates_once(admin: httpx.Client, oracle: 
 
 
 def test_token_is_refreshed_before_expires_in(admin: httpx.Client, oracle: OracleClient) -> None:
-    import time
-
     oracle.ping()
     time.sleep(2.6)  # the emulator's tokens live 3 s; the keeper renews in the last 20 %
     oracle.ping()

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ml_connector.systems.oracle import OracleClient, PageCursor, PagingError
+from ml_connector.systems.oracle import OracleClient, OracleSettings, PageCursor, PagingError
+from ml_connector.systems.oracle.paging import local_link
+
+from .conftest import FAST
 
 
 def _page(count: int, limit: int, has_more: bool) -> dict[str, Any]:
@@ -88,6 +91,22 @@ def test_emulator_cap_and_has_more_quirks(
     ],
 )
 def test_links_never_send_credentials_to_another_host(href: str, expected: str) -> None:
-    from ml_connector.systems.oracle.paging import local_link
-
     assert local_link(href, "https://pod/fscmRestApi/resources/11.13.18.05") == expected
+
+
+def test_a_server_that_ignores_offset_fails_loudly_instead_of_looping() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        items = [{"SupplierId": 1, "SupplierNumber": "1"}, {"SupplierId": 2, "SupplierNumber": "2"}]
+        return httpx.Response(200, json={"items": items, "count": 2, "hasMore": True, "limit": 2, "offset": 0})
+
+    settings = OracleSettings.parse(
+        {"pod_url": "https://acme.fa.em2.oraclecloud.com", "user": "U", "password": "pw-123456", "page_size": 2}
+    )
+    with OracleClient(settings, transport=httpx.MockTransport(handler), policy=FAST) as oracle:
+        with pytest.raises(PagingError, match="same page twice"):
+            list(oracle.suppliers())
+    assert len(calls) == 2 and "offset=2" in calls[1]
+    assert calls[0].startswith("https://acme.fa.em2.oraclecloud.com/fscmRestApi/resources/11.13.18.05/suppliers")

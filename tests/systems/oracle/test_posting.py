@@ -7,7 +7,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from ml_connector.errors import ConfigurationError
+from ml_connector.errors import ConfigurationError, UnavailableError
 from ml_connector.records import JournalDraft, JournalLineDraft
 from ml_connector.systems.oracle import JournalImportError, OracleClient
 from ml_connector.systems.oracle.posting import check_reference, group_id
@@ -79,8 +79,6 @@ def test_group_id_is_deterministic() -> None:
 def test_a_refused_import_is_not_retried_blindly_and_a_later_post_succeeds(
     admin: httpx.Client, oracle: OracleClient
 ) -> None:
-    from ml_connector.errors import UnavailableError
-
     admin.put("/_emulator/faults", json={"next_5xx": 1, "status_5xx": 503, "path_contains": "erpintegrations"})
     with pytest.raises(UnavailableError):
         oracle.post_journal(_draft("PLAN-T6"))
