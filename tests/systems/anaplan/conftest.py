@@ -11,6 +11,7 @@ from ml_connector.emulators.anaplan import AnaplanEmulator, build_app
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.http import RetryPolicy
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
+from ml_connector.systems.anaplan.auth import shared_auths
 
 FAST = RetryPolicy(attempts=6, base=0.01, cap=0.05, deadline=30.0, max_retry_after=0.2)
 
@@ -29,6 +30,7 @@ def facts(served: tuple[AnaplanEmulator, RunningServer, dict[str, Any]]) -> Iter
     emulator, server, facts = served
     with httpx.Client(base_url=server.url) as c:
         c.post("/_emulator/reset").raise_for_status()
+    shared_auths.clear()  # each test starts without a kept token
     yield facts
     emulator.backend.wait_idle()
 

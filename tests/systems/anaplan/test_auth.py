@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ml_connector.errors import AuthenticationError, ConfigurationError
 from ml_connector.systems.anaplan import AnaplanClient
+from ml_connector.systems.anaplan.auth import shared_auths
 
 from .conftest import FAST, base_settings
 
@@ -85,6 +86,7 @@ def test_oauth_spent_refresh_token_is_a_clear_auth_error(facts: dict[str, Any]) 
     )
     with AnaplanClient(settings, policy=FAST) as first:
         first.ping()
+    shared_auths.clear()  # as another process would: it does not know the rotated token
     with AnaplanClient(settings, policy=FAST) as second, pytest.raises(AuthenticationError) as caught:
         second.ping()
     assert "oauth" in str(caught.value) and "invalid_grant" in str(caught.value)
@@ -166,3 +168,29 @@ def test_refused_token_does_not_loop(make_client: Callable[..., AnaplanClient], 
     with pytest.raises(AuthenticationError):
         client.model_status(client.model())
     assert auth_calls(admin) <= 3
+
+
+def test_clients_of_one_credential_share_one_token(facts: dict[str, Any], admin: httpx.Client) -> None:
+    settings = base_settings(facts)
+    with AnaplanClient(settings, policy=FAST) as one, AnaplanClient(settings, policy=FAST) as two:
+        one.ping()
+        two.ping()
+    with AnaplanClient(settings, policy=FAST) as three:
+        three.model_status(three.model())
+    assert auth_calls(admin) == 1
+
+
+def test_oauth_clients_follow_one_rotation(facts: dict[str, Any], admin: httpx.Client) -> None:
+    heard: list[str] = []
+    heard_too: list[str] = []
+    settings = base_settings(
+        facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
+    )
+    with AnaplanClient(settings, policy=FAST, on_refresh_token=heard.append) as one:
+        one.ping()
+        # A second client made from the original settings must not spend the old refresh token again.
+        with AnaplanClient(settings, policy=FAST, on_refresh_token=heard_too.append) as two:
+            admin.post("/expire-tokens")
+            two.ping()
+            one.ping()
+    assert len(heard) == 2 and heard_too == heard[1:]  # the second rotation is heard by both clients

@@ -9,17 +9,19 @@ Basic and certificate logins go to `POST {auth_url}/token/authenticate` and are 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, CachedToken, TokenKeeper, register_secret
+from ml_connector.http import ApiSession, CachedToken, RequestBudget, RetryPolicy, TokenKeeper, register_secret
 from ml_connector.systems.anaplan.settings import AnaplanSettings, AuthKind
 
 RefreshTokenSink = Callable[[str], None]
@@ -95,12 +97,28 @@ class AnaplanAuth:
     ) -> None:
         self.settings = settings
         self._session = auth_session
-        self._on_refresh_token = on_refresh_token
+        self._listeners: list[RefreshTokenSink] = [on_refresh_token] if on_refresh_token else []
         self._signer = CertificateSigner.from_settings(settings) if settings.auth is AuthKind.CERTIFICATE else None
         self._refresh_token = settings.refresh_token.get_secret_value() if settings.refresh_token else None
         self._refresh_lock = threading.Lock()
+        # Every refresh token this process has held: offering one of them again is not a new grant.
+        self._known: set[str] = {self._refresh_token} if self._refresh_token else set()
         renew = None if settings.auth is AuthKind.OAUTH else self._renew
         self.keeper = TokenKeeper(self._login, renew)
+
+    def adopt(self, settings: AnaplanSettings, on_refresh_token: RefreshTokenSink | None) -> None:
+        """Another client of the same credential joins: its callback hears rotations too.
+
+        A refresh token in its settings that this process never held is a new grant (the user ran the
+        device flow again), so it replaces ours; one we held before is spent or current.
+        """
+        with self._refresh_lock:
+            if on_refresh_token is not None and on_refresh_token not in self._listeners:
+                self._listeners.append(on_refresh_token)
+            offered = settings.refresh_token.get_secret_value() if settings.refresh_token else None
+            if offered and offered != self._refresh_token and offered not in self._known:
+                self._refresh_token = offered
+                self.keeper.invalidate()
 
     @property
     def scheme(self) -> str:
@@ -113,6 +131,9 @@ class AnaplanAuth:
     def invalidate(self, headers_used: Mapping[str, str]) -> None:
         used = headers_used.get("Authorization", "").partition(" ")[2]
         self.keeper.invalidate(used or None)
+
+    def close(self) -> None:
+        self._session.close()
 
     def token(self) -> CachedToken:
         """The live token, logging in first if needed (what `ping` uses to test the credentials)."""
@@ -180,8 +201,9 @@ class AnaplanAuth:
             if isinstance(rotated, str) and rotated and rotated != current:
                 register_secret(rotated)
                 self._refresh_token = rotated
-                if self._on_refresh_token is not None:
-                    self._on_refresh_token(rotated)
+                self._known.add(rotated)
+                for listener in list(self._listeners):
+                    listener(rotated)
             lifetime = answer.get("expires_in")
             seconds = float(lifetime) if isinstance(lifetime, int | float) else self.TOKEN_LIFETIME
             return CachedToken.lasting(access, seconds)
@@ -215,3 +237,64 @@ def _hint(kind: AuthKind) -> str:
     if kind is AuthKind.OAUTH:
         return "The refresh token is spent or expired: run the device grant again and store the new token."
     return "Check the connection's credentials (`ml-connector connection add`) and run `ml-connector ping`."
+
+
+def credential_key(settings: AnaplanSettings) -> str:
+    """Identifies one credential: clients with the same key share one kept token in this process."""
+    if settings.auth is AuthKind.OAUTH:
+        # Not the refresh token: it rotates, and every client of the client id must follow the rotation.
+        parts = [settings.auth.value, settings.oauth_url, settings.oauth_client_id or ""]
+    elif settings.auth is AuthKind.BASIC:
+        password = settings.password.get_secret_value() if settings.password else ""
+        parts = [settings.auth.value, settings.auth_url, settings.user or "", password]
+    else:
+        cert = (
+            settings.certificate_pem.get_secret_value() if settings.certificate_pem else str(settings.certificate_path)
+        )
+        key = (
+            settings.private_key_pem.get_secret_value() if settings.private_key_pem else str(settings.private_key_path)
+        )
+        phrase = settings.private_key_passphrase.get_secret_value() if settings.private_key_passphrase else ""
+        parts = [settings.auth.value, settings.auth_url, cert, key, phrase]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+class SharedAuths:
+    """The process-wide kept tokens, one per credential (and per test transport)."""
+
+    def __init__(self) -> None:
+        self._auths: dict[tuple[str, int], AnaplanAuth] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        settings: AnaplanSettings,
+        *,
+        budget: RequestBudget,
+        policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        on_refresh_token: RefreshTokenSink | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> AnaplanAuth:
+        key = (credential_key(settings), id(transport) if transport is not None else 0)
+        with self._lock:
+            auth = self._auths.get(key)
+            if auth is None:
+                session = ApiSession(
+                    "anaplan", settings.auth_url, budget=budget, policy=policy, transport=transport, sleep=sleep
+                )
+                auth = AnaplanAuth(settings, session, on_refresh_token=on_refresh_token)
+                self._auths[key] = auth
+                return auth
+        auth.adopt(settings, on_refresh_token)
+        return auth
+
+    def clear(self) -> None:
+        """Forget every kept token (tests; a process that changes credentials)."""
+        with self._lock:
+            auths, self._auths = list(self._auths.values()), {}
+        for auth in auths:
+            auth.close()
+
+
+shared_auths = SharedAuths()

@@ -25,7 +25,7 @@ from ml_connector.errors import AuthenticationError, ConfigurationError, Connect
 from ml_connector.http import ApiSession, RetryPolicy, budgets
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
-from ml_connector.systems.anaplan.auth import AnaplanAuth, RefreshTokenSink
+from ml_connector.systems.anaplan.auth import RefreshTokenSink, shared_auths
 from ml_connector.systems.anaplan.discovery import Discovery, ModelRef
 from ml_connector.systems.anaplan.errors import ImportFailedError
 from ml_connector.systems.anaplan.files import ChunkedUpload, UploadResult, download
@@ -55,17 +55,22 @@ class AnaplanClient:
         self.settings = settings
         self.locks: ModelLocks = locks or ProcessModelLocks()
         budget = budgets.get(settings.budget_key, settings.requests_per_minute)
-        self._auth_session = ApiSession(
-            SYSTEM, settings.auth_url, budget=budget, policy=policy, transport=transport, sleep=sleep
+        # One kept token per credential for the whole process, whichever client asks.
+        self.auth = shared_auths.get(
+            settings,
+            budget=budget,
+            policy=policy,
+            transport=transport,
+            on_refresh_token=on_refresh_token,
+            sleep=sleep,
         )
-        self.auth = AnaplanAuth(settings, self._auth_session, on_refresh_token=on_refresh_token)
         self._session = ApiSession(
             SYSTEM,
             settings.api_url,
             auth=self.auth,
             budget=budget,
             policy=policy,
-            client=self._auth_session.client,
+            transport=transport,
             sleep=sleep,
         )
         self.api = AnaplanApi(self._session)
