@@ -45,12 +45,12 @@ def hold_until_killed(url: str, key: str, ttl: float, ready: Event, out: str) ->
         time.sleep(600)
 
 
-def draw_budget(url: str, tenant: str, per_minute: int, burst: int, count: int, go: Event, out: str) -> None:
+def draw_budget(url: str, tenant: str, per_minute: int, burst: int, count: int, start_line: Barrier, out: str) -> None:
     """Take `count` requests from the tenant's shared bucket and note when each was granted."""
     store = Store(url)
     bucket = SqlTokenBucket(store, tenant, per_minute, burst)
     granted: list[float] = []
-    go.wait(60)
+    start_line.wait(60)
     for _ in range(count):
         bucket.acquire(timeout=60)
         granted.append(time.time())
