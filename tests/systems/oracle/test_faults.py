@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -99,3 +100,10 @@ def test_no_secret_in_logs_or_errors(
     text = caplog.text + str(err.value) + repr(oracle.settings)
     for secret in (CLIENT_SECRET, token, PASSWORD):
         assert secret not in text
+
+
+def test_threads_share_one_token(admin: httpx.Client, oracle: OracleClient) -> None:
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: oracle.ping(), range(12)))
+    assert len(set(answers)) == 1
+    assert _stats(admin)["auth_calls"] == 1

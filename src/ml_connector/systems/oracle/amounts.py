@@ -59,6 +59,7 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 
 def parse_date(value: Any) -> date | None:
+    """A `YYYY-MM-DD` date (or the date part of a timestamp); None when absent."""
     if not value:
         return None
     return date.fromisoformat(str(value)[:10])

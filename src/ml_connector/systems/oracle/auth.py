@@ -21,6 +21,7 @@ HINT = (
 
 
 def basic_header(user: str, password: str) -> str:
+    """The `Authorization` value for HTTP Basic."""
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 

@@ -75,6 +75,7 @@ class OracleClient:
         self.close()
 
     def close(self) -> None:
+        """Close the HTTP connections (the kept token goes with them)."""
         self.session.close()
         self._token_session.close()
 
@@ -132,20 +133,25 @@ class OracleClient:
         )
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
+        """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""
         return payables.read_invoices(
             self.session, self.layout, self.settings.ledger_name, since, self.settings.page_size
         )
 
     def payments(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
+        """Supplier payments updated since `since`, as ledger lines of kind `payment`."""
         return payables.read_payments(self.session, self.settings.ledger_name, since, self.settings.page_size)
 
     def accounts(self) -> Iterator[Account]:
+        """Natural account segment values (the account value set)."""
         return coa.read_accounts(self.session, self.settings)
 
     def cost_centers(self) -> Iterator[CostCenter]:
+        """Cost center segment values (the cost center value set)."""
         return coa.read_cost_centers(self.session, self.settings)
 
     def suppliers(self) -> Iterator[Supplier]:
+        """Every supplier, as canonical records."""
         return read_suppliers(self.session, self.settings.page_size)
 
     # -- writes ---------------------------------------------------------------------------------------

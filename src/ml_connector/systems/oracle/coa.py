@@ -46,6 +46,7 @@ class SegmentLayout:
 
 
 def value_sets(session: ApiSession, page_size: int) -> list[dict[str, Any]]:
+    """Every value set the user can see (segment value sets among them)."""
     return list(read_collection(session, "valueSets", {"onlyData": "true"}, page_size=page_size))
 
 
@@ -73,6 +74,7 @@ def pick_value_set(sets: list[dict[str, Any]], configured: str, role: str) -> di
 
 
 def segment_values(session: ApiSession, value_set: dict[str, Any], page_size: int) -> Iterator[dict[str, Any]]:
+    """The values of one value set."""
     path = f"valueSets/{int(value_set['ValueSetId'])}/child/values"
     yield from read_collection(session, path, {"onlyData": "true"}, page_size=page_size)
 

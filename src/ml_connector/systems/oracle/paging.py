@@ -61,6 +61,7 @@ def item_fingerprint(item: Mapping[str, Any]) -> str:
 
 
 def self_link(item: Mapping[str, Any]) -> str | None:
+    """The item's `self` link, which is how child collections with hash keys are reached."""
     for link in item.get("links") or ():
         if isinstance(link, Mapping) and link.get("rel") == "self" and link.get("href"):
             return str(link["href"])

@@ -114,6 +114,7 @@ def interface_rows(
 
 
 def zipped_csv(rows: list[list[str]], name: str = "GlInterface.csv") -> str:
+    """Base64 of a ZIP holding the rows as the FBDI CSV."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     buffer = io.BytesIO()
@@ -123,6 +124,7 @@ def zipped_csv(rows: list[list[str]], name: str = "GlInterface.csv") -> str:
 
 
 def import_request(document: str, *, source: str, ledger_id: int, group: str) -> dict[str, Any]:
+    """The `erpintegrations` importBulkData body for a GL_INTERFACE file."""
     # ParameterList: data access set, source, ledger, group id, post errors to suspense, summarize, DFF.
     return {
         "OperationName": "importBulkData",
@@ -157,6 +159,7 @@ class JournalPoster:
         self._sleep = sleep
 
     def find(self, reference: str) -> str | None:
+        """The JeBatchId of the batch imported with `reference` (REFERENCE1), or None."""
         check_reference(reference)
         params = {"q": f"BatchName LIKE '{reference} %'", "onlyData": "true", "orderBy": "JeBatchId:asc"}
         response = self.session.request("GET", "journalBatches", params=params, headers=FRAMEWORK_HEADERS)
@@ -207,12 +210,14 @@ class JournalPoster:
             self._sleep(self.poll_seconds)
 
     def status(self, request_id: str) -> str:
+        """The ESS job's RequestStatus (UNKNOWN when Oracle does not list it)."""
         params = {"finder": f"ESSJobStatusRF;requestId={request_id}", "onlyData": "true"}
         response = self.session.request("GET", "erpintegrations", params=params, headers=FRAMEWORK_HEADERS)
         items = parse_page(response.text, "erpintegrations").get("items") or []
         return str(items[0].get("RequestStatus") or "UNKNOWN").upper() if items else "UNKNOWN"
 
     def log(self, request_id: str) -> str:
+        """The ESS job's log text, unzipped ('' when there is none)."""
         params = {"finder": f"ESSJobExecutionDetailsRF;requestId={request_id},fileType=LOG", "onlyData": "true"}
         response = self.session.request("GET", "erpintegrations", params=params, headers=FRAMEWORK_HEADERS)
         items = parse_page(response.text, "erpintegrations").get("items") or []
@@ -226,6 +231,7 @@ class JournalPoster:
             return ""
 
     def failure(self, request_id: str, status: str, reference: str) -> JournalImportError:
+        """The error for an import that did not create the journal, with the job log."""
         log = " ".join(self.log(request_id).split())[:800]
         return JournalImportError(f"Oracle journal import {request_id} for {reference} ended {status}: {log}")
 

@@ -23,12 +23,14 @@ _DETAIL = re.compile(r'"detail"\s*:\s*"((?:[^"\\]|\\.)*)')
 
 
 def read_suppliers(session: ApiSession, page_size: int) -> Iterator[Supplier]:
+    """Every supplier, ordered by SupplierId."""
     params = {"orderBy": "SupplierId:asc", "onlyData": "true"}
     for row in read_collection(session, "suppliers", params, page_size=page_size):
         yield as_supplier(row)
 
 
 def as_supplier(row: dict[str, Any]) -> Supplier:
+    """An Oracle supplier row as a canonical supplier (inactive when Status or InactiveDate says so)."""
     active = str(row.get("Status") or "ACTIVE").upper() == "ACTIVE" and not row.get("InactiveDate")
     return Supplier(
         number=str(row.get("SupplierNumber") or ""),
@@ -69,6 +71,7 @@ class SupplierWriter:
         self.batches_sent = 0
 
     def write(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        """One result per supplier, in batches; a supplier without a number fails alone."""
         chunk: list[Supplier] = []
         for supplier in suppliers:
             if not supplier.number:
