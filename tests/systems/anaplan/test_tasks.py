@@ -148,6 +148,23 @@ def test_process_and_its_outcome(client: AnaplanClient, tmp_path: Path) -> None:
     )
     outcome = client.run_process(ref, "Refresh Actuals")
     assert outcome.successful and len(outcome.result["nestedResults"]) == 2
+    assert all(inner.rejected == [] for inner in client.process_rejected(ref, outcome).values())
+
+
+def test_process_rejected_rows(client: AnaplanClient, tmp_path: Path) -> None:
+    ref = client.model()
+    rows = [["4000", "1100", "Jan 27", "1"], ["0000", "1100", "Jan 27", "2"]]
+    client.upload(ref, "actuals.csv", write_csv(tmp_path / "a.csv", HEADER, rows))
+    spend = [["S10001", "Jan 27", "5", "4"]]
+    client.upload(
+        ref, "supplier_spend.csv", write_csv(tmp_path / "s.csv", ["Supplier", "Period", "Invoiced", "Paid"], spend)
+    )
+    outcome = client.run_process(ref, "Refresh Actuals")
+    inner = client.process_rejected(ref, outcome)
+    actuals = inner["112000000003"]
+    assert [(r.line, r.row["GL Account"]) for r in actuals.rejected] == [(3, "0000")]
+    actuals.verify(2)
+    inner["112000000004"].verify(1)
 
 
 def test_task_timeout(make_client: Callable[..., AnaplanClient], admin: httpx.Client) -> None:

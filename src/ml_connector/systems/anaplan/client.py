@@ -29,7 +29,7 @@ from ml_connector.systems.anaplan.auth import RefreshTokenSink, shared_auths
 from ml_connector.systems.anaplan.discovery import Discovery, ModelRef
 from ml_connector.systems.anaplan.errors import ImportFailedError
 from ml_connector.systems.anaplan.files import ChunkedUpload, UploadResult, download
-from ml_connector.systems.anaplan.imports import ImportOutcome, RejectedRow, fetch_dump
+from ml_connector.systems.anaplan.imports import ImportOutcome, RejectedRow, fetch_dump, fetch_process_dump
 from ml_connector.systems.anaplan.lists import ListMember, ModelStatus, list_members, model_status
 from ml_connector.systems.anaplan.settings import AnaplanSettings
 from ml_connector.systems.anaplan.tasks import TaskOutcome, TaskPoller, TaskRunner
@@ -192,6 +192,21 @@ class AnaplanClient:
         outcome.raise_for_failure()
         return outcome
 
+    def process_rejected(self, ref: ModelRef, outcome: TaskOutcome) -> dict[str, ImportOutcome]:
+        """For each import inside a finished process: its counts and rejected rows, by import id."""
+        out: dict[str, ImportOutcome] = {}
+        for nested in outcome.result.get("nestedResults") or []:
+            object_id = str(nested.get("objectId", ""))
+            if not object_id.startswith("112"):
+                continue
+            inner = TaskOutcome.of("import", object_id, {**outcome_task(outcome), "result": nested})
+            rejected: list[RejectedRow] = []
+            missing = False
+            if inner.failure_dump_available:
+                rejected, missing = fetch_process_dump(self.api, ref, outcome.object_id, outcome.task_id, object_id)
+            out[object_id] = ImportOutcome.of(inner, rejected, missing)
+        return out
+
     def start(self, ref: ModelRef, kind: str, name: str) -> tuple[str, str]:
         """Start an import/export/process/action without waiting; returns (object id, task id).
 
@@ -221,3 +236,8 @@ class AnaplanClient:
     def _uploader(self) -> ChunkedUpload:
         s = self.settings
         return ChunkedUpload(self.api, chunk_bytes=s.chunk_bytes, compress=s.gzip, parallel=s.upload_parallel)
+
+
+def outcome_task(outcome: TaskOutcome) -> dict[str, Any]:
+    """The task fields of an outcome, to build the outcome of one of its nested results."""
+    return {"taskId": outcome.task_id, "taskState": outcome.state}

@@ -134,7 +134,18 @@ def parse_dump(text: str) -> list[RejectedRow]:
 
 def fetch_dump(api: AnaplanApi, ref: ModelRef, import_id: str, task_id: str) -> tuple[list[RejectedRow], bool]:
     """(rejected rows, dump missing) for an import task; chunks are spooled to disk, not memory."""
-    base = f"{ref.path}/imports/{import_id}/tasks/{task_id}/dump"
+    return read_dump(api, f"{ref.path}/imports/{import_id}/tasks/{task_id}/dump", task_id)
+
+
+def fetch_process_dump(
+    api: AnaplanApi, ref: ModelRef, process_id: str, task_id: str, object_id: str
+) -> tuple[list[RejectedRow], bool]:
+    """The same for the import `object_id` run inside a process task (`.../dumps/{objectId}`)."""
+    return read_dump(api, f"{ref.path}/processes/{process_id}/tasks/{task_id}/dumps/{object_id}", task_id)
+
+
+def read_dump(api: AnaplanApi, base: str, task_id: str) -> tuple[list[RejectedRow], bool]:
+    """Rejected rows from the dump whose chunks are listed at `{base}/chunks`."""
     try:
         listing = api.get(f"{base}/chunks", f"listing the failure dump of task {task_id}")
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
