@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -121,3 +122,11 @@ def test_production_urls_are_required_unless_allowed() -> None:
 
 def test_lines_are_ledger_lines(emulator: Emulator) -> None:
     assert any(isinstance(x, LedgerLine) for x in emulator.client("fsm").ledger_lines())
+
+
+def test_threads_share_one_token(emulator: Emulator) -> None:
+    client = emulator.client("csi")
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(lambda _: len(list(client.accounts())), range(8)))
+    assert counts == [14] * 8
+    assert client.auth.logins == 1

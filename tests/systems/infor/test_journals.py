@@ -125,3 +125,13 @@ def test_fsm_supplier_upsert_is_refused_clearly(emulator: Emulator) -> None:
     client = emulator.client("fsm")
     with pytest.raises(ConfigurationError, match="no documented route"):
         list(client.upsert_suppliers([Supplier("S1", "x")]))
+
+
+def test_m3_supplier_add_after_a_lost_answer_is_not_a_failure(emulator: Emulator) -> None:
+    client = emulator.client("m3")
+    client.ping()
+    emulator.put("faults", {"next_lost_response": 1, "path_contains": "AddSupplier"})
+    results = list(client.upsert_suppliers([Supplier("S20002", "Lost Answer Inc")]))
+    assert [(r.ok, r.action) for r in results] == [(True, "created")]
+    stored = [s for s in emulator.admin.get("suppliers").json() if s["id"] == "S20002"]
+    assert [s["name"] for s in stored] == ["Lost Answer Inc"]

@@ -320,11 +320,23 @@ class M3Lines:
             inputs["STAT"] = ACTIVE_STATUS if sup.status.lower() in ("active", "20", "") else BLOCKED_STATUS
             try:
                 exists = self._supplier_exists(sup.number)
-                self.call("CRS620MI", "UpdSupplier" if exists else "AddSupplier", inputs)
+                self._write_supplier(exists, inputs)
             except ConnectorError as exc:
                 yield SupplierWriteResult(number=sup.number, ok=False, error=str(exc))
                 continue
             yield SupplierWriteResult(number=sup.number, ok=True, action="updated" if exists else "created")
+
+    def _write_supplier(self, exists: bool, inputs: dict[str, str]) -> None:
+        if exists:
+            self.call("CRS620MI", "UpdSupplier", inputs)
+            return
+        try:
+            self.call("CRS620MI", "AddSupplier", inputs)
+        except M3TransactionError as exc:
+            # A repeated AddSupplier after a lost answer finds its own supplier: apply the values as an update.
+            if exc.field != "SUNO" or "already exists" not in exc.message:
+                raise
+            self.call("CRS620MI", "UpdSupplier", inputs)
 
     def _supplier_exists(self, number: str) -> bool:
         try:
