@@ -4,8 +4,10 @@ from collections.abc import Callable
 
 import httpx
 
+from ml_connector.errors import ApiContext, ApiError
 from ml_connector.records import Supplier
 from ml_connector.systems.oracle import OracleClient
+from ml_connector.systems.oracle.suppliers import failed_part
 
 
 def _readout(admin: httpx.Client) -> dict[str, dict[str, object]]:
@@ -74,3 +76,13 @@ def test_a_lost_batch_answer_is_resent_without_duplicates(admin: httpx.Client, o
     posts = admin.get("/_emulator/stats").json()["requests"]["POST /fscmRestApi/resources/11.13.18.05"]
     assert sum(posts.values()) == 2
     assert sum(1 for s in admin.get("/_emulator/suppliers").json() if s["SupplierNumber"] == "9301") == 1
+
+
+def test_failed_part_is_read_from_whole_or_cut_answers() -> None:
+    whole = '{"parts":[{"id":"7","exception":{"o:errorDetails":[{"detail":"Bad name.","o:errorCode":"X1"}]}}]}'
+    cut = '{"parts":[{"id":"8","path":"/suppliers","operation":"upsert","exception":{"title":"Bad Requ'
+    assert failed_part(ApiError("no", context=ApiContext("oracle", "POST", "u", 400, body_excerpt=whole))) == (
+        "7",
+        "[X1] Bad name.",
+    )
+    assert failed_part(ApiError("no", context=ApiContext("oracle", "POST", "u", 400, body_excerpt=cut)))[0] == "8"

@@ -7,6 +7,7 @@ in halves. One bad supplier is reported, never hidden, and never blocks the othe
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 from ml_connector.errors import ApiError, RetriableError
 from ml_connector.http import ApiSession
 from ml_connector.records import Supplier, SupplierWriteResult
+from ml_connector.systems.oracle.errors import error_text
 from ml_connector.systems.oracle.paging import read_collection
 
 BATCH_TYPE = "application/vnd.oracle.adf.batch+json"
@@ -53,6 +55,11 @@ def upsert_payload(supplier: Supplier, today: date) -> dict[str, Any]:
 def failed_part(error: ApiError) -> tuple[str | None, str]:
     """(part id, message) from a failed batch answer; the id is None when it cannot be read."""
     excerpt = error.context.body_excerpt if error.context is not None else ""
+    try:
+        part = json.loads(excerpt)["parts"][0]
+        return str(part["id"]), error_text(part.get("exception")) or excerpt
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass  # the excerpt is cut at 300 characters; read what survives with patterns
     found = _PART_ID.search(excerpt)
     detail = _DETAIL.search(excerpt)
     message = detail.group(1) if detail else (excerpt or error.message)
