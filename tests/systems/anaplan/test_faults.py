@@ -124,3 +124,16 @@ def test_broken_download_restarts_the_chunk(
     admin.put("/faults", json={"next_drop": 1, "path_contains": "/files/116000000002/chunks/0"})
     dest = client.export(client.model(), "Export Actuals", tmp_path / "actuals.csv")
     assert dest.read_text().startswith("GL Account,Cost Center,Period,Amount")
+
+
+def test_wait_rides_out_failing_status_calls(
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
+) -> None:
+    client = make_client()
+    ref = client.model()
+    admin.put("/settings", json={"task_seconds": 0.3})
+    object_id, task_id = client.start(ref, "export", "Export Actuals")
+    # More 503s than one status call retries (6 attempts): the wait goes on rather than giving up.
+    admin.put("/faults", json={"next_5xx": 9, "path_contains": f"/tasks/{task_id}"})
+    outcome = client.wait(ref, "export", object_id, task_id)
+    assert outcome.successful

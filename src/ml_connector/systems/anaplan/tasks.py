@@ -12,12 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_connector.errors import ApiError, ModelBusyError, TaskFailedError, UnavailableError
+from ml_connector.errors import ApiError, ModelBusyError, RetriableError, TaskFailedError, UnavailableError
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.discovery import ModelRef
 
 TERMINAL = frozenset({"COMPLETE", "CANCELLED"})
 LOST_START_ATTEMPTS = 3
+# Status calls that may fail in a row (each already retried by the session) before the wait gives up.
+STATUS_FAILURES = 5
 SEGMENTS = {"import": "imports", "export": "exports", "process": "processes", "action": "actions"}
 
 
@@ -185,9 +187,19 @@ class TaskRunner:
     def wait(self, ref: ModelRef, kind: str, object_id: str, task_id: str, name: str = "") -> TaskOutcome:
         """Poll until COMPLETE or CANCELLED; after `timeout` seconds raise `TaskFailedError`."""
         started = self._clock()
-        polls = 0
+        polls = failures = 0
         while True:
-            task = self.status(ref, kind, object_id, task_id)
+            try:
+                task = self.status(ref, kind, object_id, task_id)
+                failures = 0
+            except RetriableError:
+                # The task runs on in Anaplan whatever our connection does: keep following it a while.
+                failures += 1
+                if failures >= STATUS_FAILURES or self._clock() - started >= self.timeout:
+                    raise
+                self._sleep(self.poller.next_interval(polls))
+                polls += 1
+                continue
             state = task.get("taskState")
             if state in TERMINAL:
                 return TaskOutcome.of(kind, object_id, task, name)
