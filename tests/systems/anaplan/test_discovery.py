@@ -11,6 +11,7 @@ import pytest
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, UnavailableError
 from ml_connector.systems.anaplan import AnaplanClient
+from ml_connector.systems.anaplan.discovery import tree_lines
 
 
 def test_model_by_names_and_by_ids(client: AnaplanClient, facts: dict[str, Any]) -> None:
@@ -60,6 +61,9 @@ def test_discover_tree(client: AnaplanClient, facts: dict[str, Any], admin: http
     assert any(f["name"] == "actuals.csv" for f in fpa["files"])
     assert any(x["name"] == "GL Accounts" for x in fpa["lists"])
     assert "no access" in models["FP&A Sandbox"]["error"]
+    text = "\n".join(tree_lines(tree))
+    assert f"workspace Acme Finance  [{facts['workspace_id']}]" in text
+    assert "      Load Actuals  [112000000003]" in text
 
 
 def test_ping_says_what_failed(make_client: Callable[..., AnaplanClient], facts: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ml_connector.systems.anaplan.auth import AnaplanAuth
 from ml_connector.systems.anaplan.client import AnaplanClient
-from ml_connector.systems.anaplan.discovery import ModelRef
+from ml_connector.systems.anaplan.discovery import ModelRef, tree_lines
 from ml_connector.systems.anaplan.errors import ImportFailedError
 from ml_connector.systems.anaplan.files import ChunkedUpload, UploadResult
 from ml_connector.systems.anaplan.imports import ImportOutcome, RejectedRow
@@ -35,4 +35,5 @@ __all__ = [
     "TaskOutcome",
     "TaskPoller",
     "UploadResult",
+    "tree_lines",
 ]

@@ -167,3 +167,20 @@ class Discovery:
                 models.append(entry)
             out.append({"id": ws_id, "name": str(ws.get("name", "")), "models": models})
         return {"workspaces": out}
+
+
+def tree_lines(tree: dict[str, Any]) -> list[str]:
+    """The `discover` tree as indented text lines, names first, ids after (what the CLI prints)."""
+    lines: list[str] = []
+    for ws in tree.get("workspaces", []):
+        lines.append(f"workspace {ws['name']}  [{ws['id']}]")
+        for model in ws.get("models", []):
+            lines.append(f"  model {model['name']}  [{model['id']}]")
+            if "error" in model:
+                lines.append(f"    ! {model['error']}")
+            for group in ("imports", "exports", "processes", "actions", "files", "lists"):
+                items = model.get(group) or []
+                if items:
+                    lines.append(f"    {group}:")
+                    lines += [f"      {item['name']}  [{item['id']}]" for item in items]
+    return lines
