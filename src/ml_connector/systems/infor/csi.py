@@ -114,6 +114,8 @@ class CsiLines:
 
     def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """SLLedgers rows whose `RecordDate` (last change) is in [since, until)."""
+        # ASSUMPTION: `RecordDate` is the row's last-change stamp (Mongoose's audit column); the notes list
+        # SLLedgers properties without saying which one changes on update.
         for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
             fields = RowFields(
                 source_key=f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}",
@@ -218,6 +220,7 @@ class CsiLines:
         return f"{first.get('Site', '')}:{first.get('Id', '')}:{first.get('SeqNo', '')}"
 
     def post_journal(self, draft: JournalDraft) -> PostResult:
+        # ASSUMPTION: SLJournals `Ref` holds 30 characters; the notes give no length.
         check_draft(draft, max_reference=30)
         changes = []
         for line in draft.lines:

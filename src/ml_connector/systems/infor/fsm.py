@@ -106,7 +106,9 @@ class FsmLines:
         }
 
     def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
-        """GLTransactionDetail, filtered on `UpdateStamp` (ASSUMPTION: the change-stamp field's name)."""
+        """GLTransactionDetail changed in [since, until), by its `UpdateStamp`."""
+        # ASSUMPTION: the change stamp of FSM business classes is `UpdateStamp` (ISO-8601, UTC); the notes
+        # name no stamp field.
         for row in self.list("GLTransactionDetail", lpl_filter=_stamp_filter(since)):
             stamp = parse_iso_stamp(row.get("UpdateStamp"))
             if not within(stamp, since, until):
@@ -197,6 +199,7 @@ class FsmLines:
         return None
 
     def post_journal(self, draft: JournalDraft) -> PostResult:
+        # "RunGroup max 30 chars" (infor.md 4): the reference is the run group.
         check_draft(draft, max_reference=30)
         entity = self.settings.fsm_accounting_entity or self.settings.company
         records = []

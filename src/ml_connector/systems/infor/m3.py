@@ -135,8 +135,8 @@ class M3Lines:
         """APS200MI SearchSupInvoic by accounting-date windows.
 
         APS200MI carries no change stamp, so every invoice is read (`since` cannot narrow it safely).
-        ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`.
         """
+        # ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`; the notes name SQRY only.
         del since
 
         def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
@@ -269,7 +269,8 @@ class M3Lines:
         return None
 
     def post_journal(self, draft: JournalDraft) -> PostResult:
-        # VTXT (40 characters) is where the reference is found again; PARM holds 10-character dimensions.
+        # VTXT is A40 and AIT1..AIT7 are A10 (infor.md appendix B). ASSUMPTION: GLS840MI gives the batch DESC
+        # to every posted line as its voucher text, which is where the reference is found again.
         check_draft(draft, max_reference=40, max_account=10)
         division = self.settings.division
         if not division:

@@ -7,7 +7,7 @@ expects this one to be configured in the tenant (and the emulator serves it):
     INTN = "GLJOURNAL"
     PARM = ACDT(8, yyyyMMdd) AIT1(10, account) AIT2(10, cost center) CUCD(3) ACAM(17, right-aligned, "-123.45")
 
-ASSUMPTION: a tenant with another GL interface needs a different `parm_line`; the layout is one place.
+A tenant with another GL interface needs a different `parm_line`; the layout is in this one place.
 The batch description (`DESC`) is the journal's deterministic reference: GLS840MI gives it to every
 posted line as its voucher text (VTXT), which is how `find_journal` finds the journal again.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 from ml_connector.records import JournalDraft, JournalLineDraft
 from ml_connector.systems.infor.values import format_amount, m3_day
 
+# ASSUMPTION: the tenant has a GLS840 interface "GLJOURNAL" with the layout above (no standard one exists).
 GL_INTERFACE = "GLJOURNAL"
 PARM_LAYOUT = (("ACDT", 8), ("AIT1", 10), ("AIT2", 10), ("CUCD", 3), ("ACAM", 17))
 

@@ -51,10 +51,8 @@ def day_start(day: date) -> datetime:
 
 
 def parse_csi_stamp(text: str | None) -> datetime | None:
-    """CSI `RecordDate` `yyyyMMdd HH:mm:ss.fff` → aware datetime.
-
-    ASSUMPTION: Mongoose stamps are the server's UTC time; the notes confirm only the yyyyMMdd prefix.
-    """
+    """CSI `RecordDate` `yyyyMMdd HH:mm:ss.fff` → aware datetime."""
+    # ASSUMPTION: Mongoose stamps are the server's UTC time; the notes confirm only the yyyyMMdd prefix.
     if not text:
         return None
     value = text.strip()
@@ -67,7 +65,8 @@ def parse_csi_stamp(text: str | None) -> datetime | None:
 
 
 def parse_iso_stamp(text: str | None) -> datetime | None:
-    """FSM `UpdateStamp` (ISO-8601) → aware datetime; a naive stamp is taken as UTC (ASSUMPTION)."""
+    """FSM `UpdateStamp` (ISO-8601) → aware datetime."""
+    # ASSUMPTION: a stamp without an offset is UTC.
     if not text:
         return None
     try:
@@ -78,7 +77,8 @@ def parse_iso_stamp(text: str | None) -> datetime | None:
 
 
 def parse_m3_stamp(text: str | None) -> datetime | None:
-    """M3 `LMTS` (`yyyyMMddHHmmssfff`, UTC: ASSUMPTION, the notes give no format) → aware datetime."""
+    """M3 `LMTS` (`yyyyMMddHHmmssfff`) → aware datetime."""
+    # ASSUMPTION: LMTS is yyyyMMddHHmmssfff in UTC; the notes give no format.
     if not text or not text.strip().isdigit() or len(text.strip()) < 14:
         return None
     value = text.strip()
