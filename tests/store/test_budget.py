@@ -74,9 +74,9 @@ def test_same_answers_for_any_shape(store: Store, per_minute: int, burst: int | 
         assert sql.try_acquire() == pytest.approx(memory.try_acquire(), abs=1e-6)
 
 
-def test_acquire_sleeps_outside_until_a_token_is_due(any_store: Store) -> None:
+def test_acquire_sleeps_outside_until_a_token_is_due(store: Store) -> None:
     clock = FakeClock()
-    bucket = SqlTokenBucket(any_store, "t", 61, burst=1, clock=clock, sleep=clock.sleep)
+    bucket = SqlTokenBucket(store, "t", 61, burst=1, clock=clock, sleep=clock.sleep)
     start = clock.now
     for _ in range(4):
         bucket.acquire(timeout=10)
@@ -98,10 +98,10 @@ def test_two_tenants_do_not_share(any_store: Store) -> None:
     assert tenants == ["tenant-a", "tenant-b"]
 
 
-def test_two_buckets_of_one_tenant_share(any_store: Store) -> None:
+def test_two_buckets_of_one_tenant_share(store: Store) -> None:
     clock = FakeClock()
-    first = SqlTokenBucket(any_store, "tenant-a", 60, burst=2, clock=clock, sleep=clock.sleep)
-    second = SqlTokenBucket(any_store, "tenant-a", 60, burst=2, clock=clock, sleep=clock.sleep)
+    first = SqlTokenBucket(store, "tenant-a", 60, burst=2, clock=clock, sleep=clock.sleep)
+    second = SqlTokenBucket(store, "tenant-a", 60, burst=2, clock=clock, sleep=clock.sleep)
     assert first.try_acquire() == 0.0
     assert second.try_acquire() == 0.0
     assert first.try_acquire() > 0

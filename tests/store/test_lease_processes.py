@@ -84,7 +84,7 @@ def test_a_killed_holder_loses_the_lease_when_it_expires(shared_url: str, tmp_pa
 
         # Alive: its heartbeat keeps the lease well past one ttl, and a waiter with a short timeout is
         # told who holds it.
-        time.sleep(1.5 * ttl)
+        time.sleep(1.2 * ttl)
         with pytest.raises(LockTimeoutError) as caught, waiter.hold("model-k", timeout=0.3):
             pytest.fail("got a lease that a live process holds")
         message = str(caught.value)
