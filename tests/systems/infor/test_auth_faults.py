@@ -130,3 +130,14 @@ def test_threads_share_one_token(emulator: Emulator) -> None:
         counts = list(pool.map(lambda _: len(list(client.accounts())), range(8)))
     assert counts == [14] * 8
     assert client.auth.logins == 1
+
+
+def test_slow_target_504_is_retried(emulator: Emulator) -> None:
+    client = emulator.client("fsm")
+    client.ping()
+    emulator.put("gateway", {"target_delay_seconds": 1.5, "target_delay_count": 1, "path_contains": "Vendor"})
+    assert len(list(client.suppliers())) == 12
+    statuses = {
+        status for path, counts in emulator.stats()["requests"].items() if "Vendor" in path for status in counts
+    }
+    assert {"504", "200"} <= statuses
