@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import logging
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ml_connector.errors import ApiError, AuthenticationError, ConnectorError
@@ -30,13 +31,21 @@ class InforAuth:
     `logins` and `refreshes` count grants, so tests can show the client logs in no more than it must.
     """
 
-    def __init__(self, credentials: IonApiCredentials, session: ApiSession, *, grant: str = "password") -> None:
+    def __init__(
+        self,
+        credentials: IonApiCredentials,
+        session: ApiSession,
+        *,
+        grant: str = "password",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.credentials = credentials
         self.session = session
         self.grant = grant
         self._refresh: str | None = None
         self._refresh_lock = threading.Lock()
-        self.keeper = TokenKeeper(self._obtain, self._renew)
+        self._clock = clock
+        self.keeper = TokenKeeper(self._obtain, self._renew, clock=clock)
         self.logins = 0
         self.refreshes = 0
 
@@ -147,7 +156,7 @@ class InforAuth:
             seconds = DEFAULT_EXPIRES_IN
         with self._refresh_lock:
             self._refresh = refresh
-        return CachedToken.lasting(access, max(seconds, 1.0), refresh)
+        return CachedToken(value=access, expires_at=self._clock() + max(seconds, 1.0), refresh=refresh)
 
     def revoke(self) -> None:
         """Revoke the refresh token (best effort), so a closed connection leaves nothing usable behind."""
