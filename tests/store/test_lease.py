@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -153,3 +154,13 @@ def test_threads_of_one_process_take_turns(any_store: Store) -> None:
 def test_bad_settings_are_refused(store: Store, ttl: float, heartbeat: float | None, poll: float) -> None:
     with pytest.raises(ValueError, match="ttl|heartbeat"):
         LeaseLocks(store, ttl=ttl, heartbeat=heartbeat, poll=poll)
+
+
+def test_a_lease_lost_while_held_is_logged(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    locks = LeaseLocks(store, ttl=0.6, heartbeat=0.1)
+    with caplog.at_level(logging.ERROR, logger="ml_connector.store.lease"), locks.hold("m"):
+        with store.engine.begin() as conn:
+            conn.execute(update(Lease).values(holder="successor:2:y"))
+        time.sleep(0.3)
+    assert any("was lost" in record.getMessage() for record in caplog.records)
+    assert _rows(store) == [("m", "successor:2:y")]
