@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,8 @@ class FakeAnaplan:
         if path == f"{W}/imports":
             item = {"id": "112000000003", "name": "Load Actuals", "importDataSourceId": "113000000003"}
             return self.page("imports", [item])
+        if path == f"{W}/files":
+            return self.page("files", [{"id": "113000000003", "name": "actuals.csv", "chunkCount": 0}])
         if path == f"{W}/files/113000000003" and method == "POST":
             return httpx.Response(200, json={"status": OK, "file": {"id": "113000000003", "chunkCount": 1}})
         if path.startswith(f"{W}/files/113000000003/chunks/"):
@@ -73,9 +77,8 @@ class FakeAnaplan:
         return httpx.Response(200, json={"meta": {"paging": paging}, "status": OK, key: items})
 
 
-def test_busy_start_waits_and_a_lost_dump_fails_verification(tmp_path: Path) -> None:
-    fake = FakeAnaplan()
-    settings = AnaplanSettings.parse(
+def mock_settings(**overrides: Any) -> AnaplanSettings:
+    return AnaplanSettings.parse(
         {
             "auth_url": "https://auth.anaplan.com",
             "api_url": "https://api.anaplan.com/2/0",
@@ -84,8 +87,14 @@ def test_busy_start_waits_and_a_lost_dump_fails_verification(tmp_path: Path) -> 
             "requests_per_minute": 60_000,
             "poll_initial_seconds": 0.01,
             "poll_max_seconds": 0.02,
+            **overrides,
         }
     )
+
+
+def test_busy_start_waits_and_a_lost_dump_fails_verification(tmp_path: Path) -> None:
+    fake = FakeAnaplan()
+    settings = mock_settings()
     path = tmp_path / "a.csv"
     path.write_text("GL Account,Cost Center,Period,Amount\n4000,1100,Jan 27,1\n9999,1100,Jan 27,2\n")
     with AnaplanClient(settings, transport=httpx.MockTransport(fake), policy=FAST, sleep=lambda s: None) as client:
@@ -94,3 +103,22 @@ def test_busy_start_waits_and_a_lost_dump_fails_verification(tmp_path: Path) -> 
     assert outcome.dump_missing and outcome.rejected == []
     with pytest.raises(TaskFailedError, match="failure dump but it could not be read"):
         outcome.verify(2)
+
+
+def test_upload_streams_from_disk(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("wb") as out:
+        for _ in range(8):
+            out.write(os.urandom(500_000).hex().encode())  # 8 MB that gzip cannot shrink much
+    fake = FakeAnaplan()
+    settings = mock_settings(chunk_size_mb=1, gzip=True)
+    with AnaplanClient(settings, transport=httpx.MockTransport(fake), policy=FAST) as client:
+        ref = client.model("Acme Finance", "FP&A")
+        tracemalloc.start()
+        try:
+            result = client.upload(ref, "actuals.csv", path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert result.chunks == 8
+    assert peak < 4_500_000  # a chunk or two in memory, never the 8 MB file

@@ -173,3 +173,21 @@ def test_task_timeout(make_client: Callable[..., AnaplanClient], admin: httpx.Cl
     ref = client.model()
     with pytest.raises(TaskFailedError, match="still IN_PROGRESS"):
         client.export(ref, "Export Actuals", Path("never.csv"))
+
+
+def test_token_expires_while_a_load_waits(
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
+) -> None:
+    admin.put("/settings", json={"task_seconds": 0.5})
+    client = make_client()
+    ref = client.model()
+    path = write_csv(tmp_path / "actuals.csv", HEADER, [["4000", "1100", "Jan 27", "3"]])
+    timer = threading.Timer(0.25, lambda: admin.post("/expire-tokens"))
+    timer.start()
+    try:
+        client.load(ref, "Load Actuals", path, rows_sent=1).verify(1)
+    finally:
+        timer.cancel()
+    stats = admin.get("/stats").json()
+    assert stats["auth_calls"] == 2
+    assert sum(v.get("401", 0) for v in stats["requests"].values()) == 1

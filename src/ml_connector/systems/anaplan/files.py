@@ -8,6 +8,7 @@ Download: list `files/{id}/chunks`, stream each chunk to a temporary file, renam
 
 from __future__ import annotations
 
+import gc
 import gzip
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -97,7 +98,12 @@ class ChunkedUpload:
                 content=body,
                 headers={"Content-Type": content_type},
             )
-            return len(body)
+            sent = len(body)
+            del data, body
+            # An httpx response and its stream refer to each other, so the request body (up to 50 MB)
+            # waits for the cycle collector; collecting the young generation keeps one chunk per worker.
+            gc.collect(0)
+            return sent
 
         if self.parallel > 1 and len(plan) > 1:
             with ThreadPoolExecutor(
