@@ -73,6 +73,10 @@ class FlowSection(BaseModel):
     model: str = ""
     mapping: str = ""
     schedule: str | None = None
+    # Anaplan lists that hold the members (dry runs check rows against them)
+    accounts_list: str = "GL Accounts"
+    cost_centers_list: str = "Cost Centers"
+    suppliers_list: str = "Suppliers"
     # reference
     accounts_import: str = "Load GL Accounts"
     cost_centers_import: str = "Load Cost Centers"
@@ -87,6 +91,7 @@ class FlowSection(BaseModel):
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return
     export: str = ""
+    only: str = Field("", description="glob on the cost center (plan-return) or supplier code to send")
     version: str = "Budget"
     ledger: str = ""
     currency: str = "USD"

@@ -1,0 +1,100 @@
+"""Clients for named connections: the TOML settings plus the vault's secrets, validated, then built.
+
+Clients are made once per process and shared (so is each connection's kept token and budget).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ml_connector.config import Config
+from ml_connector.errors import ConfigurationError
+from ml_connector.locking import ModelLocks
+from ml_connector.ports import ErpClient
+from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
+from ml_connector.systems.infor import InforClient, InforSettings, IonApiCredentials
+from ml_connector.systems.oracle import OracleClient, OracleSettings
+from ml_connector.vault import Vault
+
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "anaplan": ("password", "certificate_pem", "private_key_pem", "private_key_passphrase", "refresh_token"),
+    "oracle": ("password", "client_secret"),
+    "infor": (),  # the whole .ionapi file lives in the vault (`connection import-ionapi`)
+}
+
+
+def anaplan_settings(config: Config, vault: Vault, name: str) -> AnaplanSettings:
+    section = _section(config, name, "anaplan")
+    secrets = vault.get(name) if vault.has(name) else {}
+    return AnaplanSettings.parse({**section.options(), **_only(secrets, SECRET_FIELDS["anaplan"])})
+
+
+def erp_settings(config: Config, vault: Vault, name: str) -> OracleSettings | InforSettings:
+    section = config.connection(name)
+    options = section.options()
+    if section.system == "oracle":
+        secrets = vault.get(name) if vault.has(name) else {}
+        return OracleSettings.parse({**options, **_only(secrets, SECRET_FIELDS["oracle"])})
+    if section.system == "infor":
+        credentials = IonApiCredentials.from_vault(vault.get(name))
+        if "divisions" in options and isinstance(options["divisions"], list):
+            options["divisions"] = tuple(options["divisions"])
+        return InforSettings.build(credentials=credentials, name=name, **options)
+    raise ConfigurationError(f"connection {name!r} is {section.system}, not an ERP", hint="Name an ERP connection.")
+
+
+def _section(config: Config, name: str, system: str) -> Any:
+    section = config.connection(name)
+    if section.system != system:
+        raise ConfigurationError(
+            f"connection {name!r} is {section.system}, not {system}", hint=f"Name a {system} connection."
+        )
+    return section
+
+
+def _only(secrets: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {k: v for k, v in secrets.items() if k in names}
+
+
+class ConnectionClients:
+    """Makes each named connection's client once and keeps it for the process."""
+
+    def __init__(self, config: Config, vault: Vault, locks: ModelLocks) -> None:
+        self.config = config
+        self.vault = vault
+        self.locks = locks
+        self._erps: dict[str, ErpClient] = {}
+        self._anaplans: dict[str, AnaplanClient] = {}
+        self._guard = threading.Lock()
+
+    def erp(self, name: str) -> ErpClient:
+        with self._guard:
+            client = self._erps.get(name)
+            if client is None:
+                settings = erp_settings(self.config, self.vault, name)
+                client = OracleClient(settings) if isinstance(settings, OracleSettings) else InforClient(settings)
+                self._erps[name] = client
+            return client
+
+    def anaplan(self, name: str) -> AnaplanClient:
+        with self._guard:
+            client = self._anaplans.get(name)
+            if client is None:
+                settings = anaplan_settings(self.config, self.vault, name)
+
+                def keep_rotated(token: str) -> None:
+                    self.vault.update(name, {"refresh_token": token})
+
+                client = AnaplanClient(settings, locks=self.locks, on_refresh_token=keep_rotated)
+                self._anaplans[name] = client
+            return client
+
+    def close(self) -> None:
+        with self._guard:
+            for erp in self._erps.values():
+                erp.close()
+            for anaplan in self._anaplans.values():
+                anaplan.close()
+            self._erps.clear()
+            self._anaplans.clear()

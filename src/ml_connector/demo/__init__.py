@@ -1,0 +1,1 @@
+"""The demo: the three emulators with a seeded company, configured and run end to end."""

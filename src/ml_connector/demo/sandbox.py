@@ -1,0 +1,199 @@
+"""A sandbox: the three emulators running in this process, and a folder holding a config file, a
+vault key, a store and connections that point at them. Used by `ml-connector demo` and the tests."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ml_connector import config as config_module
+from ml_connector.demo import mappings
+from ml_connector.emulators.anaplan import build_app as anaplan_app
+from ml_connector.emulators.common import RunningServer, start_in_thread
+from ml_connector.emulators.infor.app import build_app as infor_app
+from ml_connector.emulators.infor.app import write_ionapi
+from ml_connector.emulators.oracle.app import build_emulator as oracle_emulator
+from ml_connector.mapping.rules import parse_csv
+from ml_connector.mapping.store import replace_mapping
+from ml_connector.store import Store, upgrade
+from ml_connector.systems.infor import IonApiCredentials
+from ml_connector.vault import Vault, load_key, new_key_file
+
+ANAPLAN_USER = "integration@acme-components.example"
+ANAPLAN_PASSWORD = "Emulator-Pass-1"  # noqa: S105 - the emulator's seeded demo credential
+ORACLE_USER = "ACME.INTEGRATION"
+ORACLE_PASSWORD = "Welcome1!"  # noqa: S105 - the emulator's seeded demo credential
+
+
+@dataclass
+class Sandbox:
+    folder: Path
+    servers: dict[str, RunningServer] = field(default_factory=dict)
+    emulators: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config_path(self) -> Path:
+        return self.folder / "ml-connector.toml"
+
+    def url(self, system: str) -> str:
+        return self.servers[system].url
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+
+def flows_toml() -> str:
+    common = 'workspace = "Acme Finance"\nmodel = "FP&A"\n'
+    return f"""
+[flows.reference-infor]
+kind = "reference"
+source = "infor"
+target = "anaplan"
+mapping = "infor"
+{common}
+[flows.reference-oracle]
+kind = "reference"
+source = "oracle"
+target = "anaplan"
+mapping = "oracle"
+{common}
+[flows.actuals-infor]
+kind = "actuals"
+source = "infor"
+target = "anaplan"
+mapping = "infor"
+include = ["gl", "invoice", "payment"]
+supplier_import = "Load Supplier Spend"
+schedule = "0 6 * * *"
+{common}
+[flows.actuals-oracle]
+kind = "actuals"
+source = "oracle"
+target = "anaplan"
+mapping = "oracle"
+include = ["gl", "invoice", "payment"]
+supplier_import = "Load Supplier Spend"
+schedule = "15 6 * * *"
+{common}
+[flows.plan-return-infor]
+kind = "plan-return"
+source = "anaplan"
+target = "infor"
+mapping = "infor"
+export = "Export Approved Budget"
+only = "1*"
+currency = "USD"
+balancing_account = "1000"
+balancing_cost_center = "1900"
+{common}
+[flows.plan-return-oracle]
+kind = "plan-return"
+source = "anaplan"
+target = "oracle"
+mapping = "oracle"
+export = "Export Approved Budget"
+only = "3*"
+currency = "EUR"
+ledger = "Acme EU Ledger"
+balancing_account = "1000"
+balancing_cost_center = "3900"
+{common}
+[flows.suppliers-return-oracle]
+kind = "suppliers-return"
+source = "anaplan"
+target = "oracle"
+mapping = "oracle"
+export = "Export Supplier List"
+only = "5*"
+{common}
+[flows.suppliers-return-infor]
+kind = "suppliers-return"
+source = "anaplan"
+target = "infor"
+mapping = "infor"
+export = "Export Supplier List"
+only = "S*"
+{common}"""
+
+
+def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> Sandbox:
+    """Start the emulators and write a ready configuration into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    box = Sandbox(folder)
+    anaplan = anaplan_app(task_seconds=task_seconds)
+    oracle = oracle_emulator(ess_seconds=ess_seconds)
+    infor = infor_app()
+    box.emulators = {"anaplan": anaplan, "oracle": oracle, "infor": infor}
+    box.servers["anaplan"] = start_in_thread(anaplan)
+    box.servers["oracle"] = start_in_thread(oracle.asgi)
+    box.servers["infor"] = start_in_thread(infor)
+    try:
+        _configure(box)
+    except BaseException:
+        box.stop()
+        raise
+    return box
+
+
+def _configure(box: Sandbox) -> None:
+    path = box.config_path
+    store_url = f"sqlite:///{box.folder / 'ml-connector.db'}"
+    text = config_module.skeleton(store_url, "ml-connector.key")
+    path.write_text(text + flows_toml(), encoding="utf-8")
+    a, o = box.url("anaplan"), box.url("oracle")
+    config_module.append_connection(
+        path,
+        "anaplan",
+        "anaplan",
+        {
+            "auth_url": a,
+            "api_url": f"{a}/2/0",
+            "oauth_url": a,
+            "user": ANAPLAN_USER,
+            "allow_any_url": True,
+            "poll_initial_seconds": 0.05,
+            "poll_max_seconds": 0.5,
+        },
+    )
+    config_module.append_connection(
+        path,
+        "oracle",
+        "oracle",
+        {
+            "pod_url": o,
+            "user": ORACLE_USER,
+            "ledger_name": "Acme EU Ledger",
+            "allow_any_url": True,
+            "ess_poll_seconds": 0.1,
+        },
+    )
+    config_module.append_connection(
+        path, "infor", "infor", {"product": "m3", "company": "100", "division": "US1", "allow_any_url": True}
+    )
+    # The Oracle journal import needs the company segment value on posted lines.
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('\n[connections.oracle.fixed_segments]\n1 = "300"\n')
+    store = Store(store_url)
+    try:
+        upgrade(store)
+        key_file = box.folder / "ml-connector.key"
+        if not key_file.exists():
+            new_key_file(key_file)
+        vault = Vault(store, load_key(key_file))
+        vault.put("anaplan", "anaplan", {"password": ANAPLAN_PASSWORD})
+        vault.put("oracle", "oracle", {"password": ORACLE_PASSWORD})
+        ionapi = write_ionapi(box.folder / "acme.ionapi", box.url("infor"))
+        vault.put("infor", "infor", IonApiCredentials.from_file(ionapi).to_vault())
+        ionapi.unlink()  # its secrets now live only in the vault
+        replace_mapping(store, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
+        replace_mapping(store, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
+    finally:
+        store.dispose()
+
+
+def facts(box: Sandbox) -> str:
+    return json.dumps({name: server.url for name, server in box.servers.items()})

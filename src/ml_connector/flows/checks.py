@@ -1,0 +1,58 @@
+"""Dry-run checks: every row a run would load, against the import's columns and the lists' members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ml_connector.config import FlowSection
+from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.ledger import Ledger
+from ml_connector.engine.states import RecordState
+from ml_connector.flows.context import FlowContext
+from ml_connector.flows.csvfile import check_columns
+from ml_connector.flows.loading import grouped
+from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX
+from ml_connector.systems.anaplan import AnaplanClient, ModelRef
+
+
+def dry_run_check(
+    ctx: FlowContext, flow: FlowSection, anaplan: AnaplanClient, ref: ModelRef, ledger: Ledger, audit: AuditTrail
+) -> dict[str, Any]:
+    """Mark what would load and quarantine what Anaplan would reject; write nothing anywhere."""
+    cols = flow.columns
+    check_columns(
+        anaplan.import_columns(ref, flow.actuals_import),
+        [cols.account, cols.cost_center, cols.period, cols.amount],
+        flow.actuals_import,
+    )
+    accounts = {m.code for m in anaplan.list_members(ref, flow.accounts_list)}
+    cost_centers = {m.code for m in anaplan.list_members(ref, flow.cost_centers_list)}
+    suppliers: set[str] = set()
+    prefixes = [GL_PREFIX]
+    if flow.supplier_import:
+        suppliers = {m.code for m in anaplan.list_members(ref, flow.suppliers_list)}
+        prefixes.append(SUPPLIER_PREFIX)
+    rows = rejected = 0
+    for prefix in prefixes:
+        for key, _cell in grouped(ledger.totals(prefix)):
+            rows += 1
+            parts = key[len(prefix) :].split("|")
+            if prefix == GL_PREFIX:
+                missing = [
+                    f"{parts[0]!r} is not in {flow.accounts_list!r}" if parts[0] not in accounts else "",
+                    f"{parts[1]!r} is not in {flow.cost_centers_list!r}" if parts[1] not in cost_centers else "",
+                ]
+            else:
+                missing = [f"{parts[0]!r} is not in {flow.suppliers_list!r}" if parts[0] not in suppliers else ""]
+            problems = [m for m in missing if m]
+            if problems:
+                rejected += 1
+                audit.move(
+                    RecordState.STAGED,
+                    RecordState.QUARANTINED,
+                    target_keys=[key],
+                    reason="dry run: Anaplan would reject this row: " + "; ".join(problems),
+                    hint="Run the reference flow first, or fix the mapping.",
+                )
+    audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
+    return {"rows": rows, "rows_rejected": rejected}

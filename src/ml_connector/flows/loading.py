@@ -1,0 +1,102 @@
+"""Writing a run's cell totals to CSV, loading them with a named import, and joining the rows
+Anaplan rejected back to the source records that made them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.ledger import CellTotal
+from ml_connector.engine.states import RecordState
+from ml_connector.errors import TaskFailedError
+from ml_connector.flows.csvfile import CsvOut, check_columns
+from ml_connector.systems.anaplan import AnaplanClient, ModelRef
+
+RowMaker = Callable[[str, list[CellTotal]], dict[str, str]]
+
+
+@dataclass
+class LoadResult:
+    """What one import did with one run's cells."""
+
+    import_name: str
+    prefix: str
+    task_id: str = ""
+    rows_sent: int = 0
+    rejected_cells: dict[str, str] = field(default_factory=dict)  # cell key -> Anaplan's error
+    dry_run: bool = False
+
+
+def grouped(totals: Iterator[CellTotal]) -> Iterator[tuple[str, list[CellTotal]]]:
+    """Totals come ordered by cell; group the measures of one cell into one CSV row."""
+    current: str | None = None
+    bucket: list[CellTotal] = []
+    for total in totals:
+        if total.target_key != current and bucket:
+            yield current or "", bucket
+            bucket = []
+        current = total.target_key
+        bucket.append(total)
+    if bucket:
+        yield current or "", bucket
+
+
+def cell_rows(totals: Iterator[CellTotal], make_row: RowMaker) -> Iterator[tuple[str, dict[str, str]]]:
+    for key, cell in grouped(totals):
+        yield key, make_row(key, cell)
+
+
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
+    """Write one CSV row per key; returns the key of each row in file order."""
+    keys: list[str] = []
+    with CsvOut(path, columns) as out:
+        for key, row in rows:
+            out.write([row[c] for c in columns])
+            keys.append(key)
+    return keys
+
+
+def load_rows(
+    anaplan: AnaplanClient,
+    ref: ModelRef,
+    import_name: str,
+    rows: Iterable[tuple[str, dict[str, str]]],
+    audit: AuditTrail,
+    *,
+    prefix: str,
+    columns: Sequence[str],
+    path: Path,
+) -> LoadResult:
+    """Upload and import rows keyed by target key; mark the records of rejected rows failed.
+
+    Raises `TaskFailedError` when the outcome cannot be trusted (task failed, counts do not add up):
+    the caller then marks nothing loaded and moves no watermark."""
+    ordered = check_columns(anaplan.import_columns(ref, import_name), columns, import_name)
+    keys = write_rows(path, ordered, rows)
+    result = LoadResult(import_name, prefix, rows_sent=len(keys))
+    if not keys:
+        return result
+    outcome = anaplan.load(ref, import_name, path, rows_sent=len(keys))
+    result.task_id = outcome.task_id
+    for rejected in outcome.rejected:
+        index = rejected.line - 2  # line 1 is the header
+        if 0 <= index < len(keys):
+            result.rejected_cells[keys[index]] = rejected.error
+    problems = outcome.problems(len(keys))
+    if problems:
+        raise TaskFailedError(
+            f"the import {import_name!r} (task {outcome.task_id}) cannot be trusted: " + "; ".join(problems),
+            hint="Nothing was marked loaded and the watermark did not move; check the import, then run again.",
+        )
+    for key, error in result.rejected_cells.items():
+        audit.move(
+            RecordState.STAGED,
+            RecordState.FAILED,
+            target_keys=[key],
+            target_ref=outcome.task_id,
+            reason=f"Anaplan rejected the row: {error}",
+            hint="Add the missing member or fix the mapping, then `ml-connector replay RUN`.",
+        )
+    return result

@@ -1,0 +1,160 @@
+"""The reference flow: ERP accounts, cost centers and suppliers into the Anaplan lists, before actuals.
+
+Full each time (list imports add or update members, so a re-run changes nothing that was right);
+codes go through the same mapping as the actuals, so every actual lands on a member this flow made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ml_connector.config import FlowSection
+from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.states import RecordState, RunState
+from ml_connector.errors import ConnectorError, RecordError
+from ml_connector.flows.context import FlowContext
+from ml_connector.flows.loading import LoadResult, load_rows
+from ml_connector.flows.staging import batched
+from ml_connector.mapping import Dimension, MappingTable
+from ml_connector.records import Account, CostCenter, Supplier
+from ml_connector.systems.anaplan import AnaplanClient, ModelRef
+
+Member = Account | CostCenter | Supplier
+
+
+@dataclass(frozen=True)
+class ListFeed:
+    """One list to load: where its members come from and how a member becomes a CSV row."""
+
+    kind: str
+    dimension: Dimension
+    import_name: str
+    columns: list[str]
+    read: Callable[[], Iterable[Member]]
+    row: Callable[[str, Any], dict[str, str]]
+
+
+def _code_name(code: str, member: Any) -> dict[str, str]:
+    return {"Code": code, "Name": member.name}
+
+
+def _supplier(code: str, member: Any) -> dict[str, str]:
+    return {
+        "Code": code,
+        "Name": member.name,
+        "Tax Id": member.tax_id,
+        "Payment Terms": member.payment_terms,
+        "Status": member.status,
+    }
+
+
+def _code(member: Member) -> str:
+    return member.number if isinstance(member, Supplier) else member.code
+
+
+class ReferenceFlow:
+    def __init__(self, ctx: FlowContext, name: str) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.flow: FlowSection = ctx.config.flow(name)
+        self.runs = RunLog(ctx.store)
+
+    def feeds(self) -> list[ListFeed]:
+        erp = self.ctx.clients.erp(self.flow.source)
+        f = self.flow
+        return [
+            ListFeed("account", Dimension.ACCOUNT, f.accounts_import, ["Code", "Name"], erp.accounts, _code_name),
+            ListFeed(
+                "cost_center",
+                Dimension.COST_CENTER,
+                f.cost_centers_import,
+                ["Code", "Name"],
+                erp.cost_centers,
+                _code_name,
+            ),
+            ListFeed(
+                "supplier",
+                Dimension.SUPPLIER,
+                f.suppliers_import,
+                ["Code", "Name", "Tax Id", "Payment Terms", "Status"],
+                erp.suppliers,
+                _supplier,
+            ),
+        ]
+
+    def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
+        with self.ctx.locks.hold(f"flow:{self.name}", timeout=self.ctx.lock_timeout):
+            run_id = self.runs.start(self.name, trigger=trigger, dry_run=dry_run)
+            audit = AuditTrail(self.ctx.store, run_id)
+            mapping = self.ctx.mapping(self.flow, self.name)
+            loads: list[LoadResult] = []
+            try:
+                anaplan = self.ctx.clients.anaplan(self.flow.target)
+                ref = anaplan.model(self.flow.workspace or None, self.flow.model)
+                for feed in self.feeds():
+                    self.ctx.progress.stage(f"{feed.kind}s from {self.flow.source}")
+                    rows = self._stage(feed, mapping, audit)
+                    if dry_run:
+                        audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
+                        continue
+                    loads.append(self._load(anaplan, ref, feed, rows, audit, run_id))
+            except ConnectorError as exc:
+                audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
+                self.runs.finish(run_id, RunState.FAILED, error=str(exc))
+                raise
+            detail = {"loads": [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]}
+            counts = audit.counts()
+            bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
+            return self.runs.finish(run_id, RunState.PARTIAL if bad else RunState.SUCCEEDED, detail=detail)
+
+    def _stage(self, feed: ListFeed, mapping: MappingTable, audit: AuditTrail) -> dict[str, dict[str, str]]:
+        """Map every member; the audit gets every one, the returned rows one per Anaplan code."""
+        rows: dict[str, dict[str, str]] = {}
+        for batch in batched(feed.read()):
+            entries = []
+            for member in batch:
+                code = _code(member)
+                entry = AuditEntry(
+                    self.flow.source, f"{feed.kind}:{code}", feed.kind, asdict(member), RecordState.STAGED
+                )
+                try:
+                    target = mapping.resolve(feed.dimension, code)
+                except RecordError as exc:
+                    entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
+                else:
+                    entry.target_key = f"{feed.kind}|{target}"
+                    rows[entry.target_key] = feed.row(target, member)
+                entries.append(entry)
+            audit.add(entries)
+            self.ctx.progress.advance(len(batch))
+        return rows
+
+    def _load(
+        self,
+        anaplan: AnaplanClient,
+        ref: ModelRef,
+        feed: ListFeed,
+        rows: dict[str, dict[str, str]],
+        audit: AuditTrail,
+        run_id: str,
+    ) -> LoadResult:
+        prefix = f"{feed.kind}|"
+        result = load_rows(
+            anaplan,
+            ref,
+            feed.import_name,
+            _items(rows),
+            audit,
+            prefix=prefix,
+            columns=feed.columns,
+            path=self.ctx.workdir / f"{run_id}-{feed.kind}.csv",
+        )
+        audit.move(RecordState.STAGED, RecordState.LOADED, target_prefix=prefix, target_ref=result.task_id)
+        return result
+
+
+def _items(rows: dict[str, dict[str, str]]) -> Iterator[tuple[str, dict[str, str]]]:
+    yield from sorted(rows.items())

@@ -1,0 +1,150 @@
+"""Turning canonical ledger lines into staged cell contributions (or quarantined records)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import islice
+from typing import Any, TypeVar
+
+from ml_connector.config import FlowSection
+from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
+from ml_connector.engine.states import RecordState
+from ml_connector.errors import RecordError
+from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
+from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+
+BATCH = 1000
+T = TypeVar("T")
+GL_PREFIX = "GL|"
+SUPPLIER_PREFIX = "SUP|"
+MEASURES = {EntryKind.INVOICE: "Invoiced", EntryKind.PAYMENT: "Paid"}
+
+
+def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def line_payload(line: LedgerLine) -> dict[str, Any]:
+    data = asdict(line)
+    data["amount"] = str(line.amount)
+    data["kind"] = line.kind.value
+    return data
+
+
+def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
+    return LedgerLine(
+        source=payload["source"],
+        source_key=payload["source_key"],
+        ledger=payload["ledger"],
+        period=payload["period"],
+        posted_on=date.fromisoformat(str(payload["posted_on"])),
+        account=payload["account"],
+        cost_center=payload["cost_center"],
+        amount=Decimal(payload["amount"]),
+        currency=payload["currency"],
+        kind=EntryKind(payload["kind"]),
+        supplier=payload.get("supplier"),
+        updated_at=datetime.fromisoformat(payload["updated_at"]) if payload.get("updated_at") else None,
+        description=payload.get("description", ""),
+    )
+
+
+def cell_key(*parts: str) -> str:
+    return "|".join(p.replace("|", "/") for p in parts)
+
+
+class Stager:
+    """Maps each line to its cell and stages it; quarantines what cannot be mapped or read."""
+
+    def __init__(
+        self,
+        flow: FlowSection,
+        mapping: MappingTable,
+        ledger: Ledger,
+        audit: AuditTrail,
+        *,
+        periods: set[str] | None = None,
+        with_suppliers: bool = False,
+    ) -> None:
+        self.flow = flow
+        self.mapping = mapping
+        self.periods = PeriodFormat(flow.period_format)
+        self.only_periods = periods
+        self.ledger = ledger
+        self.audit = audit
+        self.with_suppliers = with_suppliers
+        self.latest_update: datetime | None = None
+        self.read = 0
+
+    def target(self, line: LedgerLine) -> tuple[str, str]:
+        """(cell key, measure) of a line; RecordError if it cannot be mapped."""
+        period = self.periods.to_anaplan(line.period)
+        if line.kind is EntryKind.GL:
+            account = self.mapping.resolve(Dimension.ACCOUNT, line.account)
+            cost_center = self.mapping.resolve(Dimension.COST_CENTER, line.cost_center)
+            return GL_PREFIX + cell_key(account, cost_center, period), ""
+        if not line.supplier:
+            raise RecordError(f"{line.kind.value} {line.source_key} names no supplier", hint="Fix it at the source.")
+        supplier = self.mapping.resolve(Dimension.SUPPLIER, line.supplier)
+        return SUPPLIER_PREFIX + cell_key(supplier, period), MEASURES[line.kind]
+
+    def wanted(self, record: LedgerLine | RejectedRecord) -> bool:
+        if isinstance(record, LedgerLine):
+            if record.kind is not EntryKind.GL and not self.with_suppliers:
+                return False
+            if self.only_periods is not None and record.period not in self.only_periods:
+                return False
+        return True
+
+    def take(self, records: list[LedgerLine | RejectedRecord]) -> None:
+        entries: list[AuditEntry] = []
+        staged: list[StagedLine] = []
+        dropped: dict[str, str] = {}
+        for record in records:
+            if not self.wanted(record):
+                continue
+            self.read += 1
+            if record.updated_at is not None and (self.latest_update is None or record.updated_at > self.latest_update):
+                self.latest_update = record.updated_at
+            if isinstance(record, RejectedRecord):
+                entry = AuditEntry(
+                    record.source,
+                    record.source_key,
+                    record.kind,
+                    record.payload,
+                    RecordState.QUARANTINED,
+                    reason=record.reason,
+                    hint=record.hint,
+                )
+                entries.append(entry)
+                dropped[record.source_key] = entry.hash
+                continue
+            payload = line_payload(record)
+            entry = AuditEntry(record.source, record.source_key, record.kind.value, payload, RecordState.STAGED)
+            try:
+                entry.target_key, measure = self.target(record)
+                micros = to_micros(record.amount)
+            except RecordError as exc:
+                entry.state, entry.reason, entry.hint, entry.target_key = (
+                    RecordState.QUARANTINED,
+                    exc.message,
+                    exc.hint,
+                    "",
+                )
+                dropped[record.source_key] = entry.hash
+            else:
+                staged.append(StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash))
+            entries.append(entry)
+        unchanged = self.ledger.already_loaded({s.source_key: s.payload_hash for s in staged})
+        for entry in entries:
+            if entry.source_key in unchanged and entry.state is RecordState.STAGED:
+                entry.state = RecordState.UNCHANGED
+        self.ledger.stage([s for s in staged if s.source_key not in unchanged])
+        self.ledger.tombstone(list(dropped), dropped)
+        self.audit.add(entries)

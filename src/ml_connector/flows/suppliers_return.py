@@ -1,0 +1,92 @@
+"""The suppliers-return flow: the revised supplier list exported from Anaplan, upserted into the ERP."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.states import RecordState, RunState
+from ml_connector.errors import ConnectorError
+from ml_connector.flows.context import FlowContext
+from ml_connector.flows.exports import export_rows
+from ml_connector.flows.staging import batched
+from ml_connector.records import Supplier
+
+COLUMNS = ["Code", "Name", "Tax Id", "Payment Terms", "Status"]
+
+
+class SuppliersReturnFlow:
+    def __init__(self, ctx: FlowContext, name: str) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.flow = ctx.config.flow(name)
+        self.runs = RunLog(ctx.store)
+
+    def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
+        with self.ctx.locks.hold(f"flow:{self.name}", timeout=self.ctx.lock_timeout):
+            run_id = self.runs.start(self.name, trigger=trigger, dry_run=dry_run)
+            audit = AuditTrail(self.ctx.store, run_id)
+            try:
+                self._run(run_id, audit, dry_run)
+            except ConnectorError as exc:
+                audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
+                self.runs.finish(run_id, RunState.FAILED, error=str(exc))
+                raise
+            counts = audit.counts()
+            bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
+            return self.runs.finish(run_id, RunState.PARTIAL if bad else RunState.SUCCEEDED)
+
+    def _run(self, run_id: str, audit: AuditTrail, dry_run: bool) -> None:
+        flow = self.flow
+        anaplan = self.ctx.clients.anaplan(flow.source)
+        ref = anaplan.model(flow.workspace or None, flow.model)
+        self.ctx.progress.stage(f"exporting {flow.export!r}")
+        path = anaplan.export(ref, flow.export, self.ctx.workdir / f"{run_id}-suppliers.csv")
+        erp = None if dry_run else self.ctx.clients.erp(flow.target)
+        rows = (
+            (line, row)
+            for line, row in export_rows(path, ["Code", "Name"], flow.export)
+            if not flow.only or fnmatchcase(row["Code"], flow.only)
+        )
+        for batch in batched(rows, 200):
+            entries = [
+                AuditEntry(
+                    flow.source, f"supplier:{row['Code']}", "supplier", {"line": line, **row}, RecordState.STAGED
+                )
+                for line, row in batch
+            ]
+            for entry in entries:
+                entry.target_key = entry.source_key
+                if not entry.payload.get("Name"):
+                    entry.state, entry.reason = RecordState.QUARANTINED, "the supplier has no name"
+                    entry.hint = "Give the supplier a name in Anaplan, then run again."
+            audit.add(entries)
+            self.ctx.progress.advance(len(batch))
+            if erp is None:
+                continue
+            suppliers = [
+                Supplier(
+                    number=e.payload["Code"],
+                    name=e.payload["Name"],
+                    tax_id=e.payload.get("Tax Id", ""),
+                    payment_terms=e.payload.get("Payment Terms", ""),
+                    status=e.payload.get("Status", "") or "Active",
+                )
+                for e in entries
+                if e.state is RecordState.STAGED
+            ]
+            for result in erp.upsert_suppliers(suppliers):
+                key = f"supplier:{result.number}"
+                if result.ok:
+                    audit.move(RecordState.STAGED, RecordState.POSTED, target_keys=[key], target_ref=result.action)
+                else:
+                    audit.move(
+                        RecordState.STAGED,
+                        RecordState.FAILED,
+                        target_keys=[key],
+                        reason=f"the ERP refused the supplier: {result.error}",
+                        hint="Fix the supplier in Anaplan (or the ERP's rules), then run again.",
+                    )
+        if dry_run:
+            audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be upserted")

@@ -1,0 +1,41 @@
+"""Mapping sets kept in the store: load, replace from CSV, export."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, distinct, select
+
+from ml_connector.mapping.rules import Dimension, MappingTable, Rule, RuleKind
+from ml_connector.store.database import Store
+from ml_connector.store.models import MappingRule
+
+
+def load_mapping(store: Store, name: str) -> MappingTable:
+    with store.session() as session:
+        rows = session.execute(
+            select(MappingRule).where(MappingRule.mapping == name).order_by(MappingRule.position, MappingRule.id)
+        ).scalars()
+        rules = [Rule(Dimension(r.dimension), RuleKind(r.kind), r.source, r.target) for r in rows]
+    return MappingTable(name, rules)
+
+
+def replace_mapping(store: Store, name: str, rules: list[Rule]) -> int:
+    """Replace the whole set in one transaction (a half-imported mapping is never visible)."""
+    with store.session() as session:
+        session.execute(delete(MappingRule).where(MappingRule.mapping == name))
+        session.add_all(
+            MappingRule(
+                mapping=name,
+                dimension=r.dimension.value,
+                kind=r.kind.value,
+                source=r.source,
+                target=r.target,
+                position=i,
+            )
+            for i, r in enumerate(rules)
+        )
+    return len(rules)
+
+
+def mapping_names(store: Store) -> list[str]:
+    with store.session() as session:
+        return sorted(session.execute(select(distinct(MappingRule.mapping))).scalars())
