@@ -194,3 +194,19 @@ def test_oauth_clients_follow_one_rotation(facts: dict[str, Any], admin: httpx.C
             two.ping()
             one.ping()
     assert len(heard) == 2 and heard_too == heard[1:]  # the second rotation is heard by both clients
+
+
+def test_oauth_new_grant_replaces_the_kept_refresh_token(facts: dict[str, Any], admin: httpx.Client) -> None:
+    first = base_settings(
+        facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
+    )
+    with AnaplanClient(first, policy=FAST) as one:
+        one.ping()
+        # The user ran the device grant again: the emulator's reset seeds the original token anew.
+        admin.post("/reset")
+        admin.post("/expire-tokens")
+        fresh = base_settings(
+            facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token="brand-new-grant-token"
+        )
+        with AnaplanClient(fresh, policy=FAST) as two, pytest.raises(AuthenticationError, match="invalid_grant"):
+            two.ping()  # the new token is tried (and refused here, as the emulator never issued it)

@@ -112,13 +112,18 @@ class AnaplanAuth:
         A refresh token in its settings that this process never held is a new grant (the user ran the
         device flow again), so it replaces ours; one we held before is spent or current.
         """
+        replaced = False
         with self._refresh_lock:
             if on_refresh_token is not None and on_refresh_token not in self._listeners:
                 self._listeners.append(on_refresh_token)
             offered = settings.refresh_token.get_secret_value() if settings.refresh_token else None
             if offered and offered != self._refresh_token and offered not in self._known:
                 self._refresh_token = offered
-                self.keeper.invalidate()
+                self._known.add(offered)
+                replaced = True
+        if replaced:
+            # Outside the refresh lock: the keeper's lock is taken before it in `keeper.get()`.
+            self.keeper.invalidate()
 
     @property
     def scheme(self) -> str:
