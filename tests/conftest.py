@@ -6,6 +6,7 @@ skip when no server answers, except under `CI=true`, where they must run.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -59,3 +60,14 @@ def pg_store(pg_url: str) -> Iterator[Store]:
     upgrade(made)
     yield made
     made.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """The CLI configures the `ml_connector` logger; put it back so other tests see their logs."""
+    logger = logging.getLogger("ml_connector")
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+    logger.propagate = propagate

@@ -132,6 +132,11 @@ class RecordError(ConnectorError):
 class UnmappedError(RecordError):
     default_hint = "Add a mapping for the code (`ml-connector mapping import`), then replay the run."
 
+    def __init__(self, message: str, *, hint: str | None = None, dimension: str = "", code: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.dimension = dimension
+        self.code = code
+
 
 class InvalidRecordError(RecordError):
     pass

@@ -38,4 +38,3 @@ def configure(level: str = "WARNING", stream: TextIO | None = None) -> None:
     root = logging.getLogger("ml_connector")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    root.propagate = False

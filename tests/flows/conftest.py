@@ -25,5 +25,5 @@ def ctx(sandbox: Sandbox) -> Iterator[FlowContext]:
     store = Store(cfg.store.url)
     context = build_context(cfg, store)
     yield context
-    context.clients.close()  # type: ignore[attr-defined]
+    context.clients.close()
     store.dispose()

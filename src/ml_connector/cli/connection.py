@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -20,6 +21,7 @@ from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
 from ml_connector.config import SYSTEMS
 from ml_connector.errors import ConfigurationError
+from ml_connector.systems.infor import IonApiCredentials
 
 app = typer.Typer(no_args_is_help=True, help="Connections to Anaplan, Infor and Oracle.")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
@@ -107,6 +109,28 @@ def _date(value: str | None) -> datetime | None:
         return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
         raise ConfigurationError(f"--expires-on {value!r} is not a date", hint="Write YYYY-MM-DD.") from None
+
+
+@app.command("import-ionapi")
+def import_ionapi(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The connection's name."),
+    file: Path = typer.Argument(..., help="The .ionapi file downloaded from Infor ION API."),
+    product: str = typer.Option("m3", help="m3, csi or fsm."),
+    set_: list[str] = typer.Option([], "--set", help="A non-secret setting KEY=VALUE (repeatable)."),
+) -> None:
+    """Store an Infor `.ionapi` file in the vault (its secrets never land anywhere in plain text)."""
+    app_ctx: AppContext = ctx.obj
+    credentials = IonApiCredentials.from_file(file)
+    cfg = app_ctx.config()
+    options = {"product": product, **parse_options(set_)}
+    if name not in cfg.connections:
+        config_module.append_connection(cfg.path, name, "infor", options)
+    app_ctx.vault().put(name, "infor", credentials.to_vault())
+    typer.echo(
+        f"connection {name} (infor {product}, tenant {credentials.tenant}) saved; the .ionapi secrets are in the vault"
+    )
+    typer.echo(f"you may now delete {file}: ml-connector no longer needs it")
 
 
 @app.command("list")

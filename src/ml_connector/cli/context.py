@@ -8,6 +8,8 @@ from pathlib import Path
 from ml_connector import config as config_module
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
+from ml_connector.flows.context import FlowContext, Progress
+from ml_connector.flows.runner import build_context
 from ml_connector.store import Store
 from ml_connector.store.schema import is_current
 from ml_connector.vault import Vault, load_key
@@ -18,6 +20,7 @@ class AppContext:
     config_file: Path | None = None
     _config: Config | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    contexts: list[FlowContext] = field(default_factory=list, repr=False)
 
     def config(self) -> Config:
         if self._config is None:
@@ -39,5 +42,14 @@ class AppContext:
         return Vault(self.store(), load_key(cfg.resolve(cfg.vault.key_file)))
 
     def close(self) -> None:
+        for context in self.contexts:
+            context.clients.close()
         if self._store is not None:
             self._store.dispose()
+
+
+def flow_context(app: AppContext, progress: Progress | None = None) -> FlowContext:
+    """Clients, locks and a work folder for running flows (closed with the command)."""
+    context = build_context(app.config(), app.store(), progress=progress)
+    app.contexts.append(context)
+    return context

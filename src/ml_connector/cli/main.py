@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ml_connector import __version__, logs
-from ml_connector.cli import connection, emulate, setup
+from ml_connector.cli import connection, demo, emulate, flows, mapping, setup, systems
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.errors import ConnectorGroup
 
@@ -45,3 +45,12 @@ app.command("init")(setup.init)
 app.add_typer(setup.db_app, name="db")
 app.add_typer(connection.app, name="connection")
 app.add_typer(emulate.app, name="emulate")
+app.add_typer(mapping.app, name="mapping")
+app.command("ping")(systems.ping)
+app.command("discover")(systems.discover)
+app.command("run")(flows.run)
+app.command("runs")(flows.runs)
+app.command("audit")(flows.audit)
+app.command("replay")(flows.replay)
+app.command("reconcile")(flows.reconcile_command)
+app.command("demo")(demo.demo)

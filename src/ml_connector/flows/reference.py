@@ -17,7 +17,7 @@ from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConnectorError, RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, load_rows
-from ml_connector.flows.staging import batched
+from ml_connector.flows.staging import batched, gap_key
 from ml_connector.mapping import Dimension, MappingTable
 from ml_connector.records import Account, CostCenter, Supplier
 from ml_connector.systems.anaplan import AnaplanClient, ModelRef
@@ -124,6 +124,7 @@ class ReferenceFlow:
                     target = mapping.resolve(feed.dimension, code)
                 except RecordError as exc:
                     entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
+                    entry.target_key = gap_key(exc)
                 else:
                     entry.target_key = f"{feed.kind}|{target}"
                     rows[entry.target_key] = feed.row(target, member)

@@ -13,13 +13,14 @@ from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
 from ml_connector.engine.states import RecordState
-from ml_connector.errors import RecordError
+from ml_connector.errors import RecordError, UnmappedError
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
 BATCH = 1000
 T = TypeVar("T")
 GL_PREFIX = "GL|"
+UNMAPPED = "unmapped:"
 SUPPLIER_PREFIX = "SUP|"
 MEASURES = {EntryKind.INVOICE: "Invoiced", EntryKind.PAYMENT: "Paid"}
 
@@ -53,6 +54,13 @@ def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
         updated_at=datetime.fromisoformat(payload["updated_at"]) if payload.get("updated_at") else None,
         description=payload.get("description", ""),
     )
+
+
+def gap_key(exc: RecordError) -> str:
+    """Quarantined for a missing mapping: `unmapped:<dimension>:<code>`, so `mapping gaps` can count them."""
+    if isinstance(exc, UnmappedError) and exc.dimension:
+        return f"{UNMAPPED}{exc.dimension}:{exc.code}"
+    return ""
 
 
 def cell_key(*parts: str) -> str:
@@ -131,12 +139,8 @@ class Stager:
                 entry.target_key, measure = self.target(record)
                 micros = to_micros(record.amount)
             except RecordError as exc:
-                entry.state, entry.reason, entry.hint, entry.target_key = (
-                    RecordState.QUARANTINED,
-                    exc.message,
-                    exc.hint,
-                    "",
-                )
+                entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
+                entry.target_key = gap_key(exc)
                 dropped[record.source_key] = entry.hash
             else:
                 staged.append(StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash))

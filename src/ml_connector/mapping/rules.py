@@ -85,6 +85,8 @@ class MappingTable:
                 f"no {dimension.value.replace('_', ' ')} mapping for {code!r} in mapping {self.name!r}",
                 hint=f"Add a rule: `ml-connector mapping import {self.name} FILE` with a row "
                 f"'{dimension.value},exact,{code},<Anaplan member code>', then `ml-connector replay RUN`.",
+                dimension=dimension.value,
+                code=code,
             )
         return code if target == KEEP else target
 
@@ -102,6 +104,8 @@ class MappingTable:
             f"no {dimension.value.replace('_', ' ')} mapping back from Anaplan member {member!r} "
             f"in mapping {self.name!r}",
             hint="Add an exact rule whose target is that member (or an identity rule '='), then replay.",
+            dimension=dimension.value,
+            code=member,
         )
 
 

@@ -1,0 +1,161 @@
+"""`run`, `runs`, `audit`, `replay`, `reconcile`: running flows and seeing what happened to every record."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from ml_connector.cli.context import AppContext, flow_context
+from ml_connector.cli.display import LiveProgress, console, run_summary, runs_table
+from ml_connector.cli.errors import RECONCILE_DIFFERENCES
+from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.states import RecordState, RunState
+from ml_connector.errors import ConfigurationError, RecordError
+from ml_connector.flows.reconcile import Reconciliation, reconcile
+from ml_connector.flows.replay import replay as replay_run
+from ml_connector.flows.runner import run_flow
+from ml_connector.http.redaction import redact_text
+from ml_connector.records import PERIOD_PATTERN
+from ml_connector.store.models import AuditRecord
+
+
+def _periods(values: list[str]) -> set[str] | None:
+    bad = [v for v in values if not PERIOD_PATTERN.match(v)]
+    if bad:
+        raise ConfigurationError(f"--period {bad[0]!r} is not YYYY-MM", hint="Write e.g. --period 2026-03.")
+    return set(values) or None
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"--since {value!r} is not an ISO date or time", hint="Write e.g. 2026-03-01."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _finish(run: RunInfo, strict: bool) -> None:
+    console.print(run_summary(run))
+    bad = run.counts.get(RecordState.QUARANTINED.value, 0) + run.counts.get(RecordState.FAILED.value, 0)
+    if bad:
+        console.print(f"{bad} record(s) need attention: `ml-connector audit {run.id[:8]} --state quarantined`")
+    if strict and (bad or run.state != RunState.SUCCEEDED):
+        raise typer.Exit(RecordError.exit_code)
+
+
+def run(
+    ctx: typer.Context,
+    flow: str = typer.Argument(..., help="The flow's name in the config file."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read, map and check; write nothing to any system."),
+    since: str | None = typer.Option(None, help="Read from this time instead of the watermark (ISO)."),
+    period: list[str] = typer.Option([], "--period", help="Only these periods, YYYY-MM (repeatable)."),
+    strict: bool = typer.Option(False, help="Exit 7 when any record was quarantined or failed."),
+) -> None:
+    """Run a flow now (waits its turn if the model or flow is busy)."""
+    app: AppContext = ctx.obj
+    app.config().flow(flow)
+    with LiveProgress(f"{flow}{' (dry run)' if dry_run else ''}") as progress:
+        context = flow_context(app, progress)
+        info = run_flow(context, flow, dry_run=dry_run, since=_since(since), periods=_periods(period))
+    _finish(info, strict)
+
+
+def runs(
+    ctx: typer.Context,
+    flow: str | None = typer.Option(None, help="Only this flow."),
+    limit: int = typer.Option(20, help="How many, newest first."),
+) -> None:
+    """List recent runs."""
+    app: AppContext = ctx.obj
+    console.print(runs_table(RunLog(app.store()).recent(flow, limit)))
+
+
+def audit(
+    ctx: typer.Context,
+    run_id: str = typer.Argument(..., help="A run id (or its first characters)."),
+    state: str | None = typer.Option(None, help="Only records in this state (e.g. quarantined, failed)."),
+    limit: int = typer.Option(50, help="How many records to show (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line, with the payload."),
+) -> None:
+    """Show what happened to every record of a run."""
+    app: AppContext = ctx.obj
+    info = RunLog(app.store()).get(run_id)
+    if state is not None and state not in {s.value for s in RecordState}:
+        raise ConfigurationError(f"unknown state {state!r}", hint=f"Use one of {[s.value for s in RecordState]}.")
+    query = select(AuditRecord).where(AuditRecord.run_id == info.id).order_by(AuditRecord.id)
+    if state:
+        query = query.where(AuditRecord.state == state)
+    if limit:
+        query = query.limit(limit)
+    with app.store().session() as session:
+        rows = list(session.execute(query).scalars())
+    if as_json:
+        for r in rows:
+            line = {
+                "source": r.source,
+                "source_key": r.source_key,
+                "kind": r.kind,
+                "state": r.state,
+                "target": r.target_key,
+                "target_ref": r.target_ref,
+                "reason": r.reason,
+                "hint": r.hint,
+                "payload": json.loads(r.payload),
+            }
+            typer.echo(redact_text(json.dumps(line)))
+        return
+    console.print(run_summary(info))
+    table = Table("source key", "kind", "state", "target", "reason / what to do")
+    for r in rows:
+        why = f"{r.reason}\n[dim]{r.hint}[/]" if r.hint else r.reason
+        table.add_row(r.source_key, r.kind, r.state, r.target_ref or r.target_key, redact_text(why))
+    console.print(table)
+
+
+def replay(
+    ctx: typer.Context, run_id: str = typer.Argument(..., help="The run whose failed records to resend.")
+) -> None:
+    """Resend a run's quarantined and failed records whose cause is fixed (from their stored payloads)."""
+    app: AppContext = ctx.obj
+    with LiveProgress(f"replay {run_id[:8]}") as progress:
+        info = replay_run(flow_context(app, progress), run_id)
+    _finish(info, strict=False)
+
+
+def reconcile_command(
+    ctx: typer.Context,
+    flow: str = typer.Argument(..., help="An actuals flow."),
+    period: list[str] = typer.Option([], "--period", help="YYYY-MM (repeatable); all periods if none."),
+) -> None:
+    """Compare ERP totals by account and cost center with what Anaplan holds; exit 10 on a difference."""
+    app: AppContext = ctx.obj
+    with LiveProgress(f"reconcile {flow}") as progress:
+        result = reconcile(flow_context(app, progress), flow, sorted(_periods(period) or []))
+    print_reconciliation(result)
+    if result.differences:
+        raise typer.Exit(RECONCILE_DIFFERENCES)
+
+
+def print_reconciliation(result: Reconciliation) -> None:
+    differences = result.differences
+    periods = ", ".join(result.periods) or "all periods"
+    table = Table(title=f"reconciliation · {result.flow} · {periods}", title_justify="left")
+    for column in ("account", "cost center", "period", "ERP", "Anaplan", "difference"):
+        table.add_column(column, justify="right" if column in ("ERP", "Anaplan", "difference") else "left")
+    for (account, cost_center, label), erp, plan in differences:
+        table.add_row(account, cost_center, label, f"{erp:,.2f}", f"{plan:,.2f}", f"[red]{erp - plan:,.2f}[/]")
+    erp_total = sum(result.erp.values())
+    plan_total = sum(result.anaplan.values())
+    table.add_row("[bold]total", "", "", f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")
+    table.caption = f"{result.matched} cells agree, {len(differences)} differ"
+    console.print(table)
+    for reason, amount in sorted(result.unmapped.items()):
+        console.print(f"[yellow]not loaded (quarantined): {amount:,.2f}[/] · {reason}")

@@ -1,0 +1,72 @@
+"""Replay: send again the records of a run that were quarantined or failed, from their stored payloads.
+
+Actuals: each record goes through today's mapping again; what now maps is staged and its cells are
+reloaded as totals (so a replay can never double a number); what still cannot be mapped stays
+quarantined in the replay run. A record a later run has already loaded is left alone (its newer
+version is in Anaplan). Other flows are idempotent as a whole (list upserts, journals looked up by
+reference, supplier upserts), so their replay runs the flow again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.states import REPLAYABLE_STATES
+from ml_connector.errors import ConfigurationError
+from ml_connector.flows.actuals import ActualsFlow, RunOptions
+from ml_connector.flows.context import FlowContext
+from ml_connector.flows.runner import run_flow
+from ml_connector.flows.staging import line_from_payload
+from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+from ml_connector.store.models import AuditRecord, LedgerCopy
+
+LINE_KINDS = {k.value for k in EntryKind}
+
+
+def replay(ctx: FlowContext, run_id: str) -> RunInfo:
+    parent = RunLog(ctx.store).get(run_id)
+    if parent.dry_run:
+        raise ConfigurationError(f"run {parent.id} was a dry run", hint="Run the flow for real instead.")
+    flow = ctx.config.flow(parent.flow)
+    if flow.kind != "actuals":
+        return run_flow(ctx, parent.flow, trigger="replay")
+    records = list(_replayable(ctx, parent.id, parent.flow))
+    options = RunOptions(trigger="replay", parent_run_id=parent.id, replay_records=records)
+    return ActualsFlow(ctx, parent.flow).run(options)
+
+
+def _replayable(ctx: FlowContext, run_id: str, flow: str) -> Iterator[LedgerLine | RejectedRecord]:
+    with ctx.store.session() as session:
+        rows = session.execute(
+            select(
+                AuditRecord.source, AuditRecord.source_key, AuditRecord.kind, AuditRecord.payload, AuditRecord.reason
+            )
+            .where(AuditRecord.run_id == run_id, AuditRecord.state.in_([s.value for s in REPLAYABLE_STATES]))
+            .order_by(AuditRecord.id)
+        ).all()
+        loaded_later = set(
+            session.execute(
+                select(LedgerCopy.source_key).where(
+                    LedgerCopy.flow == flow, LedgerCopy.source_key.in_([r.source_key for r in rows])
+                )
+            ).scalars()
+        )
+    for source, key, kind, payload_text, reason in rows:
+        if key in loaded_later:
+            continue
+        payload = json.loads(payload_text)
+        if kind in LINE_KINDS and "amount" in payload and "period" in payload:
+            yield line_from_payload(payload)
+        else:
+            yield RejectedRecord(
+                source,
+                key,
+                kind,
+                reason,
+                "The source record itself is bad: fix it in the ERP; the next run reads it again.",
+                payload,
+            )
