@@ -232,7 +232,8 @@ def test_gls840mi_rejects_unbalanced_and_unknown_codes(infor: Infor) -> None:
     )
     ctrl = answers[-2]
     assert ctrl["nrOfFailedTransactions"] == 1 and "1999" in ctrl["results"][0]["errorMessage"]
-    assert infor.admin.get("/_emulator/journals").json() == []
+    # The batch stays in the interface file, not validated, and nothing reached the GL.
+    assert [j["status"] for j in infor.admin.get("/_emulator/journals").json()] == ["interface"]
 
 
 def test_gls840mi_duplicate_key_is_refused(infor: Infor) -> None:

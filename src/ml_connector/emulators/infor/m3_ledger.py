@@ -1,4 +1,4 @@
-"""More M3 ledger reads: EXPORTMI/Select on FGLEDG and FPLEDG, GLS215MI period balances, GLS200MI voucher gets.
+"""More M3 reads: EXPORTMI/Select (FGLEDG, FPLEDG, FGLINH, FGLINL), GLS215MI balances, GLS200MI voucher gets.
 
 EXPORTMI/Select takes `QERY` = `select COLS from TABLE where ...` and answers one delimited string per
 row in field `REPL` (infor.md 2.4); `SEPC` is the separator and `HDRS=1` adds a header row.
@@ -56,7 +56,39 @@ def _fpledg(ctx: CallContext) -> list[Record]:
     return rows
 
 
-TABLES = {"FGLEDG": _fgledg, "FPLEDG": _fpledg}
+# ASSUMPTION: the GLS840 interface file's columns. infor.md names the tables (FGLINH head, FGLINL lines) and the
+# MI fields that fill them, not the column names; M3 names a column by a two-letter table prefix and the field,
+# so these use "GH" (head) and "GL" (line) with the GLS840MI field names.
+def _fglinh(ctx: CallContext) -> list[Record]:
+    with ctx.backend.lock:
+        return [
+            {
+                "GHCONO": ctx.company,
+                "GHDIVI": b.division,
+                "GHKEY1": b.key,
+                "GHINTN": b.interface,
+                "GHDESC": b.description,
+                "GHUSID": b.user,
+            }
+            for _, b in sorted(ctx.backend.m3_batches.items())
+        ]
+
+
+def _fglinl(ctx: CallContext) -> list[Record]:
+    with ctx.backend.lock:
+        return [
+            {"GLCONO": ctx.company, "GLDIVI": b.division, "GLKEY1": b.key, "GLLINE": str(n), "GLPARM": parm}
+            for _, b in sorted(ctx.backend.m3_batches.items())
+            for n, parm in sorted(b.lines.items())
+        ]
+
+
+# The columns of tables that can be empty (the interface file usually is), so a query on them still parses.
+COLUMNS = {
+    "FGLINH": ("GHCONO", "GHDIVI", "GHKEY1", "GHINTN", "GHDESC", "GHUSID"),
+    "FGLINL": ("GLCONO", "GLDIVI", "GLKEY1", "GLLINE", "GLPARM"),
+}
+TABLES = {"FGLEDG": _fgledg, "FPLEDG": _fpledg, "FGLINH": _fglinh, "FGLINL": _fglinl}
 
 
 def export_select(ctx: CallContext, inputs: Record) -> list[Record]:
@@ -68,7 +100,7 @@ def export_select(ctx: CallContext, inputs: Record) -> list[Record]:
     if table not in TABLES:
         raise M3Error(f"Table {table} is not available for export", "WQE0103", "QERY")
     rows = TABLES[table](ctx)
-    known = list(rows[0]) if rows else []
+    known = list(rows[0]) if rows else list(COLUMNS.get(table, ()))
     columns = known if columns_text.strip() == "*" else [c.strip().upper() for c in columns_text.split(",")]
     unknown = [c for c in columns if c not in known]
     if unknown:

@@ -268,6 +268,8 @@ def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
     key = (divi, inputs["KEY1"].strip())
     with ctx.backend.lock:
         if key in ctx.backend.m3_batches:
+            # ASSUMPTION: M3's usual duplicate-key NOK (XRE0104 "Record already exists"), as for every Add
+            # transaction; the notes give no GLS840MI-specific message.
             raise M3Error(f"Record already exists, key value {key[1]}", "XRE0104", "KEY1")
         ctx.backend.m3_batches[key] = M3Batch(
             division=divi,
@@ -275,6 +277,7 @@ def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
             interface=GL_INTERFACE,
             description=inputs["DESC"].strip(),
             user=inputs.get("USID", "").strip(),
+            created=ctx.backend.clock(),
         )
     return [{"CONO": ctx.company}]
 
@@ -287,6 +290,7 @@ def add_batch_line(ctx: CallContext, inputs: Record) -> list[Record]:
         if not line.isdigit():
             raise M3Error(f"Line number {line} is invalid", "WLI0102", "LINE", request_level=True)
         if int(line) in batch.lines:
+            # ASSUMPTION: FGLINL is keyed by (CONO, DIVI, KEY1, LINE), so a repeated LINE is a duplicate key.
             raise M3Error(f"Record already exists, line {line}", "XRE0104", "LINE")
         batch.lines[int(line)] = inputs["PARM"]
         batch.status = "new"

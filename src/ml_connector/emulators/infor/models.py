@@ -27,7 +27,7 @@ from ml_connector.emulators.infor.seeding import GL, SeedData, load_seed
 
 @dataclass
 class M3Batch:
-    """A GLS840MI interface batch (tables FGLINH/FGLINL) before and after UpdBatch."""
+    """A GLS840MI interface batch (tables FGLINH/FGLINL) until UpdBatch moves it into the GL."""
 
     division: str
     key: str
@@ -35,8 +35,9 @@ class M3Batch:
     description: str
     user: str
     lines: dict[int, str] = field(default_factory=dict)
-    status: str = "new"  # new -> checked -> updated
+    status: str = "new"  # new -> checked (CtrlBatch); UpdBatch removes it from the interface file
     journal_id: str = ""
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class InforBackend:

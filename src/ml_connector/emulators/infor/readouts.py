@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ml_connector.emulators.infor.models import InforBackend
+from ml_connector.emulators.infor.m3_programs import PARM_LAYOUT
+from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import PostedJournal
 
 
 def journals_readout(backend: InforBackend) -> list[dict[str, Any]]:
-    """M3 (GLS840MI) and FSM (GLTransactionInterface) journals as posted; CSI SLJournals entries grouped by Ref."""
+    """Journals written through any product line.
+
+    M3 (GLS840MI) batches updated into the GL and FSM (GLTransactionInterface) journals are "posted"; M3
+    batches still in the GLS840 interface file are "interface" (not yet validated) or "for review" (CtrlBatch
+    passed, waiting for a person to update them); CSI SLJournals entries are grouped by Ref.
+    """
     with backend.lock:
         out = [_journal(j) for j in backend.journals]
+        out += [_batch(b) for _, b in sorted(backend.m3_batches.items())]
         groups: dict[tuple[str, str], list[dict[str, str]]] = {}
         for row in backend.csi_journal_rows.values():
             groups.setdefault((row["Site"], row["Ref"]), []).append(row)
@@ -82,4 +89,34 @@ def _journal(j: PostedJournal) -> dict[str, Any]:
             }
             for ln in j.lines
         ],
+    }
+
+
+def _batch(b: M3Batch) -> dict[str, Any]:
+    lines = []
+    for number, parm in sorted(b.lines.items()):
+        fields, pos = {}, 0
+        for name, width in PARM_LAYOUT:
+            fields[name] = parm[pos : pos + width].strip()
+            pos += width
+        lines.append(
+            {
+                "line": number,
+                "acct_date": fields["ACDT"],
+                "account": fields["AIT1"],
+                "cost_center": fields["AIT2"],
+                "amount": fields["ACAM"],
+                "currency": fields["CUCD"],
+                "text": b.description,
+            }
+        )
+    return {
+        "id": f"M3-{b.division}-{b.key}",
+        "product": "M3",
+        "reference": b.description,
+        "division": b.division,
+        "status": "for review" if b.status == "checked" else "interface",
+        "created": b.created.isoformat(),
+        "detail": {"KEY1": b.key, "INTN": b.interface, "DESC": b.description, "USID": b.user},
+        "lines": lines,
     }
