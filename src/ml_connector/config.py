@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ml_connector.errors import ConfigurationError
@@ -24,6 +27,9 @@ SYSTEMS = ("anaplan", "infor", "oracle")
 ERP_SYSTEMS = ("infor", "oracle")
 EntryKindName = Literal["gl", "invoice", "payment"]
 FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
+# What the service does with schedules missed while it was down: one run, none, or one per period.
+MisfirePolicy = Literal["once", "skip", "all"]
+AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
 class Environment(BaseSettings):
@@ -73,6 +79,7 @@ class FlowSection(BaseModel):
     model: str = ""
     mapping: str = ""
     schedule: str | None = None
+    misfire: MisfirePolicy | None = Field(None, description="overrides [service] misfire for this flow")
     # Anaplan lists that hold the members (dry runs check rows against them)
     accounts_list: str = "GL Accounts"
     cost_centers_list: str = "Cost Centers"
@@ -103,7 +110,67 @@ class FlowSection(BaseModel):
     def _cron(cls, value: str | None) -> str | None:
         if value is not None and len(value.split()) != 5:
             raise ValueError("a schedule is a 5-field cron expression, e.g. '0 6 * * *'")
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value, timezone=UTC)
+            except ValueError as exc:
+                raise ValueError(f"the schedule {value!r} is not a valid cron expression: {exc}") from None
         return value
+
+
+class ServiceSection(BaseModel):
+    """`ml-connector serve`: how schedules are read, caught up and stopped."""
+
+    model_config = ConfigDict(extra="forbid")
+    timezone: str = "UTC"
+    misfire: MisfirePolicy = "once"
+    catchup_limit: int = Field(100, ge=1, le=10_000, description="most runs one flow catches up with 'all'")
+    workers: int = Field(2, ge=1, le=32, description="flows run at once (one run per flow at a time)")
+    stop_grace_seconds: float = Field(300.0, ge=0, description="how long a stop waits for runs to finish")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Europe/Berlin'") from None
+        return value
+
+
+class AlertsSection(BaseModel):
+    """Where alerts go. The SMTP password is in the vault (entry `smtp_vault_entry`), never here."""
+
+    model_config = ConfigDict(extra="forbid")
+    webhook_url: str | None = None
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_from: str = "ml-connector@localhost"
+    smtp_to: list[str] = Field(default_factory=list)
+    smtp_user: str | None = None
+    smtp_vault_entry: str = "alerts-smtp"
+    expiry_warning_days: int = Field(14, ge=0, le=365)
+    on: list[AlertKindName] = Field(
+        default_factory=lambda: list[AlertKindName](["failed", "quarantined", "missed", "expiring"])
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("the webhook URL must start with https:// (or http:// for a local receiver)")
+        return value
+
+    @model_validator(mode="after")
+    def _smtp(self) -> Self:
+        if self.smtp_host and not self.smtp_to:
+            raise ValueError("smtp_to: list who receives alert e-mails when smtp_host is set")
+        if self.smtp_starttls and self.smtp_ssl:
+            raise ValueError("smtp_starttls and smtp_ssl: choose one")
+        return self
 
 
 class Config(BaseModel):
@@ -114,7 +181,8 @@ class Config(BaseModel):
     vault: VaultSection = Field(default_factory=VaultSection)
     connections: dict[str, ConnectionSection] = Field(default_factory=dict)
     flows: dict[str, FlowSection] = Field(default_factory=dict)
-    alerts: dict[str, Any] = Field(default_factory=dict)
+    service: ServiceSection = Field(default_factory=ServiceSection)
+    alerts: AlertsSection = Field(default_factory=AlertsSection)
     path: Path = Path(DEFAULT_FILE)
 
     def connection(self, name: str) -> ConnectionSection:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ml_connector import __version__, logs
-from ml_connector.cli import connection, demo, emulate, flows, mapping, setup, systems
+from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.errors import ConnectorGroup
 
@@ -54,3 +54,4 @@ app.command("audit")(flows.audit)
 app.command("replay")(flows.replay)
 app.command("reconcile")(flows.reconcile_command)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)

@@ -1,0 +1,87 @@
+"""`ml-connector serve`: run every flow on its schedule until stopped (SIGTERM or Ctrl-C)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import typer
+
+from ml_connector.cli.context import AppContext, flow_context
+from ml_connector.errors import ConfigurationError
+from ml_connector.service.alerts import Alert, Alerter, AlertKind
+from ml_connector.service.scheduler import Service
+from ml_connector.service.shutdown import on_stop_signals
+
+SMTP_PASSWORD_ENV = "ML_CONNECTOR_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
+
+
+def _smtp_password(app: AppContext) -> str | None:
+    settings = app.config().alerts
+    if not settings.smtp_user:
+        return None
+    from_env = os.environ.get(SMTP_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    vault = app.vault()
+    if not vault.has(settings.smtp_vault_entry):
+        raise ConfigurationError(
+            f"[alerts] smtp_user is set but the vault holds no entry {settings.smtp_vault_entry!r}",
+            hint="Run `ml-connector serve --store-smtp-password` (or set ML_CONNECTOR_SMTP_PASSWORD).",
+        )
+    return vault.get(settings.smtp_vault_entry).get("password")
+
+
+def serve(
+    ctx: typer.Context,
+    once: bool = typer.Option(False, "--once", help="Catch up what is due, wait for it, check credentials, exit."),
+    grace: float | None = typer.Option(
+        None, help="Seconds a stop waits for running runs (default [service] stop_grace_seconds)."
+    ),
+    test_alert: bool = typer.Option(False, "--test-alert", help="Send one test alert to every channel and exit."),
+    store_smtp_password: bool = typer.Option(
+        False, "--store-smtp-password", help="Read the SMTP password (prompt or stdin) into the vault and exit."
+    ),
+) -> None:
+    """Run every flow on its cron schedule; catch up what was missed while stopped; send alerts."""
+    app: AppContext = ctx.obj
+    cfg = app.config()
+    if store_smtp_password:
+        secret = sys.stdin.readline().strip() if not sys.stdin.isatty() else typer.prompt("password", hide_input=True)
+        if not secret:
+            raise ConfigurationError("the SMTP password is empty", hint="Give the password of [alerts] smtp_user.")
+        app.vault().put(cfg.alerts.smtp_vault_entry, "smtp", {"password": secret})
+        typer.echo(f"SMTP password stored encrypted in the vault as {cfg.alerts.smtp_vault_entry!r}")
+        return
+    alerter = Alerter(cfg.alerts, smtp_password=_smtp_password(app))
+    if test_alert:
+        alert = Alert(AlertKind.FAILED, "A test alert from `ml-connector serve --test-alert`.", "Nothing to do.")
+        every_kind = cfg.alerts.model_copy(update={"on": [kind.value for kind in AlertKind]})
+        channels = Alerter(every_kind, smtp_password=_smtp_password(app)).send(alert)
+        typer.echo(f"test alert delivered to: {', '.join(channels) or 'no channel'}")
+        raise typer.Exit(0 if channels else 1)
+    service = Service.from_context(flow_context(app), alerter)
+    if once:
+        service.run_once()
+        return
+    stopping = threading.Event()
+
+    def stop(signum: int) -> None:
+        if stopping.is_set():
+            service.flag.abort.set()  # a second Ctrl-C: stop the runs at their next safe point now
+        stopping.set()
+        typer.echo(f"{signal.Signals(signum).name}: stopping", err=True)
+
+    restore = on_stop_signals(stop)
+    try:
+        service.start()
+        scheduled = ", ".join(f"{name} ({cfg.flows[name].schedule})" for name in service.triggers) or "none"
+        typer.echo(f"serving; scheduled flows: {scheduled}", err=True)
+        while not stopping.wait(1.0):
+            pass
+        finished = service.stop(grace)
+        typer.echo("stopped" + ("" if finished else "; interrupted runs resume on the next start"), err=True)
+    finally:
+        restore()
