@@ -47,7 +47,8 @@ def test_post_then_post_again_finds_it(emulator: Emulator, product: str) -> None
 
 @pytest.mark.parametrize("product", ["m3", "fsm"])
 def test_posted_lines_are_read_back(emulator: Emulator, product: str) -> None:
-    client = emulator.client(product, division="US1")
+    # M3 posts for review unless told to update the batch; updated, the lines are GL actuals.
+    client = emulator.client(product, division="US1", **({"m3_update_batch": True} if product == "m3" else {}))
     client.post_journal(draft("MLC-READBACK-1", "777.77"))
     amounts = [x.amount for x in client.ledger_lines() if isinstance(x, LedgerLine) and x.description]
     assert Decimal("777.77") in amounts and Decimal("-777.77") in amounts
@@ -57,7 +58,7 @@ def test_posted_lines_are_read_back(emulator: Emulator, product: str) -> None:
 def test_lost_response_does_not_duplicate(emulator: Emulator, product: str) -> None:
     client = emulator.client(product, division="US1")
     client.ping()
-    writes = {"m3": "UpdBatch", "csi": "/update/SLJournals", "fsm": "InterfaceTransactions"}[product]
+    writes = {"m3": "CtrlBatch", "csi": "/update/SLJournals", "fsm": "InterfaceTransactions"}[product]
     emulator.put("faults", {"next_lost_response": 1, "path_contains": writes})
     result = client.post_journal(draft(f"MLC-LOST-{product}"))
     assert result.created
@@ -79,7 +80,8 @@ def test_m3_lost_line_answer_is_tolerated(emulator: Emulator) -> None:
     client.ping()
     emulator.put("faults", {"next_lost_response": 1, "path_contains": "AddBatchLine"})
     assert client.post_journal(draft("MLC-M3-LINE")).created
-    assert len(posted(emulator, "MLC-M3-LINE")) == 1
+    journals = posted(emulator, "MLC-M3-LINE")
+    assert [(j["status"], len(j["lines"])) for j in journals] == [("for review", 2)]
 
 
 @pytest.mark.parametrize("product", PRODUCTS)

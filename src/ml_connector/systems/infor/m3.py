@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ml_connector.errors import ApiError, ConfigurationError, ConnectorError
+from ml_connector.errors import ApiError, ConfigurationError, ConnectorError, RetriableError
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
@@ -28,8 +28,8 @@ from ml_connector.records import (
 )
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
-from ml_connector.systems.infor.journals import batch_key, check_draft, post_once
-from ml_connector.systems.infor.m3_posting import GL_INTERFACE, parm_line
+from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
+from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import m3_day, parse_day
@@ -254,6 +254,10 @@ class M3Lines:
     # --- writes ------------------------------------------------------------------------------------
 
     def find_journal(self, reference: str) -> str | None:
+        """The journal's id: updated into the GL (found by voucher text) or still in the GLS840 interface file."""
+        return self._find_posted(reference) or self._find_in_interface(reference)
+
+    def _find_posted(self, reference: str) -> str | None:
         """GLS200MI SearchGenLedger on the voucher text (VTXT), which GLS840MI takes from the batch DESC."""
         quoted = reference.replace('"', "")
         try:
@@ -268,9 +272,30 @@ class M3Lines:
                 return f"{rec.get('DIVI', '')}-{rec.get('YEA4', '')}-{rec.get('JRNO', '')}"
         return None
 
+    def _find_in_interface(self, reference: str) -> str | None:
+        """EXPORTMI Select on FGLINH by the batch's KEY1: a batch added but not updated (waiting for review)."""
+        query = interface_query(self.company, self.settings.division, batch_key(reference))
+        try:
+            rows = self.call("EXPORTMI", "Select", {"QERY": query, "SEPC": ";"}, maxrecs=0)
+        except M3TransactionError as exc:
+            # Posting does not depend on this read (AddBatchHead meets an existing batch), so a tenant where the
+            # export is refused only loses the read-out of batches under review.
+            log.warning("M3 interface batches cannot be read with EXPORTMI: %s", exc.message)
+            return None
+        for row in rows:
+            divi, key, desc = (row.get("REPL", "").split(";", 2) + ["", ""])[:3]
+            if desc.strip() == reference:
+                return f"{divi.strip()}-{key.strip()}"
+        return None
+
     def post_journal(self, draft: JournalDraft) -> PostResult:
+        """Add and validate a GLS840MI batch for review (updated too with `m3_update_batch`), at most once.
+
+        The GL is looked up first (an updated batch has left the interface file, so its KEY1 is free again); a
+        batch still in the interface is met by AddBatchHead itself and completed (`m3_posting.write_batch`).
+        """
         # VTXT is A40 and AIT1..AIT7 are A10 (infor.md appendix B). ASSUMPTION: GLS840MI gives the batch DESC
-        # to every posted line as its voucher text, which is where the reference is found again.
+        # to every updated line as its voucher text, which is where the reference is found again.
         check_draft(draft, max_reference=40, max_account=10)
         division = self.settings.division
         if not division:
@@ -280,35 +305,34 @@ class M3Lines:
             )
         key = batch_key(draft.reference)
         base = {"CONO": self.company, "DIVI": division, "KEY1": key}
-
-        def write() -> str:
-            self._tolerate_existing(
-                "AddBatchHead", base | {"INTN": GL_INTERFACE, "DESC": draft.reference, "USID": "MLCONN"}
-            )
-            for number, line in enumerate(draft.lines, start=1):
-                parm = parm_line(draft, line)
-                self._tolerate_existing("AddBatchLine", base | {"LINE": str(number), "PARM": parm})
-            self.call("GLS840MI", "CtrlBatch", base)
+        created = False
+        for attempt in range(1, POST_ATTEMPTS + 1):
+            posted = self._find_posted(draft.reference)
+            if posted is not None:
+                return PostResult(reference=draft.reference, document_id=posted, created=created)
             try:
-                self.call("GLS840MI", "UpdBatch", base)
-            except M3TransactionError as exc:
-                # A repeated UpdBatch after a lost answer: the batch already left the interface file.
-                found = self.find_journal(draft.reference) if exc.field == "KEY1" else None
-                if found is None:
+                created = write_batch(self.call, draft, base) or created
+                if not self.settings.m3_update_batch:
+                    return PostResult(reference=draft.reference, document_id=f"{division}-{key}", created=created)
+                return PostResult(reference=draft.reference, document_id=self._update(draft, base), created=True)
+            except RetriableError:
+                # The lost answer may have been to a write that was applied: count the journal as ours.
+                created = True
+                if attempt == POST_ATTEMPTS:
                     raise
-                return found
-            found = self.find_journal(draft.reference)
-            return found or f"{division}-{key}"
+        raise AssertionError("unreachable")  # pragma: no cover
 
-        return post_once(draft.reference, lambda: self.find_journal(draft.reference), write)
-
-    def _tolerate_existing(self, transaction: str, inputs: dict[str, str]) -> None:
+    def _update(self, draft: JournalDraft, base: dict[str, str]) -> str:
+        """UpdBatch (GLS840 option 9): the batch leaves the interface file and becomes GL vouchers."""
         try:
-            self.call("GLS840MI", transaction, inputs)
+            self.call("GLS840MI", "UpdBatch", base)
         except M3TransactionError as exc:
-            # "Record already exists": an earlier attempt wrote it; the deterministic key makes it ours.
-            if exc.code != "XRE0104":
+            # A repeated UpdBatch after a lost answer: the batch already left the interface file.
+            found = self._find_posted(draft.reference) if exc.field == "KEY1" else None
+            if found is None:
                 raise
+            return found
+        return self._find_posted(draft.reference) or f"{base['DIVI']}-{base['KEY1']}"
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """CRS620MI GetBasicData, then UpdSupplier or AddSupplier; one result per supplier."""

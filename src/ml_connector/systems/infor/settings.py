@@ -46,6 +46,9 @@ class InforSettings(BaseModel):
     # FSM: finance enterprise group and accounting entity for journals.
     fsm_enterprise_group: str = "1"
     fsm_accounting_entity: str = ""
+    # M3 journals: False leaves each GLS840MI batch validated in the interface file for a person to review and
+    # update (GLS840 option 9); True also runs UpdBatch, so the figures land in the GL at once.
+    m3_update_batch: bool = False
     # The AP account given to invoice lines when the source names none (M3 APS200MI and FSM invoices).
     ap_account: str = "2000"
     # The earliest accounting date read by M3 date-window lists (GLS200MI needs FRDT/TODT).
