@@ -38,8 +38,11 @@ def erp_settings(config: Config, vault: Vault, name: str) -> OracleSettings | In
         return OracleSettings.parse({**options, **_only(secrets, SECRET_FIELDS["oracle"])})
     if section.system == "infor":
         credentials = IonApiCredentials.from_vault(vault.get(name))
-        if "divisions" in options and isinstance(options["divisions"], list):
-            options["divisions"] = tuple(options["divisions"])
+        divisions = options.get("divisions")
+        if isinstance(divisions, str):  # "US1,MX1" from `--set divisions=US1,MX1`
+            options["divisions"] = tuple(d.strip() for d in divisions.split(",") if d.strip())
+        elif isinstance(divisions, list):
+            options["divisions"] = tuple(divisions)
         return InforSettings.build(credentials=credentials, name=name, **options)
     raise ConfigurationError(f"connection {name!r} is {section.system}, not an ERP", hint="Name an ERP connection.")
 

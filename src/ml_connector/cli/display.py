@@ -30,7 +30,7 @@ class LiveProgress:
             TimeElapsedColumn(),
             console=console,
             transient=True,
-            disable=not enabled,
+            disable=not (enabled and console.is_terminal),
         )
         self._task = self._progress.add_task(title, records=0)
 

@@ -159,3 +159,5 @@ def print_reconciliation(result: Reconciliation) -> None:
     console.print(table)
     for reason, amount in sorted(result.unmapped.items()):
         console.print(f"[yellow]not loaded (quarantined): {amount:,.2f}[/] · {reason}")
+    for reason, count in sorted(result.unreadable.items()):
+        console.print(f"[yellow]not loaded (bad at the source): {count} record(s)[/] · {reason}")

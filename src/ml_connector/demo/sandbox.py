@@ -82,7 +82,7 @@ schedule = "15 6 * * *"
 [flows.plan-return-infor]
 kind = "plan-return"
 source = "anaplan"
-target = "infor"
+target = "infor-us1"
 mapping = "infor"
 export = "Export Approved Budget"
 only = "1*"
@@ -113,7 +113,7 @@ only = "5*"
 [flows.suppliers-return-infor]
 kind = "suppliers-return"
 source = "anaplan"
-target = "infor"
+target = "infor-us1"
 mapping = "infor"
 export = "Export Supplier List"
 only = "S*"
@@ -168,12 +168,15 @@ def _configure(box: Sandbox) -> None:
             "user": ORACLE_USER,
             "ledger_name": "Acme EU Ledger",
             "allow_any_url": True,
+            # The emulators answer in milliseconds; a real pod's budget is set per tenant.
+            "requests_per_minute": 6000,
             "ess_poll_seconds": 0.1,
         },
     )
-    config_module.append_connection(
-        path, "infor", "infor", {"product": "m3", "company": "100", "division": "US1", "allow_any_url": True}
-    )
+    # Reading covers the whole company; journals are posted in one division (M3 posts per division).
+    infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000}
+    config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,MX1,US2"})
+    config_module.append_connection(path, "infor-us1", "infor", {**infor, "division": "US1"})
     # The Oracle journal import needs the company segment value on posted lines.
     with path.open("a", encoding="utf-8") as handle:
         handle.write('\n[connections.oracle.fixed_segments]\n1 = "300"\n')
@@ -187,7 +190,9 @@ def _configure(box: Sandbox) -> None:
         vault.put("anaplan", "anaplan", {"password": ANAPLAN_PASSWORD})
         vault.put("oracle", "oracle", {"password": ORACLE_PASSWORD})
         ionapi = write_ionapi(box.folder / "acme.ionapi", box.url("infor"))
-        vault.put("infor", "infor", IonApiCredentials.from_file(ionapi).to_vault())
+        secrets = IonApiCredentials.from_file(ionapi).to_vault()
+        vault.put("infor", "infor", secrets)
+        vault.put("infor-us1", "infor", secrets)
         ionapi.unlink()  # its secrets now live only in the vault
         replace_mapping(store, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
         replace_mapping(store, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))

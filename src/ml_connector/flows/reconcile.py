@@ -27,6 +27,7 @@ class Reconciliation:
     erp: dict[Cell, Decimal] = field(default_factory=dict)
     anaplan: dict[Cell, Decimal] = field(default_factory=dict)
     unmapped: dict[str, Decimal] = field(default_factory=dict)  # reason -> amount
+    unreadable: dict[str, int] = field(default_factory=dict)  # reason -> records the ERP gave that are bad
 
     @property
     def differences(self) -> list[tuple[Cell, Decimal, Decimal]]:
@@ -54,7 +55,10 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
     ctx.progress.stage(f"reading {flow.source}")
     erp_totals: dict[Cell, Decimal] = defaultdict(Decimal)
     for record in erp.ledger_lines(None, None):
-        if not isinstance(record, LedgerLine) or record.kind is not EntryKind.GL:
+        if not isinstance(record, LedgerLine):
+            result.unreadable[record.reason] = result.unreadable.get(record.reason, 0) + 1
+            continue
+        if record.kind is not EntryKind.GL:
             continue
         label = fmt.to_anaplan(record.period)
         if wanted is not None and label not in wanted:
