@@ -26,6 +26,7 @@ from ml_connector.errors import ConnectorError
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, RowMaker, cell_rows, load_rows
+from ml_connector.flows.recorded import final_state
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 from ml_connector.systems.anaplan import AnaplanClient, ModelRef
@@ -144,7 +145,7 @@ class ActualsFlow:
                 self.ctx.progress.stage("checking against the model")
                 detail["check"] = dry_run_check(self.ctx, self.flow, anaplan, ref, ledger, audit)
                 ledger.discard()
-                return self.runs.finish(run_id, _state(audit), detail=detail)
+                return self.runs.finish(run_id, final_state(audit), detail=detail)
             self.runs.stage(run_id, "load")
             self.ctx.progress.stage(f"loading {self.flow.model}")
             loads = [self._load_gl(anaplan, ref, ledger, audit, run_id)]
@@ -163,7 +164,7 @@ class ActualsFlow:
                 {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}
                 for x in loads
             ]
-            return self.runs.finish(run_id, _state(audit), detail=detail)
+            return self.runs.finish(run_id, final_state(audit), detail=detail)
         except ConnectorError as exc:
             ledger.discard()
             audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
@@ -204,9 +205,3 @@ class ActualsFlow:
             columns=SUPPLIER_COLUMNS,
             path=self.ctx.workdir / f"{run_id}-supplier-spend.csv",
         )
-
-
-def _state(audit: AuditTrail) -> RunState:
-    counts = audit.counts()
-    bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
-    return RunState.PARTIAL if bad else RunState.SUCCEEDED

@@ -15,11 +15,12 @@ from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
-from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import RecordState, RunState
-from ml_connector.errors import ConnectorError, RecordError
+from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.states import RecordState
+from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
+from ml_connector.flows.recorded import recorded_run
 from ml_connector.mapping import Dimension, PeriodFormat
 from ml_connector.records import JournalDraft, JournalLineDraft, PlanLine
 
@@ -35,25 +36,16 @@ class PlanReturnFlow:
         self.ctx = ctx
         self.name = name
         self.flow = ctx.config.flow(name)
-        self.runs = RunLog(ctx.store)
 
     def run(self, dry_run: bool = False, trigger: str = "manual", periods: set[str] | None = None) -> RunInfo:
-        with self.ctx.locks.hold(f"flow:{self.name}", timeout=self.ctx.lock_timeout):
-            run_id = self.runs.start(self.name, trigger=trigger, dry_run=dry_run)
-            audit = AuditTrail(self.ctx.store, run_id)
-            try:
-                by_period = self._read(audit, run_id, periods)
-                if dry_run:
-                    audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be posted")
-                else:
-                    self._post(by_period, audit)
-            except ConnectorError as exc:
-                audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
-                self.runs.finish(run_id, RunState.FAILED, error=str(exc))
-                raise
-            counts = audit.counts()
-            bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
-            return self.runs.finish(run_id, RunState.PARTIAL if bad else RunState.SUCCEEDED)
+        def body(run_id: str, audit: AuditTrail) -> None:
+            by_period = self._read(audit, run_id, periods)
+            if dry_run:
+                audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be posted")
+            else:
+                self._post(by_period, audit)
+
+        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
 
     def _read(self, audit: AuditTrail, run_id: str, periods: set[str] | None) -> dict[str, list[PlanLine]]:
         flow = self.flow

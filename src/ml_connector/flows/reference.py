@@ -12,11 +12,12 @@ from typing import Any
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
-from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import RecordState, RunState
-from ml_connector.errors import ConnectorError, RecordError
+from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.states import RecordState
+from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, load_rows
+from ml_connector.flows.recorded import recorded_run
 from ml_connector.flows.staging import batched, gap_key
 from ml_connector.mapping import Dimension, MappingTable
 from ml_connector.records import Account, CostCenter, Supplier
@@ -60,7 +61,6 @@ class ReferenceFlow:
         self.ctx = ctx
         self.name = name
         self.flow: FlowSection = ctx.config.flow(name)
-        self.runs = RunLog(ctx.store)
 
     def feeds(self) -> list[ListFeed]:
         erp = self.ctx.clients.erp(self.flow.source)
@@ -86,29 +86,21 @@ class ReferenceFlow:
         ]
 
     def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
-        with self.ctx.locks.hold(f"flow:{self.name}", timeout=self.ctx.lock_timeout):
-            run_id = self.runs.start(self.name, trigger=trigger, dry_run=dry_run)
-            audit = AuditTrail(self.ctx.store, run_id)
+        def body(run_id: str, audit: AuditTrail) -> dict[str, Any]:
             mapping = self.ctx.mapping(self.flow, self.name)
+            anaplan = self.ctx.clients.anaplan(self.flow.target)
+            ref = anaplan.model(self.flow.workspace or None, self.flow.model)
             loads: list[LoadResult] = []
-            try:
-                anaplan = self.ctx.clients.anaplan(self.flow.target)
-                ref = anaplan.model(self.flow.workspace or None, self.flow.model)
-                for feed in self.feeds():
-                    self.ctx.progress.stage(f"{feed.kind}s from {self.flow.source}")
-                    rows = self._stage(feed, mapping, audit)
-                    if dry_run:
-                        audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
-                        continue
+            for feed in self.feeds():
+                self.ctx.progress.stage(f"{feed.kind}s from {self.flow.source}")
+                rows = self._stage(feed, mapping, audit)
+                if dry_run:
+                    audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
+                else:
                     loads.append(self._load(anaplan, ref, feed, rows, audit, run_id))
-            except ConnectorError as exc:
-                audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
-                self.runs.finish(run_id, RunState.FAILED, error=str(exc))
-                raise
-            detail = {"loads": [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]}
-            counts = audit.counts()
-            bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
-            return self.runs.finish(run_id, RunState.PARTIAL if bad else RunState.SUCCEEDED, detail=detail)
+            return {"loads": [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]}
+
+        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
 
     def _stage(self, feed: ListFeed, mapping: MappingTable, audit: AuditTrail) -> dict[str, dict[str, str]]:
         """Map every member; the audit gets every one, the returned rows one per Anaplan code."""

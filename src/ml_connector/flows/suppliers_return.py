@@ -5,11 +5,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
-from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import RecordState, RunState
-from ml_connector.errors import ConnectorError
+from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.states import RecordState
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
+from ml_connector.flows.recorded import recorded_run
 from ml_connector.flows.staging import batched
 from ml_connector.records import Supplier
 
@@ -21,21 +21,12 @@ class SuppliersReturnFlow:
         self.ctx = ctx
         self.name = name
         self.flow = ctx.config.flow(name)
-        self.runs = RunLog(ctx.store)
 
     def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
-        with self.ctx.locks.hold(f"flow:{self.name}", timeout=self.ctx.lock_timeout):
-            run_id = self.runs.start(self.name, trigger=trigger, dry_run=dry_run)
-            audit = AuditTrail(self.ctx.store, run_id)
-            try:
-                self._run(run_id, audit, dry_run)
-            except ConnectorError as exc:
-                audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
-                self.runs.finish(run_id, RunState.FAILED, error=str(exc))
-                raise
-            counts = audit.counts()
-            bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
-            return self.runs.finish(run_id, RunState.PARTIAL if bad else RunState.SUCCEEDED)
+        def body(run_id: str, audit: AuditTrail) -> None:
+            self._run(run_id, audit, dry_run)
+
+        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
 
     def _run(self, run_id: str, audit: AuditTrail, dry_run: bool) -> None:
         flow = self.flow
