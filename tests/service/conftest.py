@@ -4,6 +4,7 @@ webhook receiver and a local SMTP server."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -29,12 +30,15 @@ CONNECTIONS = {
 }
 
 
-def make_config(path: Path, flows: dict[str, dict[str, Any]], **sections: Any) -> Config:
+def make_config(
+    path: Path, flows: dict[str, dict[str, Any]], connections: dict[str, Any] | None = None, **sections: Any
+) -> Config:
     full = {
         name: {"kind": "reference", "source": "infor", "target": "anaplan", "model": "FP&A", **flow}
         for name, flow in flows.items()
     }
-    return Config.model_validate({"connections": CONNECTIONS, "flows": full, "path": path, **sections})
+    every = {**CONNECTIONS, **(connections or {})}
+    return Config.model_validate({"connections": every, "flows": full, "path": path, **sections})
 
 
 @dataclass
@@ -120,7 +124,10 @@ def webhook() -> Iterator[WebhookReceiver]:
 @pytest.fixture()
 def smtp() -> Iterator[tuple[Controller, Mailbox]]:
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # aiosmtpd needs a real port number to check that it listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     yield controller, box
     controller.stop()
