@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -7,6 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from ml_connector.cli.context import AppContext
+from ml_connector.emulators.infor.app import write_ionapi
 from ml_connector.errors import VaultError
 from ml_connector.store.schema import head_revision
 from tests.cli.conftest import Cli
@@ -117,3 +119,31 @@ def test_db_upgrade_on_postgres(cli: Cli, pg_url: str) -> None:
     assert cli("init", "--store-url", pg_url).exit_code == 0
     result = cli("db", "upgrade")
     assert result.exit_code == 0 and head_revision() in result.output
+
+
+def test_import_ionapi_keeps_its_secrets_in_the_vault(cli: Cli) -> None:
+    assert cli("init").exit_code == 0
+    ionapi = write_ionapi(cli.folder / "acme.ionapi", "http://127.0.0.1:9")
+    fields = json.loads(ionapi.read_text())
+    result = cli(
+        "connection", "import-ionapi", "infor", str(ionapi), "--set", "company=100", "--set", "allow_any_url=true"
+    )
+    assert result.exit_code == 0, result.output
+    ionapi.unlink()
+    listed = cli("connection", "list")
+    assert "infor" in listed.output and "stored" in listed.output
+    stored = b"".join((cli.folder / name).read_bytes() for name in os.listdir(cli.folder))
+    for key in ("cs", "sask", "saak"):
+        assert fields[key].encode() not in stored, key
+        assert fields[key] not in result.output + listed.output
+
+
+def test_import_ionapi_names_the_bad_field(cli: Cli) -> None:
+    assert cli("init").exit_code == 0
+    bad = cli.folder / "bad.ionapi"
+    bad.write_text(json.dumps({"ti": "ACME", "ci": "x", "cs": "y", "iu": "not a url", "pu": "https://a/", "ot": "t"}))
+    result = cli("connection", "import-ionapi", "infor", str(bad))
+    assert result.exit_code == 2
+    assert "iu" in result.output
+    bad.write_text("not json")
+    assert cli("connection", "import-ionapi", "infor", str(bad)).exit_code == 2
