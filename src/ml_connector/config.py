@@ -143,6 +143,9 @@ class AlertsSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     webhook_url: str | None = None
+    # "text": {"text": ...} for Slack and classic Teams incoming webhooks; "teams-workflow": an Adaptive
+    # Card message, the only body a Teams Workflows ("when a Teams webhook request is received") takes.
+    webhook_format: Literal["text", "teams-workflow"] = "text"
     webhook_timeout_seconds: float = Field(10.0, gt=0, le=120)
     smtp_host: str | None = None
     smtp_port: int = Field(25, ge=1, le=65535)

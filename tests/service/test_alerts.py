@@ -215,3 +215,21 @@ def test_smtp_login_with_the_password_from_the_vault_is_never_in_the_config(tmp_
         make_config(tmp_path / "x.toml", {}, alerts={"smtp_password": "x"})
     stamp = datetime.now(UTC)
     assert Alert(AlertKind.MISSED, "s", "a", at=stamp).subject == "[ml-connector] schedule missed: service"
+
+
+def test_teams_workflow_webhooks_get_an_adaptive_card(tmp_path: Path, webhook: WebhookReceiver) -> None:
+    webhook.status = 202  # what a Teams Workflows webhook answers
+    config = make_config(
+        tmp_path / "x.toml", {}, alerts={"webhook_url": webhook.url, "webhook_format": "teams-workflow"}
+    )
+    alert = Alert(AlertKind.FAILED, "The scheduled run of x failed: boom", "Fix it.", flow="x", run_id="r-1")
+    assert Alerter(config.alerts).send(alert) == ["webhook"]
+    (body,) = webhook.bodies
+    assert body["type"] == "message"
+    (attachment,) = body["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    lines = [block["text"] for block in card["body"]]
+    assert lines[0] == "[ml-connector] run failed: x"
+    assert "run: r-1" in lines and "what to do: Fix it." in lines

@@ -1,9 +1,10 @@
 """Alerts: what happened, to which flow and run, and what to do; sent to a webhook and by e-mail.
 
 The webhook body is `{"text": "..."}`: Slack incoming webhooks and Microsoft Teams incoming webhooks
-(Office 365 connectors) both post a message with that body. Every text is scrubbed of registered
-secrets before it leaves, and the webhook URL itself (which carries its token) is registered as one.
-A channel that fails is logged and skipped: an alert never stops the service.
+(Office 365 connectors) both post a message with that body. Teams Workflows webhooks, which replace the
+retiring connectors, take Adaptive Cards only (`webhook_format = "teams-workflow"`).
+Every text is scrubbed of registered secrets before it leaves, and the webhook URL itself (which
+carries its token) is registered as one. A channel that fails is logged and skipped: an alert never stops the service.
 
     alerter = Alerter(config.alerts, smtp_password=None)
     alerter.send(Alert(AlertKind.FAILED, "actuals-oracle failed: ...", "See `ml-connector audit ...`", flow="x"))
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from enum import StrEnum
+from typing import Any
 
 import httpx
 
@@ -75,6 +77,29 @@ class Alert:
         return redact_text("\n".join(lines))
 
 
+def webhook_body(alert: Alert, style: str, host: str = "") -> dict[str, Any]:
+    """The JSON a webhook receives: `{"text"}`, or a Teams Workflows message holding an Adaptive Card."""
+    text = alert.text(host)
+    if style != "teams-workflow":
+        return {"text": text}
+    title, _, rest = text.partition("\n")
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
+            {"type": "TextBlock", "text": title.strip("*"), "weight": "Bolder", "wrap": True},
+            *({"type": "TextBlock", "text": line, "wrap": True} for line in rest.splitlines()),
+        ],
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
+
+
 class Alerter:
     """Sends alerts of the kinds listed in `[alerts] on` to every configured channel.
 
@@ -112,7 +137,7 @@ class Alerter:
     def _webhook(self, alert: Alert) -> bool:
         url = self.settings.webhook_url or ""
         try:
-            body = {"text": alert.text(self._host)}
+            body = webhook_body(alert, self.settings.webhook_format, self._host)
             answer = httpx.post(url, json=body, timeout=self.settings.webhook_timeout_seconds)
             answer.raise_for_status()
         except httpx.HTTPError as exc:
