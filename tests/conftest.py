@@ -17,6 +17,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from ml_connector import config as config_module
+from ml_connector.demo.sandbox import Sandbox, start
+from ml_connector.flows.context import FlowContext
+from ml_connector.flows.runner import build_context
 from ml_connector.store import Store, upgrade
 
 PG_URL = os.environ.get("ML_CONNECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -71,3 +75,22 @@ def _restore_logging() -> Iterator[None]:
     logger.handlers[:] = handlers
     logger.setLevel(level)
     logger.propagate = propagate
+
+
+@pytest.fixture()
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    """The three emulators with the seeded company, and a configured folder pointing at them."""
+    box = start(tmp_path / "sandbox")
+    yield box
+    box.stop()
+
+
+@pytest.fixture()
+def ctx(sandbox: Sandbox) -> Iterator[FlowContext]:
+    """A flow context over the sandbox's config and store."""
+    cfg = config_module.load(sandbox.config_path)
+    store = Store(cfg.store.url)
+    context = build_context(cfg, store)
+    yield context
+    context.clients.close()
+    store.dispose()

@@ -11,7 +11,7 @@ Only the SDK's public API is used. The SDK has no base-URL option: `https://auth
   the API rejects it (401) and then authenticates with the credentials, through the client's
   transport. That is the SDK's own Basic / CACertificate login code, run against the emulator.
 
-One difference found is kept as a strict xfail: `test_get_one_workspace_with_tenant_details`.
+The one difference it found (GET /workspaces/{id} ignored tenantDetails) is fixed in the emulator.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import httpx
 import httpx2
 import pytest
 from anaplan_sdk import Client
-from pydantic import ValidationError
 
 from ml_connector.emulators.anaplan import AnaplanEmulator
 from ml_connector.emulators.common import RunningServer
@@ -129,12 +128,6 @@ def test_basic_auth_then_workspaces_models_and_actions(
     assert "Delete Inactive Suppliers" in {a.name for a in client.get_actions()}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="emulator difference: GET /workspaces/{id} ignores tenantDetails=true, so sizeAllowance and "
-    "currentSize (which the SDK requires) are missing; GET /workspaces honours it",
-)
 def test_get_one_workspace_with_tenant_details(client: Client, facts: dict[str, Any]) -> None:
     workspace = client.get_workspace()
 

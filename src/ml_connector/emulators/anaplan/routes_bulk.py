@@ -76,13 +76,19 @@ def users_me(request: Request) -> dict[str, Any]:
     return envelope(request, "user", user=user)
 
 
-@tenant_router.get("/workspaces")
-def workspaces(request: Request) -> dict[str, Any]:
+def _workspace_json(request: Request) -> dict[str, Any]:
     backend = backend_of(request)
     ws: dict[str, Any] = {"id": backend.workspace_id, "name": backend.tenant.workspace_name, "active": True}
+    # ASSUMPTION: the single-workspace GET honours tenantDetails like the list does (the OAS documents the
+    # parameter on the list; anaplan-sdk sends it on both and requires the sizes back).
     if request.query_params.get("tenantDetails", "").lower() == "true":
         ws.update(sizeAllowance=10_737_418_240, currentSize=2_097_152 * len(backend.models))
-    return paged(request, "workspace", "workspaces", sort_items(request, [ws], strict=True))
+    return ws
+
+
+@tenant_router.get("/workspaces")
+def workspaces(request: Request) -> dict[str, Any]:
+    return paged(request, "workspace", "workspaces", sort_items(request, [_workspace_json(request)], strict=True))
 
 
 @tenant_router.get("/workspaces/{workspaceId}")
@@ -90,8 +96,7 @@ def workspace(request: Request, workspaceId: str) -> dict[str, Any]:  # noqa: N8
     backend = backend_of(request)
     if workspaceId != backend.workspace_id:
         raise NotFound()
-    ws = {"id": backend.workspace_id, "name": backend.tenant.workspace_name, "active": True}
-    return envelope(request, "workspace", workspace=ws)
+    return envelope(request, "workspace", workspace=_workspace_json(request))
 
 
 @tenant_router.get("/models")
