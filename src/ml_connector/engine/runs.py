@@ -124,7 +124,8 @@ class RunLog:
         watermark never moved for them, so the next run reads the same records again)."""
         cutoff = datetime.now(UTC) - older_than
         with self.store.session() as session:
-            query = select(Run.id).where(Run.flow == flow, Run.state == RunState.RUNNING.value)
+            # Dry runs hold no lease and stage nothing that outlives them: never another run's to close.
+            query = select(Run.id).where(Run.flow == flow, Run.state == RunState.RUNNING.value, Run.dry_run.is_(False))
             if not force:
                 query = query.where(Run.heartbeat_at < cutoff)
             stale = list(session.execute(query).scalars())
