@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ml_connector import __version__, logs
-from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems
+from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems, workers
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.errors import ConnectorGroup
 
@@ -55,3 +55,5 @@ app.command("replay")(flows.replay)
 app.command("reconcile")(flows.reconcile_command)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
+app.command("worker")(workers.worker)
+app.command("enqueue")(workers.enqueue)

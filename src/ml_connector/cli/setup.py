@@ -8,6 +8,7 @@ import typer
 
 from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
+from ml_connector.cli.workers import upgrade_queue_schema
 from ml_connector.store import Store, upgrade
 from ml_connector.vault import KEY_ENV, new_key_file
 
@@ -51,3 +52,6 @@ def db_upgrade(ctx: typer.Context) -> None:
     store = app.store(migrated=False)
     revision = upgrade(store)
     typer.echo(f"store {_describe(store)} at schema {revision}")
+    queue = upgrade_queue_schema(store)
+    if queue:
+        typer.echo(queue)

@@ -1,0 +1,74 @@
+"""The procrastinate `App` of a config: the store's PostgreSQL database as the work queue.
+
+The queue lives in the same database as the store (runs, audit, leases, budgets), so one server and
+one `ml-connector db upgrade` set up everything a fleet of workers needs.
+
+    app = build_app(config)                 # enough to queue jobs
+    with app.open():
+        enqueue(app, config, ["actuals-oracle"])
+
+    app = build_app(config, FlowJobs(ctx))  # a worker: jobs run in `ctx`
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from procrastinate import App, JobContext, PsycopgConnector
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ml_connector.config import Config
+from ml_connector.errors import ConfigurationError
+from ml_connector.workers.backoff import FlowBackoff
+from ml_connector.workers.jobs import FLOW_TASK, QUEUE
+from ml_connector.workers.schedules import register_schedules
+
+# (flow name, trigger) → a short summary of the run, logged by procrastinate with the job.
+JobRunner = Callable[[str, str], dict[str, Any]]
+
+
+def queue_conninfo(store_url: str) -> str:
+    """The libpq URI of the store's database, for procrastinate's psycopg pool.
+
+    >>> queue_conninfo("postgresql+psycopg://mlc:secret@db.internal:5432/mlc?sslmode=require")
+    'postgresql://mlc:secret@db.internal:5432/mlc?sslmode=require'
+    """
+    try:
+        url = make_url(store_url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"store URL {store_url!r} is not a database URL", hint="Use postgresql+psycopg://user@host/db."
+        ) from exc
+    if url.get_backend_name() != "postgresql":
+        raise ConfigurationError(
+            f"workers need PostgreSQL as the store; the store is {url.get_backend_name()}",
+            hint="Set [store] url (or ML_CONNECTOR_STORE_URL) to postgresql+psycopg://user@host/db, "
+            "then run `ml-connector db upgrade`.",
+        )
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def queue_connector(store_url: str, *, pool_size: int = 4) -> PsycopgConnector:
+    """procrastinate's connector to the store's database (a pool opened with the App)."""
+    return PsycopgConnector(conninfo=queue_conninfo(store_url), min_size=1, max_size=pool_size)
+
+
+def build_app(config: Config, runner: JobRunner | None = None, *, pool_size: int = 4) -> App:
+    """The App with the flow-run task and the config's schedules. Without `runner` it only queues."""
+    app = App(connector=queue_connector(config.store.url, pool_size=pool_size))
+
+    @app.task(name=FLOW_TASK, queue=QUEUE, retry=FlowBackoff(), pass_context=True)
+    def run_flow_job(
+        context: JobContext, flow: str, trigger: str = "queued", timestamp: int | None = None
+    ) -> dict[str, Any]:
+        # `timestamp` is the scheduled second, passed by procrastinate to periodic jobs.
+        if runner is None:
+            raise ConfigurationError(
+                f"job {context.job.id} reached a process that only queues jobs", hint="Run `ml-connector worker`."
+            )
+        return runner(flow, trigger)
+
+    register_schedules(app, run_flow_job, config)
+    return app

@@ -1,0 +1,119 @@
+"""One worker process: what `ml-connector worker` runs until it is stopped.
+
+Start any number, on any machines, all with the same config and store URL. Each one
+
+- draws every request from the tenant budgets kept in PostgreSQL (`sql_budget_factory`), so all
+  workers together stay inside each tenant's requests per minute;
+- holds flow and model leases in the store (`LeaseLocks`), renewed by heartbeat, so a killed worker's
+  leases lapse after `lease_ttl` seconds;
+- runs procrastinate's worker on the `flows` queue (jobs one at a time by default), its periodic
+  deferrer for the config's schedules, and the stalled-job recovery loop.
+
+SIGTERM or Ctrl-C stops it gracefully: the running job finishes first (or, after
+`shutdown_timeout`, is abandoned and later picked up again through stalled-job recovery).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from procrastinate import App
+from procrastinate.app import WorkerOptions
+
+from ml_connector.config import Config
+from ml_connector.connections import ConnectionClients
+from ml_connector.engine.runs import holder_name
+from ml_connector.flows.context import FlowContext
+from ml_connector.http import budgets
+from ml_connector.store.budget import sql_budget_factory
+from ml_connector.store.database import Store
+from ml_connector.store.lease import LeaseLocks
+from ml_connector.vault import Vault, load_key
+from ml_connector.workers.app import build_app
+from ml_connector.workers.jobs import QUEUE, FlowJobs
+from ml_connector.workers.recovery import StalledJobRecovery
+
+log = logging.getLogger("ml_connector.workers")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How one worker behaves. The defaults suit production; tests shorten the times."""
+
+    name: str | None = None
+    concurrency: int = 1
+    heartbeat_seconds: float = 10.0
+    stalled_after_seconds: float = 30.0
+    lease_ttl_seconds: float = 30.0
+    poll_seconds: float = 5.0
+    shutdown_timeout: float | None = None
+    workdir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ValueError("a worker runs at least one job at a time")
+        if self.heartbeat_seconds * 2 > self.stalled_after_seconds:
+            # One late heartbeat must not make a live worker look dead.
+            raise ValueError("stalled_after must be at least twice the heartbeat interval")
+
+
+def worker_context(config: Config, store: Store, settings: WorkerSettings) -> FlowContext:
+    """Clients, leases and a work folder kept for the worker's whole life (tokens stay warm)."""
+    vault = Vault(store, load_key(config.resolve(config.vault.key_file)))
+    locks = LeaseLocks(store, ttl=settings.lease_ttl_seconds)
+    folder = settings.workdir or config.resolve("work")
+    folder.mkdir(parents=True, exist_ok=True)
+    return FlowContext(
+        store=store,
+        config=config,
+        clients=ConnectionClients(config, vault, locks),
+        locks=locks,
+        workdir=folder,
+    )
+
+
+def run_worker(config: Config, store: Store, settings: WorkerSettings) -> None:
+    """Run queued and scheduled flows until SIGTERM / SIGINT."""
+    # Before any client exists: every budget this process makes is then the shared one.
+    budgets.use_factory(sql_budget_factory(store))
+    ctx = worker_context(config, store, settings)
+    try:
+        app = build_app(config, FlowJobs(ctx), pool_size=max(4, settings.concurrency + 3))
+        recovery = StalledJobRecovery(
+            app,
+            LeaseLocks(store, ttl=settings.lease_ttl_seconds),
+            stalled_after=settings.stalled_after_seconds,
+        )
+        asyncio.run(_serve(app, recovery, settings))
+    finally:
+        ctx.clients.close()
+
+
+async def _serve(app: App, recovery: StalledJobRecovery, settings: WorkerSettings) -> None:
+    name = settings.name or holder_name()
+    async with app.open_async():
+        side = asyncio.create_task(recovery.run_forever(), name="stalled-job recovery")
+        log.info("worker %s started on queue %s", name, QUEUE, extra={"worker": name})
+        options: WorkerOptions = {
+            "queues": [QUEUE],
+            "name": name,
+            "concurrency": settings.concurrency,
+            "update_heartbeat_interval": settings.heartbeat_seconds,
+            "stalled_worker_timeout": settings.stalled_after_seconds,
+            "fetch_job_polling_interval": settings.poll_seconds,
+            "abort_job_polling_interval": settings.poll_seconds,
+        }
+        if settings.shutdown_timeout is not None:
+            # procrastinate's default (None) waits for the running job however long it takes.
+            options["shutdown_graceful_timeout"] = settings.shutdown_timeout
+        try:
+            await app.run_worker_async(**options)
+        finally:
+            side.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await side
+            log.info("worker %s stopped", name, extra={"worker": name})
