@@ -127,6 +127,8 @@ class ServiceSection(BaseModel):
     catchup_limit: int = Field(100, ge=1, le=10_000, description="most runs one flow catches up with 'all'")
     workers: int = Field(2, ge=1, le=32, description="flows run at once (one run per flow at a time)")
     stop_grace_seconds: float = Field(300.0, ge=0, description="how long a stop waits for runs to finish")
+    web_host: str = Field("127.0.0.1", description="where the read-only dashboard listens")
+    web_port: int = Field(8700, ge=0, le=65535, description="the dashboard's port; 0 turns it off")
 
     @field_validator("timezone")
     @classmethod

@@ -17,6 +17,7 @@ import pytest
 
 from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Sandbox, start
+from ml_connector.emulators.common.server import free_port
 from ml_connector.engine.runs import RunLog
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.flows.runner import build_context, run_flow
@@ -115,14 +116,17 @@ def test_sigterm_stops_at_a_safe_point_and_the_next_start_resumes(box: Sandbox) 
         _due(store, "actuals-oracle")
         # slow Oracle answers keep the run reading long enough to be stopped mid-way
         httpx.put(f"{box.url('oracle')}/_emulator/faults", json={"slow_rate": 1.0, "slow_seconds": 0.03})
+        port = free_port()
         serve = subprocess.Popen(  # noqa: S603 - our own CLI
-            [CLI, "--config", str(box.config_path), "serve", "--grace", "0"],
+            [CLI, "--config", str(box.config_path), "serve", "--grace", "0", "--web-port", str(port)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         runs = RunLog(store)
         _wait_for(lambda: any(r.state == RunState.RUNNING for r in runs.recent("actuals-oracle")), 60)
+        page = httpx.get(f"http://127.0.0.1:{port}/")  # the dashboard serve runs beside the scheduler
+        assert page.status_code == 200 and "actuals-oracle" in page.text and "running" in page.text
         serve.send_signal(signal.SIGTERM)
         _, err = serve.communicate(timeout=60)
         assert serve.returncode == 0, err
@@ -135,7 +139,10 @@ def test_sigterm_stops_at_a_safe_point_and_the_next_start_resumes(box: Sandbox) 
 
         httpx.put(f"{box.url('oracle')}/_emulator/faults", json={})
         again = subprocess.run(  # noqa: S603 - our own CLI
-            [CLI, "--config", str(box.config_path), "serve", "--once"], capture_output=True, text=True, timeout=120
+            [CLI, "--config", str(box.config_path), "serve", "--once", "--web-port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert again.returncode == 0, again.stderr
         latest = runs.recent("actuals-oracle")

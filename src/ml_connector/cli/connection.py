@@ -118,6 +118,7 @@ def import_ionapi(
     file: Path = typer.Argument(..., help="The .ionapi file downloaded from Infor ION API."),
     product: str = typer.Option("m3", help="m3, csi or fsm."),
     set_: list[str] = typer.Option([], "--set", help="A non-secret setting KEY=VALUE (repeatable)."),
+    expires_on: str | None = typer.Option(None, help="When the client secret expires (YYYY-MM-DD), for alerts."),
 ) -> None:
     """Store an Infor `.ionapi` file in the vault (its secrets never land anywhere in plain text)."""
     app_ctx: AppContext = ctx.obj
@@ -126,7 +127,7 @@ def import_ionapi(
     options = {"product": product, **parse_options(set_)}
     if name not in cfg.connections:
         config_module.append_connection(cfg.path, name, "infor", options)
-    app_ctx.vault().put(name, "infor", credentials.to_vault())
+    app_ctx.vault().put(name, "infor", credentials.to_vault(), expires_on=_date(expires_on))
     typer.echo(
         f"connection {name} (infor {product}, tenant {credentials.tenant}) saved; the .ionapi secrets are in the vault"
     )

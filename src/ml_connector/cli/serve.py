@@ -10,10 +10,12 @@ import threading
 import typer
 
 from ml_connector.cli.context import AppContext, flow_context
+from ml_connector.emulators.common.server import start_in_thread
 from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
+from ml_connector.web import build_app
 
 SMTP_PASSWORD_ENV = "ML_CONNECTOR_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
 
@@ -44,6 +46,7 @@ def serve(
     store_smtp_password: bool = typer.Option(
         False, "--store-smtp-password", help="Read the SMTP password (prompt or stdin) into the vault and exit."
     ),
+    web_port: int | None = typer.Option(None, help="The dashboard's port (default [service] web_port; 0: off)."),
 ) -> None:
     """Run every flow on its cron schedule; catch up what was missed while stopped; send alerts."""
     app: AppContext = ctx.obj
@@ -75,7 +78,11 @@ def serve(
         typer.echo(f"{signal.Signals(signum).name}: stopping", err=True)
 
     restore = on_stop_signals(stop)
+    port = cfg.service.web_port if web_port is None else web_port
+    dashboard = start_in_thread(build_app(app.store()), cfg.service.web_host, port) if port else None
     try:
+        if dashboard is not None:
+            typer.echo(f"dashboard: {dashboard.url}", err=True)
         service.start()
         scheduled = ", ".join(f"{name} ({cfg.flows[name].schedule})" for name in service.triggers) or "none"
         typer.echo(f"serving; scheduled flows: {scheduled}", err=True)
@@ -84,4 +91,6 @@ def serve(
         finished = service.stop(grace)
         typer.echo("stopped" + ("" if finished else "; interrupted runs resume on the next start"), err=True)
     finally:
+        if dashboard is not None:
+            dashboard.stop()
         restore()
