@@ -104,7 +104,7 @@ def test_three_workers_ten_flows_two_models_one_killed(fleet_factory: Any) -> No
         assert not failed, f"jobs failed: {failed}\n{fleet.worker_logs()}"
         return len(states) == 10 and all(s[0] == "succeeded" for s in states.values())
 
-    wait_for("every job to succeed", all_done, 75, fleet, every=0.5)
+    wait_for("every job to succeed", all_done, 120, fleet, every=0.5)
     elapsed = time.monotonic() - started
 
     # The killed job was run again (stalled-job recovery), by another worker; nothing else repeated.

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from procrastinate.periodic import PeriodicDeferrer
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
@@ -18,10 +19,11 @@ from ml_connector.workers.schedules import schedules
 PG = "postgresql+psycopg://mlc:s3cret@db.internal:5432/mlc"
 
 
-def make_config(flows: dict[str, dict[str, Any]], store_url: str = PG) -> Config:
+def make_config(flows: dict[str, dict[str, Any]], store_url: str = PG, timezone: str = "UTC") -> Config:
     return Config.model_validate(
         {
             "store": {"url": store_url},
+            "service": {"timezone": timezone},
             "connections": {
                 "anaplan": {"system": "anaplan", "workspace": "Default WS"},
                 "oracle": {"system": "oracle"},
@@ -97,6 +99,19 @@ def test_schedules_become_periodic_tasks_with_the_flow_locks() -> None:
     saturday_night = datetime(2026, 11, 21, 22, 0, tzinfo=UTC).timestamp()
     monday_morning = datetime(2026, 11, 23, 6, 15, tzinfo=UTC).timestamp()
     assert actuals.croniter.get_next(ret_type=float, start_time=saturday_night) == monday_morning
+
+
+def test_schedules_fire_in_the_service_time_zone_daylight_saving_included() -> None:
+    config = make_config({"a": {**ACTUALS, "schedule": "0 6 * * *"}}, timezone="Europe/Berlin")
+    deferrer = PeriodicDeferrer(registry=build_app(config).periodic_registry)
+    winter = datetime(2026, 11, 21, 22, 0, tzinfo=UTC).timestamp()
+    assert deferrer.get_next_tick(at=winter) == datetime(2026, 11, 22, 5, 0, tzinfo=UTC).timestamp() - winter
+    summer = datetime(2026, 7, 1, 22, 0, tzinfo=UTC).timestamp()
+    assert deferrer.get_next_tick(at=summer) == datetime(2026, 7, 2, 4, 0, tzinfo=UTC).timestamp() - summer
+    # What a worker starting at 06:05 Berlin time queues at once: the 06:00 run, 5 minutes late.
+    start = datetime(2026, 11, 23, 5, 5, tzinfo=UTC).timestamp()
+    [(_, due)] = list(deferrer.get_previous_tasks(at=start))
+    assert due == datetime(2026, 11, 23, 5, 0, tzinfo=UTC).timestamp()
 
 
 def test_a_schedule_procrastinate_cannot_read_is_a_configuration_error() -> None:
