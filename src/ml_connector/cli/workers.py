@@ -62,9 +62,6 @@ def worker(
         30.0, "--lease-ttl-seconds", min=0.5, help="How long a dead worker's flow and model leases outlive it."
     ),
     poll: float = typer.Option(5.0, "--poll-seconds", min=0.1, help="Queue polling, besides LISTEN/NOTIFY."),
-    shutdown_timeout: float | None = typer.Option(
-        None, "--shutdown-timeout", help="On SIGTERM, wait this long for the running job (default: until done)."
-    ),
     workdir: Path | None = typer.Option(None, help="Folder for the files of runs (default: work/ by the config)."),
 ) -> None:
     """Run queued and scheduled flow runs until stopped. Start any number, on any machines."""
@@ -79,7 +76,6 @@ def worker(
             stalled_after_seconds=stalled_after,
             lease_ttl_seconds=lease_ttl,
             poll_seconds=poll,
-            shutdown_timeout=shutdown_timeout,
             workdir=workdir,
         )
     except ValueError as exc:
@@ -92,7 +88,7 @@ def worker(
 
 def enqueue(
     ctx: typer.Context,
-    flows: list[str] = typer.Argument(..., help="Flow names from the config, queued in this order."),
+    flows: list[str] = typer.Argument(..., metavar="FLOW...", help="Flow names from the config, queued in this order."),
 ) -> None:
     """Queue a run of each FLOW now; a worker runs it (one waiting run per flow at most)."""
     app: AppContext = ctx.obj

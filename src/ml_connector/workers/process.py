@@ -9,8 +9,9 @@ Start any number, on any machines, all with the same config and store URL. Each 
 - runs procrastinate's worker on the `flows` queue (jobs one at a time by default), its periodic
   deferrer for the config's schedules, and the stalled-job recovery loop.
 
-SIGTERM or Ctrl-C stops it gracefully: the running job finishes first (or, after
-`shutdown_timeout`, is abandoned and later picked up again through stalled-job recovery).
+SIGTERM or Ctrl-C stops it gracefully: it takes no new job and exits when the running one is done.
+Flow runs are synchronous and do not stop half-way for a signal; to stop at once, SIGKILL it: the
+other workers queue its job again (stalled-job recovery) and the run is redone without duplicates.
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ class WorkerSettings:
     stalled_after_seconds: float = 30.0
     lease_ttl_seconds: float = 30.0
     poll_seconds: float = 5.0
-    shutdown_timeout: float | None = None
     workdir: Path | None = None
 
     def __post_init__(self) -> None:
@@ -107,9 +107,6 @@ async def _serve(app: App, recovery: StalledJobRecovery, settings: WorkerSetting
             "fetch_job_polling_interval": settings.poll_seconds,
             "abort_job_polling_interval": settings.poll_seconds,
         }
-        if settings.shutdown_timeout is not None:
-            # procrastinate's default (None) waits for the running job however long it takes.
-            options["shutdown_graceful_timeout"] = settings.shutdown_timeout
         try:
             await app.run_worker_async(**options)
         finally:
