@@ -92,7 +92,7 @@ def test_three_workers_ten_flows_two_models_one_killed(fleet_factory: Any) -> No
         )
         return rows[0].holder if rows else None
 
-    holder = wait_for("the Oracle actuals load", loading, 60, fleet)
+    holder = wait_for("the Oracle actuals load", loading, 90, fleet)
     pid = int(holder.rsplit(":", 1)[1])
     victim = next(p for p in fleet.workers if p.pid == pid)
     os.kill(pid, signal.SIGKILL)

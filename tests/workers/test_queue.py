@@ -20,7 +20,7 @@ from ml_connector.errors import ConfigurationError, UnavailableError
 from ml_connector.store import Store
 from ml_connector.store.lease import LeaseLocks
 from ml_connector.workers.app import build_app
-from ml_connector.workers.jobs import QUEUE, enqueue
+from ml_connector.workers.jobs import FLOW_TASK, PRUNE_TASK, QUEUE, enqueue
 from ml_connector.workers.recovery import RECOVERY_LEASE, StalledJobRecovery
 from ml_connector.workers.schema import apply_queue_schema
 from tests.workers.test_jobs import ACTUALS, RETURN, make_config
@@ -115,7 +115,7 @@ def test_a_schedule_seen_by_two_workers_queues_one_job(config: Config, queue_sto
     async def fire(app: App, timestamp: int) -> None:
         async with app.open_async():
             deferrer = PeriodicDeferrer(registry=app.periodic_registry)
-            periodic = next(iter(app.periodic_registry.periodic_tasks.values()))
+            periodic = app.periodic_registry.periodic_tasks[(FLOW_TASK, "actuals")]
             await deferrer.defer_jobs([(periodic, timestamp)])
 
     for _worker in range(2):
@@ -184,3 +184,25 @@ def test_jobs_of_a_silent_worker_are_queued_again_once(config: Config, queue_sto
     assert rows[0].worker_id is None
     with queue_store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() == 1
+
+
+def test_succeeded_jobs_are_pruned_failed_ones_kept(config: Config, queue_store: Store) -> None:
+    def runner(flow: str, trigger: str) -> dict[str, Any]:
+        if flow == "ret":
+            raise ConfigurationError("the export is gone")
+        return {"flow": flow}
+
+    app = build_app(config, runner, keep_hours=0)
+
+    async def work() -> None:
+        async with app.open_async():
+            await app.run_worker_async(queues=[QUEUE], wait=False, install_signal_handlers=False, listen_notify=False)
+
+    with app.open():
+        enqueue(app, config, ["actuals", "ret"])
+    asyncio.run(work())
+    assert [r.status for r in jobs(queue_store)] == ["succeeded", "failed"]
+    with app.open():
+        app.tasks[PRUNE_TASK].defer(timestamp=0)
+    asyncio.run(work())
+    assert [(r.args.get("flow"), r.status) for r in jobs(queue_store)] == [("ret", "failed"), (None, "succeeded")]

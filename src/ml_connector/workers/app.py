@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
 from ml_connector.workers.backoff import FlowBackoff
-from ml_connector.workers.jobs import FLOW_TASK, QUEUE
+from ml_connector.workers.jobs import FLOW_TASK, PRUNE_TASK, QUEUE
 from ml_connector.workers.schedules import register_schedules
 
 # (flow name, trigger) → a short summary of the run, logged by procrastinate with the job.
@@ -55,9 +55,25 @@ def queue_connector(store_url: str, *, pool_size: int = 4) -> PsycopgConnector:
     return PsycopgConnector(conninfo=queue_conninfo(store_url), min_size=1, max_size=pool_size)
 
 
-def build_app(config: Config, runner: JobRunner | None = None, *, pool_size: int = 4) -> App:
-    """The App with the flow-run task and the config's schedules. Without `runner` it only queues."""
+# Finished jobs are the queue's history; the runs and the audit in the store are the real record.
+KEEP_FINISHED_HOURS = 30 * 24
+PRUNE_CRON = "17 3 * * *"
+
+
+def build_app(
+    config: Config, runner: JobRunner | None = None, *, pool_size: int = 4, keep_hours: int = KEEP_FINISHED_HOURS
+) -> App:
+    """The App with the flow-run task and the config's schedules. Without `runner` it only queues.
+
+    Workers also delete, once a day, the jobs that succeeded more than `keep_hours` ago (failed
+    ones stay until someone looks at them).
+    """
     app = App(connector=queue_connector(config.store.url, pool_size=pool_size))
+
+    @app.periodic(cron=PRUNE_CRON, periodic_id="daily", queueing_lock=PRUNE_TASK)
+    @app.task(name=PRUNE_TASK, queue=QUEUE, pass_context=True)
+    async def prune_finished_jobs(context: JobContext, timestamp: int) -> None:
+        await context.app.job_manager.delete_old_jobs(nb_hours=keep_hours, queue=QUEUE)
 
     @app.task(name=FLOW_TASK, queue=QUEUE, retry=FlowBackoff(), pass_context=True)
     def run_flow_job(

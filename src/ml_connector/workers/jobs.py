@@ -28,6 +28,7 @@ from ml_connector.flows.runner import run_flow
 log = logging.getLogger("ml_connector.workers")
 
 FLOW_TASK = "ml_connector.run_flow"
+PRUNE_TASK = "ml_connector.prune_finished_jobs"
 QUEUE = "flows"
 # Flow kinds whose Anaplan end is the source (the others load into Anaplan).
 _ANAPLAN_SOURCE_KINDS = ("plan-return", "suppliers-return")
