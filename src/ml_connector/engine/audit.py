@@ -43,6 +43,7 @@ class AuditEntry:
     reason: str = ""
     hint: str = ""
     _json: str = field(default="", init=False, repr=False)
+    _hash: str = field(default="", init=False, repr=False)
 
     @property
     def payload_json(self) -> str:
@@ -52,7 +53,9 @@ class AuditEntry:
 
     @property
     def hash(self) -> str:
-        return payload_hash(self.payload_json)
+        if not self._hash:
+            self._hash = payload_hash(self.payload_json)
+        return self._hash
 
 
 class AuditTrail:

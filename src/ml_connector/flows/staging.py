@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -31,10 +31,16 @@ def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield batch
 
 
+LINE_FIELDS = tuple(f.name for f in fields(LedgerLine))
+
+
 def line_payload(line: LedgerLine) -> dict[str, Any]:
-    data = asdict(line)
+    """The line as plain JSON-able values (asdict's deep copies cost half a run's time)."""
+    data: dict[str, Any] = {name: getattr(line, name) for name in LINE_FIELDS}
     data["amount"] = str(line.amount)
     data["kind"] = line.kind.value
+    data["posted_on"] = line.posted_on.isoformat()
+    data["updated_at"] = line.updated_at.isoformat() if line.updated_at else None
     return data
 
 
