@@ -10,11 +10,11 @@ import threading
 import typer
 
 from ml_connector.cli.context import AppContext, flow_context
-from ml_connector.emulators.common.server import start_in_thread
 from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
+from ml_connector.serving import start_in_thread
 from ml_connector.web import build_app
 
 SMTP_PASSWORD_ENV = "ML_CONNECTOR_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password

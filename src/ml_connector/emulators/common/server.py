@@ -1,59 +1,7 @@
-"""Run an emulator app under uvicorn: in a background thread (tests, demo) or in the foreground (CLI)."""
+"""The emulators run under the same small uvicorn runner as the dashboard (`ml_connector.serving`)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from dataclasses import dataclass
-from typing import Any
+from ml_connector.serving import RunningServer, free_port, serve_forever, start_in_thread
 
-import uvicorn
-
-
-@dataclass
-class RunningServer:
-    """An emulator listening on `host:port` in a thread of this process; `stop()` shuts it down."""
-
-    host: str
-    port: int
-    server: uvicorn.Server
-    thread: threading.Thread
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def _config(app: Any, host: str, port: int) -> uvicorn.Config:
-    # One worker, no access log: the emulator's own stats are the record of what it was asked.
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
-
-
-def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0) -> RunningServer:
-    """Start `app` in a daemon thread and return once it accepts connections."""
-    port = port or free_port(host)
-    server = uvicorn.Server(_config(app, host, port))
-    thread = threading.Thread(target=server.run, name=f"emulator:{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"emulator did not start on {host}:{port}")
-        time.sleep(0.01)
-    return RunningServer(host=host, port=port, server=server, thread=thread)
-
-
-def serve_forever(app: Any, host: str, port: int) -> None:
-    """Serve in the foreground until interrupted (the `ml-connector emulate` commands)."""
-    uvicorn.Server(_config(app, host, port)).run()
+__all__ = ["RunningServer", "free_port", "serve_forever", "start_in_thread"]
