@@ -1,6 +1,6 @@
 """The tenant's authorization server state: clients, issued tokens, refresh tokens, the login limit.
 
-Sources (`/work/shared/api/infor.md` section 1): password grant with the service-account keys, client
+Sources (the shared API notes, `api/infor.md` section 1): password grant with the service-account keys, client
 credentials in the body or as Basic auth; refresh tokens only when the authorized app issues them;
 revoke; default access-token lifetime 2 hours; service-account authentications peak 20 per minute.
 """
