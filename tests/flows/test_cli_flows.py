@@ -84,3 +84,22 @@ def test_unknown_flow_and_bad_period_are_clear(sandbox: Sandbox) -> None:
     assert result.exit_code == 2 and "known:" in result.output
     result = cli(sandbox, "run", "actuals-oracle", "--period", "March")
     assert result.exit_code == 2 and "YYYY-MM" in result.output
+
+
+def test_certificate_connection_from_pem_files(sandbox: Sandbox, tmp_path: Path) -> None:
+    cert, key = sandbox.emulators["anaplan"].certificate.write(tmp_path / "pem")
+    url = sandbox.url("anaplan")
+    added = cli(
+        sandbox,
+        "connection", "add", "anaplan-cert", "--system", "anaplan",
+        "--set", "auth=certificate", "--set", f"auth_url={url}", "--set", f"api_url={url}/2/0",
+        "--set", "allow_any_url=true",
+        "--secret-file", f"certificate_pem={cert}", "--secret-file", f"private_key_pem={key}",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    key_body = key.read_text().splitlines()[1]
+    assert key_body not in sandbox.config_path.read_text()
+    pinged = cli(sandbox, "ping", "anaplan-cert")
+    assert pinged.exit_code == 0, pinged.output
+    missing = cli(sandbox, "connection", "add", "x", "--system", "anaplan", "--secret-file", "private_key_pem=/nope")
+    assert missing.exit_code == 2 and "no file at" in missing.output

@@ -69,6 +69,22 @@ def read_secrets(names: list[str]) -> dict[str, str]:
     return secrets
 
 
+def read_secret_files(pairs: list[str]) -> dict[str, str]:
+    """NAME=PATH pairs: each file's content (a PEM key, a certificate) becomes a secret."""
+    secrets: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, path = pair.partition("=")
+        file = Path(path.strip()).expanduser()
+        if not sep or not name.strip():
+            raise ConfigurationError(
+                f"--secret-file {pair!r} is not NAME=PATH", hint="Write e.g. private_key_pem=key.pem"
+            )
+        if not file.is_file():
+            raise ConfigurationError(f"--secret-file {name}: no file at {file}", hint="Give the path of the file.")
+        secrets[name.strip()] = file.read_text(encoding="utf-8")
+    return secrets
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -76,9 +92,12 @@ def add(
     system: str = typer.Option(..., help="anaplan, infor or oracle."),
     set_: list[str] = typer.Option([], "--set", help="A non-secret setting KEY=VALUE (repeatable)."),
     secret: list[str] = typer.Option([], "--secret", help="The NAME of a secret to store (repeatable)."),
+    secret_file: list[str] = typer.Option(
+        [], "--secret-file", help="NAME=PATH: store a file's content as a secret, e.g. private_key_pem=key.pem."
+    ),
     expires_on: str | None = typer.Option(None, help="When the credential expires (YYYY-MM-DD), for alerts."),
 ) -> None:
-    """Add a connection: settings to the config file, secrets (prompted or piped) to the vault."""
+    """Add a connection: settings to the config file, secrets (prompted, piped or from files) to the vault."""
     app_ctx: AppContext = ctx.obj
     if not NAME_PATTERN.match(name):
         raise ConfigurationError(
@@ -89,7 +108,7 @@ def add(
     options = parse_options(set_)
     expiry = _date(expires_on)
     cfg = app_ctx.config()
-    secrets = read_secrets(secret)
+    secrets = {**read_secrets(secret), **read_secret_files(secret_file)}
     if name not in cfg.connections:
         config_module.append_connection(cfg.path, name, system, options)
     elif options:
