@@ -294,11 +294,33 @@ def connection_names(config: Config, system: str | None = None) -> list[str]:
 
 
 def skeleton(store_url: str, key_file: str) -> str:
-    """The file `ml-connector init` writes."""
+    """The file `ml-connector init` writes: the store and vault, and commented examples of the rest."""
     return (
         "# ml-connector configuration. Secrets are not kept here: see `ml-connector connection add`.\n"
-        f"[store]\nurl = {_toml_str(store_url)}\n\n[vault]\nkey_file = {_toml_str(key_file)}\n"
+        f"[store]\nurl = {_toml_str(store_url)}\n\n[vault]\nkey_file = {_toml_str(key_file)}\n" + EXAMPLES
     )
+
+
+EXAMPLES = """
+# Connections are added by `ml-connector connection add` / `connection import-ionapi`.
+#
+# [flows.actuals-oracle]
+# kind = "actuals"                 # reference | actuals | plan-return | suppliers-return
+# source = "oracle"
+# target = "anaplan"
+# workspace = "Acme Finance"
+# model = "FP&A"
+# mapping = "oracle"               # `ml-connector mapping import oracle mapping.csv`
+# schedule = "15 6 * * *"
+#
+# [service]                        # `ml-connector serve`
+# timezone = "UTC"
+# misfire = "once"                 # once | skip | all
+#
+# [alerts]
+# webhook_url = "https://hooks.slack.com/services/..."
+# on = ["failed", "quarantined", "missed", "expiring"]
+"""
 
 
 def append_connection(path: Path, name: str, system: str, options: dict[str, Any]) -> None:
