@@ -108,6 +108,7 @@ class TokenStore:
         if not (
             secrets.compare_digest(user, self.creds.user) and secrets.compare_digest(password, self.creds.password)
         ):
+            # ASSUMPTION: 401 FAILURE_BAD_CREDENTIAL is documented; the statusMessage texts here and below are ours.
             raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Invalid username or password.")
         return self._issue("anaplan")
 
@@ -167,6 +168,8 @@ class TokenStore:
 
     def oauth_refresh(self, client_id: str, refresh_token: str) -> dict[str, object]:
         if client_id != self.creds.oauth_client_id:
+            # ASSUMPTION: an unknown client answers 401 unauthorized_client (a documented code and status; the pairing
+            # is ours).
             raise OAuthError(401, "unauthorized_client", "Unknown client_id.")
         if refresh_token in self.used_refresh_tokens:
             raise OAuthError(400, "invalid_grant", "The refresh token has already been used.")

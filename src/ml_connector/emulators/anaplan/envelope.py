@@ -56,6 +56,8 @@ def paged(request: Request, kind: str, key: str, items: list[Any], model_id: str
     """One page of `items` under `key`, per `limit`/`offset`; an empty page leaves `key` out."""
     limit, offset = _int_param(request, "limit", MAX_PAGE), _int_param(request, "offset", 0)
     if limit < 1 or offset < 0:
+        # ASSUMPTION: a non-positive limit or negative offset answers 400; no source shows the live answer or its
+        # wording.
         raise BadRequest("limit must be positive and offset must not be negative")
     # ASSUMPTION: a limit above the maximum page size is cut to 5000 rather than refused.
     limit = min(limit, MAX_PAGE)
@@ -80,6 +82,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
+        # ASSUMPTION: a non-numeric limit/offset answers 400 with this wording (undocumented).
         raise BadRequest(f"Invalid value for '{name}': {raw}") from None
 
 
@@ -97,6 +100,7 @@ def sort_items(request: Request, items: list[dict[str, Any]], strict: bool) -> l
     field_name = sort[1:]
     if not items or field_name not in items[0]:
         return items
+    # ASSUMPTION: values compare as strings; the docs do not say how live Anaplan orders mixed types.
     return sorted(items, key=lambda x: str(x.get(field_name)), reverse=sort[0] == "-")
 
 

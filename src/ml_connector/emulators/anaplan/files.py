@@ -37,6 +37,8 @@ class ModelFile:
             "name": self.name,
             "chunkCount": self.chunk_count,
             "delimiter": '"',
+            # ASSUMPTION: new import files describe themselves as UTF-8, comma-separated, '"'-delimited; all three
+            # values are in the confirmed enums, the choice is ours.
             "encoding": "UTF-8",
             "firstDataRow": 2,
             "format": "txt",
@@ -55,12 +57,15 @@ class ModelFile:
 
     def start_upload(self, chunk_count: int) -> None:
         if chunk_count == 0 or chunk_count < -1 or chunk_count > MAX_CHUNKS:
+            # ASSUMPTION: chunkCount 0, below -1 or above the documented 1,000-chunk cap answers 400; the wording is
+            # ours.
             raise BadRequest(f"chunkCount must be -1 or between 1 and {MAX_CHUNKS}")
         self.chunk_count = chunk_count
         self.chunks = {}
 
     def put_chunk(self, number: int, body: bytes, gzipped: bool) -> None:
         if number < 0 or number >= MAX_CHUNKS:
+            # ASSUMPTION: chunk numbers outside 0..999 (the documented 1,000-chunk cap) answer 400 with our wording.
             raise BadRequest(f"Chunk number must be between 0 and {MAX_CHUNKS - 1}")
         if self.chunk_count > 0 and number >= self.chunk_count:
             # ASSUMPTION: a chunk beyond the announced chunkCount is refused.
@@ -73,13 +78,19 @@ class ModelFile:
 
     def put_whole(self, body: bytes, gzipped: bool) -> None:
         if gzipped:
+            # ASSUMPTION: a 400 with our wording; the refusal itself is documented ("You cannot compress a file
+            # that you are uploading as a single file").
             raise BadRequest("A file uploaded as a single file cannot be compressed; upload it in chunks")
+        # ASSUMPTION: a single-file PUT is held to the 50 MB chunk limit; the docs only say small files (< 1 MB) go as
+        # one PUT.
         if len(body) > MAX_CHUNK_BYTES:
             raise BadRequest("File exceeds 50 MB; upload it in chunks")
         self.chunks = {0: body}
         self.chunk_count = 1
 
     def complete(self) -> None:
+        # ASSUMPTION: /complete fixes chunkCount at the number of chunks received (the docs only say it ends a
+        # chunkCount -1 upload).
         self.chunk_count = len(self.chunks)
 
     def chunk(self, number: int) -> bytes:
@@ -92,6 +103,8 @@ def _gunzip(body: bytes) -> bytes:
     try:
         return gzip.decompress(body)
     except (OSError, EOFError, zlib.error):
+        # ASSUMPTION: an x-gzip chunk that does not decompress answers 400 (the docs require gzip format but show no
+        # error).
         raise BadRequest("The chunk is not in gzip format") from None
 
 

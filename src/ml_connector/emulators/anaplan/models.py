@@ -192,6 +192,8 @@ class AnaplanBackend:
             return found
         file_id = str(FILE_BASE + model.next_file)
         model.next_file += 1
+        # ASSUMPTION: the new file takes the next free 113… id (that it differs from the posted id or name is
+        # documented: SDK _set_chunk_count).
         created = ModelFile(id=file_id, name=id_or_name)
         model.files[file_id] = created
         return created

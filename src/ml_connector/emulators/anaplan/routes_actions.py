@@ -190,6 +190,8 @@ def _dump_of(request: Request, model_id: str, kind: str, object_id: str, task_id
     if kind == "processes" and nested is None:
         raise NotFound()
     if target not in task.dumps:
+        # ASSUMPTION: dump chunks of a task without a dump answer 404 (live answers 200/400/404 depending on
+        # failureDumpAvailable).
         raise NotFound()
     if m.latest_import_task.get(target) != task.task_id:
         raise NotFound()  # a later run of the same import removed this dump
@@ -202,6 +204,7 @@ def dump(request: Request, modelId: str, kind: str, objectId: str, taskId: str) 
     with backend.lock:
         m, task = _task(request, modelId, kind, objectId, taskId)
         if not task.dumps:
+            # The 204 for "no dump content" is documented (OAS).
             return Response(status_code=204)
         data = _dump_of(request, modelId, kind, objectId, taskId, None)
     return Response(data, media_type="text/plain")

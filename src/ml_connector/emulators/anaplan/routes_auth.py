@@ -25,6 +25,8 @@ def _token_header(request: Request) -> str:
     if scheme == "Bearer":
         raise AuthError(400, "FAILURE_BAD_HEADER", "Invalid header. Verify the header.")
     if scheme != "AnaplanAuthToken" or not value.strip():
+        # ASSUMPTION: the status FAILURE_BAD_CREDENTIAL is documented for 401s; the statusMessage wording here and
+        # below is ours (no source quotes it for a bad or missing token).
         raise AuthError(401, "FAILURE_BAD_CREDENTIAL", "Token is invalid or has expired.")
     return value.strip()
 
@@ -45,6 +47,8 @@ async def authenticate(request: Request) -> JSONResponse:
         try:
             body = json.loads(await request.body() or b"{}")
         except ValueError:
+            # ASSUMPTION: a certificate login with a body that is not JSON is treated as a malformed request
+            # (FAILURE_BAD_HEADER); no source shows this case.
             raise AuthError(400, "FAILURE_BAD_HEADER", "The body must be JSON.") from None
         if not isinstance(body, dict):
             raise AuthError(400, "FAILURE_BAD_HEADER", "The body must be a JSON object.")
@@ -114,6 +118,8 @@ async def oauth_token(request: Request) -> JSONResponse:
         # ASSUMPTION: only the refresh-token grant is emulated; the interactive grants need a browser.
         raise OAuthError(400, "unsupported_grant_type", f"Grant type '{grant}' is not supported here.")
     if not params.get("refresh_token") or not params.get("client_id"):
+        # ASSUMPTION: missing parameters answer 400 invalid_request (RFC 6749 5.2); Anaplan's docs list the code but
+        # not this case.
         raise OAuthError(400, "invalid_request", "client_id and refresh_token are required.")
     with backend.lock:
         answer = backend.tokens.oauth_refresh(params["client_id"], params["refresh_token"])

@@ -38,6 +38,8 @@ def _model_json(request: Request, m: ModelState, details: bool) -> dict[str, Any
     out: dict[str, Any] = {
         "id": m.id,
         "name": m.name,
+        # ASSUMPTION: seeded models are always UNLOCKED (a documented activeState); the emulator has no deployed or
+        # archived models.
         "activeState": "UNLOCKED",
         "currentWorkspaceId": backend.workspace_id,
         "currentWorkspaceName": backend.tenant.workspace_name,
@@ -50,6 +52,7 @@ def _model_json(request: Request, m: ModelState, details: bool) -> dict[str, Any
             isoCreationDate=_iso(backend.started_at),
             lastModified=_iso(m.last_modified),
             lastModifiedByUserGuid=backend.creds.user_guid,
+            # ASSUMPTION: serial number and memoryUsage are synthetic, shaped like the OAS example values.
             lastSavedSerialNumber=2_000_000 + len(m.tasks),
             memoryUsage=1_048_576 + 64 * sum(len(x.cells) for x in m.planning.modules.values()),
             modelTransactionRunning=m.busy(),
@@ -130,6 +133,7 @@ def open_model(request: Request, modelId: str) -> Response:  # noqa: N803
     backend = backend_of(request)
     with backend.lock:
         backend.model(modelId)
+    # ASSUMPTION: no Workspace Admin check: the emulated user is always Workspace Admin.
     return Response(status_code=202)  # models are always open here; waking one is a no-op
 
 
@@ -156,6 +160,8 @@ def model_status(request: Request, modelId: str) -> dict[str, Any]:  # noqa: N80
         status: dict[str, Any] = {
             "tooltip": None,
             "progress": -1.0,
+            # ASSUMPTION: models are always open here ("Open", progress -1.0 are the documented idle values), and
+            # creationTime is the time of the request (no source says what it measures).
             "currentStep": "Open",
             "exportTaskType": None,
             "creationTime": int(time.time() * 1000),
@@ -193,11 +199,13 @@ async def set_chunk_count(request: Request, modelId: str, fileId: str) -> dict[s
     body = await json_body(request)
     count = body.get("chunkCount") if isinstance(body, dict) else None
     if not isinstance(count, int):
+        # ASSUMPTION: wording modelled on the documented "Expected mandatory field 'modelIdsToDelete' ..." message.
         raise BadRequest("Expected mandatory field 'chunkCount' to be present.")
     with backend.lock:
         m = model_of(request, modelId)
         f = backend.file_for_upload(m, fileId)
         if f.is_export:
+            # ASSUMPTION: uploading into an export's output file (116…) is refused with 400; no source covers it.
             raise BadRequest("An export's output file cannot be uploaded to")
         f.start_upload(count)
         return envelope(request, "file", modelId, file=f.as_json())
@@ -284,6 +292,7 @@ def _number(raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
+        # ASSUMPTION: a non-numeric chunk number answers the generic 404, like an unknown route.
         raise NotFound() from None
 
 
@@ -294,4 +303,5 @@ async def json_body(request: Request) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
+        # ASSUMPTION: a body that is not JSON answers 400 with this wording (undocumented).
         raise BadRequest("The request body is not valid JSON.") from None

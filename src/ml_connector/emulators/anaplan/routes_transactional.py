@@ -51,6 +51,8 @@ def list_metadata(request: Request, modelId: str, listId: str) -> dict[str, Any]
     backend = backend_of(request)
     with backend.lock:
         plan_list = _list(model_of(request, modelId), listId)
+        # ASSUMPTION: emulated list properties are all TEXT, and the flags below describe a plain general list
+        # without production data; the key set is the documented one, the values are ours.
         metadata = {
             "id": plan_list.id,
             "name": plan_list.name,
@@ -80,12 +82,15 @@ def list_items(request: Request, modelId: str, listId: str) -> Response:  # noqa
     with backend.lock:
         plan_list = _list(model_of(request, modelId), listId)
         if len(plan_list.items) > MAX_LIST_READ:
+            # ASSUMPTION: the 1,000,000-record limit and its 400 are documented (HELP retrieve-list-data); the wording
+            # is ours.
             raise BadRequest(f"The list has more than {MAX_LIST_READ} items; use a large read request")
         items = [plan_list.as_json(i) for i in plan_list.items.values()]
         properties = plan_list.properties
     if "text/csv" in request.headers.get("accept", ""):
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
+        # ASSUMPTION: the CSV form's columns (id, name, code, then properties) are ours; no source shows its layout.
         writer.writerow(["id", "name", "code", *properties])
         for item in items:
             writer.writerow([item["id"], item["name"], item["code"], *(item["properties"][p] for p in properties)])
@@ -100,6 +105,7 @@ def list_items(request: Request, modelId: str, listId: str) -> Response:  # noqa
 async def write_list_items(request: Request, modelId: str, listId: str) -> dict[str, Any]:  # noqa: N803
     action = request.query_params.get("action")
     if action not in ("add", "delete"):
+        # ASSUMPTION: a missing or unknown action answers 400 with this wording (undocumented).
         raise BadRequest("Query parameter 'action' must be 'add' or 'delete'")
     body = await json_body(request)
     backend = backend_of(request)
@@ -166,6 +172,8 @@ def _line_items(m: ModelState, module: Module) -> list[dict[str, Any]]:
             "name": li.name,
             "code": "",
             "format": li.format,
+            # ASSUMPTION: the line-item metadata fields follow the OAS lineItems example; the values (formats,
+            # summary, version "Not Applicable", blank code) are ours.
             "formatMetadata": _FORMATS.get(li.format, {"dataType": "NONE"}),
             "summary": "Sum" if li.format == "NUMBER" else "None",
             "appliesTo": applies_to,

@@ -40,6 +40,7 @@ def dimension_items(request: Request, modelId: str, dimensionId: str) -> dict[st
     with backend.lock:
         items = _dimension_items(model_of(request, modelId), dimensionId)
     if len(items) > MAX_ITEMS:
+        # ASSUMPTION: the 1,000,000-item limit and its 400 are documented (PM); the wording is ours.
         raise BadRequest(f"The dimension has more than {MAX_ITEMS} items")
     body = envelope(request, "dimensionItem", modelId)
     if items:
@@ -51,6 +52,7 @@ def dimension_items(request: Request, modelId: str, dimensionId: str) -> dict[st
 async def lookup_dimension_items(request: Request, modelId: str, dimensionId: str) -> dict[str, Any]:  # noqa: N803
     wanted = await json_body(request)
     if not isinstance(wanted, dict):
+        # ASSUMPTION: a lookup body that is not an object answers 400 with this wording (undocumented).
         raise BadRequest("The body must be an object with 'names' and/or 'codes'")
     names, codes = set(wanted.get("names") or []), set(wanted.get("codes") or [])
     backend = backend_of(request)
@@ -150,6 +152,8 @@ def view_data(request: Request, modelId: str, viewId: str) -> Response:  # noqa:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     row_dims = len(rows[0][0]) if rows else len([d for d in module.dimensions if d != TIME])
+    # ASSUMPTION: the CSV grid layout (blank corner cells, column labels, then one row per row coordinate) is ours;
+    # the docs only say the default is CSV.
     writer.writerow([""] * row_dims + [" ".join(c).strip() for c in columns])
     for coords, cells in rows:
         writer.writerow([*coords, *cells])

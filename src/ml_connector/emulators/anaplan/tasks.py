@@ -56,6 +56,8 @@ class Task:
             return 0.0
         if self.duration <= 0:
             return 0.99
+        # ASSUMPTION: progress grows linearly with the configured task time and stays below 1.0 until COMPLETE (docs:
+        # 0.0 to 1.0).
         return round(min(0.99, (time.time() - self.started) / self.duration), 4)
 
     def summary(self) -> dict[str, Any]:
@@ -66,6 +68,8 @@ class Task:
             TaskState.NOT_STARTED: "Waiting to start",
             TaskState.IN_PROGRESS: "Processing ...",
             TaskState.COMPLETE: "Complete.",
+            # ASSUMPTION: "Waiting to start" is Anaplan Connect's label and "Complete." the documented step; the
+            # cancel labels are ours.
             TaskState.CANCELLING: "Cancelling ...",
             TaskState.CANCELLED: "Cancelled.",
         }
@@ -139,6 +143,8 @@ def _run_one(model: ModelState, object_id: str, file_snapshot: dict[str, bytes],
                 detail={
                     "localMessageText": "The import data source has no content; upload the file first",
                     "occurrences": 0,
+                    # ASSUMPTION: an import with no uploaded content completes unsuccessfully with this detail; the
+                    # type code is ours (the code catalogue was not retrieved).
                     "type": "importFailed",
                     "values": [],
                 },
