@@ -33,6 +33,12 @@ def test_errors_use_the_documented_envelope(api: httpx.Client) -> None:
     assert api.get("/2/0/no/such/route").json()["status"]["code"] == 404
     bad_sort = api.get("/2/0/models", params={"sort": "name"})
     assert bad_sort.status_code == 400 and "Bad sort order format" in bad_sort.json()["status"]["message"]
+    unknown_field = api.get("/2/0/models", params={"sort": "+colour"})
+    assert (
+        unknown_field.status_code == 400
+        and unknown_field.json()["status"]["message"] == "Failed to parse sort parameter"
+    )
+    assert api.get("/2/0/models", params={"sort": "-name"}).status_code == 200
     assert api.get("/2/0/workspaces", headers={"Authorization": "AnaplanAuthToken nope"}).status_code == 401
 
 

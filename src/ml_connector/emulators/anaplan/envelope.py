@@ -86,8 +86,11 @@ def _int_param(request: Request, name: str, default: int) -> int:
         raise BadRequest(f"Invalid value for '{name}': {raw}") from None
 
 
-def sort_items(request: Request, items: list[dict[str, Any]], strict: bool) -> list[dict[str, Any]]:
-    """Apply `?sort=(+|-)field`. `strict` (workspaces, models) refuses a sort without its sign."""
+def sort_items(
+    request: Request, items: list[dict[str, Any]], strict: bool, sortable: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """Apply `?sort=(+|-)field`. `strict` (workspaces, models) refuses a sort without its sign or, when
+    `sortable` is given, on a field outside it; other lists ignore an unknown field."""
     sort = request.query_params.get("sort")
     if not sort:
         return items
@@ -98,6 +101,10 @@ def sort_items(request: Request, items: list[dict[str, Any]], strict: bool) -> l
             )
         sort = "+" + sort
     field_name = sort[1:]
+    if strict and sortable and field_name not in sortable:
+        # Live Anaplan validates the field on these lists (OAS README, issue #161). ASSUMPTION: an unknown field
+        # gets the second documented message; the README does not say which message goes with which mistake.
+        raise BadRequest("Failed to parse sort parameter")
     if not items or field_name not in items[0]:
         return items
     # ASSUMPTION: values compare as strings; the docs do not say how live Anaplan orders mixed types.

@@ -27,6 +27,9 @@ from ml_connector.emulators.anaplan.models import ModelState
 
 tenant_router = APIRouter(prefix="/2/0", dependencies=[Depends(require_token)])
 model_router = APIRouter(dependencies=[Depends(require_token)])
+# The sortable fields the OAS parameter descriptions name for these lists.
+WORKSPACE_SORT = frozenset({"name", "sizeAllowance"})
+MODEL_SORT = frozenset({"name", "activeState"})
 
 
 def _iso(ts: float) -> str:
@@ -91,7 +94,12 @@ def _workspace_json(request: Request) -> dict[str, Any]:
 
 @tenant_router.get("/workspaces")
 def workspaces(request: Request) -> dict[str, Any]:
-    return paged(request, "workspace", "workspaces", sort_items(request, [_workspace_json(request)], strict=True))
+    return paged(
+        request,
+        "workspace",
+        "workspaces",
+        sort_items(request, [_workspace_json(request)], strict=True, sortable=WORKSPACE_SORT),
+    )
 
 
 @tenant_router.get("/workspaces/{workspaceId}")
@@ -107,7 +115,7 @@ def models(request: Request) -> dict[str, Any]:
     backend = backend_of(request)
     with backend.lock:
         items = [_model_json(request, m, _details(request)) for m in backend.models.values()]
-    return paged(request, "model", "models", sort_items(request, items, strict=True))
+    return paged(request, "model", "models", sort_items(request, items, strict=True, sortable=MODEL_SORT))
 
 
 @tenant_router.get("/workspaces/{workspaceId}/models")
@@ -117,7 +125,7 @@ def workspace_models(request: Request, workspaceId: str) -> dict[str, Any]:  # n
     if workspaceId == backend.workspace_id:
         with backend.lock:
             items = [_model_json(request, m, _details(request)) for m in backend.models.values()]
-    return paged(request, "model", "models", sort_items(request, items, strict=True))
+    return paged(request, "model", "models", sort_items(request, items, strict=True, sortable=MODEL_SORT))
 
 
 @tenant_router.get("/models/{modelId}")
