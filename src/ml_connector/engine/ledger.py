@@ -66,17 +66,22 @@ class Ledger:
         self.flow = flow
         self.run_id = run_id
 
-    def already_loaded(self, hashes: dict[str, str]) -> set[str]:
-        """The source keys whose identical version (same payload hash) is already loaded."""
+    def already_loaded(self, hashes: dict[str, str], targets: dict[str, str] | None = None) -> set[str]:
+        """The source keys whose identical version (same payload hash) is already loaded, in the same
+        cell when `targets` names it (a remapped line must move to its new cell)."""
         if not hashes:
             return set()
         with self.store.session() as session:
             rows = session.execute(
-                select(LedgerCopy.source_key, LedgerCopy.payload_hash).where(
+                select(LedgerCopy.source_key, LedgerCopy.payload_hash, LedgerCopy.target_key).where(
                     LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(list(hashes))
                 )
             )
-            return {key for key, digest in rows if hashes.get(key) == digest}
+            return {
+                key
+                for key, digest, target in rows
+                if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
+            }
 
     def stage(self, lines: Sequence[StagedLine]) -> None:
         if not lines:

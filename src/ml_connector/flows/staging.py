@@ -151,7 +151,9 @@ class Stager:
             else:
                 staged.append(StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash))
             entries.append(entry)
-        unchanged = self.ledger.already_loaded({s.source_key: s.payload_hash for s in staged})
+        unchanged = self.ledger.already_loaded(
+            {s.source_key: s.payload_hash for s in staged}, {s.source_key: s.target_key for s in staged}
+        )
         for entry in entries:
             if entry.source_key in unchanged and entry.state is RecordState.STAGED:
                 entry.state = RecordState.UNCHANGED
