@@ -22,7 +22,7 @@ from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.flows.staging import line_from_payload
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
-from ml_connector.store.models import AuditRecord, LedgerCopy
+from ml_connector.store.models import AuditRecord, LedgerCopy, Run
 
 LINE_KINDS = {k.value for k in EntryKind}
 
@@ -48,13 +48,24 @@ def _replayable(ctx: FlowContext, run_id: str, flow: str) -> Iterator[LedgerLine
             .where(AuditRecord.run_id == run_id, AuditRecord.state.in_([s.value for s in REPLAYABLE_STATES]))
             .order_by(AuditRecord.id)
         ).all()
-        loaded_later = set(
-            session.execute(
-                select(LedgerCopy.source_key).where(
-                    LedgerCopy.flow == flow, LedgerCopy.source_key.in_([r.source_key for r in rows])
-                )
-            ).scalars()
-        )
+        started = session.execute(select(Run.started_at).where(Run.id == run_id)).scalar_one()
+        keys = [r.source_key for r in rows]
+        loaded_later: set[str] = set()
+        # Only a version loaded by a run that started after this one is newer: an earlier version in the
+        # ledger (e.g. before the account was remapped) must not keep the failed record from replaying.
+        # Chunked: a run can fail more records than a statement may have parameters.
+        for start in range(0, len(keys), 1000):
+            loaded_later.update(
+                session.execute(
+                    select(LedgerCopy.source_key)
+                    .join(Run, Run.id == LedgerCopy.run_id)
+                    .where(
+                        LedgerCopy.flow == flow,
+                        LedgerCopy.source_key.in_(keys[start : start + 1000]),
+                        Run.started_at > started,
+                    )
+                ).scalars()
+            )
     for source, key, kind, payload_text, reason in rows:
         if key in loaded_later:
             continue
