@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, error_payload
+from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, error_payload, invalid_operation
 from ml_connector.emulators.oracle.models import OracleBackend
 from ml_connector.emulators.oracle.rendering import DEFAULT_LIMIT, View, render_collection, render_item
 
@@ -48,7 +48,7 @@ def _run_part(backend: OracleBackend, part: Any, view: View, base: str, user: st
     elif operation == "delete" and target.item is not None:
         backend.delete(target)
     else:
-        raise OracleRestError(400, f"Invalid operation {operation} for the specified resource.")
+        raise invalid_operation(operation)
     return out
 
 

@@ -56,6 +56,14 @@ def bad_request(detail: str, *, code: str = "27500", path: str | None = None) ->
     return OracleRestError(400, detail, code=code, path=path)
 
 
+def invalid_operation(operation: str) -> OracleRestError:
+    """400 for a method the resource does not offer; the wording is the documented ADF message."""
+    # ASSUMPTION: Fusion answers an unsupported operation with 400 "Invalid operation <op> for the specified
+    # resource." (the typical 400 the notes quote), not 405; <op> is the ADF operation name (create, update,
+    # delete, get), not the HTTP verb.
+    return bad_request(f"Invalid operation {operation} for the specified resource.")
+
+
 def not_found(detail: str = "The requested resource does not exist.") -> OracleRestError:
     return OracleRestError(404, detail)
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ml_connector.emulators.oracle import resources as res
-from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, not_found
+from ml_connector.emulators.oracle.exceptions import OracleRestError, bad_request, invalid_operation, not_found
 from ml_connector.emulators.oracle.journal_import import finish_due_jobs
 from ml_connector.emulators.oracle.journals import lines_of, readout, touch
 from ml_connector.emulators.oracle.query import Predicate, order_key, parse_finder, parse_q, sort_rows
@@ -176,7 +176,7 @@ class OracleBackend:
         """POST on a collection: (item, created). `upsert` updates a matching item instead."""
         spec, now = target.spec, self.now()
         if not spec.writable:
-            raise OracleRestError(405, f"Invalid operation create for the resource {spec.name}.")
+            raise invalid_operation("create")
         fields = typed_payload(spec, payload, creating=True)
         who = {"CreatedBy": user, "CreationDate": now, "LastUpdatedBy": user, "LastUpdateDate": now}
         if spec is res.SUPPLIERS:
@@ -210,7 +210,7 @@ class OracleBackend:
         item = target.item
         assert item is not None  # noqa: S101 - routes only PATCH item paths
         if not target.spec.writable:
-            raise OracleRestError(405, f"Invalid operation update for the resource {target.spec.name}.")
+            raise invalid_operation("update")
         if if_match is not None and if_match.strip('"') not in (item.change_indicator, "*"):
             raise OracleRestError(412, "The resource has been modified since it was last retrieved.", code="27504")
         apply_update(item, typed_payload(target.spec, payload, creating=False), self.now(), user)
@@ -226,7 +226,7 @@ class OracleBackend:
             target.collection.remove(item)
             return
         if item is None or not target.spec.writable or target.spec is res.SUPPLIERS:
-            raise OracleRestError(405, f"Invalid operation delete for the resource {target.spec.name}.")
+            raise invalid_operation("delete")
         target.collection.remove(item)
 
     # -- admin --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ml_connector.emulators.oracle.exceptions import (
     bad_request,
     fault_body,
     idcs_error,
+    invalid_operation,
     not_found,
     render_error,
     unauthorized,
@@ -46,6 +47,8 @@ ITEM_TYPE = "application/vnd.oracle.adf.resourceitem+json"
 COLLECTION_TYPE = "application/vnd.oracle.adf.resourcecollection+json"
 BATCH_TYPE = "application/vnd.oracle.adf.batch+json"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# The ADF operation behind each HTTP method, as named in "Invalid operation <op> ..." errors.
+ADF_OPERATIONS = {"GET": "get", "POST": "create", "PATCH": "update", "DELETE": "delete"}
 
 
 def _json(body: Any, status: int = 200, media_type: str = ITEM_TYPE, headers: dict[str, str] | None = None) -> Response:
@@ -212,7 +215,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
             if method == "DELETE" and target.item is not None:
                 backend.delete(target)
                 return Response(status_code=204)
-            raise OracleRestError(405, f"Invalid operation {method.lower()} for the specified resource.")
+            raise invalid_operation(ADF_OPERATIONS.get(method, method.lower()))
 
         return handle(request, work)
 
@@ -299,7 +302,7 @@ def _erp_integrations(
         out.update({"ReqstId": job["ReqstId"], "DocumentContent": None})
         return _json(out, 201, headers={"Location": f"{base}/importBulkData"})
     if request.method != "GET" or len(segments) != 1:
-        raise OracleRestError(405, "Invalid operation for the specified resource.")
+        raise invalid_operation(ADF_OPERATIONS.get(request.method, request.method.lower()))
     finder = request.query_params.get("finder", "")
     name, _, rest = finder.partition(";")
     variables = dict(p.split("=", 1) for p in rest.split(",") if "=" in p)
