@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, literal, select, union, union_all
+from sqlalchemy import and_, delete, func, insert, literal, select, union, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -170,10 +170,10 @@ class Ledger:
     def merge(self, session: Session, *, exclude_target_keys: Collection[str] = ()) -> int:
         """Make staged lines the loaded truth, except those in cells Anaplan rejected (they stay
         failed in the audit, to be replayed). Runs inside the caller's transaction."""
-        staged_keys = select(LedgerStaging.source_key).where(LedgerStaging.run_id == self.run_id)
-        excluded = list(exclude_target_keys)
+        excluded = set(exclude_target_keys)
         if excluded:
-            staged_keys = staged_keys.where(LedgerStaging.target_key.not_in(excluded))
+            self._hold_rejected(session, excluded)
+        staged_keys = select(LedgerStaging.source_key).where(LedgerStaging.run_id == self.run_id)
         session.execute(delete(LedgerCopy).where(LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(staged_keys)))
         source = select(
             LedgerStaging.flow,
@@ -185,8 +185,6 @@ class Ledger:
             literal(self.run_id),
             LedgerStaging.updated_at,
         ).where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key != "")
-        if excluded:
-            source = source.where(LedgerStaging.target_key.not_in(excluded))
         result = session.execute(
             insert(LedgerCopy).from_select(
                 [
@@ -204,6 +202,36 @@ class Ledger:
         )
         session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))
         return int(getattr(result, "rowcount", 0) or 0)
+
+    def _hold_rejected(self, session: Session, excluded: set[str]) -> None:
+        """Staged lines of rejected cells are not merged. Where the line's loaded version sits in a cell
+        that was rejected too, Anaplan kept that cell's old value, so the ledger keeps the line there;
+        otherwise its old cell was overwritten without it, so the ledger must forget it (a tombstone).
+        In chunks: a load can reject more cells than a statement may have parameters."""
+        copy = LedgerCopy.__table__.c
+        cells = sorted(excluded)
+        for start in range(0, len(cells), 1000):
+            rows = session.execute(
+                select(LedgerStaging.source_key, copy.target_key)
+                .outerjoin(LedgerCopy, and_(copy.flow == self.flow, copy.source_key == LedgerStaging.source_key))
+                .where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key.in_(cells[start : start + 1000]))
+            ).all()
+            keep = [key for key, old in rows if old is not None and old in excluded]
+            forget = [key for key, old in rows if old is None or old not in excluded]
+            for part in range(0, len(keep), 1000):
+                session.execute(
+                    delete(LedgerStaging).where(
+                        LedgerStaging.run_id == self.run_id, LedgerStaging.source_key.in_(keep[part : part + 1000])
+                    )
+                )
+            for part in range(0, len(forget), 1000):
+                session.execute(
+                    update(LedgerStaging)
+                    .where(
+                        LedgerStaging.run_id == self.run_id, LedgerStaging.source_key.in_(forget[part : part + 1000])
+                    )
+                    .values(target_key="", amount_micros=0, measure="")
+                )
 
     def discard(self) -> None:
         with self.store.session() as session:
