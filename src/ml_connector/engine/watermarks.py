@@ -23,6 +23,8 @@ def read(store: Store, flow: str, source: str) -> datetime | None:
 
 def advance(session: Session, flow: str, source: str, value: datetime, run_id: str) -> None:
     """Set the watermark inside the caller's transaction; never moves it backwards."""
+    # SQLite keeps the wall time and drops the offset: store UTC, which `read` assumes.
+    value = value.astimezone(UTC)
     row = session.get(Watermark, (flow, source))
     now = datetime.now(UTC)
     if row is None:
