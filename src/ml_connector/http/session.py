@@ -36,6 +36,8 @@ log = logging.getLogger("ml_connector.http")
 
 REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "x-oracle-dms-ecid", "x-infor-requestid", "request-id")
 EXCERPT_CHARS = 300
+# How much of an error body is scrubbed to make the excerpt: far more than any secret a body could hold.
+REDACT_WINDOW = 64 * 1024
 
 
 class Authenticator(Protocol):
@@ -58,7 +60,8 @@ def excerpt(response: httpx.Response) -> str:
         text = response.text
     except (httpx.ResponseNotRead, UnicodeDecodeError):
         return ""
-    return redact_text(" ".join(text.split())[:EXCERPT_CHARS])
+    # Redact before cutting: a secret cut in two by the limit no longer matches, and its head would leak.
+    return redact_text(" ".join(text[:REDACT_WINDOW].split()))[:EXCERPT_CHARS]
 
 
 def request_id(response: httpx.Response) -> str | None:
