@@ -26,6 +26,7 @@ _VARIABLES = ("accountCombination", "accountingPeriod", "currency", "ledgerName"
 def _period_index(name: str) -> tuple[int, int]:
     month, _, year = name.partition("-")
     if month not in _MONTHS or not year.isdigit():
+        # ASSUMPTION: an unparseable period name answers 400 with this wording (undocumented).
         raise bad_request(f"The accounting period {name} is not valid.", path="accountingPeriod")
     return 2000 + int(year), _MONTHS.index(month) + 1
 
@@ -40,6 +41,8 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     name, _, rest = (finder or "").partition(";")
     if name != "AccountBalanceFinder":
         raise bad_request(
+            # ASSUMPTION: without AccountBalanceFinder (and its account and period variables) the request answers 400;
+            # the docs only show the finder in use.
             "ledgerBalances needs finder=AccountBalanceFinder;accountCombination=...,accountingPeriod=..."
         )
     variables = dict(p.split("=", 1) for p in rest.split(",") if "=" in p)
@@ -48,6 +51,7 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
         raise bad_request(f"URL request parameter finder with value '{finder}' is invalid.")
     seeded = backend.seeded
     ledger = seeded.ledger
+    # ASSUMPTION: another ledger or currency is not an error, just no rows.
     if variables.get("ledgerName", ledger["name"]) != ledger["name"]:
         return []
     if variables.get("currency", ledger["currency"]) != ledger["currency"]:
@@ -58,6 +62,7 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     activity: defaultdict[str, Decimal] = defaultdict(Decimal)
     for batch in backend.roots["journalBatches"]:
         if batch.data["Status"] != "P":
+            # ASSUMPTION: balances count posted journals only (GL's usual rule; not stated in the notes).
             continue  # only posted journals reach balances
         period = _period_index(batch.data["DefaultPeriodName"])
         if period > target:

@@ -23,6 +23,7 @@ class _PartFailed(Exception):
 
 def _run_part(backend: OracleBackend, part: Any, view: View, base: str, user: str) -> dict[str, Any]:
     if not isinstance(part, dict) or part.get("operation") not in OPERATIONS or not part.get("path"):
+        # ASSUMPTION: a malformed part fails the batch with 400 and this wording (undocumented).
         raise bad_request("Each part needs an id, a path and an operation (get, create, update, replace, delete).")
     path = str(part["path"]).split("?")[0].strip("/")
     for prefix in ("fscmRestApi/resources/11.13.18.05/", "fscmRestApi/resources/latest/"):
@@ -43,6 +44,8 @@ def _run_part(backend: OracleBackend, part: Any, view: View, base: str, user: st
         if_match = part.get("ifMatch")
         item = backend.update(target, part.get("payload") or {}, if_match=if_match, user=user)
         if if_match is not None:
+            # ASSUMPTION: a part may carry "ifMatch"; a part that passed it reports preconditionSucceeded (ADF batch
+            # field name, not in our notes).
             out["preconditionSucceeded"] = True
         out["payload"] = render_item(item, href, view)
     elif operation == "delete" and target.item is not None:
@@ -55,6 +58,7 @@ def _run_part(backend: OracleBackend, part: Any, view: View, base: str, user: st
 def run_batch(backend: OracleBackend, body: Any, view: View, base: str, user: str) -> tuple[int, dict[str, Any]]:
     """Run every part or none; (HTTP status, response body)."""
     if not isinstance(body, dict) or not isinstance(body.get("parts"), list):
+        # ASSUMPTION: a body without parts answers 400 with this wording (undocumented).
         raise bad_request("The batch request body must be an object with a parts array.")
     try:
         with backend.transaction():

@@ -35,6 +35,8 @@ from ml_connector.emulators.oracle.periods import period_name
 if TYPE_CHECKING:
     from ml_connector.emulators.oracle.models import OracleBackend
 
+# ASSUMPTION: the positions follow our reading of Oracle's GlInterface FBDI template; the shared notes do not list
+# them.
 # 0-based positions in the GL_INTERFACE FBDI CSV (the template's column order).
 COLUMNS = {
     "STATUS": 0,
@@ -71,6 +73,7 @@ def _rows(document: str) -> list[list[str]]:
                 raise bad_request("The ZIP file has no CSV data file.")
             text = archive.read(names[0]).decode("utf-8-sig")
     except (binascii.Error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        # ASSUMPTION: an unreadable DocumentContent fails the POST with 400 rather than failing the ESS job later.
         raise bad_request("DocumentContent is not a base64-encoded ZIP file.", path="DocumentContent") from exc
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if rows and rows[0] and rows[0][0].strip().upper() in ("STATUS", "JOURNAL_STATUS"):
@@ -199,6 +202,8 @@ def _line(row: list[str], delim: str, valid: dict[str, set[str]]) -> tuple[LineI
     segments = [_field(row, f"SEGMENT{i}") for i in range(1, 31)]
     company, cost_center, account = segments[:3]
     if any(segments[3:]):
+        # ASSUMPTION: the EF04/EN01/EN02/ED01 rejection codes and texts mimic Journal Import's execution report; no
+        # source in the notes lists them.
         raise ValueError("EF04 the chart of accounts has three segments.")
     for role, value in (("company", company), ("cost_center", cost_center), ("account", account)):
         if value not in valid[role]:
@@ -249,6 +254,7 @@ def _create(backend: OracleBackend, batch: _Batch, request_id: int, user: str) -
         description=None,
         period=batch.period or "",
         source=batch.source,
+        # ASSUMPTION: imported journals arrive unposted (Status U) and need posting, as Journal Import does not post.
         status="U",  # imported journals wait for review and posting
         headers=headers,
         ledger=backend.seeded.ledger,
@@ -270,6 +276,8 @@ def job_item(job: dict[str, Any], *, with_log: bool, file_type: str = "LOG") -> 
     if with_log:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
+            # ASSUMPTION: the execution details zip holds one <ReqstId>.log text file (the notes only say
+            # DocumentContent is a base64 zip).
             archive.writestr(f"{job['ReqstId']}.log", "\n".join(job["log"]) + "\n")
         out.update({"DocumentContent": base64.b64encode(buffer.getvalue()).decode(), "FileType": file_type})
     return out

@@ -92,6 +92,8 @@ class OracleBackend:
             while self._hits and self._hits[0] <= now - 60:
                 self._hits.popleft()
             if len(self._hits) >= self.per_minute:
+                # ASSUMPTION: Oracle publishes no limit; an optional per-minute quota answers 429 with Retry-After in
+                # whole seconds until the window frees.
                 return max(1, math.ceil(self._hits[0] + 60 - now))
             self._hits.append(now)
             return None
@@ -122,6 +124,7 @@ class OracleBackend:
         """Walk `name/key/child/accessor/key/...` to a collection or an item (404 when absent)."""
         spec = res.TOP_LEVEL.get(segments[0]) if segments else None
         if spec is None:
+            # ASSUMPTION: unknown resources, keys and accessors answer 404 with a default text (no source shows it).
             raise not_found()
         collection, parent, i = self._top(spec), None, 1
         while i < len(segments):
@@ -140,6 +143,7 @@ class OracleBackend:
         gap = self.access.get(spec.name)
         if gap == "forbidden":
             # A missing duty role: 403, "almost always a missing Financials/SCM duty role, not a wrong URL".
+            # ASSUMPTION: the 403 wording is ours; the status is documented.
             raise OracleRestError(403, f"You don't have permission to access the resource {spec.name}.")
         if gap == "empty":
             return []  # a missing data-access grant: 200 with nothing in it

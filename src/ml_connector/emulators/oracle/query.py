@@ -31,6 +31,8 @@ _TOKEN = re.compile(
 
 
 def _invalid(name: str, value: str) -> OracleRestError:
+    # ASSUMPTION: every q/finder/orderBy syntax error shares this wording (the notes' proposed v4 sample); the 400
+    # itself is documented.
     return bad_request(f"URL request parameter {name} with value '{value}' is invalid.")
 
 
@@ -277,6 +279,7 @@ def parse_finder(spec: ResourceSpec, finder: str) -> Predicate:
     elif name in spec.finders:
         variables = spec.finders[name]
     else:
+        # ASSUMPTION: an unknown finder answers 400 with this wording (undocumented).
         raise bad_request(f"The finder {name} is not defined for the resource {spec.name}.")
     parts: list[Predicate] = []
     for pair in filter(None, rest.split(",")):

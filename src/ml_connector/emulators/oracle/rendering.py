@@ -48,6 +48,8 @@ def parse_fields(spec: ResourceSpec, text: str) -> dict[str, list[str]]:
         names = [a.strip() for a in attrs.split(",") if a.strip()]
         for name in names:
             if name not in target.attrs:
+                # ASSUMPTION: an unknown attribute in fields answers 400, like an unknown attribute in q (documented
+                # as 400).
                 raise bad_request(f"URL request parameter fields with value '{text}' is invalid.")
         out.setdefault(path, []).extend(names)
         while "." in path:
@@ -75,6 +77,7 @@ def _descend(spec: ResourceSpec, path: str) -> ResourceSpec:
     for name in path.split("."):
         child = current.child(name)
         if child is None:
+            # ASSUMPTION: an unknown accessor in expand/fields answers 400 with this wording (undocumented).
             raise bad_request(f"The child {name} is not found in the resource {current.name}.")
         current = child
     return current
@@ -107,6 +110,7 @@ def render_item(item: Item, href: str, view: View, path: str = "") -> dict[str, 
             else:
                 out[child.name] = [render_item(r, f"{child_href}/{r.key}", view, child_path) for r in rows]
     if not view.only_data:
+        # ASSUMPTION: the canonical link repeats the self URL (the notes call exact link contents inferred).
         links = [_link("self", href, spec.name, "item", item), _link("canonical", href, spec.name, "item")]
         links += [_link("child", f"{href}/child/{c.name}", c.name, "collection") for c in spec.children]
         out["links"] = links
@@ -122,6 +126,8 @@ class PagingQuirks:
     """
 
     has_more: str = "normal"
+    # ASSUMPTION: docs disagree on the cap (499 on the HCM page, 500 on the Supplier Model page); 500 by default,
+    # settable to 499.
     limit_cap: int = 500
 
 
@@ -150,5 +156,6 @@ def render_collection(
     out.update({"count": len(page), "hasMore": has_more, "limit": limit, "offset": offset})
     if not view.only_data:
         name = href.rsplit("/", 1)[-1]
+        # ASSUMPTION: collections carry only a self link (next/prev links are not documented for Fusion).
         out["links"] = [_link("self", href, name, "collection")]
     return out

@@ -59,6 +59,8 @@ def framework_version(request: Request) -> int:
     """`REST-Framework-Version` (1 when absent); anything outside 1-9 is a 400."""
     raw = request.headers.get("REST-Framework-Version", "1").strip()
     if not raw.isdigit() or not 1 <= int(raw) <= 9:
+        # ASSUMPTION: a version outside the documented 1-9 answers 400 with this wording; no source shows the live
+        # answer.
         raise bad_request(f"The REST framework version {raw} is not supported.")
     return int(raw)
 
@@ -96,6 +98,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
         if scheme.lower() == "bearer":
             subject = backend.tokens.subject(value.strip())
             return subject if subject is not None else unauthorized(bearer=True)
+        # ASSUMPTION: a missing or unknown Authorization scheme is answered like a failed Basic login.
         return unauthorized(bearer=False)
 
     @app.post("/oauth2/v1/token")
@@ -105,11 +108,17 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         client = _basic(value.strip()) if scheme.lower() == "basic" else None
         if client is None:
+            # ASSUMPTION: client credentials in the form body are accepted as well as in the Basic header (RFC 6749
+            # 2.3.1 allows both; the docs show Basic).
             client = (str(form.get("client_id") or ""), str(form.get("client_secret") or ""))
         if client != (creds.client_id, creds.client_secret):
+            # ASSUMPTION: IDCS answers a bad client with 401 invalid_client (RFC 6749 5.2); the description wording is
+            # ours.
             return idcs_error(401, "invalid_client", "Client authentication failed.")
         grant, scope = str(form.get("grant_type") or ""), str(form.get("scope") or "")
         if grant not in ("client_credentials", JWT_BEARER):
+            # ASSUMPTION: only the two documented server-to-server grants are emulated (no refresh-token or password
+            # grant).
             return idcs_error(400, "unsupported_grant_type", f"Grant type {grant!r} is not supported.")
         # ASSUMPTION: the scope must name this pod's Fusion instance (the concatenated urn:opc scope).
         if creds.scope not in scope:
@@ -140,6 +149,8 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
                 "version": "11.13.18.05",
                 "isLatest": True,
                 "adf:extension": {
+                    # ASSUMPTION: the version item carries a self link like other items. The default of 1 is documented
+                    # (the doc's sample shows "3" for a pod configured otherwise).
                     "defaultFrameworkVersion": "1",
                     "allowedFrameworkVersions": [str(i) for i in range(1, 10)],
                 },
@@ -222,6 +233,7 @@ def add_routes(app: FastAPI, backend: OracleBackend, kit: EmulatorKit) -> None:
 
 def _check_version(version: str) -> None:
     if version not in VERSIONS:
+        # ASSUMPTION: an unknown version segment answers 404 like any unknown URL.
         raise not_found()
 
 
@@ -232,6 +244,7 @@ def _base(request: Request, version: str) -> str:
 def _check_json(request: Request) -> None:
     media = request.headers.get("Content-Type", "").split(";")[0].strip()
     if media not in ("application/json", ITEM_TYPE, "application/vnd.oracle.adf.action+json"):
+        # ASSUMPTION: 415 is a documented status for media-type errors; the wording is ours.
         raise OracleRestError(415, f"The media type {media or '(none)'} is not supported.")
 
 
@@ -239,6 +252,7 @@ def _payload(body: bytes) -> Any:
     try:
         return json.loads(body or b"{}")
     except ValueError as exc:
+        # ASSUMPTION: a payload that is not JSON answers 400 with this wording (undocumented).
         raise bad_request("The request payload is not valid JSON.") from exc
 
 
@@ -258,6 +272,7 @@ def _int_param(request: Request, name: str, default: int) -> int:
     if raw is None:
         return default
     if not raw.strip().isdigit():
+        # ASSUMPTION: a non-numeric limit/offset answers 400, worded like the notes' sample q error.
         raise bad_request(f"URL request parameter {name} with value '{raw}' is invalid.")
     return int(raw)
 
@@ -296,9 +311,12 @@ def _erp_integrations(
         _check_json(request)
         payload = _payload(body)
         if not isinstance(payload, dict) or payload.get("OperationName") != "importBulkData":
+            # ASSUMPTION: only importBulkData is emulated; other operations (exportBulkData, submitESSJobRequest,
+            # uploadFileToUCM) answer 400.
             raise bad_request("OperationName must be importBulkData.", path="OperationName")
         job = import_bulk_data(backend, payload, who)
         out = {k: payload.get(k) for k in res.ERP_INTEGRATIONS.attrs}
+        # ASSUMPTION: the 201 echoes the request attributes with ReqstId set and the (large) DocumentContent blanked.
         out.update({"ReqstId": job["ReqstId"], "DocumentContent": None})
         return _json(out, 201, headers={"Location": f"{base}/importBulkData"})
     if request.method != "GET" or len(segments) != 1:
@@ -307,6 +325,8 @@ def _erp_integrations(
     name, _, rest = finder.partition(";")
     variables = dict(p.split("=", 1) for p in rest.split(",") if "=" in p)
     if name not in ("ESSJobStatusRF", "ESSJobExecutionDetailsRF") or not variables.get("requestId", "").isdigit():
+        # ASSUMPTION: any other finder, or a non-numeric requestId, answers 400; an unknown requestId answers an empty
+        # collection.
         raise bad_request(f"URL request parameter finder with value '{finder}' is invalid.")
     found = backend.jobs.get(int(variables["requestId"]))
     items = []

@@ -17,6 +17,8 @@ from ml_connector.emulators.oracle.resources import Item, Kind, ResourceSpec
 
 _SUPPLIER_DEFAULTS: dict[str, Any] = {
     "AlternateName": None,
+    # ASSUMPTION: defaults for a supplier created without these attributes; values are from the documented lookups,
+    # the choice is ours.
     "TaxOrganizationTypeCode": "CORPORATION",
     "TaxOrganizationType": "Corporation",
     "SupplierTypeCode": "SUPPLIER",
@@ -43,6 +45,8 @@ def typed_payload(spec: ResourceSpec, payload: Any, *, creating: bool) -> dict[s
             continue
         kind = spec.attrs.get(name)
         if kind is None:
+            # ASSUMPTION: unknown payload attributes answer 400 with this wording (the ADF runtime refuses them; the
+            # text is ours).
             raise bad_request(f"The attribute {name} is not found in the resource {spec.name}.", path=name)
         if name in spec.read_only and not (creating and name == spec.key):
             raise bad_request(f"Attempt to update the read-only attribute {name}.", code="27008", path=name)
@@ -84,6 +88,7 @@ def _status(data: dict[str, Any], today: date) -> str:
 
 def new_supplier(supplier_id: int, fields: dict[str, Any], who: dict[str, Any]) -> Item:
     """A supplier item with Oracle's defaults for the attributes the payload left out."""
+    # ASSUMPTION: the party id is derived from the supplier id; Fusion allocates it separately.
     data = {"SupplierId": supplier_id, "SupplierPartyId": supplier_id + 500, **_SUPPLIER_DEFAULTS, **fields, **who}
     data["Status"] = _status(data, who["LastUpdateDate"].date())
     return Item(res.SUPPLIERS, data)
@@ -101,6 +106,8 @@ def find_supplier(suppliers: list[Item], payload: dict[str, Any]) -> Item | None
 def check_supplier_create(suppliers: list[Item], fields: dict[str, Any]) -> None:
     """The rules a create must pass: a name, and name and number unique."""
     if not fields.get("Supplier"):
+        # ASSUMPTION: Supplier (the name) is the one required attribute, and names and numbers are unique (notes:
+        # minimal create set inferred).
         raise bad_request("The attribute Supplier is required.", code="POZ-2130001", path="Supplier")
     for s in suppliers:
         if s.data["Supplier"].lower() == str(fields["Supplier"]).lower():
@@ -111,6 +118,7 @@ def check_supplier_create(suppliers: list[Item], fields: dict[str, Any]) -> None
 
 def next_supplier_number(suppliers: list[Item]) -> str:
     numbers = [int(s.data["SupplierNumber"]) for s in suppliers if str(s.data["SupplierNumber"]).isdigit()]
+    # ASSUMPTION: the server numbers new suppliers one above the highest numeric SupplierNumber.
     return str(max(numbers, default=5000) + 1)
 
 
