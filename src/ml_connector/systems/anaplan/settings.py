@@ -35,7 +35,8 @@ class AnaplanSettings(BaseModel):
         AnaplanSettings(auth="basic", user="me@acme.com", password="...", workspace="Acme Finance", model="FP&A")
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # hide_input_in_errors: pydantic would otherwise print the raw input, password included, in its error.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     auth_url: str = DEFAULT_AUTH_URL
     api_url: str = DEFAULT_API_URL

@@ -31,7 +31,8 @@ class OracleSettings(BaseModel):
                        user="INTEGRATION", password="...", ledger_name="Acme EU Ledger")
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: pydantic would otherwise print the raw input, password included, in its error.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     pod_url: str
     auth: AuthKind = AuthKind.BASIC
