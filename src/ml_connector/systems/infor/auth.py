@@ -122,7 +122,8 @@ class InforAuth:
                 self._refresh = None
             return None
         self.refreshes += 1
-        return self._remember(answer)
+        # RFC 6749 section 6: without a new refresh token in the answer, the one just used stays valid.
+        return self._remember(answer, keep_refresh=refresh)
 
     def _post(self, form: dict[str, str]) -> dict[str, Any]:
         # A token request is safe to repeat: a second grant just issues another token.
@@ -144,10 +145,10 @@ class InforAuth:
             )
         return body
 
-    def _remember(self, answer: dict[str, Any]) -> CachedToken:
+    def _remember(self, answer: dict[str, Any], keep_refresh: str | None = None) -> CachedToken:
         access = str(answer["access_token"])
         refresh = answer.get("refresh_token")
-        refresh = str(refresh) if refresh else None
+        refresh = str(refresh) if refresh else keep_refresh
         register_secret(access)
         register_secret(refresh)
         try:
