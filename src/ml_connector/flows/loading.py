@@ -80,11 +80,17 @@ def load_rows(
         return result
     outcome = anaplan.load(ref, import_name, path, rows_sent=len(keys))
     result.task_id = outcome.task_id
+    unjoined: list[int] = []
     for rejected in outcome.rejected:
         index = rejected.line - 2  # line 1 is the header
         if 0 <= index < len(keys):
             result.rejected_cells[keys[index]] = rejected.error
+        else:
+            unjoined.append(rejected.line)
     problems = outcome.problems(len(keys))
+    if unjoined:
+        # A rejected row we cannot join to its cell would leave that cell's records marked loaded.
+        problems.append(f"{len(unjoined)} rejected row(s) name no line of the file sent (line {unjoined[0]})")
     if problems:
         raise TaskFailedError(
             f"the import {import_name!r} (task {outcome.task_id}) cannot be trusted: " + "; ".join(problems),
