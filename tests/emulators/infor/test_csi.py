@@ -201,3 +201,10 @@ def test_last_and_prev_pages(infor: Infor) -> None:
     assert [i["UnitCode1"] for i in last["Items"]] == ["1300", "1900"]
     prev = load(infor, "SLUnitcd1s", loadtype="PREV", bookmark=last["Bookmark"], **params)
     assert [i["UnitCode1"] for i in prev["Items"]] == ["1100", "1200"] and prev["MoreRowsExist"] is False
+
+
+def test_filter_may_use_getdate_and_dateadd(infor: Infor) -> None:
+    # The IDO guide allows exactly these two functions in a filter.
+    params = {"filter": "TransDate >= DATEADD(year, -50, GETDATE()) AND TransDate <= GETDATE()", "recordcap": "5"}
+    body = infor.api.get(f"{IDO}/load/SLLedgers", params=params, headers=ALL).json()
+    assert body["Success"] is True and body["Items"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -66,3 +67,37 @@ def test_illegal_filters_are_refused(text: str) -> None:
 def test_numbers_compare_numerically(a: Decimal, b: Decimal) -> None:
     left, right = str(a), str(b)
     assert compare_values(left, right) == (a > b) - (a < b)
+
+
+NOW = datetime(2026, 3, 31, 14, 5, 9, 250000, tzinfo=UTC)
+DATED = {"TransDate": "20260228 00:00:00.000", "RecordDate": "20260331 09:00:00.000"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RecordDate <= GETDATE()", True),
+        ("RecordDate > GETDATE()", False),
+        ("TransDate >= DATEADD(day, -32, GETDATE())", True),
+        ("TransDate >= DATEADD(dd, -31, GETDATE())", False),  # Feb 28 14:05 is later than midnight
+        ("TransDate >= DATEADD(mm, -1, GETDATE())", False),
+        ("TransDate = DATEADD(month, -1, '20260331')", True),  # clamped to the end of February
+        ("TransDate < dateadd(YEAR, 1, '20250301')", True),
+    ],
+)
+def test_ido_filters_allow_getdate_and_dateadd(text: str, expected: bool) -> None:
+    # The IDO guide: "the supported functions are GETDATE() and DATEADD()".
+    assert parse_filter(text, list(DATED), lambda: NOW)(DATED) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TransDate = DATEADD(fortnight, 1, GETDATE())",
+        "TransDate = DATEADD(day, 1.5, GETDATE())",
+        "TransDate = GETDATE(",
+    ],
+)
+def test_bad_date_functions_are_refused(text: str) -> None:
+    with pytest.raises(FilterError):
+        parse_filter(text, list(DATED), lambda: NOW)

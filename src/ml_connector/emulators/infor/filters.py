@@ -3,13 +3,17 @@
 Supports comparisons (=, <>, !=, >, >=, <, <=), LIKE, IN (...), IS [NOT] NULL, AND, OR, NOT and
 parentheses, with 'single' or "double" quoted strings and numbers. Values compare as numbers when both
 sides are numbers, otherwise as case-insensitive text (SQL Server's default collation).
-Anything else (functions, sub-queries) is refused, as the IDO guide says for non-white-listed input.
+Given a clock (Mongoose IDO filters), the two functions the IDO guide allows, GETDATE() and
+DATEADD(part, n, date), may stand for a value. Anything else (other functions, sub-queries) is refused,
+as the IDO guide says for non-white-listed input.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 Row = dict[str, str]
@@ -26,12 +30,15 @@ _TOKEN = re.compile(
 )
 
 
-def parse_filter(text: str, properties: Collection[str]) -> Predicate:
-    """Compile `text` into a predicate over rows with `properties`; raises `FilterError`."""
+def parse_filter(text: str, properties: Collection[str], clock: Callable[[], datetime] | None = None) -> Predicate:
+    """Compile `text` into a predicate over rows with `properties`; raises `FilterError`.
+
+    `clock` enables GETDATE() and DATEADD() (Mongoose IDO filters); without it every function is refused.
+    """
     tokens = _tokenize(text)
     if not tokens:
         return lambda row: True
-    parser = _Parser(tokens, {p.lower(): p for p in properties})
+    parser = _Parser(tokens, {p.lower(): p for p in properties}, clock)
     predicate = parser.expression()
     if parser.pos != len(tokens):
         raise FilterError(f"Unexpected {tokens[parser.pos][1]!r} in filter")
@@ -61,8 +68,10 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]], names: dict[str, str]) -> None:
-        self.tokens, self.names, self.pos = tokens, names, 0
+    def __init__(
+        self, tokens: list[tuple[str, str]], names: dict[str, str], clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.tokens, self.names, self.pos, self.clock = tokens, names, 0, clock
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
@@ -137,7 +146,42 @@ class _Parser:
             return text[1:-1].replace("''", "'") if text[0] == "'" else text[1:-1]
         if kind == "num":
             return text
+        if kind == "word" and self.clock is not None and text.upper() in ("GETDATE", "DATEADD"):
+            # ASSUMPTION: GETDATE() is the emulator's clock (UTC), written the way CSI writes dates.
+            return _csi_stamp(self.function(text.upper()))
         raise FilterError(f"Expected a value, found {text!r} (functions are not allowed)")
+
+    def function(self, name: str) -> datetime:
+        """The rest of `GETDATE()` or `DATEADD(part, n, date)` after its name, as a moment."""
+        assert self.clock is not None  # noqa: S101 - only called with a clock
+        if self.take() != ("paren", "("):
+            raise FilterError(f"Expected ( after {name}")
+        if name == "GETDATE":
+            moment = self.clock()
+        else:
+            part_kind, part = self.take()
+            if part_kind != "word" or part.lower() not in _DATE_PARTS or self.take() != ("paren", ","):
+                raise FilterError("DATEADD needs a date part, a number and a date")
+            number_kind, number = self.take()
+            if number_kind != "num" or "." in number or self.take() != ("paren", ","):
+                raise FilterError("DATEADD needs a whole number")
+            moment = _date_add(_DATE_PARTS[part.lower()], int(number), self.date_operand())
+        if self.take() != ("paren", ")"):
+            raise FilterError(f"Missing ) after {name}")
+        return moment
+
+    def date_operand(self) -> datetime:
+        kind, text = self.peek()
+        if kind == "word" and text.upper() in ("GETDATE", "DATEADD"):
+            self.take()
+            return self.function(text.upper())
+        raw = self.value()
+        try:
+            # ASSUMPTION: date literals are read in CSI's own "yyyyMMdd[ HH:mm:ss[.fff]]" form.
+            pattern = "%Y%m%d %H:%M:%S" if len(raw) > 8 else "%Y%m%d"
+            return datetime.strptime(raw[:17].strip(), pattern).replace(tzinfo=UTC)
+        except ValueError:
+            raise FilterError(f"{raw!r} is not a date") from None
 
     def value_list(self) -> list[str]:
         if self.take() != ("paren", "("):
@@ -160,6 +204,32 @@ _OPS: dict[str, Callable[[int], bool]] = {
     "<": lambda c: c < 0,
     "<=": lambda c: c <= 0,
 }
+
+
+# SQL Server's DATEADD date parts (and their abbreviations) that the emulator understands.
+_DATE_PARTS = {
+    **dict.fromkeys(("year", "yy", "yyyy"), "year"),
+    **dict.fromkeys(("month", "mm", "m"), "month"),
+    **dict.fromkeys(("week", "wk", "ww"), "week"),
+    **dict.fromkeys(("day", "dd", "d"), "day"),
+    **dict.fromkeys(("hour", "hh"), "hour"),
+    **dict.fromkeys(("minute", "mi", "n"), "minute"),
+    **dict.fromkeys(("second", "ss", "s"), "second"),
+}
+
+
+def _date_add(part: str, number: int, moment: datetime) -> datetime:
+    if part in ("year", "month"):
+        months = moment.month - 1 + number * (12 if part == "year" else 1)
+        year, month = moment.year + months // 12, months % 12 + 1
+        # Like SQL Server, a day past the end of the target month becomes its last day.
+        return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+    return moment + timedelta(**{f"{part}s": number})
+
+
+def _csi_stamp(moment: datetime) -> str:
+    """A moment as CSI writes dates ("yyyyMMdd HH:mm:ss.fff", see `ido_views.csi_date`)."""
+    return moment.strftime("%Y%m%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
 def _like(pattern: str) -> re.Pattern[str]:

@@ -96,7 +96,8 @@ _BOOKMARK_VALUE = re.compile(r"<v>(.*?)</v>")
 def _load(backend: InforBackend, view: IdoView, sites: set[str], params: dict[str, str]) -> dict[str, Any]:
     props = _properties(view, params.get("properties", ""))
     try:
-        predicate = parse_filter(params.get("filter", ""), view.properties)
+        # GETDATE() and DATEADD() are the functions the IDO guide allows in a filter.
+        predicate = parse_filter(params.get("filter", ""), view.properties, backend.clock)
     except FilterError as exc:
         raise IdoError(f"IllegalFilterException: {exc}") from None
     order = _order(view, params.get("orderby", ""))
