@@ -27,6 +27,8 @@ def recorded_run(ctx: FlowContext, name: str, body: Body, *, dry_run: bool = Fal
     A `ConnectorError` fails the run and every record still in flight, with the error as the reason."""
     runs = RunLog(ctx.store)
     with ctx.locks.hold(f"flow:{name}", timeout=ctx.lock_timeout):
+        # Runs of this flow still `running` died with their process (we hold the flow's lease).
+        runs.interrupt_stale(name, force=True)
         run_id = runs.start(name, trigger=trigger, dry_run=dry_run)
         audit = AuditTrail(ctx.store, run_id)
         try:
@@ -34,5 +36,15 @@ def recorded_run(ctx: FlowContext, name: str, body: Body, *, dry_run: bool = Fal
         except ConnectorError as exc:
             audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)
             runs.finish(run_id, RunState.FAILED, error=str(exc))
+            raise
+        except BaseException:
+            # Ctrl-C, the service's stop, a bug: what is in flight was not written; a run again redoes it.
+            audit.move(
+                RecordState.STAGED,
+                RecordState.DISCARDED,
+                reason="the run stopped before this record's write was confirmed; run the flow again "
+                "(its writes are idempotent)",
+            )
+            runs.finish(run_id, RunState.INTERRUPTED, error="interrupted")
             raise
         return runs.finish(run_id, final_state(audit), detail=detail)
