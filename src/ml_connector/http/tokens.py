@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ml_connector.errors import RetriableError
+
 
 @dataclass(frozen=True)
 class CachedToken:
@@ -68,16 +70,27 @@ class TokenKeeper:
             token = self._token
             if token is not None and not self._due(token):
                 return token
-            renewed = None
-            if token is not None and self._renew is not None and self._clock() < token.expires_at:
-                renewed = self._renew(token)
-                if renewed is not None:
-                    self.renewals += 1
-            if renewed is None:
-                renewed = self._fetch()
-                self.fetches += 1
+            try:
+                renewed = self._replace(token)
+            except RetriableError:
+                # Renewing early is a precaution: while the kept token still works, a busy or unreachable
+                # auth service must not fail the request; a later call tries again.
+                if token is not None and self._clock() < token.expires_at:
+                    return token
+                raise
             self._token, self._issued_at = renewed, self._clock()
             return renewed
+
+    def _replace(self, token: CachedToken | None) -> CachedToken:
+        renewed = None
+        if token is not None and self._renew is not None and self._clock() < token.expires_at:
+            renewed = self._renew(token)
+            if renewed is not None:
+                self.renewals += 1
+        if renewed is None:
+            renewed = self._fetch()
+            self.fetches += 1
+        return renewed
 
     def invalidate(self, rejected: str | None = None) -> None:
         """Forget the token (only if it is still the `rejected` one, when given)."""
