@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ml_connector.errors import ApiError, AuthenticationError, ConnectorError
+from ml_connector.errors import ApiError, AuthenticationError, ConnectorError, RetriableError
 from ml_connector.http import ApiSession, CachedToken, TokenKeeper, register_secret
 from ml_connector.systems.infor.ionapi import IonApiCredentials
 
@@ -115,6 +115,8 @@ class InforAuth:
         }
         try:
             answer = self._post(form)
+        except RetriableError:
+            raise  # the endpoint is busy or unreachable: the refresh token is still good, keep it
         except ConnectorError as exc:
             # An expired or revoked refresh token: fall back to a login, once.
             log.info("infor refresh grant refused, logging in", extra={"error": type(exc).__name__})
