@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.orm import Session
 
 from ml_connector.engine.states import RecordState
 from ml_connector.store.database import Store
@@ -108,15 +110,17 @@ class AuditTrail:
         target_ref: str = "",
         reason: str = "",
         hint: str = "",
+        session: Session | None = None,
     ) -> int:
-        """Move this run's records from one state to another (all, or those of some cells)."""
+        """Move this run's records from one state to another (all, or those of some cells); inside the
+        caller's transaction when `session` is given."""
         now = datetime.now(UTC)
         conditions = [AuditRecord.run_id == self.run_id, AuditRecord.state == from_state.value]
         if target_prefix:
             conditions.append(AuditRecord.target_key.startswith(target_prefix, autoescape=True))
         keys = list(target_keys) if target_keys is not None else None
         moved = 0
-        with self.store.session() as session:
+        with self.store.session() if session is None else nullcontext(session) as session:
             for chunk in _chunks(keys, 500) if keys is not None else [None]:
                 where = list(conditions)
                 if chunk is not None:

@@ -158,8 +158,15 @@ class ActualsFlow:
                 moves_watermark = options.periods is None and options.replay_records is None
                 if moves_watermark and stager.latest_update is not None:
                     watermarks.advance(session, self.name, self.flow.source, min(stager.latest_update, until), run_id)
-            for load in loads:
-                audit.move(RecordState.STAGED, RecordState.LOADED, target_prefix=load.prefix, target_ref=load.task_id)
+                # In the same transaction: a stop here must not leave loaded records looking discarded.
+                for load in loads:
+                    audit.move(
+                        RecordState.STAGED,
+                        RecordState.LOADED,
+                        target_prefix=load.prefix,
+                        target_ref=load.task_id,
+                        session=session,
+                    )
             detail["loads"] = [
                 {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}
                 for x in loads
