@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 GATEWAY_MESSAGES = {
     401: "OAuth 2.0 inbound bearer token is missing, invalid, or expired.",
+    # ASSUMPTION: the 401, 429 and 504 texts paraphrase Infor's "Common error statuses" page; the others are ours.
     404: "No API found for the requested path.",
     405: "Method not allowed for the requested path.",
     429: "You are calling an API with a Quota policy applied to it, and you have exceeded the allowed number of "
@@ -47,6 +48,8 @@ def oauth_error(status: int, error: str, description: str, headers: dict[str, st
     )
 
 
+# ASSUMPTION: apart from XAU0008 (M3H5) and WSU0103 (the notes' illustrative NOK), the MI error codes and message
+# texts raised in m3*.py follow M3's XXXnnnn pattern but are ours.
 class M3Error(Exception):
     """An MI transaction answered NOK. `request_level` errors answer HTTP 400 with the keys at the top level."""
 
@@ -67,6 +70,7 @@ class M3Error(Exception):
 
 def m3_request_error(error: M3Error) -> JSONResponse:
     """HTTP 400: "For HTTP 400 errors, error info is at the top level" (m3-h5-sdk runtime.ts)."""
+    # ASSUMPTION: besides the documented top-level error keys, a 400 carries an empty, terminated v2 envelope.
     body: dict[str, Any] = {"results": [], "wasTerminated": True, "nrOfSuccessfullTransactions": 0}
     body |= {"nrOfFailedTransactions": 1, "terminationReason": error.message, "terminationErrorType": error.kind}
     return JSONResponse(body | error.keys(), status_code=400)

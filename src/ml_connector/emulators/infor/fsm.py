@@ -63,6 +63,7 @@ def fsm_router(tenant: str, backend: InforBackend) -> APIRouter:
             if not run_group:
                 raise FsmError("PrmRunGroup is required")
             if operation == JOURNALIZE:
+                # ASSUMPTION: PrmEditOnly=true (not in the notes) validates without journalizing, for dry runs.
                 edit_only = request.query_params.get("PrmEditOnly", "false").lower() == "true"
                 return JSONResponse(_journalize(backend, run_group, edit_only))
             if operation == DELETE_RUN_GROUP:
@@ -72,6 +73,7 @@ def fsm_router(tenant: str, backend: InforBackend) -> APIRouter:
                         r for r in backend.fsm_interface if r["RunGroup"] != run_group or r["Status"] == JOURNALIZED
                     ]
                     deleted = before - len(backend.fsm_interface)
+                # ASSUMPTION: the delete removes only records not yet journalized; the answer's wording is ours.
                 return JSONResponse([{"message": f"{deleted} transactions deleted for run group {run_group}"}])
             raise FsmError(f"Form operation {operation} does not exist", status=404)
         except FsmError as exc:
@@ -82,6 +84,7 @@ def fsm_router(tenant: str, backend: InforBackend) -> APIRouter:
 
 def _list(backend: InforBackend, business_class: str, params: dict[str, str], url: str) -> list[dict[str, Any]]:
     if business_class not in CLASSES:
+        # ASSUMPTION: an unknown business class answers 404 (undocumented).
         raise FsmError(f"Business class {business_class} does not exist", status=404)
     if params.get("_out", "JSON").upper() != "JSON":
         raise FsmError("Only _out=JSON is served by this emulator")  # ASSUMPTION: XML output not emulated
@@ -97,6 +100,7 @@ def _list(backend: InforBackend, business_class: str, params: dict[str, str], ur
     simple = [part.split("::", 1) for part in params.get("_filter", "").strip('"').split("|") if "::" in part]
     rows = [r for r in rows if predicate(r) and all(r.get(k) == v for k, v in simple)]
     for key in reversed(keys):
+        # ASSUMPTION: lists come back in key order; _filter ("Field::Value|...") matches exactly.
         rows = sorted(rows, key=functools.cmp_to_key(_by(key)))
     total = len(rows)
     after = params.get("_next", "")
@@ -110,6 +114,7 @@ def _list(backend: InforBackend, business_class: str, params: dict[str, str], ur
     if limit and len(rows) > limit and params.get("_pageNav", "false").lower() == "true":
         nxt = {k: v for k, v in params.items() if k != "_next"} | {"_next": "|".join(page[-1][k] for k in keys)}
         links.append({"rel": "next", "href": url.split("?")[0] + "?" + urlencode(nxt)})
+    # ASSUMPTION: _count is the number of matching records, not the page size.
     meta: dict[str, Any] = {"_count": total, "_links": links}
     if params.get("_omitCountValue", "false").lower() == "true":
         meta.pop("_count")
@@ -137,6 +142,7 @@ def _fields(text: str, known: list[str]) -> list[str]:
     out = []
     for name in (n.strip() for n in text.split(",") if n.strip()):
         if name not in known:
+            # ASSUMPTION: an unknown field in _fields fails the list with 400 (undocumented).
             raise FsmError(f"Field {name} does not exist")
         out.append(name)
     return out
@@ -169,11 +175,14 @@ def _create(backend: InforBackend, record: Any) -> dict[str, Any]:
         if not fields.get(f)
     ]
     if missing:
+        # ASSUMPTION: these fields are required for a GL interface record; the notes show them in every sample but
+        # name no rule.
         return {"exception": f"Required field(s) missing: {', '.join(missing)}"}
     if len(fields["RunGroup"]) > 30:
         return {"exception": "RunGroup is longer than 30 characters"}
     key = (fields["RunGroup"], fields["SequenceNumber"])
     if any((r["RunGroup"], r["SequenceNumber"]) == key for r in backend.fsm_interface):
+        # ASSUMPTION: RunGroup + SequenceNumber is the record key, so a repeat is refused.
         return {"exception": f"GLTransactionInterface {key[0]} {key[1]} already exists"}
     row = {f: fields.get(f, "") for f in INTERFACE_FIELDS}
     row |= {"FinanceEnterpriseGroup": fields.get("FinanceEnterpriseGroup") or ENTERPRISE_GROUP, "Status": UNRELEASED}
@@ -205,6 +214,7 @@ def _journalize(backend: InforBackend, run_group: str, edit_only: bool = False) 
             )
         errors += backend.check_lines(lines) if not errors else []
         result_id = str(len(backend.fsm_results) + 1)
+        # ASSUMPTION: a run group journalizes all or nothing: one bad record puts every record in error.
         if errors:
             for r in records:
                 r |= {"Status": IN_ERROR, "ErrorMessage": errors[0]}

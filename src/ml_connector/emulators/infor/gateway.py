@@ -33,6 +33,8 @@ class GatewaySettings(BaseModel):
     path_contains: str | None = None
     # Documented default 60 s, raisable by policy to 300 s; tests set it to a second or two.
     timeout_seconds: float = Field(60.0, gt=0, le=300)
+    # ASSUMPTION: the quota is off unless set; Infor's quotas are per-API admin policies (the tenant's 3,000/min peak
+    # is a usage entitlement).
     calls_per_minute: int | None = Field(None, ge=1, description="quota policy: more calls per minute get 429")
 
 
@@ -90,15 +92,19 @@ class GatewayMiddleware:
             await self.app(scope, receive, send)
             return
         if not self.tokens.valid(_bearer(scope)):
+            # ASSUMPTION: the 401 carries an RFC 6750 Bearer challenge; the docs give only the status and its meaning.
             await gateway_error(401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})(scope, receive, send)
             return
         wait = self.state.over_quota()
         if wait:
+            # ASSUMPTION: no Infor source mentions Retry-After; the emulator sends it (seconds until the quota window
+            # frees) since community clients honour it when present.
             await gateway_error(429, {"Retry-After": str(wait)})(scope, receive, send)
             return
         delay = self.state.delay_for(path)
         timeout = self.state.settings.timeout_seconds
         if delay and delay >= timeout:
+            # ASSUMPTION: the gateway gives up on the target but does not cancel it.
             # The target still does the work (a write lands); only the answer is lost behind a 504.
             task = asyncio.ensure_future(self.app(scope, receive, _discard))
             await asyncio.sleep(timeout)

@@ -33,6 +33,8 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
     def sites(request: Request) -> tuple[str, set[str]]:
         name = request.headers.get(CONFIG_HEADER, "")
         if not name:
+            # ASSUMPTION: a missing or unknown configuration answers Success false (HTTP 200) with our wording; the
+            # header being required is documented.
             raise IdoError("The X-Infor-MongooseConfig header is required when calling through the ION API.")
         if name not in configs:
             raise IdoError(f"Configuration {name} does not exist.")
@@ -45,6 +47,8 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
 
     @router.get("/configurations")
     def configurations() -> dict[str, Any]:
+        # ASSUMPTION: the configurations list comes under "Configurations"; the guide names the endpoint, not its
+        # body.
         return {"Message": None, "Success": True, "Configurations": sorted(configs)}
 
     @router.get("/load/{ido}")
@@ -63,6 +67,8 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
         except IdoError as exc:
             return ido_error(exc, load=True)
         props = [
+            # ASSUMPTION: every property is described as a writable String (the emulator does not model types); keys
+            # are required.
             {"Name": p, "DataType": "String", "ClrTypeName": "String", "Required": p in v.keys, "ReadOnly": False}
             for p in v.properties
         ]
@@ -83,6 +89,7 @@ def ido_router(tenant: str, backend: InforBackend) -> APIRouter:
         except IdoError as exc:
             return ido_error(exc, load=False)
         # "Delete returns RefreshItems: null"; nothing to refresh answers null as well.
+        # ASSUMPTION: without refresh=true the answer carries RefreshItems null.
         items = refreshed if refresh and refreshed else None
         return JSONResponse({"Message": None, "Success": True, "RefreshItems": items})
 
@@ -107,6 +114,8 @@ def _load(backend: InforBackend, view: IdoView, sites: set[str], params: dict[st
     rows = _sorted(rows, order)
     load_type = params.get("loadtype", "FIRST").upper()
     mark = params.get("bookmark", "")
+    # ASSUMPTION: NEXT/PREV read the documented bookmark's <L>/<F> values as the anchor (keys appended to orderby);
+    # NEXT/PREV without a bookmark act as FIRST, LAST returns the final recordcap rows.
     if load_type in ("NEXT", "PREV") and mark:
         part = re.search(r"<L>(.*?)</L>" if load_type == "NEXT" else r"<F>(.*?)</F>", mark)
         if part is None:
@@ -139,6 +148,8 @@ def _properties(view: IdoView, text: str) -> list[str]:
     out = []
     for name in (n.strip() for n in text.split(",") if n.strip()):
         if name.lower() not in names:
+            # ASSUMPTION: property names match case-insensitively and an unknown one fails the load (Success false,
+            # our wording).
             raise IdoError(f"Property {name} is not a valid property of {view.name}.")
         out.append(names[name.lower()])
     return out
@@ -161,6 +172,7 @@ def _record_cap(text: str) -> int:
     try:
         cap = int(text)
     except ValueError:
+        # ASSUMPTION: a non-numeric recordcap fails the load (undocumented).
         raise IdoError(f"Invalid recordcap {text!r}.") from None
     # "-1 returns 200 records. 0 returns all records. Any other number specifies the number of records."
     return 200 if cap < 0 else cap

@@ -87,6 +87,8 @@ def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
             try:
                 results.append(_run(ctx, program, name, record, maxrecs, columns, bool(body.get("excludeEmptyValues"))))
             except M3Error as exc:
+                # ASSUMPTION: in a bulk call a failing transaction is reported in its own result and the others still
+                # run (wasTerminated stays false).
                 results.append(_failed(name, exc))
         return JSONResponse(_envelope(results))
 
@@ -166,6 +168,7 @@ def _run(
     if maxrecs:
         records = records[:maxrecs]
     if columns:
+        # ASSUMPTION: returncols naming a field the transaction does not output is ignored rather than refused.
         records = [{c: r[c] for c in columns if c in r} for r in records]
     if exclude_empty:
         records = [{k: v for k, v in r.items() if v != ""} for r in records]

@@ -71,6 +71,7 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     divisions = divisions_for(ctx, inputs)
     with ctx.backend.lock:
         lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
+    # ASSUMPTION: list order is division, accounting date, then journal keys (M3's file order is not documented).
     lines.sort(key=lambda ln: (ln.division, ln.acct_date, ln.year, ln.journal_no, ln.journal_seq))
     return [f.voucher_line(ln, ctx.company) for ln in lines]
 
@@ -316,6 +317,8 @@ def upd_batch(ctx: CallContext, inputs: Record) -> list[Record]:
             raise M3Error(errors[0], "WGL0201", "PARM")
         detail = {"KEY1": batch.key, "INTN": batch.interface, "DESC": batch.description}
         journal = ctx.backend.post_journal("M3", batch.description, batch.division, lines, detail)
+        # ASSUMPTION: UpdBatch posts the whole batch as one journal, or nothing if any line fails; CtrlBatch only
+        # validates. The docs say only "Run option 6/9 from GLS840".
         # Updated batches leave the interface file, as GLS840 option 9 does; KEY1 can be used again.
         del ctx.backend.m3_batches[(batch.division, batch.key)]
         del journal

@@ -28,6 +28,8 @@ def oauth_router(creds: Credentials, tokens: TokenStore, record_auth: Callable[[
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         client = _client_auth(request, fields)
         if client is None or client != (creds.client_id, creds.client_secret):
+            # ASSUMPTION: token-endpoint errors follow RFC 6749 5.2 (the notes infer this; no Infor source shows one):
+            # a bad client is 401 invalid_client with a Basic challenge.
             return oauth_error(401, "invalid_client", "Client authentication failed.", {"WWW-Authenticate": "Basic"})
         grant = fields.get("grant_type", "")
         if grant in ("password", "client_credentials"):
@@ -45,13 +47,17 @@ def oauth_router(creds: Credentials, tokens: TokenStore, record_auth: Callable[[
                 creds.service_key,
                 creds.service_secret,
             ):
+                # ASSUMPTION: wrong service-account keys are 400 invalid_grant (RFC 6749), with our wording.
                 return oauth_error(400, "invalid_grant", "Invalid service account credentials.")
         elif grant == "refresh_token":
+            # ASSUMPTION: a refresh is not a service-account authentication, so it does not count against the limit.
             if not tokens.use_refresh(fields.get("refresh_token", "")):
                 return oauth_error(400, "invalid_grant", "Refresh token is invalid, expired or revoked.")
         elif not grant:
             return oauth_error(400, "invalid_request", "Missing grant_type.")
         else:
+            # ASSUMPTION: only the backend grants (password, client_credentials, refresh_token) are emulated; the
+            # interactive ones need a browser.
             return oauth_error(400, "unsupported_grant_type", f"Grant type {grant!r} is not supported.")
         access, expires_in, refresh = tokens.issue()
         body: dict[str, str | int] = {"access_token": access, "token_type": "Bearer", "expires_in": expires_in}
@@ -70,6 +76,8 @@ def oauth_router(creds: Credentials, tokens: TokenStore, record_auth: Callable[[
         if client is not None and client != (creds.client_id, creds.client_secret):
             return oauth_error(401, "invalid_client", "Client authentication failed.")
         if not fields.get("token"):
+            # ASSUMPTION: revocation follows RFC 7009: 400 without a token, 200 with an empty body otherwise (also for
+            # unknown tokens).
             return oauth_error(400, "invalid_request", "Missing token.")
         tokens.revoke(fields["token"])
         return Response(status_code=200)

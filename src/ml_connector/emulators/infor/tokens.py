@@ -33,6 +33,8 @@ class TokenPolicy:
 
     access_ttl: int = 7200
     issue_refresh_tokens: bool = True
+    # ASSUMPTION: refresh tokens live 8 hours; the product lets admins choose hours or days and the LN guide's "0
+    # Hours" default is unexplained.
     refresh_ttl: int = 8 * 3600
     # Infor OS Essentials: service-account authentications, max peak per minute and per day.
     logins_per_minute: int = 20
@@ -77,6 +79,7 @@ class TokenStore:
         """A new access token (and refresh token if the app issues them): (access, expires_in, refresh)."""
         with self._lock:
             now = self.clock()
+            # ASSUMPTION: tokens are opaque strings (real ones look like JWTs, "eyJ..."); clients must not parse them.
             access = secrets.token_urlsafe(32)
             self._access[access] = _Issued(now + self.policy.access_ttl, self._generation)
             refresh = None
@@ -88,6 +91,8 @@ class TokenStore:
     def use_refresh(self, refresh: str) -> bool:
         """Consume a refresh token; False if unknown, revoked or expired."""
         with self._lock:
+            # ASSUMPTION: a refresh token works once; the refresh answer carries a new one (the SDK README: "obtain a
+            # new access_token and refresh_token").
             issued = self._refresh.pop(refresh, None)
             # ASSUMPTION: expire-tokens-now ends access tokens only; refresh tokens live their own lifetime.
             return issued is not None and issued.expires > self.clock()
