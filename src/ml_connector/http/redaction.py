@@ -61,7 +61,8 @@ _JSON_SECRET_FIELDS = (
     "sask",
     "secret",
 )
-_JSON_FIELD = re.compile(r'("(?:' + "|".join(_JSON_SECRET_FIELDS) + r')"\s*:\s*)"[^"]*"', re.IGNORECASE)
+# The value may hold escaped quotes (`\"`): it ends at the first quote that is not escaped.
+_JSON_FIELD = re.compile(r'("(?:' + "|".join(_JSON_SECRET_FIELDS) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
 
 
 def register_secret(value: str | None) -> None:
