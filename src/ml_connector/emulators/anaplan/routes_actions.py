@@ -137,6 +137,7 @@ def _export_metadata(m: ModelState, export_id: str) -> dict[str, Any]:
 async def start_task(request: Request, modelId: str, kind: str, objectId: str) -> dict[str, Any]:  # noqa: N803
     body = await json_body(request)
     if not isinstance(body, dict) or not body.get("localeName"):
+        # ASSUMPTION: any non-empty localeName is accepted, though the docs say en_US is the only supported one.
         # ASSUMPTION: the docs call localeName required; the wording of the refusal is ours.
         raise BadRequest("Expected mandatory field 'localeName' to be present and not empty.")
     backend = backend_of(request)

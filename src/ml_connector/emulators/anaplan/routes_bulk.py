@@ -74,6 +74,7 @@ def users_me(request: Request) -> dict[str, Any]:
         "id": creds.user_guid,
         "active": True,
         "email": creds.user,
+        # ASSUMPTION: the user object's fields beyond id/email are shaped like the OAS example; values are ours.
         "emailOptIn": False,
         "firstName": "Integration",
         "lastName": "User",

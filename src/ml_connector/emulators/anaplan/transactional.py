@@ -45,6 +45,9 @@ def add_items(plan_list: PlanList, body: object) -> dict[str, Any]:
         if not name:
             failures.append(_failure(n, "INCOMPLETE_DATA", "name is required"))
         elif plan_list.by_name(name) is not None:
+            # ASSUMPTION: the failure types DUPLICATE_NAME/DUPLICATE_CODE and the use of INCOMPLETE_DATA for adds are
+            # ours; the docs name INCORRECT_FORMAT (adds) and INCOMPLETE_DATA (updates) and say duplicates and blank
+            # names are rejected.
             failures.append(_failure(n, "DUPLICATE_NAME", f"duplicate name -- name:{name}"))
         elif code and plan_list.by_code(code) is not None:
             failures.append(_failure(n, "DUPLICATE_CODE", f"duplicate code -- code:{code}"))
@@ -96,6 +99,7 @@ def delete_items(model: PlanningModel, plan_list: PlanList, body: object) -> dic
     doomed: set[str] = set()
     for n, raw in enumerate(items):
         if "id" in raw and "code" in raw:
+            # ASSUMPTION: a per-item failure, not a 400 (the SDK only says "Specifying both will error").
             failures.append(_failure(n, "INCORRECT_FORMAT", "specify either id or code, not both"))
             continue
         item = _find(plan_list, raw)
