@@ -110,9 +110,11 @@ class ActualsFlow:
     def _run(self, options: RunOptions) -> RunInfo:
         until = datetime.now(UTC)
         since = options.since
+        mark = watermarks.read(self.ctx.store, self.name, self.flow.source)
         if since is None and options.replay_records is None:
-            mark = watermarks.read(self.ctx.store, self.name, self.flow.source)
             since = mark - timedelta(minutes=self.flow.overlap_minutes) if mark else None
+        # A --since later than the watermark leaves a gap unread: moving the watermark over it would lose it.
+        covers_gap = options.since is None or mark is None or options.since <= mark
         run_id = self.runs.start(
             self.name,
             trigger=options.trigger,
@@ -155,7 +157,7 @@ class ActualsFlow:
             self.runs.stage(run_id, "commit")
             with self.ctx.store.session() as session:
                 ledger.merge(session, exclude_target_keys=rejected)
-                moves_watermark = options.periods is None and options.replay_records is None
+                moves_watermark = options.periods is None and options.replay_records is None and covers_gap
                 if moves_watermark and stager.latest_update is not None:
                     watermarks.advance(session, self.name, self.flow.source, min(stager.latest_update, until), run_id)
                 # In the same transaction: a stop here must not leave loaded records looking discarded.
