@@ -18,6 +18,7 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 
 TERMINAL = frozenset({"COMPLETE", "CANCELLED"})
 LOST_START_ATTEMPTS = 3
+LOST_ANSWER_STATUSES = frozenset({None, 502, 504})
 # Status calls that may fail in a row (each already retried by the session) before the wait gives up.
 STATUS_FAILURES = 5
 SEGMENTS = {"import": "imports", "export": "exports", "process": "processes", "action": "actions"}
@@ -155,8 +156,10 @@ class TaskRunner:
                 if self._clock() >= deadline:
                     raise
             except UnavailableError as exc:
-                if exc.context is None or exc.context.status is not None or lost >= LOST_START_ATTEMPTS:
-                    raise  # a 5xx answer or too many lost answers: do not guess
+                # No answer, or a gateway's 502/504 (it gave up waiting, the start may have run): look.
+                lost_on_the_way = exc.context is not None and exc.context.status in LOST_ANSWER_STATUSES
+                if not lost_on_the_way or lost >= LOST_START_ATTEMPTS:
+                    raise  # a 503 refusal or too many lost answers: do not guess
                 lost += 1
                 started = [t for t in self._task_ids(path) if t not in known]
                 if started:
