@@ -44,3 +44,15 @@ def test_method_override(api: httpx.Client) -> None:
         headers={"X-HTTP-Method-Override": "PATCH"},
     )
     assert answer.status_code == 200 and answer.json()["AlternateName"] == "Alias"
+
+
+def test_journal_batches_patch_but_no_create(api: httpx.Client) -> None:
+    # journalBatches documents GET, PATCH and DELETE on a batch; journals are created through journal import.
+    batch = api.get(f"{REST}/journalBatches", params={"limit": 1}).json()["items"][0]
+    url = f"{REST}/journalBatches/{batch['JeBatchId']}"
+    patched = api.patch(url, json={"BatchDescription": "Reviewed"})
+    assert patched.status_code == 200 and patched.json()["BatchDescription"] == "Reviewed"
+    assert patched.headers["ETag"] != batch["links"][0]["properties"]["changeIndicator"]
+    assert api.patch(url, json={"Status": "P"}).status_code == 400  # derived, read-only
+    refused = api.post(f"{REST}/journalBatches", json={"BatchName": "x"})
+    assert refused.status_code == 400 and "Invalid operation create" in refused.text

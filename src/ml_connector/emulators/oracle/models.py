@@ -179,7 +179,8 @@ class OracleBackend:
     def create(self, target: Target, payload: Any, *, upsert: bool, user: str) -> tuple[Item, bool]:
         """POST on a collection: (item, created). `upsert` updates a matching item instead."""
         spec, now = target.spec, self.now()
-        if not spec.writable:
+        # Journals are created through journal import (erpintegrations), never by POST (no create op documented).
+        if not spec.writable or spec is res.JOURNAL_BATCHES:
             raise invalid_operation("create")
         fields = typed_payload(spec, payload, creating=True)
         who = {"CreatedBy": user, "CreationDate": now, "LastUpdatedBy": user, "LastUpdateDate": now}

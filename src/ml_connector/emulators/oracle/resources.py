@@ -92,16 +92,17 @@ JOURNAL_HEADERS = ResourceSpec(
     hash_key=("JeHeaderId",),
     children=(JOURNAL_LINES,),
 )
+_JOURNAL_BATCH_ATTRS = _attrs(
+    "JeBatchId:int BatchName BatchDescription DefaultPeriodName AccountedPeriodType Status StatusMeaning "
+    "CompletionStatusMeaning ApprovalStatusMeaning FundsStatusMeaning ActualFlagMeaning UserJeSourceName "
+    "ChartOfAccountsName UserPeriodSetName ControlTotal:num RunningTotalDr:num RunningTotalCr:num "
+    "RunningTotalAccountedDr:num RunningTotalAccountedCr:num PostedDate:date PostingRunId:int "
+    "RequestId:int ErrorMessage ReversalFlag ReversalDate:date ReversalPeriod ReversalMethodMeaning "
+    "ParentJeBatchName ApproverEmployeeName" + WHO
+)
 JOURNAL_BATCHES = ResourceSpec(
     "journalBatches",
-    _attrs(
-        "JeBatchId:int BatchName BatchDescription DefaultPeriodName AccountedPeriodType Status StatusMeaning "
-        "CompletionStatusMeaning ApprovalStatusMeaning FundsStatusMeaning ActualFlagMeaning UserJeSourceName "
-        "ChartOfAccountsName UserPeriodSetName ControlTotal:num RunningTotalDr:num RunningTotalCr:num "
-        "RunningTotalAccountedDr:num RunningTotalAccountedCr:num PostedDate:date PostingRunId:int "
-        "RequestId:int ErrorMessage ReversalFlag ReversalDate:date ReversalPeriod ReversalMethodMeaning "
-        "ParentJeBatchName ApproverEmployeeName" + WHO
-    ),
+    _JOURNAL_BATCH_ATTRS,
     key="JeBatchId",
     children=(JOURNAL_HEADERS,),
     # ASSUMPTION: Oracle's page cuts the JournalsFinder variable list off after "Acco..."; these are the
@@ -114,6 +115,10 @@ JOURNAL_BATCHES = ResourceSpec(
             "Status": "Status",
         }
     },
+    # PATCH on a batch is documented (op-journalbatches-jebatchid-patch); POST create is not (models.create
+    # refuses it). ASSUMPTION: only the batch's name and description may change; the rest is derived.
+    writable=True,
+    read_only=frozenset(_JOURNAL_BATCH_ATTRS) - {"BatchName", "BatchDescription"},
 )
 
 _SEGMENTS = " ".join(f"Segment{i}" for i in range(1, 31))
