@@ -45,7 +45,10 @@ def wanted_batch(batch: dict[str, Any], until: datetime | None) -> bool:
     if str(batch.get("ActualFlagMeaning") or "Actual") != "Actual":
         return False
     if until is not None:
-        updated = parse_timestamp(batch.get("LastUpdateDate"))
+        try:
+            updated = parse_timestamp(batch.get("LastUpdateDate"))
+        except ValueError:
+            return True  # its lines are read and rejected one by one, naming the bad stamp
         # Updated at or after `until`: the next read (since = watermark - overlap) picks it up.
         if updated is not None and updated >= until:
             return False
@@ -88,8 +91,12 @@ def line_record(
     key: str, batch: dict[str, Any], header: dict[str, Any], line: dict[str, Any], layout: SegmentLayout
 ) -> LedgerLine | RejectedRecord:
     """One journal line as a ledger line, or a rejected record saying what is wrong with it."""
-    updated = parse_timestamp(line.get("LastUpdateDate")) or parse_timestamp(batch.get("LastUpdateDate"))
     payload = {"batch": batch.get("BatchName"), "journal": header.get("JournalName"), **_plain(line)}
+    try:
+        updated = parse_timestamp(line.get("LastUpdateDate")) or parse_timestamp(batch.get("LastUpdateDate"))
+    except ValueError as exc:
+        hint = "Oracle sent a LastUpdateDate that is not an ISO 8601 stamp; report it, then replay the run."
+        return RejectedRecord(SOURCE, key, EntryKind.GL.value, f"LastUpdateDate: {exc}", hint, payload, None)
     try:
         # Accounted amounts are in the ledger currency, which is what plans are kept in.
         if line.get("AccountedDr") is None and line.get("AccountedCr") is None:
@@ -104,7 +111,11 @@ def line_record(
     except ValueError as exc:
         hint = "Check the connection's segment_delimiter, cost_center_segment and account_segment."
         return RejectedRecord(SOURCE, key, EntryKind.GL.value, str(exc), hint, payload, updated)
-    posted_on = parse_date(header.get("DefaultEffectiveDate")) or parse_date(batch.get("PostedDate"))
+    try:
+        posted_on = parse_date(header.get("DefaultEffectiveDate")) or parse_date(batch.get("PostedDate"))
+    except ValueError as exc:
+        hint = "The journal's accounting date is not a YYYY-MM-DD date; check it in Oracle."
+        return RejectedRecord(SOURCE, key, EntryKind.GL.value, f"accounting date: {exc}", hint, payload, updated)
     if posted_on is None:
         hint = "The journal has no accounting date; check it in Oracle."
         return RejectedRecord(SOURCE, key, EntryKind.GL.value, "no accounting date", hint, payload, updated)

@@ -41,8 +41,11 @@ def read_invoices(
 
 
 def _invoice(key: str, row: dict[str, Any], layout: SegmentLayout, ledger: str) -> LedgerLine | RejectedRecord:
-    updated = parse_timestamp(row.get("LastUpdateDate"))
     kind = EntryKind.INVOICE.value
+    try:
+        updated = parse_timestamp(row.get("LastUpdateDate"))
+    except ValueError as exc:
+        return RejectedRecord(SOURCE, key, kind, f"LastUpdateDate: {exc}", HINT, _plain(row), None)
     try:
         parse_id(row.get("InvoiceId"))
         amount = parse_amount(row.get("InvoiceAmount"))
@@ -84,7 +87,11 @@ def read_payments(
         if key in seen:
             continue
         seen.add(key)
-        updated = parse_timestamp(row.get("LastUpdateDate"))
+        try:
+            updated = parse_timestamp(row.get("LastUpdateDate"))
+        except ValueError as exc:
+            yield RejectedRecord(SOURCE, key, EntryKind.PAYMENT.value, f"LastUpdateDate: {exc}", HINT, _plain(row))
+            continue
         try:
             parse_id(row.get("CheckId"))
             amount = parse_amount(row.get("PaymentAmount"))
