@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 from ml_connector.records import RejectedRecord
 from ml_connector.systems.oracle import SegmentLayout
-from ml_connector.systems.oracle.journals import line_record
+from ml_connector.systems.oracle.journals import line_record, wanted_batch
 from ml_connector.systems.oracle.payables import _invoice
 
 from .test_journals import BATCH, HEADER, _line
@@ -43,8 +44,4 @@ def test_malformed_invoice_dates_are_rejected(fields: dict[str, Any]) -> None:
 
 
 def test_batch_with_a_malformed_stamp_is_read_so_its_lines_are_rejected_visibly() -> None:
-    from datetime import UTC, datetime
-
-    from ml_connector.systems.oracle.journals import wanted_batch
-
     assert wanted_batch(BATCH | {"LastUpdateDate": "garbage"}, datetime(2026, 2, 1, tzinfo=UTC))
