@@ -118,7 +118,8 @@ class Stager:
 
     def take(self, records: list[LedgerLine | RejectedRecord]) -> None:
         entries: list[AuditEntry] = []
-        staged: list[StagedLine] = []
+        # By source key, so a key read twice in the batch counts as its last version, good or bad.
+        staged: dict[str, StagedLine] = {}
         dropped: dict[str, str] = {}
         for record in records:
             if not self.wanted(record):
@@ -137,6 +138,7 @@ class Stager:
                     hint=record.hint,
                 )
                 entries.append(entry)
+                staged.pop(record.source_key, None)
                 dropped[record.source_key] = entry.hash
                 continue
             payload = line_payload(record)
@@ -147,16 +149,19 @@ class Stager:
             except RecordError as exc:
                 entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                 entry.target_key = gap_key(exc)
+                staged.pop(record.source_key, None)
                 dropped[record.source_key] = entry.hash
             else:
-                staged.append(StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash))
+                dropped.pop(record.source_key, None)
+                staged[record.source_key] = StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash)
             entries.append(entry)
         unchanged = self.ledger.already_loaded(
-            {s.source_key: s.payload_hash for s in staged}, {s.source_key: s.target_key for s in staged}
+            {s.source_key: s.payload_hash for s in staged.values()},
+            {s.source_key: s.target_key for s in staged.values()},
         )
         for entry in entries:
             if entry.source_key in unchanged and entry.state is RecordState.STAGED:
                 entry.state = RecordState.UNCHANGED
-        self.ledger.stage([s for s in staged if s.source_key not in unchanged])
+        self.ledger.stage([s for s in staged.values() if s.source_key not in unchanged])
         self.ledger.tombstone(list(dropped), dropped)
         self.audit.add(entries)

@@ -1,0 +1,48 @@
+"""A source key read twice in one batch counts as its last version, whether that one is good or bad."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from ml_connector.config import FlowSection
+from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.ledger import Ledger
+from ml_connector.engine.runs import RunLog
+from ml_connector.flows.staging import Stager
+from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
+from ml_connector.records import LedgerLine, RejectedRecord
+from ml_connector.store import Store
+
+FLOW = FlowSection(kind="actuals", source="erp", target="anaplan")
+MAPPING = MappingTable(
+    "m", [Rule(Dimension.ACCOUNT, RuleKind.DEFAULT, "", "="), Rule(Dimension.COST_CENTER, RuleKind.DEFAULT, "", "=")]
+)
+GOOD = LedgerLine(
+    source="erp",
+    source_key="k1",
+    ledger="L",
+    period="2026-01",
+    posted_on=date(2026, 1, 5),
+    account="4000",
+    cost_center="1100",
+    amount=Decimal("25.00"),
+    currency="USD",
+    updated_at=datetime(2026, 1, 5, tzinfo=UTC),
+)
+BAD = RejectedRecord("erp", "k1", "gl", "amount 'x' is not a number", "Fix it at the source.", {})
+
+
+def totals(store: Store, batch: list[LedgerLine | RejectedRecord]) -> dict[str, Decimal]:
+    run_id = RunLog(store).start("f")
+    ledger = Ledger(store, "f", run_id)
+    Stager(FLOW, MAPPING, ledger, AuditTrail(store, run_id)).take(batch)
+    return {t.target_key: t.amount for t in ledger.totals("GL|")}
+
+
+def test_bad_then_good_in_one_batch_counts_the_good_version(store: Store) -> None:
+    assert totals(store, [BAD, GOOD]) == {"GL|4000|1100|Jan 26": Decimal(25)}
+
+
+def test_good_then_bad_in_one_batch_counts_nothing(store: Store) -> None:
+    assert totals(store, [GOOD, BAD]) == {}
