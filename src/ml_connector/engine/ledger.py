@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, literal, select, union, union_all, update
+from sqlalchemy import and_, delete, func, insert, literal, select, text, union, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -163,6 +163,12 @@ class Ledger:
             .group_by(affected.c.target_key, contributions.c.measure)
             .order_by(affected.c.target_key, contributions.c.measure)
         )
+        if self.store.is_postgres:
+            # Staging was just filled: without fresh statistics PostgreSQL takes it for a few rows and
+            # joins it in nested loops, quadratic in the lines of a run (100,000 lines: minutes). In its
+            # own short transaction, so its lock is not held while the totals stream.
+            with self.store.session() as session:
+                session.execute(text("ANALYZE ledger_staging, ledger_lines"))
         with self.store.session() as session:
             for key, measure, micros in session.execute(cells).yield_per(2000):
                 yield CellTotal(key, measure or "", from_micros(int(micros)))
