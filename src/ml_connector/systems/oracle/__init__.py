@@ -12,7 +12,7 @@ from __future__ import annotations
 from ml_connector.systems.oracle.auth import BasicAuth, ClientCredentialsAuth
 from ml_connector.systems.oracle.client import OracleClient
 from ml_connector.systems.oracle.coa import SegmentLayout
-from ml_connector.systems.oracle.errors import JournalImportError, PagingError
+from ml_connector.systems.oracle.errors import JournalImportError, JournalImportPendingError, PagingError
 from ml_connector.systems.oracle.paging import PageCursor
 from ml_connector.systems.oracle.settings import AuthKind, OracleSettings
 
@@ -21,6 +21,7 @@ __all__ = [
     "BasicAuth",
     "ClientCredentialsAuth",
     "JournalImportError",
+    "JournalImportPendingError",
     "OracleClient",
     "OracleSettings",
     "PageCursor",

@@ -23,6 +23,19 @@ class JournalImportError(ApiError):
     default_hint = "Read the job log in Oracle (Scheduled Processes); fix the lines and post again."
 
 
+class JournalImportPendingError(ApiError):
+    """A journal import was (or may have been) submitted, but its end was not seen.
+
+    Not retriable on purpose: a re-run would look the journal up before the ESS job has created it and
+    import it a second time.
+    """
+
+    default_hint = (
+        "The import may still create the journal: check Scheduled Processes in Oracle and run again only "
+        "after the job has ended (the journal is looked up first, so it is not posted twice then)."
+    )
+
+
 def error_text(body: Any) -> str:
     """The most useful message in an Oracle error body (dict from JSON, or plain text)."""
     if isinstance(body, str):

@@ -22,7 +22,7 @@ from typing import Any
 from ml_connector.errors import ConfigurationError, UnavailableError
 from ml_connector.http import ApiSession
 from ml_connector.records import JournalDraft
-from ml_connector.systems.oracle.errors import JournalImportError
+from ml_connector.systems.oracle.errors import JournalImportError, JournalImportPendingError
 from ml_connector.systems.oracle.paging import FRAMEWORK_HEADERS, parse_page
 
 # 0-based GL_INTERFACE template positions (Oracle's FBDI JournalImportTemplate column order).
@@ -183,7 +183,11 @@ class JournalPoster:
             found = self.wait_for_journal(reference, self.lost_answer_seconds)
             if found is not None:
                 return f"journal:{found}"
-            raise
+            raise JournalImportPendingError(
+                f"Oracle's answer to the import of {reference} was lost and the journal has not appeared "
+                f"after {self.lost_answer_seconds:.0f} s; the import may still be queued",
+                context=error.context,
+            ) from error
         return str(response.json()["ReqstId"])
 
     def wait_for_journal(self, reference: str, seconds: float) -> str | None:
@@ -203,9 +207,8 @@ class JournalPoster:
             if status in TERMINAL_OK or status in TERMINAL_BAD:
                 return status
             if time.monotonic() >= deadline:
-                raise UnavailableError(
-                    f"Oracle ESS job {request_id} still {status} after {self.timeout_seconds:.0f} s",
-                    hint="Check Scheduled Processes in Oracle; post again later (the journal is looked up first).",
+                raise JournalImportPendingError(
+                    f"Oracle ESS job {request_id} still {status} after {self.timeout_seconds:.0f} s"
                 )
             self._sleep(self.poll_seconds)
 
