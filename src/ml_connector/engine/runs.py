@@ -103,7 +103,7 @@ class RunLog:
         with self.store.session() as session:
             row = session.get(Run, run_id)
             if row is None:
-                matches = session.execute(select(Run).where(Run.id.startswith(run_id))).scalars().all()
+                matches = session.execute(select(Run).where(Run.id.startswith(run_id, autoescape=True))).scalars().all()
                 if len(matches) != 1:
                     raise ConfigurationError(
                         f"no run {run_id!r}" if not matches else f"{run_id!r} matches {len(matches)} runs",
