@@ -66,6 +66,8 @@ class PlanReturnFlow:
             try:
                 period = fmt.from_anaplan(row[cols.period])
                 amount = Decimal(row[cols.amount].replace(",", ""))
+                if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" without complaint
+                    raise InvalidOperation
                 plan = PlanLine(
                     flow.version,
                     period,

@@ -1,0 +1,53 @@
+"""A plan figure that is not a finite number ("NaN", "Infinity") is quarantined, not posted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+
+from ml_connector.config import FlowSection
+from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.runs import RunLog
+from ml_connector.engine.states import RecordState
+from ml_connector.flows.context import SilentProgress
+from ml_connector.flows.plan_return import PlanReturnFlow
+from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
+from ml_connector.store import Store
+
+EXPORT = "GL Account,Cost Center,Period,Amount\n4000,1100,Jan 26,{amount}\n"
+
+
+class FakeAnaplan:
+    def __init__(self, amount: str) -> None:
+        self.amount = amount
+
+    def model(self, workspace: object, model: str) -> object:
+        return object()
+
+    def export(self, ref: object, name: str, path: Path) -> Path:
+        path.write_text(EXPORT.format(amount=self.amount))
+        return path
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_a_non_finite_figure_is_quarantined(store: Store, tmp_path: Path, amount: str) -> None:
+    flow = FlowSection(kind="plan-return", source="anaplan", target="erp", export="Export")
+    mapping = MappingTable(
+        "m",
+        [Rule(Dimension.ACCOUNT, RuleKind.DEFAULT, "", "="), Rule(Dimension.COST_CENTER, RuleKind.DEFAULT, "", "=")],
+    )
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(flow=lambda name: flow),
+        clients=SimpleNamespace(anaplan=lambda name: FakeAnaplan(amount)),
+        mapping=lambda flow, name: mapping,
+        workdir=tmp_path,
+        progress=SilentProgress(),
+    )
+    run_id = RunLog(store).start("plan")
+    audit = AuditTrail(store, run_id)
+    by_period = PlanReturnFlow(cast(Any, ctx), "plan")._read(audit, run_id, None)
+    assert by_period == {}
+    assert audit.counts() == {RecordState.QUARANTINED.value: 1}
