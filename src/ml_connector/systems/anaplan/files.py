@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import httpx
 
@@ -124,18 +124,22 @@ def download(api: AnaplanApi, ref: ModelRef, file_id: str, dest: Path) -> Path:
     try:
         with partial.open("wb") as out:
             for chunk_id in chunk_ids:
-                _download_chunk(api, f"{ref.path}/files/{file_id}/chunks/{chunk_id}", out, chunk_id, file_id)
+                download_chunk(
+                    api, f"{ref.path}/files/{file_id}/chunks/{chunk_id}", out, f"chunk {chunk_id} of file {file_id}"
+                )
         os.replace(partial, dest)
     finally:
         partial.unlink(missing_ok=True)
     return dest
 
 
-def _download_chunk(api: AnaplanApi, path: str, out: BinaryIO, chunk_id: str, file_id: str) -> None:
+def download_chunk(api: AnaplanApi, path: str, out: IO[bytes], what: str) -> None:
+    """Stream one chunk (`what` names it, e.g. "chunk 0 of file 116000000001") into `out`, from its first
+    byte again when the answer breaks off mid-body; `UnavailableError` after `DOWNLOAD_ATTEMPTS`."""
     start = out.tell()
     for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
         try:
-            with api.stream(path, f"downloading chunk {chunk_id} of file {file_id}") as blocks:
+            with api.stream(path, f"downloading {what}") as blocks:
                 for block in blocks:
                     out.write(block)
             return
@@ -144,6 +148,4 @@ def _download_chunk(api: AnaplanApi, path: str, out: BinaryIO, chunk_id: str, fi
             out.seek(start)
             out.truncate()
             if attempt == DOWNLOAD_ATTEMPTS:
-                raise UnavailableError(
-                    f"Anaplan broke off the download of chunk {chunk_id} of file {file_id} ({type(exc).__name__})"
-                ) from exc
+                raise UnavailableError(f"Anaplan broke off the download of {what} ({type(exc).__name__})") from exc

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ml_connector.errors import ConnectorError, NotFoundError, TaskFailedError
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.discovery import ModelRef
+from ml_connector.systems.anaplan.files import download_chunk
 from ml_connector.systems.anaplan.tasks import TaskOutcome, row_counts
 
 META_COLUMNS = ("_Status_", "_Line_")
@@ -150,11 +151,9 @@ def read_dump(api: AnaplanApi, base: str, task_id: str) -> tuple[list[RejectedRo
         listing = api.get(f"{base}/chunks", f"listing the failure dump of task {task_id}")
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
             for chunk in listing.get("chunks") or []:
-                with api.stream(
-                    f"{base}/chunks/{chunk.get('id')}", f"reading the failure dump of task {task_id}"
-                ) as blocks:
-                    for block in blocks:
-                        spool.write(block)
+                # Like a file download: an answer that breaks off mid-body is read again from its start.
+                what = f"chunk {chunk.get('id')} of the failure dump of task {task_id}"
+                download_chunk(api, f"{base}/chunks/{chunk.get('id')}", spool, what)
             spool.seek(0)
             text = spool.read().decode("utf-8-sig", errors="replace")
     except NotFoundError:
