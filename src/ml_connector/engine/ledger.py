@@ -39,7 +39,11 @@ def to_micros(amount: Decimal) -> int:
 
 
 def from_micros(micros: int) -> Decimal:
-    return (Decimal(micros) / MICROS).normalize() if micros else Decimal(0)
+    if not micros:
+        return Decimal(0)
+    amount = (Decimal(micros) / MICROS).normalize()
+    # normalize() turns 1000 into 1E+3, which is how str() would write it into an import file.
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
 
 
 @dataclass(frozen=True)
