@@ -91,3 +91,16 @@ def test_a_run_with_more_failed_records_than_sqlite_has_variables_replays(store:
     ]
     AuditTrail(store, run_id).add(entries)
     assert len(replayable(store, run_id)) == 33_000
+
+
+def test_a_version_a_later_run_read_again_is_not_replayed_over_the_newer_one(store: Store) -> None:
+    older = fail(store, line("15"))  # say, unmapped
+    newer = fail(store, line("17"))  # read again, changed, still unmapped
+    assert replayable(store, older) == []  # the newer read supersedes it
+    assert [r.amount for r in replayable(store, newer)] == [Decimal("17")]
+
+
+def test_the_same_version_read_again_later_does_not_stop_a_replay(store: Store) -> None:
+    first = fail(store, line("15"))  # unmapped
+    fail(store, line("15"))  # the overlap window read it again, unchanged, still unmapped
+    assert [r.amount for r in replayable(store, first)] == [Decimal("15")]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import REPLAYABLE_STATES
+from ml_connector.engine.states import REPLAYABLE_STATES, RecordState
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
@@ -43,7 +43,12 @@ def _replayable(ctx: FlowContext, run_id: str, flow: str) -> Iterator[LedgerLine
     with ctx.store.session() as session:
         rows = session.execute(
             select(
-                AuditRecord.source, AuditRecord.source_key, AuditRecord.kind, AuditRecord.payload, AuditRecord.reason
+                AuditRecord.source,
+                AuditRecord.source_key,
+                AuditRecord.kind,
+                AuditRecord.payload,
+                AuditRecord.reason,
+                AuditRecord.payload_hash,
             )
             .where(AuditRecord.run_id == run_id, AuditRecord.state.in_([s.value for s in REPLAYABLE_STATES]))
             .order_by(AuditRecord.id)
@@ -66,7 +71,27 @@ def _replayable(ctx: FlowContext, run_id: str, flow: str) -> Iterator[LedgerLine
                     )
                 ).scalars()
             )
-    for source, key, kind, payload_text, reason in rows:
+            # A later regular run that read a different version of the record holds the newer one (loaded,
+            # or failed in that run and replayable from it): replaying this older one would overwrite it.
+            hashes = {r.source_key: r.payload_hash for r in rows[start : start + 1000]}
+            loaded_later.update(
+                key
+                for key, digest in session.execute(
+                    select(AuditRecord.source_key, AuditRecord.payload_hash)
+                    .join(Run, Run.id == AuditRecord.run_id)
+                    .where(
+                        AuditRecord.source.in_({r.source for r in rows[start : start + 1000]}),
+                        AuditRecord.source_key.in_(keys[start : start + 1000]),
+                        AuditRecord.state != RecordState.DISCARDED.value,
+                        Run.flow == flow,
+                        Run.started_at > started,
+                        Run.dry_run.is_(False),
+                        Run.trigger != "replay",
+                    )
+                )
+                if digest != hashes.get(key)
+            )
+    for source, key, kind, payload_text, reason, _digest in rows:
         if key in loaded_later:
             continue
         payload = json.loads(payload_text)
