@@ -85,7 +85,7 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
             continue
         try:
             mapping.reverse(Dimension.COST_CENTER, row[cols.cost_center])  # a cell of this flow's ERP?
-            amount = Decimal(row[cols.amount] or "0")
+            amount = Decimal(row[cols.amount].replace(",", "") or "0")  # "1,234.50" as plan-return reads it
         except (RecordError, InvalidOperation):
             continue
         if amount or (row[cols.account], row[cols.cost_center], label) in result.erp:
