@@ -52,6 +52,7 @@ class MappingTable:
     _exact: dict[tuple[Dimension, str], str] = field(default_factory=dict, init=False, repr=False)
     _patterns: dict[Dimension, list[Rule]] = field(default_factory=dict, init=False, repr=False)
     _defaults: dict[Dimension, str] = field(default_factory=dict, init=False, repr=False)
+    _reverse: dict[tuple[Dimension, str], str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for rule in self.rules:
@@ -60,6 +61,7 @@ class MappingTable:
     def _index(self, rule: Rule) -> None:
         if rule.kind is RuleKind.EXACT:
             self._exact[(rule.dimension, rule.source)] = rule.target
+            self._reverse.setdefault((rule.dimension, rule.target), rule.source)  # the first rule wins
         elif rule.kind is RuleKind.PATTERN:
             self._patterns.setdefault(rule.dimension, []).append(rule)
         else:
@@ -92,9 +94,9 @@ class MappingTable:
 
     def reverse(self, dimension: Dimension, member: str) -> str:
         """The ERP code for an Anaplan member: exact rules inverted, then identity rules ("=")."""
-        for rule in self.rules:
-            if rule.dimension is dimension and rule.kind is RuleKind.EXACT and rule.target == member:
-                return rule.source
+        source = self._reverse.get((dimension, member))
+        if source is not None:
+            return source
         for rule in self._patterns.get(dimension, ()):
             if rule.target == KEEP and fnmatchcase(member, rule.source):
                 return member
