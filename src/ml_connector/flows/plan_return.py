@@ -26,9 +26,13 @@ from ml_connector.records import JournalDraft, JournalLineDraft, PlanLine
 
 
 def journal_reference(flow: str, version: str, period: str) -> str:
-    """Short, stable and unique per (flow, version, period): e.g. `MLC-3f2a1c-BUDGET-2026-12`."""
-    digest = hashlib.sha256(flow.encode()).hexdigest()[:6]
-    return f"MLC-{digest}-{version[:6].upper()}-{period}"
+    """Short, stable and unique per (flow, version, period): e.g. `MLC-BUD-3f2a1c9e-2026-12`.
+
+    The digest covers the whole flow name and version ("Forecast Q1" and "Forecast Q2" differ); the
+    three letters only help a reviewer. 24 characters fit every ERP's reference field (M3 DESC: 30)."""
+    digest = hashlib.sha256(f"{flow}\x1f{version}".encode()).hexdigest()[:8]
+    letters = "".join(ch for ch in version.upper() if ch.isascii() and ch.isalnum())[:3] or "PLN"
+    return f"MLC-{letters}-{digest}-{period}"
 
 
 class PlanReturnFlow:
