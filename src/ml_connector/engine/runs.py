@@ -19,6 +19,7 @@ from ml_connector.store.database import Store
 from ml_connector.store.models import LedgerStaging, Run
 
 STALE_AFTER = timedelta(minutes=10)
+DRY_RUN_STALE_AFTER = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,18 @@ class RunLog:
         watermark never moved for them, so the next run reads the same records again)."""
         cutoff = datetime.now(UTC) - older_than
         with self.store.session() as session:
-            # Dry runs hold no lease and stage nothing that outlives them: never another run's to close.
+            # Dry runs hold no lease, so a live one is never another run's to close; one still "running"
+            # a day later died, and only its leftover staging rows need clearing.
             query = select(Run.id).where(Run.flow == flow, Run.state == RunState.RUNNING.value, Run.dry_run.is_(False))
             if not force:
                 query = query.where(Run.heartbeat_at < cutoff)
-            stale = list(session.execute(query).scalars())
+            dead_dry_runs = select(Run.id).where(
+                Run.flow == flow,
+                Run.state == RunState.RUNNING.value,
+                Run.dry_run.is_(True),
+                Run.heartbeat_at < datetime.now(UTC) - DRY_RUN_STALE_AFTER,
+            )
+            stale = list(session.execute(query).scalars()) + list(session.execute(dead_dry_runs).scalars())
         for run_id in stale:
             AuditTrail(self.store, run_id).move(
                 RecordState.STAGED,
