@@ -68,8 +68,12 @@ def load_rows(
     prefix: str,
     columns: Sequence[str],
     path: Path,
+    ignored_ok: bool = False,
 ) -> LoadResult:
     """Upload and import rows keyed by target key; mark the records of rejected rows failed.
+
+    Rows Anaplan "ignores" are named nowhere (no dump), so their records cannot be told apart: unless
+    the caller says ignoring is harmless (`ignored_ok`), an import that ignored rows is not trusted.
 
     Raises `TaskFailedError` when the outcome cannot be trusted (task failed, counts do not add up):
     the caller then marks nothing loaded and moves no watermark."""
@@ -91,6 +95,11 @@ def load_rows(
     if unjoined:
         # A rejected row we cannot join to its cell would leave that cell's records marked loaded.
         problems.append(f"{len(unjoined)} rejected row(s) name no line of the file sent (line {unjoined[0]})")
+    if outcome.rows_ignored and not ignored_ok:
+        problems.append(
+            f"Anaplan ignored {outcome.rows_ignored} row(s) without naming them, so their cells may not hold "
+            "what was sent (check the import's settings for items to ignore)"
+        )
     if problems:
         raise TaskFailedError(
             f"the import {import_name!r} (task {outcome.task_id}) cannot be trusted: " + "; ".join(problems),

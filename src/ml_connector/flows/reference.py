@@ -144,6 +144,9 @@ class ReferenceFlow:
             prefix=prefix,
             columns=feed.columns,
             path=self.ctx.workdir / f"{run_id}-{feed.kind}.csv",
+            # A list import may ignore rows that change nothing; a member it left out shows up later as
+            # a rejected actuals row, named and replayable.
+            ignored_ok=True,
         )
         audit.move(RecordState.STAGED, RecordState.LOADED, target_prefix=prefix, target_ref=result.task_id)
         return result
