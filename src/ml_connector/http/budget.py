@@ -42,6 +42,27 @@ def refill_state(tokens: float, last: float, now: float, capacity: float, refill
     return min(capacity, tokens + max(0.0, now - last) * refill)
 
 
+def wait_for_token(
+    try_acquire: Callable[[], float],
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    timeout: float | None,
+    describe: str,
+) -> None:
+    """The acquire loop every bucket shares: take a token, or sleep until one is due, within `timeout`."""
+    deadline = None if timeout is None else clock() + timeout
+    while True:
+        wait = try_acquire()
+        if wait <= 0:
+            return
+        if deadline is not None and clock() + wait > deadline:
+            raise RetriableError(
+                f"request budget of {describe} exhausted for longer than {timeout:.0f} s",
+                hint="Raise the connection's requests_per_minute if the tenant allows it, or run later.",
+            )
+        sleep(wait)
+
+
 class TokenBucket:
     """A thread-safe in-process token bucket."""
 
@@ -74,17 +95,7 @@ class TokenBucket:
             return (1.0 - self._tokens) / self.refill
 
     def acquire(self, timeout: float | None = None) -> None:
-        deadline = None if timeout is None else self._clock() + timeout
-        while True:
-            wait = self.try_acquire()
-            if wait <= 0:
-                return
-            if deadline is not None and self._clock() + wait > deadline:
-                raise RetriableError(
-                    f"request budget of {self.per_minute}/min exhausted for longer than {timeout:.0f} s",
-                    hint="Raise the connection's requests_per_minute if the tenant allows it, or run later.",
-                )
-            self._sleep(wait)
+        wait_for_token(self.try_acquire, self._clock, self._sleep, timeout, f"{self.per_minute}/min")
 
 
 class BudgetRegistry:

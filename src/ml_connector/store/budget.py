@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from ml_connector.errors import RetriableError
-from ml_connector.http.budget import RequestBudget, bucket_shape, refill_state
+from ml_connector.http.budget import RequestBudget, bucket_shape, refill_state, wait_for_token
 from ml_connector.store.database import Store
 from ml_connector.store.models import BudgetBucket
 
@@ -68,18 +68,8 @@ class SqlTokenBucket:
 
     def acquire(self, timeout: float | None = None) -> None:
         """Block until one request may be sent; `RetriableError` if that is more than `timeout` s away."""
-        deadline = None if timeout is None else self._clock() + timeout
-        while True:
-            wait = self.try_acquire()
-            if wait <= 0:
-                return
-            if deadline is not None and self._clock() + wait > deadline:
-                raise RetriableError(
-                    f"request budget of {self.per_minute}/min for {self.tenant} exhausted "
-                    f"for longer than {timeout:.0f} s",
-                    hint="Raise the connection's requests_per_minute if the tenant allows it, or run later.",
-                )
-            self._sleep(wait)
+        describe = f"{self.per_minute}/min for {self.tenant}"
+        wait_for_token(self.try_acquire, self._clock, self._sleep, timeout, describe)
 
     def _take(self, conn: Connection) -> float:
         row = conn.execute(self._select()).first()
