@@ -19,10 +19,16 @@ from ml_connector.vault import Vault, load_key
 
 
 def build_context(
-    config: Config, store: Store, *, progress: Progress | None = None, workdir: Path | None = None
+    config: Config,
+    store: Store,
+    *,
+    progress: Progress | None = None,
+    workdir: Path | None = None,
+    lease_ttl: float = 30.0,
 ) -> FlowContext:
+    """Clients, leases (flow and model locks, `lease_ttl` s past the last heartbeat) and a work folder."""
     vault = Vault(store, load_key(config.resolve(config.vault.key_file)))
-    locks = LeaseLocks(store)
+    locks = LeaseLocks(store, ttl=lease_ttl)
     folder = workdir or config.resolve("work")
     folder.mkdir(parents=True, exist_ok=True)
     return FlowContext(

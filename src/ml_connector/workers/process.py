@@ -26,14 +26,13 @@ from procrastinate import App
 from procrastinate.app import WorkerOptions
 
 from ml_connector.config import Config
-from ml_connector.connections import ConnectionClients
 from ml_connector.engine.runs import holder_name
 from ml_connector.flows.context import FlowContext
+from ml_connector.flows.runner import build_context
 from ml_connector.http import budgets
 from ml_connector.store.budget import sql_budget_factory
 from ml_connector.store.database import Store
 from ml_connector.store.lease import LeaseLocks
-from ml_connector.vault import Vault, load_key
 from ml_connector.workers.app import build_app
 from ml_connector.workers.jobs import QUEUE, FlowJobs
 from ml_connector.workers.recovery import StalledJobRecovery
@@ -63,17 +62,7 @@ class WorkerSettings:
 
 def worker_context(config: Config, store: Store, settings: WorkerSettings) -> FlowContext:
     """Clients, leases and a work folder kept for the worker's whole life (tokens stay warm)."""
-    vault = Vault(store, load_key(config.resolve(config.vault.key_file)))
-    locks = LeaseLocks(store, ttl=settings.lease_ttl_seconds)
-    folder = settings.workdir or config.resolve("work")
-    folder.mkdir(parents=True, exist_ok=True)
-    return FlowContext(
-        store=store,
-        config=config,
-        clients=ConnectionClients(config, vault, locks),
-        locks=locks,
-        workdir=folder,
-    )
+    return build_context(config, store, workdir=settings.workdir, lease_ttl=settings.lease_ttl_seconds)
 
 
 def run_worker(config: Config, store: Store, settings: WorkerSettings) -> None:
