@@ -1,12 +1,15 @@
-"""What the flows ask of an ERP, whichever it is (Oracle Fusion, Infor M3, CSI or FSM).
+"""What the flows ask of the systems they move data between: an ERP, whichever it is (Oracle Fusion,
+Infor M3, CSI or FSM), and a planning model (Anaplan).
 
-Each ERP client in `ml_connector.systems` offers this shape, so the flows never branch on the system.
+Each client in `ml_connector.systems` offers one of these shapes, so the flows never branch on the
+system, and a flow's tests can stand in a fake for either side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from ml_connector.records import (
@@ -19,6 +22,11 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
+from ml_connector.systems.anaplan.discovery import ModelRef
+from ml_connector.systems.anaplan.imports import ImportOutcome
+from ml_connector.systems.anaplan.lists import ListMember
+
+__all__ = ["ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel"]
 
 
 class ErpClient(Protocol):
@@ -57,5 +65,29 @@ class ErpClient(Protocol):
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """Create or update suppliers in bulk; one result per supplier, failures reported, not hidden."""
+
+    def close(self) -> None: ...
+
+
+class PlanningModel(Protocol):
+    """A planning system seen by the flows (Anaplan). Actions on one model are serialized by the client."""
+
+    def ping(self) -> str: ...
+
+    def discover(self) -> dict[str, Any]: ...
+
+    def model(self, workspace: str | None = None, model: str | None = None) -> ModelRef:
+        """Resolve a model by name or id (raises a clear error naming what exists when it is not found)."""
+
+    def import_columns(self, ref: ModelRef, import_name: str) -> list[str]:
+        """The columns the named import reads, in its order."""
+
+    def list_members(self, ref: ModelRef, list_name: str) -> list[ListMember]: ...
+
+    def load(self, ref: ModelRef, import_name: str, path: Path, rows_sent: int) -> ImportOutcome:
+        """Upload `path` as the import's source file and run it, holding the model's lock; with its dump."""
+
+    def export(self, ref: ModelRef, export_name: str, dest: Path) -> Path:
+        """Run the named export and stream its file to `dest`."""
 
     def close(self) -> None: ...

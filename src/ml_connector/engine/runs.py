@@ -7,27 +7,27 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.states import RecordState, RunState
+from ml_connector.engine.states import RecordState, RunStage, RunState, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.store.database import Store
 from ml_connector.store.models import LedgerStaging, Run
 
-STALE_AFTER = timedelta(minutes=10)
-DRY_RUN_STALE_AFTER = timedelta(hours=24)
+DEAD_REASON = "the run was interrupted before its load was verified; a later run reads the record again"
 
 
 @dataclass(frozen=True)
 class RunInfo:
     id: str
     flow: str
-    state: str
-    trigger: str
+    state: RunState
+    trigger: Trigger
     dry_run: bool
     started_at: datetime
     ended_at: datetime | None
@@ -35,6 +35,20 @@ class RunInfo:
     error: str
     parent_run_id: str | None
     detail: dict[str, Any]
+
+
+def final_state(audit: AuditTrail) -> RunState:
+    """Succeeded, or partial when any record was quarantined or failed."""
+    counts = audit.counts()
+    bad = counts.get(RecordState.QUARANTINED.value, 0) + counts.get(RecordState.FAILED.value, 0)
+    return RunState.PARTIAL if bad else RunState.SUCCEEDED
+
+
+def mark_committed(session: Session, run_id: str) -> None:
+    """Inside the commit's transaction: every effect of the run is in place from here on."""
+    session.execute(
+        update(Run).where(Run.id == run_id).values(stage=RunStage.COMMITTED.value, heartbeat_at=datetime.now(UTC))
+    )
 
 
 def holder_name() -> str:
@@ -49,11 +63,9 @@ class RunLog:
         self,
         flow: str,
         *,
-        trigger: str = "manual",
+        trigger: Trigger = Trigger.MANUAL,
         dry_run: bool = False,
         parent_run_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
     ) -> str:
         run_id = str(uuid.uuid4())
         now = datetime.now(UTC)
@@ -63,12 +75,10 @@ class RunLog:
                     id=run_id,
                     flow=flow,
                     state=RunState.RUNNING.value,
-                    stage="extract",
-                    trigger=trigger,
+                    stage=RunStage.EXTRACT.value,
+                    trigger=Trigger(trigger).value,
                     dry_run=dry_run,
                     parent_run_id=parent_run_id,
-                    since=since,
-                    until=until,
                     started_at=now,
                     heartbeat_at=now,
                     holder=holder_name(),
@@ -79,9 +89,15 @@ class RunLog:
             )
         return run_id
 
-    def stage(self, run_id: str, stage: str) -> None:
+    def stage(self, run_id: str, stage: RunStage) -> None:
         with self.store.session() as session:
-            session.execute(update(Run).where(Run.id == run_id).values(stage=stage, heartbeat_at=datetime.now(UTC)))
+            session.execute(
+                update(Run).where(Run.id == run_id).values(stage=stage.value, heartbeat_at=datetime.now(UTC))
+            )
+
+    def window(self, run_id: str, since: datetime | None, until: datetime | None) -> None:
+        with self.store.session() as session:
+            session.execute(update(Run).where(Run.id == run_id).values(since=since, until=until))
 
     def finish(self, run_id: str, state: RunState, *, error: str = "", detail: dict[str, Any] | None = None) -> RunInfo:
         counts = AuditTrail(self.store, run_id).counts()
@@ -91,7 +107,7 @@ class RunLog:
                 .where(Run.id == run_id)
                 .values(
                     state=state.value,
-                    stage="done",
+                    stage=RunStage.DONE.value,
                     ended_at=datetime.now(UTC),
                     counts=json.dumps(counts),
                     error=error[:4000],
@@ -120,41 +136,35 @@ class RunLog:
                 query = query.where(Run.flow == flow)
             return [_info(r) for r in session.execute(query).scalars()]
 
-    def interrupt_stale(self, flow: str, *, older_than: timedelta = STALE_AFTER, force: bool = False) -> list[str]:
-        """Close runs of `flow` left running by a dead process: their staged lines are discarded (the
-        watermark never moved for them, so the next run reads the same records again)."""
-        cutoff = datetime.now(UTC) - older_than
+    def close_dead(self, flow: str) -> list[str]:
+        """Close the runs of `flow` left `running` by a dead process. Only for the holder of the flow's
+        lease: every run, dry or not, takes it, so a run still `running` now cannot be alive.
+
+        A run that had committed (its lines merged, watermark moved, records loaded in one transaction)
+        finishes as it was; any other is interrupted: its in-flight records discarded and its staged
+        lines dropped (the watermark never moved for them, so a later run reads them again)."""
         with self.store.session() as session:
-            # Dry runs hold no lease, so a live one is never another run's to close; one still "running"
-            # a day later died, and only its leftover staging rows need clearing.
-            query = select(Run.id).where(Run.flow == flow, Run.state == RunState.RUNNING.value, Run.dry_run.is_(False))
-            if not force:
-                query = query.where(Run.heartbeat_at < cutoff)
-            dead_dry_runs = select(Run.id).where(
-                Run.flow == flow,
-                Run.state == RunState.RUNNING.value,
-                Run.dry_run.is_(True),
-                Run.heartbeat_at < datetime.now(UTC) - DRY_RUN_STALE_AFTER,
-            )
-            stale = list(session.execute(query).scalars()) + list(session.execute(dead_dry_runs).scalars())
-        for run_id in stale:
-            AuditTrail(self.store, run_id).move(
-                RecordState.STAGED,
-                RecordState.DISCARDED,
-                reason="the run was interrupted before its load was verified; a later run reads the record again",
-            )
+            dead = session.execute(
+                select(Run.id, Run.stage).where(Run.flow == flow, Run.state == RunState.RUNNING.value)
+            ).all()
+        for run_id, stage in dead:
+            audit = AuditTrail(self.store, run_id)
+            audit.move(RecordState.STAGED, RecordState.DISCARDED, reason=DEAD_REASON)
             with self.store.session() as session:
                 session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == run_id))
-            self.finish(run_id, RunState.INTERRUPTED, error="interrupted (process stopped or died)")
-        return stale
+            if stage == RunStage.COMMITTED.value:
+                self.finish(run_id, final_state(audit), detail={"closed": "its process stopped after the commit"})
+            else:
+                self.finish(run_id, RunState.INTERRUPTED, error="interrupted (process stopped or died)")
+        return [run_id for run_id, _ in dead]
 
 
 def _info(row: Run) -> RunInfo:
     return RunInfo(
         id=row.id,
         flow=row.flow,
-        state=row.state,
-        trigger=row.trigger,
+        state=RunState(row.state),
+        trigger=Trigger(row.trigger),
         dry_run=row.dry_run,
         started_at=row.started_at,
         ended_at=row.ended_at,

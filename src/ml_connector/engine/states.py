@@ -13,6 +13,30 @@ class RunState(StrEnum):
     INTERRUPTED = "interrupted"  # the process died or stopped; nothing merged, the next run redoes it
 
 
+class RunStage(StrEnum):
+    """Where a running run is; `committed` means its effects are all in the store (see engine.commit)."""
+
+    EXTRACT = "extract"
+    LOAD = "load"
+    COMMIT = "commit"
+    COMMITTED = "committed"
+    DONE = "done"
+
+
+class Trigger(StrEnum):
+    """What started a run."""
+
+    MANUAL = "manual"  # `ml-connector run`
+    SCHEDULE = "schedule"  # `serve` at a scheduled time (or a worker's periodic task)
+    CATCH_UP = "catch-up"  # `serve` making up a fire missed while it was down
+    RESUME = "resume"  # `serve` redoing a scheduled run that its stop interrupted
+    QUEUED = "queued"  # `ml-connector enqueue`, run by a worker
+    REPLAY = "replay"  # `ml-connector replay`
+
+
+SCHEDULED_TRIGGERS = frozenset({Trigger.SCHEDULE, Trigger.CATCH_UP, Trigger.RESUME})
+
+
 class RecordState(StrEnum):
     """Where a source record ended. Every record read ends in exactly one of the final states."""
 

@@ -8,15 +8,14 @@ from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.states import RecordState
-from ml_connector.flows.context import FlowContext
 from ml_connector.flows.csvfile import check_columns
 from ml_connector.flows.loading import grouped
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX
-from ml_connector.systems.anaplan import AnaplanClient, ModelRef
+from ml_connector.ports import ModelRef, PlanningModel
 
 
 def dry_run_check(
-    ctx: FlowContext, flow: FlowSection, anaplan: AnaplanClient, ref: ModelRef, ledger: Ledger, audit: AuditTrail
+    flow: FlowSection, anaplan: PlanningModel, ref: ModelRef, ledger: Ledger, audit: AuditTrail
 ) -> dict[str, Any]:
     """Mark what would load and quarantine what Anaplan would reject; write nothing anywhere."""
     cols = flow.columns

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Protocol
 
 from ml_connector.config import Config, FlowSection
+from ml_connector.engine.frame import Body, RunRequest, run_frame
+from ml_connector.engine.runs import RunInfo
 from ml_connector.locking import ModelLocks
 from ml_connector.mapping import MappingTable
 from ml_connector.mapping.store import load_mapping
-from ml_connector.ports import ErpClient
+from ml_connector.ports import ErpClient, PlanningModel
 from ml_connector.store.database import Store
-from ml_connector.systems.anaplan import AnaplanClient
 
 
 class Clients(Protocol):
@@ -20,7 +21,7 @@ class Clients(Protocol):
 
     def erp(self, name: str) -> ErpClient: ...
 
-    def anaplan(self, name: str) -> AnaplanClient: ...
+    def anaplan(self, name: str) -> PlanningModel: ...
 
     def close(self) -> None: ...
 
@@ -48,6 +49,10 @@ class FlowContext:
     workdir: Path
     progress: Progress = field(default_factory=SilentProgress)
     lock_timeout: float | None = 4 * 3600.0
+
+    def run(self, request: RunRequest, body: Body) -> RunInfo:
+        """Run a flow body inside the engine's run frame (lease, clean-up, start, fail, finish)."""
+        return run_frame(self.store, self.locks, request, body, lock_timeout=self.lock_timeout)
 
     def mapping(self, flow: FlowSection, name: str) -> MappingTable:
         return load_mapping(self.store, flow.mapping or name)

@@ -12,7 +12,7 @@ from ml_connector.engine.ledger import CellTotal
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import TaskFailedError
 from ml_connector.flows.csvfile import CsvOut, check_columns
-from ml_connector.systems.anaplan import AnaplanClient, ModelRef
+from ml_connector.ports import ModelRef, PlanningModel
 
 RowMaker = Callable[[str, list[CellTotal]], dict[str, str]]
 
@@ -59,7 +59,7 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[tuple[str, dic
 
 
 def load_rows(
-    anaplan: AnaplanClient,
+    planning: PlanningModel,
     ref: ModelRef,
     import_name: str,
     rows: Iterable[tuple[str, dict[str, str]]],
@@ -77,12 +77,12 @@ def load_rows(
 
     Raises `TaskFailedError` when the outcome cannot be trusted (task failed, counts do not add up):
     the caller then marks nothing loaded and moves no watermark."""
-    ordered = check_columns(anaplan.import_columns(ref, import_name), columns, import_name)
+    ordered = check_columns(planning.import_columns(ref, import_name), columns, import_name)
     keys = write_rows(path, ordered, rows)
     result = LoadResult(import_name, prefix, rows_sent=len(keys))
     if not keys:
         return result
-    outcome = anaplan.load(ref, import_name, path, rows_sent=len(keys))
+    outcome = planning.load(ref, import_name, path, rows_sent=len(keys))
     result.task_id = outcome.task_id
     unjoined: list[int] = []
     for rejected in outcome.rejected:

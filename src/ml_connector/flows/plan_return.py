@@ -15,12 +15,12 @@ from decimal import Decimal, InvalidOperation
 from fnmatch import fnmatchcase
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.runs import RunInfo
-from ml_connector.engine.states import RecordState
+from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
-from ml_connector.flows.recorded import recorded_run
 from ml_connector.mapping import Dimension, PeriodFormat
 from ml_connector.records import JournalDraft, JournalLineDraft, PlanLine
 
@@ -41,15 +41,15 @@ class PlanReturnFlow:
         self.name = name
         self.flow = ctx.config.flow(name)
 
-    def run(self, dry_run: bool = False, trigger: str = "manual", periods: set[str] | None = None) -> RunInfo:
-        def body(run_id: str, audit: AuditTrail) -> None:
-            by_period = self._read(audit, run_id, periods)
+    def run(self, dry_run: bool = False, trigger: Trigger = Trigger.MANUAL, periods: set[str] | None = None) -> RunInfo:
+        def body(scope: RunScope) -> None:
+            by_period = self._read(scope.audit, scope.run_id, periods)
             if dry_run:
-                audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be posted")
+                scope.audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be posted")
             else:
-                self._post(by_period, audit)
+                self._post(by_period, scope.audit)
 
-        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
+        return self.ctx.run(RunRequest(self.name, trigger, dry_run), body)
 
     def _read(self, audit: AuditTrail, run_id: str, periods: set[str] | None) -> dict[str, list[PlanLine]]:
         flow = self.flow

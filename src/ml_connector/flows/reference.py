@@ -12,16 +12,16 @@ from typing import Any
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.runs import RunInfo
-from ml_connector.engine.states import RecordState
+from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, load_rows
-from ml_connector.flows.recorded import recorded_run
 from ml_connector.flows.staging import batched, gap_key
 from ml_connector.mapping import Dimension, MappingTable
+from ml_connector.ports import ModelRef, PlanningModel
 from ml_connector.records import Account, CostCenter, Supplier
-from ml_connector.systems.anaplan import AnaplanClient, ModelRef
 
 Member = Account | CostCenter | Supplier
 
@@ -85,22 +85,23 @@ class ReferenceFlow:
             ),
         ]
 
-    def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
-        def body(run_id: str, audit: AuditTrail) -> dict[str, Any]:
-            mapping = self.ctx.mapping(self.flow, self.name)
-            anaplan = self.ctx.clients.anaplan(self.flow.target)
-            ref = anaplan.model(self.flow.workspace or None, self.flow.model)
-            loads: list[LoadResult] = []
-            for feed in self.feeds():
-                self.ctx.progress.stage(f"{feed.kind}s from {self.flow.source}")
-                rows = self._stage(feed, mapping, audit)
-                if dry_run:
-                    audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
-                else:
-                    loads.append(self._load(anaplan, ref, feed, rows, audit, run_id))
-            return {"loads": [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]}
+    def run(self, dry_run: bool = False, trigger: Trigger = Trigger.MANUAL) -> RunInfo:
+        return self.ctx.run(RunRequest(self.name, trigger, dry_run), self._body)
 
-        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
+    def _body(self, scope: RunScope) -> None:
+        audit, run_id, dry_run = scope.audit, scope.run_id, scope.dry_run
+        mapping = self.ctx.mapping(self.flow, self.name)
+        anaplan = self.ctx.clients.anaplan(self.flow.target)
+        ref = anaplan.model(self.flow.workspace or None, self.flow.model)
+        loads: list[LoadResult] = []
+        for feed in self.feeds():
+            self.ctx.progress.stage(f"{feed.kind}s from {self.flow.source}")
+            rows = self._stage(feed, mapping, audit)
+            if dry_run:
+                audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
+            else:
+                loads.append(self._load(anaplan, ref, feed, rows, audit, run_id))
+        scope.detail["loads"] = [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]
 
     def _stage(self, feed: ListFeed, mapping: MappingTable, audit: AuditTrail) -> dict[str, dict[str, str]]:
         """Map every member; the audit gets every one, the returned rows one per Anaplan code."""
@@ -127,7 +128,7 @@ class ReferenceFlow:
 
     def _load(
         self,
-        anaplan: AnaplanClient,
+        anaplan: PlanningModel,
         ref: ModelRef,
         feed: ListFeed,
         rows: dict[str, dict[str, str]],

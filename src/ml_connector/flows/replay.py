@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import REPLAYABLE_STATES, RecordState
+from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
@@ -33,9 +33,9 @@ def replay(ctx: FlowContext, run_id: str) -> RunInfo:
         raise ConfigurationError(f"run {parent.id} was a dry run", hint="Run the flow for real instead.")
     flow = ctx.config.flow(parent.flow)
     if flow.kind != "actuals":
-        return run_flow(ctx, parent.flow, trigger="replay")
+        return run_flow(ctx, parent.flow, trigger=Trigger.REPLAY)
     records = list(_replayable(ctx, parent.id, parent.flow))
-    options = RunOptions(trigger="replay", parent_run_id=parent.id, replay_records=records)
+    options = RunOptions(trigger=Trigger.REPLAY, parent_run_id=parent.id, replay_records=records)
     return ActualsFlow(ctx, parent.flow).run(options)
 
 

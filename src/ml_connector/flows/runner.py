@@ -8,6 +8,7 @@ from pathlib import Path
 from ml_connector.config import Config
 from ml_connector.connections import ConnectionClients
 from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.states import Trigger
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext, Progress, SilentProgress
 from ml_connector.flows.plan_return import PlanReturnFlow
@@ -48,7 +49,7 @@ def run_flow(
     dry_run: bool = False,
     since: datetime | None = None,
     periods: set[str] | None = None,
-    trigger: str = "manual",
+    trigger: Trigger = Trigger.MANUAL,
 ) -> RunInfo:
     kind = ctx.config.flow(name).kind
     if kind == "actuals":

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.runs import RunInfo
-from ml_connector.engine.states import RecordState
+from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
-from ml_connector.flows.recorded import recorded_run
 from ml_connector.flows.staging import batched
 from ml_connector.records import Supplier
 
@@ -22,11 +22,11 @@ class SuppliersReturnFlow:
         self.name = name
         self.flow = ctx.config.flow(name)
 
-    def run(self, dry_run: bool = False, trigger: str = "manual") -> RunInfo:
-        def body(run_id: str, audit: AuditTrail) -> None:
-            self._run(run_id, audit, dry_run)
+    def run(self, dry_run: bool = False, trigger: Trigger = Trigger.MANUAL) -> RunInfo:
+        def body(scope: RunScope) -> None:
+            self._run(scope.run_id, scope.audit, dry_run)
 
-        return recorded_run(self.ctx, self.name, body, dry_run=dry_run, trigger=trigger)
+        return self.ctx.run(RunRequest(self.name, trigger, dry_run), body)
 
     def _run(self, run_id: str, audit: AuditTrail, dry_run: bool) -> None:
         flow = self.flow

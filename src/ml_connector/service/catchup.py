@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from ml_connector.config import MisfirePolicy
+from ml_connector.engine.states import Trigger as RunTrigger
 from ml_connector.store.database import Store
 from ml_connector.store.models import ScheduleState
 
@@ -59,7 +60,7 @@ class Fire:
 
     flow: str
     scheduled_at: datetime
-    trigger: str
+    trigger: RunTrigger
 
 
 @dataclass
@@ -85,7 +86,7 @@ def decide(
     decision = Decision(missed=late, cursor=due[-1])
 
     def fire(moment: datetime) -> Fire:
-        return Fire(flow, moment, "schedule" if live and moment == due[-1] else "catch-up")
+        return Fire(flow, moment, RunTrigger.SCHEDULE if live and moment == due[-1] else RunTrigger.CATCH_UP)
 
     if policy == "all":
         decision.runs = [fire(moment) for moment in due]

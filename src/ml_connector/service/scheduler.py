@@ -26,7 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from ml_connector.config import Config, MisfirePolicy
 from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import RecordState, RunState
+from ml_connector.engine.states import SCHEDULED_TRIGGERS, RecordState, RunState
+from ml_connector.engine.states import Trigger as RunTrigger
 from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext, Progress
 from ml_connector.flows.runner import run_flow
@@ -40,16 +41,15 @@ from ml_connector.vault import Vault
 
 log = logging.getLogger("ml_connector.service")
 
-RunFlow = Callable[[str, str, Progress], RunInfo]
+RunFlow = Callable[[str, RunTrigger, Progress], RunInfo]
 Clock = Callable[[], datetime]
-SCHEDULED_TRIGGERS = ("schedule", "catch-up", "resume")
 ABORT_WAIT_SECONDS = 30.0  # after the grace period: how long runs get to reach a safe point
 
 
 def context_runner(ctx: FlowContext) -> RunFlow:
     """Runs flows with `ctx`'s clients (one kept token per credential) and a per-run progress."""
 
-    def run(flow: str, trigger: str, progress: Progress) -> RunInfo:
+    def run(flow: str, trigger: RunTrigger, progress: Progress) -> RunInfo:
         return run_flow(dataclasses.replace(ctx, progress=progress), flow, trigger=trigger)
 
     return run
@@ -121,7 +121,7 @@ class Service:
         if latest[0].state not in (RunState.RUNNING, RunState.INTERRUPTED):
             return []
         log.warning("resuming %s: its last scheduled run %s was %s", flow, latest[0].id, latest[0].state)
-        fire = Fire(flow, self._cursors.get(flow, now), "resume")
+        fire = Fire(flow, self._cursors.get(flow, now), RunTrigger.RESUME)
         self.lanes.submit([fire])
         return [fire]
 

@@ -22,6 +22,7 @@ from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued
 
 from ml_connector.config import Config
+from ml_connector.engine.states import Trigger
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 
@@ -94,7 +95,7 @@ class FlowJobs:
 
     def __call__(self, flow: str, trigger: str) -> dict[str, Any]:
         log.info("flow %s: run starts (%s)", flow, trigger, extra={"flow": flow, "trigger": trigger})
-        info = run_flow(self.ctx, flow, trigger=trigger)
+        info = run_flow(self.ctx, flow, trigger=Trigger(trigger))
         log.info(
             "flow %s: run %s %s",
             flow,
