@@ -9,7 +9,6 @@ Environment: `ML_CONNECTOR_CONFIG` (the file; `--config` wins), `ML_CONNECTOR_ST
 
 from __future__ import annotations
 
-import os
 import tomllib
 from datetime import UTC
 from pathlib import Path
@@ -289,10 +288,6 @@ def cross_check(config: Config) -> list[str]:
     return problems
 
 
-def connection_names(config: Config, system: str | None = None) -> list[str]:
-    return sorted(n for n, c in config.connections.items() if system is None or c.system == system)
-
-
 def skeleton(store_url: str, key_file: str) -> str:
     """The file `ml-connector init` writes: the store and vault, and commented examples of the rest."""
     return (
@@ -346,7 +341,3 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     return _toml_str(str(value))
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in ("1", "true", "yes")

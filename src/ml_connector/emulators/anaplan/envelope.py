@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
 
 from ml_connector.emulators.anaplan.auth import Token
 from ml_connector.emulators.anaplan.exceptions import ApiError, BadRequest
@@ -109,7 +108,3 @@ def sort_items(
         return items
     # ASSUMPTION: values compare as strings; the docs do not say how live Anaplan orders mixed types.
     return sorted(items, key=lambda x: str(x.get(field_name)), reverse=sort[0] == "-")
-
-
-def json_response(body: Any, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status_code)

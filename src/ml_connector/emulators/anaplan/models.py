@@ -158,12 +158,6 @@ class AnaplanBackend:
             raise NotFound()
         return state
 
-    def model_by_id_or_name(self, key: str) -> ModelState:
-        state = self.models.get(key) or next((m for m in self.models.values() if m.name == key), None)
-        if state is None:
-            raise NotFound(f"no model {key!r}")
-        return state
-
     def over_rate_limit(self, now: float) -> float | None:
         """Record one API request; if it is over the per-minute limit, the seconds until a slot frees."""
         with self.lock:

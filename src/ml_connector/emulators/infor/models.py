@@ -149,19 +149,6 @@ class InforBackend:
                 )
             return journal
 
-    def record_journal(self, journal: PostedJournal) -> None:
-        """Record a journal that is entered but not (yet) in the ledger, e.g. a CSI SLJournals entry."""
-        with self.lock:
-            self.journals.append(journal)
-
-    def next_journal_id(self, product: str) -> str:
-        with self.lock:
-            return f"{product}-{next(self._journal_ids):06d}"
-
-    def journals_by_reference(self, reference: str) -> list[PostedJournal]:
-        with self.lock:
-            return [j for j in self.journals if j.reference == reference]
-
     def upsert_supplier(self, supplier_id: str, changes: dict[str, str], create: bool) -> Supplier:
         """Create or change a supplier; `changes` uses the `Supplier` attribute names."""
         with self.lock:

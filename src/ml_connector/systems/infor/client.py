@@ -19,7 +19,6 @@ from typing import Any, Protocol
 import httpx
 
 from ml_connector.http import ApiSession, RetryPolicy, budgets, make_client
-from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
     CostCenter,
@@ -152,8 +151,3 @@ class InforClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def as_erp_client(client: InforClient) -> ErpClient:
-    """`InforClient` as the flows' `ErpClient` (mypy checks here that it implements the port)."""
-    return client

@@ -7,7 +7,7 @@ None here; the readers turn that into a `RejectedRecord` naming the field, never
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 _AMOUNT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -43,11 +43,6 @@ def parse_day(text: str | None) -> date | None:
         return date(int(head[:4]), int(head[4:6]), int(head[6:8]))
     except ValueError:
         return None
-
-
-def day_start(day: date) -> datetime:
-    """Midnight UTC of `day`: M3 change dates (LMDT) carry no time of day."""
-    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def parse_csi_stamp(text: str | None) -> datetime | None:

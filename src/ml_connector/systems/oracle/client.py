@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, RetryPolicy, budgets
-from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
     CostCenter,
@@ -239,10 +238,3 @@ class OracleClient:
                 hint="Pass fixed_segments (e.g. the company segment) for the Oracle connection.",
             )
         return fixed
-
-
-if TYPE_CHECKING:
-
-    def _implements_the_port(client: OracleClient) -> ErpClient:
-        # mypy proves here that OracleClient satisfies the ErpClient protocol the flows use.
-        return client
