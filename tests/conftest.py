@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ml_connector import config as config_module
-from ml_connector.demo.sandbox import Sandbox, start
+from ml_connector.demo.sandbox import Emulators, Sandbox, configure, start_emulators
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import build_context
 from ml_connector.store import Store, upgrade
@@ -77,12 +77,19 @@ def _restore_logging() -> Iterator[None]:
     logger.propagate = propagate
 
 
+@pytest.fixture(scope="session")
+def emulators() -> Iterator[Emulators]:
+    """The three emulators, started once for the whole session (each test resets them)."""
+    running = start_emulators()
+    yield running
+    running.stop()
+
+
 @pytest.fixture()
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    """The three emulators with the seeded company, and a configured folder pointing at them."""
-    box = start(tmp_path / "sandbox")
-    yield box
-    box.stop()
+def sandbox(emulators: Emulators, tmp_path: Path) -> Sandbox:
+    """The three emulators back at the seeded company, and a fresh configured folder and store for them."""
+    emulators.reset()
+    return configure(emulators, tmp_path / "sandbox")
 
 
 @pytest.fixture()

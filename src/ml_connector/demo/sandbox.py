@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from ml_connector import config as config_module
 from ml_connector.demo import mappings
 from ml_connector.emulators.anaplan import build_app as anaplan_app
@@ -25,6 +27,27 @@ ANAPLAN_USER = "integration@acme-components.example"
 ANAPLAN_PASSWORD = "Emulator-Pass-1"  # noqa: S105 - the emulator's seeded demo credential
 ORACLE_USER = "ACME.INTEGRATION"
 ORACLE_PASSWORD = "Welcome1!"  # noqa: S105 - the emulator's seeded demo credential
+
+
+@dataclass
+class Emulators:
+    """The three emulators, each served over HTTP from a thread of this process."""
+
+    servers: dict[str, RunningServer] = field(default_factory=dict)
+    emulators: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, system: str) -> str:
+        return self.servers[system].url
+
+    def reset(self) -> None:
+        """Every emulator back to its seeded state, faults off, stats cleared (`POST /_emulator/reset`)."""
+        for server in self.servers.values():
+            httpx.post(f"{server.url}/_emulator/reset", timeout=30).raise_for_status()
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
 
 
 @dataclass
@@ -120,23 +143,38 @@ only = "S*"
 {common}"""
 
 
-def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> Sandbox:
-    """Start the emulators and write a ready configuration into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    box = Sandbox(folder)
+def start_emulators(*, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> Emulators:
+    """Start the three emulators in threads of this process, with the seeded company."""
     anaplan = anaplan_app(task_seconds=task_seconds)
     oracle = oracle_emulator(ess_seconds=ess_seconds)
     infor = infor_app()
-    box.emulators = {"anaplan": anaplan, "oracle": oracle, "infor": infor}
-    box.servers["anaplan"] = start_in_thread(anaplan)
-    box.servers["oracle"] = start_in_thread(oracle.asgi)
-    box.servers["infor"] = start_in_thread(infor)
+    emulators = Emulators(emulators={"anaplan": anaplan, "oracle": oracle, "infor": infor})
     try:
-        _configure(box)
+        emulators.servers["anaplan"] = start_in_thread(anaplan)
+        emulators.servers["oracle"] = start_in_thread(oracle.asgi)
+        emulators.servers["infor"] = start_in_thread(infor)
     except BaseException:
-        box.stop()
+        emulators.stop()
         raise
+    return emulators
+
+
+def configure(emulators: Emulators, folder: Path) -> Sandbox:
+    """A ready folder (config, key, migrated store, vault, mappings) pointing at running emulators."""
+    folder.mkdir(parents=True, exist_ok=True)
+    box = Sandbox(folder, emulators.servers, emulators.emulators)
+    _configure(box)
     return box
+
+
+def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> Sandbox:
+    """Start the emulators and write a ready configuration into `folder`."""
+    emulators = start_emulators(task_seconds=task_seconds, ess_seconds=ess_seconds)
+    try:
+        return configure(emulators, folder)
+    except BaseException:
+        emulators.stop()
+        raise
 
 
 def _configure(box: Sandbox) -> None:
