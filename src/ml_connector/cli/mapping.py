@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.display import console
+from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.errors import ConfigurationError
-from ml_connector.flows.staging import UNMAPPED
 from ml_connector.mapping.rules import parse_csv, to_csv
 from ml_connector.mapping.store import load_mapping, mapping_names, replace_mapping
 from ml_connector.store.models import AuditRecord, Run
@@ -79,7 +79,7 @@ def gaps(ctx: typer.Context, flow: str | None = typer.Option(None, help="Only th
         rows = session.execute(
             select(Run.flow, AuditRecord.target_key, func.count())
             .join(Run, Run.id == AuditRecord.run_id)
-            .where(AuditRecord.run_id.in_(run_ids), AuditRecord.target_key.startswith(UNMAPPED))
+            .where(AuditRecord.run_id.in_(run_ids), AuditRecord.target_key.startswith(GAP_PREFIX, autoescape=True))
             .group_by(Run.flow, AuditRecord.target_key)
             .order_by(Run.flow, AuditRecord.target_key)
         ).all()
@@ -88,6 +88,6 @@ def gaps(ctx: typer.Context, flow: str | None = typer.Option(None, help="Only th
         return
     table = Table("flow", "dimension", "ERP code", "records waiting")
     for flow_name, key, count in rows:
-        dimension, _, code = key[len(UNMAPPED) :].partition(":")
-        table.add_row(flow_name, dimension, code, str(count))
+        gap = GapKey.parse(key)
+        table.add_row(flow_name, gap.dimension, gap.code, str(count))
     console.print(table)

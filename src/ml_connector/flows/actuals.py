@@ -19,6 +19,7 @@ from decimal import Decimal
 from ml_connector.config import FlowSection
 from ml_connector.engine import watermarks
 from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.ledger import CellTotal, Ledger
 from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.states import RecordState, RunState
@@ -57,11 +58,11 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
     cols = flow.columns
 
     def make(key: str, cell: list[CellTotal]) -> dict[str, str]:
-        account, cost_center, period = key[len(GL_PREFIX) :].split("|")
+        cell_key = CellKey.parse(key, CellKind.GL)
         return {
-            cols.account: account,
-            cols.cost_center: cost_center,
-            cols.period: period,
+            cols.account: cell_key["account"],
+            cols.cost_center: cell_key["cost_center"],
+            cols.period: cell_key["period"],
             cols.amount: str(sum((c.amount for c in cell), start=Decimal(0))),
         }
 
@@ -69,11 +70,11 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
 
 
 def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
-    supplier, period = key[len(SUPPLIER_PREFIX) :].split("|")
+    cell_key = CellKey.parse(key, CellKind.SUPPLIER)
     measures = {c.measure: c.amount for c in cell}
     return {
-        "Supplier": supplier,
-        "Period": period,
+        "Supplier": cell_key["supplier"],
+        "Period": cell_key["period"],
         "Invoiced": str(measures.get("Invoiced", 0)),
         "Paid": str(measures.get("Paid", 0)),
     }

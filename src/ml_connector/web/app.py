@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
+from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.engine.runs import RunLog
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError
-from ml_connector.flows.staging import UNMAPPED
 from ml_connector.http.redaction import redact_text
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditRecord, Run
@@ -65,15 +65,18 @@ def build_app(store: Store) -> FastAPI:
             rows = session.execute(
                 select(Run.flow, AuditRecord.target_key, func.count(), func.max(Run.started_at))
                 .join(Run, Run.id == AuditRecord.run_id)
-                .where(AuditRecord.target_key.startswith(UNMAPPED), AuditRecord.state == RecordState.QUARANTINED.value)
+                .where(
+                    AuditRecord.target_key.startswith(GAP_PREFIX, autoescape=True),
+                    AuditRecord.state == RecordState.QUARANTINED.value,
+                )
                 .group_by(Run.flow, AuditRecord.target_key)
                 .order_by(Run.flow, AuditRecord.target_key)
             ).all()
         items = [
             {
                 "flow": f,
-                "dimension": k[len(UNMAPPED) :].split(":")[0],
-                "code": k.split(":", 2)[2],
+                "dimension": GapKey.parse(k).dimension,
+                "code": GapKey.parse(k).code,
                 "count": n,
                 "last": t,
             }
