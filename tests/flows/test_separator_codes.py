@@ -9,12 +9,12 @@ import httpx
 
 from ml_connector.demo import mappings
 from ml_connector.demo.sandbox import Sandbox
+from ml_connector.engine.mappings import replace_mapping
 from ml_connector.engine.states import RunState
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.reconcile import reconcile
 from ml_connector.flows.runner import run_flow
 from ml_connector.mapping.rules import parse_csv
-from ml_connector.mapping.store import replace_mapping
 
 
 def test_a_code_with_the_separator_loads_into_its_own_cell(sandbox: Sandbox, ctx: FlowContext) -> None:

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.display import console
 from ml_connector.engine.keys import GAP_PREFIX, GapKey
+from ml_connector.engine.mappings import load_mapping, mapping_names, replace_mapping
 from ml_connector.errors import ConfigurationError
 from ml_connector.mapping.rules import parse_csv, to_csv
-from ml_connector.mapping.store import load_mapping, mapping_names, replace_mapping
 from ml_connector.store.models import AuditRecord, Run
 
 app = typer.Typer(no_args_is_help=True, help="Mappings from ERP codes to Anaplan members.")

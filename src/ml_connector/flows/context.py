@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ml_connector.config import Config, FlowSection
+from ml_connector.engine.mappings import load_mapping
 from ml_connector.locking import ModelLocks
 from ml_connector.mapping import MappingTable
-from ml_connector.mapping.store import load_mapping
 from ml_connector.ports import ErpClient
 from ml_connector.store.database import Store
 from ml_connector.systems.anaplan import AnaplanClient
