@@ -19,8 +19,8 @@ from sqlalchemy import text
 from ml_connector import config as config_module
 from ml_connector.demo import mappings
 from ml_connector.demo.sandbox import Sandbox, start
+from ml_connector.engine.mappings import replace_mapping
 from ml_connector.mapping.rules import parse_csv
-from ml_connector.mapping.store import replace_mapping
 from ml_connector.store import Store, upgrade
 from ml_connector.vault import Vault, load_key
 

@@ -9,18 +9,17 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
 
 from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.cli.display import LiveProgress, console
 from ml_connector.cli.errors import RECONCILE_DIFFERENCES
 from ml_connector.cli.flows import print_reconciliation
 from ml_connector.demo import sandbox
+from ml_connector.engine.queries import reason_counts
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.flows.reconcile import reconcile
 from ml_connector.flows.runner import run_flow
-from ml_connector.store.models import AuditRecord
 
 ORDER = (
     "reference-infor",
@@ -94,14 +93,5 @@ def _summary(runs: list[RunInfo]) -> Table:
 
 
 def _quarantine_reasons(app: AppContext, runs: list[RunInfo]) -> None:
-    with app.store().session() as session:
-        rows = session.execute(
-            select(AuditRecord.reason, func.count())
-            .where(
-                AuditRecord.run_id.in_([r.id for r in runs]),
-                AuditRecord.state.in_([RecordState.QUARANTINED.value, RecordState.FAILED.value]),
-            )
-            .group_by(AuditRecord.reason)
-        ).all()
-    for reason, count in rows:
+    for reason, count in reason_counts(app.store(), [r.id for r in runs]):
         console.print(f"[yellow]quarantined or failed ({count}):[/] {reason}")

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.cli.display import LiveProgress, console, run_summary, runs_table
 from ml_connector.cli.errors import RECONCILE_DIFFERENCES
-from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.queries import audit_page, find_run, run_history
+from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.reconcile import Reconciliation, reconcile
@@ -20,7 +20,6 @@ from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
 from ml_connector.http.redaction import redact_text
 from ml_connector.records import PERIOD_PATTERN
-from ml_connector.store.models import AuditRecord
 
 
 def _periods(values: list[str]) -> set[str] | None:
@@ -75,7 +74,7 @@ def runs(
 ) -> None:
     """List recent runs."""
     app: AppContext = ctx.obj
-    console.print(runs_table(RunLog(app.store()).recent(flow, limit)))
+    console.print(runs_table(run_history(app.store(), flow, limit)))
 
 
 def audit(
@@ -87,16 +86,10 @@ def audit(
 ) -> None:
     """Show what happened to every record of a run."""
     app: AppContext = ctx.obj
-    info = RunLog(app.store()).get(run_id)
+    info = find_run(app.store(), run_id)
     if state is not None and state not in {s.value for s in RecordState}:
         raise ConfigurationError(f"unknown state {state!r}", hint=f"Use one of {[s.value for s in RecordState]}.")
-    query = select(AuditRecord).where(AuditRecord.run_id == info.id).order_by(AuditRecord.id)
-    if state:
-        query = query.where(AuditRecord.state == state)
-    if limit:
-        query = query.limit(limit)
-    with app.store().session() as session:
-        rows = list(session.execute(query).scalars())
+    rows = audit_page(app.store(), info.id, state=state, limit=limit or None)
     if as_json:
         for r in rows:
             line = {
@@ -108,7 +101,7 @@ def audit(
                 "target_ref": r.target_ref,
                 "reason": r.reason,
                 "hint": r.hint,
-                "payload": json.loads(r.payload),
+                "payload": r.payload,
             }
             typer.echo(redact_text(json.dumps(line)))
         return

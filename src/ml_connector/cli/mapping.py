@@ -6,15 +6,13 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
 
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.display import console
+from ml_connector.engine.mappings import load_mapping, mapping_names, replace_mapping
+from ml_connector.engine.queries import mapping_gaps
 from ml_connector.errors import ConfigurationError
-from ml_connector.flows.staging import UNMAPPED
 from ml_connector.mapping.rules import parse_csv, to_csv
-from ml_connector.mapping.store import load_mapping, mapping_names, replace_mapping
-from ml_connector.store.models import AuditRecord, Run
 
 app = typer.Typer(no_args_is_help=True, help="Mappings from ERP codes to Anaplan members.")
 
@@ -66,28 +64,14 @@ def export(
 
 @app.command("gaps")
 def gaps(ctx: typer.Context, flow: str | None = typer.Option(None, help="Only this flow.")) -> None:
-    """Codes that records were quarantined for in each flow's latest run, with how many records wait."""
+    """Codes that records are still quarantined for (their latest version was not loaded), with how
+    many records wait."""
     app_ctx: AppContext = ctx.obj
-    with app_ctx.store().session() as session:
-        latest = select(Run.flow, func.max(Run.started_at).label("started")).where(Run.dry_run.is_(False))
-        if flow:
-            latest = latest.where(Run.flow == flow)
-        latest_runs = latest.group_by(Run.flow).subquery()
-        run_ids = select(Run.id).join(
-            latest_runs, (Run.flow == latest_runs.c.flow) & (Run.started_at == latest_runs.c.started)
-        )
-        rows = session.execute(
-            select(Run.flow, AuditRecord.target_key, func.count())
-            .join(Run, Run.id == AuditRecord.run_id)
-            .where(AuditRecord.run_id.in_(run_ids), AuditRecord.target_key.startswith(UNMAPPED))
-            .group_by(Run.flow, AuditRecord.target_key)
-            .order_by(Run.flow, AuditRecord.target_key)
-        ).all()
-    if not rows:
+    found = mapping_gaps(app_ctx.store(), flow)
+    if not found:
         typer.echo("no mapping gaps")
         return
-    table = Table("flow", "dimension", "ERP code", "records waiting")
-    for flow_name, key, count in rows:
-        dimension, _, code = key[len(UNMAPPED) :].partition(":")
-        table.add_row(flow_name, dimension, code, str(count))
+    table = Table("flow", "dimension", "ERP code", "records waiting", "last seen")
+    for gap in found:
+        table.add_row(gap.flow, gap.dimension, gap.code, str(gap.records), f"{gap.last_seen:%Y-%m-%d %H:%M}")
     console.print(table)

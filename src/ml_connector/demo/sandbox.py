@@ -16,8 +16,8 @@ from ml_connector.emulators.anaplan import build_app as anaplan_app
 from ml_connector.emulators.infor.app import build_app as infor_app
 from ml_connector.emulators.infor.app import write_ionapi
 from ml_connector.emulators.oracle.app import build_emulator as oracle_emulator
+from ml_connector.engine.mappings import replace_mapping
 from ml_connector.mapping.rules import parse_csv
-from ml_connector.mapping.store import replace_mapping
 from ml_connector.serving import RunningServer, start_in_thread
 from ml_connector.store import Store, upgrade
 from ml_connector.systems.infor import IonApiCredentials

@@ -20,6 +20,7 @@ from ml_connector.config import FlowSection
 from ml_connector.engine import watermarks
 from ml_connector.engine.commit import WatermarkMove
 from ml_connector.engine.frame import RunRequest, RunScope
+from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.ledger import CellTotal
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RunStage, Trigger
@@ -45,11 +46,11 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
     cols = flow.columns
 
     def make(key: str, cell: list[CellTotal]) -> dict[str, str]:
-        account, cost_center, period = key[len(GL_PREFIX) :].split("|")
+        cell_key = CellKey.parse(key, CellKind.GL)
         return {
-            cols.account: account,
-            cols.cost_center: cost_center,
-            cols.period: period,
+            cols.account: cell_key["account"],
+            cols.cost_center: cell_key["cost_center"],
+            cols.period: cell_key["period"],
             cols.amount: str(sum((c.amount for c in cell), start=Decimal(0))),
         }
 
@@ -57,11 +58,11 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
 
 
 def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
-    supplier, period = key[len(SUPPLIER_PREFIX) :].split("|")
+    cell_key = CellKey.parse(key, CellKind.SUPPLIER)
     measures = {c.measure: c.amount for c in cell}
     return {
-        "Supplier": supplier,
-        "Period": period,
+        "Supplier": cell_key["supplier"],
+        "Period": cell_key["period"],
         "Invoiced": str(measures.get("Invoiced", 0)),
         "Paid": str(measures.get("Paid", 0)),
     }

@@ -6,11 +6,11 @@ from typing import Any
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
+from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.csvfile import check_columns
 from ml_connector.flows.loading import grouped
-from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX
 from ml_connector.ports import ModelRef, PlanningModel
 
 
@@ -27,22 +27,24 @@ def dry_run_check(
     accounts = {m.code for m in anaplan.list_members(ref, flow.accounts_list)}
     cost_centers = {m.code for m in anaplan.list_members(ref, flow.cost_centers_list)}
     suppliers: set[str] = set()
-    prefixes = [GL_PREFIX]
+    kinds = [CellKind.GL]
     if flow.supplier_import:
         suppliers = {m.code for m in anaplan.list_members(ref, flow.suppliers_list)}
-        prefixes.append(SUPPLIER_PREFIX)
+        kinds.append(CellKind.SUPPLIER)
     rows = rejected = 0
-    for prefix in prefixes:
-        for key, _cell in grouped(ledger.totals(prefix)):
+    for kind in kinds:
+        for key, _cell in grouped(ledger.totals(kind.prefix)):
             rows += 1
-            parts = key[len(prefix) :].split("|")
-            if prefix == GL_PREFIX:
+            cell = CellKey.parse(key, kind)
+            if kind is CellKind.GL:
+                account, cost_center = cell["account"], cell["cost_center"]
                 missing = [
-                    f"{parts[0]!r} is not in {flow.accounts_list!r}" if parts[0] not in accounts else "",
-                    f"{parts[1]!r} is not in {flow.cost_centers_list!r}" if parts[1] not in cost_centers else "",
+                    f"{account!r} is not in {flow.accounts_list!r}" if account not in accounts else "",
+                    f"{cost_center!r} is not in {flow.cost_centers_list!r}" if cost_center not in cost_centers else "",
                 ]
             else:
-                missing = [f"{parts[0]!r} is not in {flow.suppliers_list!r}" if parts[0] not in suppliers else ""]
+                supplier = cell["supplier"]
+                missing = [f"{supplier!r} is not in {flow.suppliers_list!r}" if supplier not in suppliers else ""]
             problems = [m for m in missing if m]
             if problems:
                 rejected += 1

@@ -8,10 +8,10 @@ from typing import Protocol
 
 from ml_connector.config import Config, FlowSection
 from ml_connector.engine.frame import Body, RunRequest, run_frame
+from ml_connector.engine.mappings import load_mapping
 from ml_connector.engine.runs import RunInfo
 from ml_connector.locking import ModelLocks
 from ml_connector.mapping import MappingTable
-from ml_connector.mapping.store import load_mapping
 from ml_connector.ports import ErpClient, PlanningModel
 from ml_connector.store.database import Store
 

@@ -13,6 +13,7 @@ from typing import Any
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.frame import RunRequest, RunScope
+from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
@@ -32,6 +33,7 @@ class ListFeed:
 
     kind: str
     dimension: Dimension
+    cells: CellKind
     import_name: str
     columns: list[str]
     read: Callable[[], Iterable[Member]]
@@ -66,10 +68,19 @@ class ReferenceFlow:
         erp = self.ctx.clients.erp(self.flow.source)
         f = self.flow
         return [
-            ListFeed("account", Dimension.ACCOUNT, f.accounts_import, ["Code", "Name"], erp.accounts, _code_name),
+            ListFeed(
+                "account",
+                Dimension.ACCOUNT,
+                CellKind.ACCOUNT_LIST,
+                f.accounts_import,
+                ["Code", "Name"],
+                erp.accounts,
+                _code_name,
+            ),
             ListFeed(
                 "cost_center",
                 Dimension.COST_CENTER,
+                CellKind.COST_CENTER_LIST,
                 f.cost_centers_import,
                 ["Code", "Name"],
                 erp.cost_centers,
@@ -78,6 +89,7 @@ class ReferenceFlow:
             ListFeed(
                 "supplier",
                 Dimension.SUPPLIER,
+                CellKind.SUPPLIER_LIST,
                 f.suppliers_import,
                 ["Code", "Name", "Tax Id", "Payment Terms", "Status"],
                 erp.suppliers,
@@ -119,7 +131,7 @@ class ReferenceFlow:
                     entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                     entry.target_key = gap_key(exc)
                 else:
-                    entry.target_key = f"{feed.kind}|{target}"
+                    entry.target_key = CellKey.of(feed.cells, code=target).encode()
                     rows[entry.target_key] = feed.row(target, member)
                 entries.append(entry)
             audit.add(entries)
@@ -135,7 +147,7 @@ class ReferenceFlow:
         audit: AuditTrail,
         run_id: str,
     ) -> LoadResult:
-        prefix = f"{feed.kind}|"
+        prefix = feed.cells.prefix
         result = load_rows(
             anaplan,
             ref,

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.keys import CellKey, CellKind, GapKey
 from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import RecordError, UnmappedError
@@ -19,9 +20,8 @@ from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
 BATCH = 1000
 T = TypeVar("T")
-GL_PREFIX = "GL|"
-UNMAPPED = "unmapped:"
-SUPPLIER_PREFIX = "SUP|"
+GL_PREFIX = CellKind.GL.prefix
+SUPPLIER_PREFIX = CellKind.SUPPLIER.prefix
 MEASURES = {EntryKind.INVOICE: "Invoiced", EntryKind.PAYMENT: "Paid"}
 
 
@@ -63,14 +63,10 @@ def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
 
 
 def gap_key(exc: RecordError) -> str:
-    """Quarantined for a missing mapping: `unmapped:<dimension>:<code>`, so `mapping gaps` can count them."""
+    """Quarantined for a missing mapping: the gap's key, so `mapping gaps` can count them."""
     if isinstance(exc, UnmappedError) and exc.dimension:
-        return f"{UNMAPPED}{exc.dimension}:{exc.code}"
+        return GapKey(exc.dimension, exc.code).encode()
     return ""
-
-
-def cell_key(*parts: str) -> str:
-    return "|".join(p.replace("|", "/") for p in parts)
 
 
 class Stager:
@@ -102,11 +98,11 @@ class Stager:
         if line.kind is EntryKind.GL:
             account = self.mapping.resolve(Dimension.ACCOUNT, line.account)
             cost_center = self.mapping.resolve(Dimension.COST_CENTER, line.cost_center)
-            return GL_PREFIX + cell_key(account, cost_center, period), ""
+            return CellKey.of(CellKind.GL, account=account, cost_center=cost_center, period=period).encode(), ""
         if not line.supplier:
             raise RecordError(f"{line.kind.value} {line.source_key} names no supplier", hint="Fix it at the source.")
         supplier = self.mapping.resolve(Dimension.SUPPLIER, line.supplier)
-        return SUPPLIER_PREFIX + cell_key(supplier, period), MEASURES[line.kind]
+        return CellKey.of(CellKind.SUPPLIER, supplier=supplier, period=period).encode(), MEASURES[line.kind]
 
     def wanted(self, record: LedgerLine | RejectedRecord) -> bool:
         if isinstance(record, LedgerLine):

@@ -10,15 +10,12 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
 
-from ml_connector.engine.runs import RunLog
+from ml_connector.engine import queries
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError
-from ml_connector.flows.staging import UNMAPPED
 from ml_connector.http.redaction import redact_text
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditRecord, Run
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["redact"] = lambda value: redact_text(str(value))
@@ -27,28 +24,21 @@ PAGE = 100
 
 def build_app(store: Store) -> FastAPI:
     app = FastAPI(title="ml-connector", docs_url=None, redoc_url=None, openapi_url=None)
-    runs = RunLog(store)
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, flow: str | None = None) -> HTMLResponse:
-        recent = runs.recent(flow, limit=50)
+        recent = queries.run_history(store, flow, limit=50)
         return TEMPLATES.TemplateResponse(request, "runs.html", {"runs": recent, "flow": flow})
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_detail(request: Request, run_id: str, state: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
         try:
-            info = runs.get(run_id)
+            info = queries.find_run(store, run_id)
         except ConfigurationError:
             raise HTTPException(404, f"no run {run_id}") from None
         if state is not None and state not in {s.value for s in RecordState}:
             raise HTTPException(400, f"unknown state {state}")
-        query = select(AuditRecord).where(AuditRecord.run_id == info.id)
-        if state:
-            query = query.where(AuditRecord.state == state)
-        with store.session() as session:
-            records = list(
-                session.execute(query.order_by(AuditRecord.id).offset((page - 1) * PAGE).limit(PAGE)).scalars()
-            )
+        records = queries.audit_page(store, info.id, state=state, limit=PAGE, offset=(page - 1) * PAGE)
         context: dict[str, Any] = {
             "run": info,
             "records": records,
@@ -61,25 +51,7 @@ def build_app(store: Store) -> FastAPI:
 
     @app.get("/gaps", response_class=HTMLResponse)
     def gaps(request: Request) -> HTMLResponse:
-        with store.session() as session:
-            rows = session.execute(
-                select(Run.flow, AuditRecord.target_key, func.count(), func.max(Run.started_at))
-                .join(Run, Run.id == AuditRecord.run_id)
-                .where(AuditRecord.target_key.startswith(UNMAPPED), AuditRecord.state == RecordState.QUARANTINED.value)
-                .group_by(Run.flow, AuditRecord.target_key)
-                .order_by(Run.flow, AuditRecord.target_key)
-            ).all()
-        items = [
-            {
-                "flow": f,
-                "dimension": k[len(UNMAPPED) :].split(":")[0],
-                "code": k.split(":", 2)[2],
-                "count": n,
-                "last": t,
-            }
-            for f, k, n, t in rows
-        ]
-        return TEMPLATES.TemplateResponse(request, "gaps.html", {"gaps": items})
+        return TEMPLATES.TemplateResponse(request, "gaps.html", {"gaps": queries.mapping_gaps(store)})
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -87,6 +59,6 @@ def build_app(store: Store) -> FastAPI:
 
     @app.get("/api/runs")
     def api_runs(flow: str | None = None, limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
-        return [json.loads(json.dumps(vars(r), default=str)) for r in runs.recent(flow, limit)]
+        return [json.loads(json.dumps(vars(r), default=str)) for r in queries.run_history(store, flow, limit)]
 
     return app
