@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.flows.actuals import gl_row
 from ml_connector.flows.loading import cell_rows, write_rows
 from ml_connector.flows.staging import GL_PREFIX, Stager, batched
@@ -56,7 +56,7 @@ def main(count: int) -> dict[str, object]:
         store = Store(f"sqlite:///{Path(folder) / 'bench.db'}")
         upgrade(store)
         run_id = RunLog(store).start("bench")
-        ledger = Ledger(store, "bench", run_id)
+        ledger = StagingArea(store, "bench", run_id)
         stager = Stager(flow, mapping, ledger, AuditTrail(store, run_id))
         started = time.perf_counter()
         for batch in batched(lines(count)):

@@ -15,8 +15,8 @@ from ml_connector.engine import watermarks
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.commit import WatermarkMove, commit
 from ml_connector.engine.frame import RunRequest, run_frame
-from ml_connector.engine.ledger import Ledger, StagedLine
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagedLine, StagingArea
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.store import Store
 from ml_connector.store.lease import LeaseLocks
@@ -32,9 +32,9 @@ class Load:
     rejected_cells: frozenset[str] = field(default_factory=frozenset)
 
 
-def staged_run(store: Store, keys: tuple[str, ...] = ("k1", "k2")) -> tuple[str, AuditTrail, Ledger]:
+def staged_run(store: Store, keys: tuple[str, ...] = ("k1", "k2")) -> tuple[str, AuditTrail, StagingArea]:
     run_id = RunLog(store).start("f")
-    audit, staging = AuditTrail(store, run_id), Ledger(store, "f", run_id)
+    audit, staging = AuditTrail(store, run_id), StagingArea(store, "f", run_id)
     entries = [AuditEntry("erp", k, "gl", {"k": k}, RecordState.STAGED, target_key=CELL) for k in keys]
     audit.add(entries)
     staging.stage([StagedLine(e.source_key, CELL, 2_500_000, "", e.hash) for e in entries])
@@ -44,7 +44,7 @@ def staged_run(store: Store, keys: tuple[str, ...] = ("k1", "k2")) -> tuple[str,
 def cell_total(store: Store) -> list[Any]:
     """What the ledger says the cell holds, as a later run of the flow would sum it."""
     probe = RunLog(store).start("f")
-    staging = Ledger(store, "f", probe)
+    staging = StagingArea(store, "f", probe)
     staging.stage([StagedLine("probe", CELL, 0, "", "probe")])  # touch the cell so totals include it
     totals = [(t.target_key, t.amount) for t in staging.totals("GL|")]
     staging.discard()

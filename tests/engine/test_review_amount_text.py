@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ml_connector.engine.ledger import CellTotal, from_micros
+from ml_connector.engine.staging_area import CellTotal, from_micros
 from ml_connector.flows.actuals import supplier_row
 
 

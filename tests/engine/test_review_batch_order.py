@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.flows.staging import Stager
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.records import LedgerLine, RejectedRecord
@@ -35,7 +35,7 @@ BAD = RejectedRecord("erp", "k1", "gl", "amount 'x' is not a number", "Fix it at
 
 def totals(store: Store, batch: list[LedgerLine | RejectedRecord]) -> dict[str, Decimal]:
     run_id = RunLog(store).start("f")
-    ledger = Ledger(store, "f", run_id)
+    ledger = StagingArea(store, "f", run_id)
     Stager(FLOW, MAPPING, ledger, AuditTrail(store, run_id)).take(batch)
     return {t.target_key: t.amount for t in ledger.totals("GL|")}
 

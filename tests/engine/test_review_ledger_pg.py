@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.store import Store
 
 
@@ -25,17 +25,17 @@ def line(key: str, cell: str, amount: str, measure: str = "") -> StagedLine:
     return StagedLine(key, cell, to_micros(Decimal(amount)), measure, f"{key}{cell}{amount}")
 
 
-def totals(ledger: Ledger, prefix: str = "GL|") -> dict[tuple[str, str], Decimal]:
+def totals(ledger: StagingArea, prefix: str = "GL|") -> dict[tuple[str, str], Decimal]:
     return {(t.target_key, t.measure): t.amount for t in ledger.totals(prefix)}
 
 
-def merged(store: Store, ledger: Ledger, exclude: set[str] | None = None) -> None:
+def merged(store: Store, ledger: StagingArea, exclude: set[str] | None = None) -> None:
     with store.session() as session:
         ledger.merge(session, exclude_target_keys=exclude or set())
 
 
-def new_ledger(store: Store) -> Ledger:
-    return Ledger(store, "f", RunLog(store).start("f"))
+def new_ledger(store: Store) -> StagingArea:
+    return StagingArea(store, "f", RunLog(store).start("f"))
 
 
 def test_a_key_twice_in_one_batch_counts_once_the_last_version(any_store: Store) -> None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.staging import Stager
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
@@ -42,7 +42,7 @@ def mapping(account_target: str) -> MappingTable:
 
 def run(store: Store, table: MappingTable) -> tuple[dict[str, Decimal], dict[str, int]]:
     run_id = RunLog(store).start("f")
-    ledger, audit = Ledger(store, "f", run_id), AuditTrail(store, run_id)
+    ledger, audit = StagingArea(store, "f", run_id), AuditTrail(store, run_id)
     Stager(FLOW, table, ledger, audit).take([LINE])
     totals = {t.target_key: t.amount for t in ledger.totals("GL|")}
     with store.session() as session:

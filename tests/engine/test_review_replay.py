@@ -12,8 +12,8 @@ from typing import Any, cast
 from sqlalchemy import event
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
-from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.replay import _replayable
 from ml_connector.flows.staging import line_payload
@@ -38,7 +38,7 @@ def line(amount: str) -> LedgerLine:
 
 def load(store: Store, record: LedgerLine, cell: str) -> str:
     run_id = RunLog(store).start("f")
-    ledger = Ledger(store, "f", run_id)
+    ledger = StagingArea(store, "f", run_id)
     ledger.stage([StagedLine(record.source_key, cell, to_micros(record.amount), "", "h-" + str(record.amount))])
     with store.session() as session:
         ledger.merge(session)

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.frame import RunRequest, RunScope, lease_key, run_frame
-from ml_connector.engine.ledger import Ledger, StagedLine
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.staging_area import StagedLine, StagingArea
 from ml_connector.engine.states import RecordState, RunState, Trigger
 from ml_connector.errors import LockTimeoutError, TaskFailedError
 from ml_connector.flows.context import FlowContext
@@ -30,7 +30,7 @@ def leases(store: Store) -> LeaseLocks:
     return LeaseLocks(store, ttl=5.0)
 
 
-def stage_one(audit: AuditTrail, staging: Ledger, key: str = "k1") -> None:
+def stage_one(audit: AuditTrail, staging: StagingArea, key: str = "k1") -> None:
     entry = AuditEntry("erp", key, "gl", {"amount": "1"}, RecordState.STAGED, target_key=CELL)
     audit.add([entry])
     staging.stage([StagedLine(key, CELL, 1_000_000, "", entry.hash)])
@@ -108,7 +108,7 @@ def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next_run_of_its_f
 ) -> None:
     runs = RunLog(store)
     dead = runs.start("f", dry_run=dry_run)  # its process was killed mid-run: no finish, staging left
-    stage_one(AuditTrail(store, dead), Ledger(store, "f", dead))
+    stage_one(AuditTrail(store, dead), StagingArea(store, "f", dead))
     other_flow = runs.start("g")
     run_frame(store, leases, RunRequest("f"), lambda scope: None)
     closed = runs.get(dead)

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from ml_connector.demo.sandbox import ANAPLAN_PASSWORD, ORACLE_PASSWORD, Sandbox
 from ml_connector.engine import watermarks
-from ml_connector.engine.ledger import Ledger
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
-from ml_connector.store.models import AuditRecord, LedgerCopy
+from ml_connector.store.models import AuditRecord, LoadedLine
 
 
 def cells(box: Sandbox) -> dict[tuple[str, str, str], Decimal]:
@@ -44,7 +44,7 @@ def test_failed_load_moves_no_watermark_and_the_next_run_loads_everything_once(
         run_flow(ctx, "actuals-oracle")
     assert watermarks.read(ctx.store, "actuals-oracle", "oracle") is None
     with ctx.store.session() as session:
-        assert session.execute(select(func.count()).select_from(LedgerCopy)).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(LoadedLine)).scalar_one() == 0
     faults(sandbox, "anaplan")
     second = run_flow(ctx, "actuals-oracle")
     assert second.state == RunState.PARTIAL  # the seeded bad records
@@ -65,7 +65,7 @@ def test_crash_after_the_load_but_before_the_commit_doubles_nothing(
         raise KeyboardInterrupt  # the process is stopped right after Anaplan took the load
 
     with monkeypatch.context() as patch:
-        patch.setattr(Ledger, "merge", crash)
+        patch.setattr(StagingArea, "merge", crash)
         with pytest.raises(KeyboardInterrupt):
             run_flow(ctx, "actuals-oracle")
     interrupted = cells(sandbox)

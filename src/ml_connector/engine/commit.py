@@ -15,8 +15,8 @@ from typing import Protocol
 
 from ml_connector.engine import watermarks
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.runs import mark_committed
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.store.database import Store
 
@@ -46,7 +46,7 @@ def commit(
     store: Store,
     flow: str,
     run_id: str,
-    staging: Ledger,
+    staging: StagingArea,
     audit: AuditTrail,
     loads: Sequence[Loaded],
     watermark: WatermarkMove | None,

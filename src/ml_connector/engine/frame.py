@@ -23,8 +23,8 @@ from typing import Any, Protocol
 
 from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.commit import Loaded, WatermarkMove, commit
-from ml_connector.engine.ledger import Ledger
 from ml_connector.engine.runs import RunInfo, RunLog, final_state
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState, RunStage, RunState, Trigger
 from ml_connector.errors import ConnectorError
 from ml_connector.store.database import Store
@@ -55,7 +55,7 @@ class RunScope:
     request: RunRequest
     run_id: str
     audit: AuditTrail
-    staging: Ledger
+    staging: StagingArea
     detail: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -97,7 +97,9 @@ def run_frame(
         run_id = runs.start(
             request.flow, trigger=request.trigger, dry_run=request.dry_run, parent_run_id=request.parent_run_id
         )
-        scope = RunScope(store, runs, request, run_id, AuditTrail(store, run_id), Ledger(store, request.flow, run_id))
+        scope = RunScope(
+            store, runs, request, run_id, AuditTrail(store, run_id), StagingArea(store, request.flow, run_id)
+        )
         try:
             body(scope)
         except ConnectorError as exc:

@@ -21,7 +21,7 @@ from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.states import REPLAYABLE_STATES, RecordState
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditRecord, LedgerCopy, Run
+from ml_connector.store.models import AuditRecord, LoadedLine, Run
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -198,11 +198,11 @@ def replayable_records(store: Store, run_id: str, flow: str) -> list[ReplayableR
         for start in range(0, len(keys), CHUNK):
             loaded_later.update(
                 session.execute(
-                    select(LedgerCopy.source_key)
-                    .join(Run, Run.id == LedgerCopy.run_id)
+                    select(LoadedLine.source_key)
+                    .join(Run, Run.id == LoadedLine.run_id)
                     .where(
-                        LedgerCopy.flow == flow,
-                        LedgerCopy.source_key.in_(keys[start : start + CHUNK]),
+                        LoadedLine.flow == flow,
+                        LoadedLine.source_key.in_(keys[start : start + CHUNK]),
                         Run.started_at > started,
                     )
                 ).scalars()

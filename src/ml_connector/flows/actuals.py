@@ -21,8 +21,8 @@ from ml_connector.engine import watermarks
 from ml_connector.engine.commit import WatermarkMove
 from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.keys import CellKey, CellKind
-from ml_connector.engine.ledger import CellTotal
 from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext

@@ -7,7 +7,7 @@ from typing import Any
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind
-from ml_connector.engine.ledger import Ledger
+from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.csvfile import check_columns
 from ml_connector.flows.loading import grouped
@@ -15,7 +15,7 @@ from ml_connector.ports import ModelRef, PlanningModel
 
 
 def dry_run_check(
-    flow: FlowSection, anaplan: PlanningModel, ref: ModelRef, ledger: Ledger, audit: AuditTrail
+    flow: FlowSection, anaplan: PlanningModel, ref: ModelRef, ledger: StagingArea, audit: AuditTrail
 ) -> dict[str, Any]:
     """Mark what would load and quarantine what Anaplan would reject; write nothing anywhere."""
     cols = flow.columns

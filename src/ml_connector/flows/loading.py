@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ml_connector.engine.audit import AuditTrail
-from ml_connector.engine.ledger import CellTotal
+from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import TaskFailedError
 from ml_connector.flows.csvfile import CsvOut, check_columns

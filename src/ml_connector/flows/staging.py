@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
-from ml_connector.engine.ledger import Ledger, StagedLine, to_micros
+from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import RecordError, UnmappedError
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
@@ -76,7 +76,7 @@ class Stager:
         self,
         flow: FlowSection,
         mapping: MappingTable,
-        ledger: Ledger,
+        ledger: StagingArea,
         audit: AuditTrail,
         *,
         periods: set[str] | None = None,

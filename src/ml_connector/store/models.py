@@ -110,7 +110,7 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
-class LedgerCopy(Base):
+class LoadedLine(Base):
     """The latest version of every source line a flow has read, keyed by its source key.
 
     Period totals are summed from here, so an incremental read that brings only changed lines still

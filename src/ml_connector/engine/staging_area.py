@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ml_connector.errors import InvalidRecordError
 from ml_connector.store.database import Store
-from ml_connector.store.models import LedgerCopy, LedgerStaging
+from ml_connector.store.models import LedgerStaging, LoadedLine
 
 MICROS = Decimal(1_000_000)
 MAX_MICROS = 2**62
@@ -62,7 +62,7 @@ class CellTotal:
     amount: Decimal
 
 
-class Ledger:
+class StagingArea:
     """The staging area of one run of one flow."""
 
     def __init__(self, store: Store, flow: str, run_id: str) -> None:
@@ -77,8 +77,8 @@ class Ledger:
             return set()
         with self.store.session() as session:
             rows = session.execute(
-                select(LedgerCopy.source_key, LedgerCopy.payload_hash, LedgerCopy.target_key).where(
-                    LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(list(hashes))
+                select(LoadedLine.source_key, LoadedLine.payload_hash, LoadedLine.target_key).where(
+                    LoadedLine.flow == self.flow, LoadedLine.source_key.in_(list(hashes))
                 )
             )
             return {
@@ -123,7 +123,7 @@ class Ledger:
         with self.store.session() as session:
             loaded = set(
                 session.execute(
-                    select(LedgerCopy.source_key).where(LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(keys))
+                    select(LoadedLine.source_key).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(keys))
                 ).scalars()
             )
             loaded |= set(
@@ -142,7 +142,7 @@ class Ledger:
         """Totals of every cell under `prefix` that this run touches, ordered by cell: loaded lines not
         restaged, plus staged lines. A touched cell with no lines left totals zero."""
         staged = self._staged()
-        copy = LedgerCopy.__table__.c
+        copy = LoadedLine.__table__.c
         affected = union(
             select(staged.c.target_key).where(staged.c.target_key != ""),
             select(copy.target_key).join(staged, and_(copy.flow == self.flow, copy.source_key == staged.c.source_key)),
@@ -184,7 +184,7 @@ class Ledger:
         if excluded:
             self._hold_rejected(session, excluded)
         staged_keys = select(LedgerStaging.source_key).where(LedgerStaging.run_id == self.run_id)
-        session.execute(delete(LedgerCopy).where(LedgerCopy.flow == self.flow, LedgerCopy.source_key.in_(staged_keys)))
+        session.execute(delete(LoadedLine).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(staged_keys)))
         source = select(
             LedgerStaging.flow,
             LedgerStaging.source_key,
@@ -196,7 +196,7 @@ class Ledger:
             LedgerStaging.updated_at,
         ).where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key != "")
         result = session.execute(
-            insert(LedgerCopy).from_select(
+            insert(LoadedLine).from_select(
                 [
                     "flow",
                     "source_key",
@@ -218,12 +218,12 @@ class Ledger:
         that was rejected too, Anaplan kept that cell's old value, so the ledger keeps the line there;
         otherwise its old cell was overwritten without it, so the ledger must forget it (a tombstone).
         In chunks: a load can reject more cells than a statement may have parameters."""
-        copy = LedgerCopy.__table__.c
+        copy = LoadedLine.__table__.c
         cells = sorted(excluded)
         for start in range(0, len(cells), 1000):
             rows = session.execute(
                 select(LedgerStaging.source_key, copy.target_key)
-                .outerjoin(LedgerCopy, and_(copy.flow == self.flow, copy.source_key == LedgerStaging.source_key))
+                .outerjoin(LoadedLine, and_(copy.flow == self.flow, copy.source_key == LedgerStaging.source_key))
                 .where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key.in_(cells[start : start + 1000]))
             ).all()
             keep = [key for key, old in rows if old is not None and old in excluded]
