@@ -6,14 +6,11 @@ import json
 from pathlib import Path
 
 import httpx
-from typer.testing import CliRunner, Result
 
-from ml_connector.cli.main import app
 from ml_connector.demo.sandbox import Sandbox
+from tests.support.cli import invoke
 
-
-def cli(box: Sandbox, *args: str) -> Result:
-    return CliRunner().invoke(app, ["--config", str(box.config_path), *args])
+cli = invoke
 
 
 def last_run_id(box: Sandbox) -> str:

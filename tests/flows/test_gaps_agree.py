@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from click.testing import Result
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner, Result
 
-from ml_connector.cli.main import app
 from ml_connector.demo.sandbox import Sandbox
 from ml_connector.flows.context import FlowContext
 from ml_connector.web import build_app
+from tests.support.cli import invoke
 
 
 def cli(box: Sandbox, *args: str) -> Result:
-    result = CliRunner().invoke(app, ["--config", str(box.config_path), *args], terminal_width=200)
+    result = invoke(box, *args, width=200)
     assert result.exit_code == 0, result.output
     return result
 

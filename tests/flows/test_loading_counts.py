@@ -13,23 +13,19 @@ from ml_connector.engine.states import RecordState
 from ml_connector.errors import TaskFailedError
 from ml_connector.flows.loading import load_rows
 from ml_connector.store import Store
-from ml_connector.systems.anaplan import ImportOutcome, ModelRef, RejectedRow, TaskOutcome
+from ml_connector.systems.anaplan import ImportOutcome, RejectedRow, TaskOutcome
+from tests.support.planning import MODEL as REF
+from tests.support.planning import FakePlanningModel
 
-REF = ModelRef("8a81b09d5e8c6f27015ea9c4f2a4001f", "4C2A9E7B1D5F48A3B6E0C9D8F7A61B52")
 
-
-class FakeAnaplan:
+def fake_import(processed: int, ignored: int, rejected: list[RejectedRow]) -> FakePlanningModel:
     """Answers an import with the counts a test chooses."""
 
-    def __init__(self, processed: int, ignored: int, rejected: list[RejectedRow]) -> None:
-        self.processed, self.ignored, self.rejected = processed, ignored, rejected
+    def load(name: str, path: Path, rows_sent: int) -> ImportOutcome:
+        task = TaskOutcome("import", "112000000000", "T1", "COMPLETE", True, bool(rejected))
+        return ImportOutcome(task, processed, ignored, len(rejected), rows_sent, rejected=rejected)
 
-    def import_columns(self, ref: ModelRef, name: str) -> list[str]:
-        return ["Code", "Name"]
-
-    def load(self, ref: ModelRef, name: str, path: Path, rows_sent: int) -> ImportOutcome:
-        task = TaskOutcome("import", "112000000000", "T1", "COMPLETE", True, bool(self.rejected))
-        return ImportOutcome(task, self.processed, self.ignored, len(self.rejected), rows_sent, rejected=self.rejected)
+    return FakePlanningModel(columns=["Code", "Name"], loader=load)
 
 
 def run(store: Store, tmp_path: Path, anaplan: Any, *, ignored_ok: bool = False) -> AuditTrail:
@@ -44,17 +40,17 @@ def run(store: Store, tmp_path: Path, anaplan: Any, *, ignored_ok: bool = False)
 
 
 def test_rejected_rows_fail_their_records(store: Store, tmp_path: Path) -> None:
-    audit = run(store, tmp_path, FakeAnaplan(2, 0, [RejectedRow(3, {"Code": "5000"}, "no such parent")]))
+    audit = run(store, tmp_path, fake_import(2, 0, [RejectedRow(3, {"Code": "5000"}, "no such parent")]))
     assert audit.counts() == {"staged": 2, "failed": 1}
 
 
 def test_ignored_rows_are_not_trusted_unless_harmless(store: Store, tmp_path: Path) -> None:
     with pytest.raises(TaskFailedError, match="ignored 1 row"):
-        run(store, tmp_path, FakeAnaplan(2, 1, []))
-    audit = run(store, tmp_path, FakeAnaplan(2, 1, []), ignored_ok=True)
+        run(store, tmp_path, fake_import(2, 1, []))
+    audit = run(store, tmp_path, fake_import(2, 1, []), ignored_ok=True)
     assert audit.counts() == {"staged": 3}
 
 
 def test_a_rejected_line_outside_the_file_is_not_trusted(store: Store, tmp_path: Path) -> None:
     with pytest.raises(TaskFailedError, match="name no line"):
-        run(store, tmp_path, FakeAnaplan(2, 0, [RejectedRow(9, {}, "?")]))
+        run(store, tmp_path, fake_import(2, 0, [RejectedRow(9, {}, "?")]))

@@ -1,4 +1,4 @@
-"""Review: a malformed date or stamp on one row is a rejected record, never an exception that ends the read."""
+"""a malformed date or stamp on one row is a rejected record, never an exception that ends the read."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review: a secret cut by the excerpt's length limit must not leak its first characters."""
+"""a secret cut by the excerpt's length limit must not leak its first characters."""
 
 from __future__ import annotations
 

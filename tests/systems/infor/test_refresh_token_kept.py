@@ -1,4 +1,4 @@
-"""Review: a refresh answer without a new refresh token leaves the old one usable (RFC 6749 section 6)."""
+"""a refresh answer without a new refresh token leaves the old one usable (RFC 6749 section 6)."""
 
 from __future__ import annotations
 

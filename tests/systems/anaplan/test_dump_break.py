@@ -1,4 +1,4 @@
-"""Review: an answer that breaks off mid-body while the failure dump is read is restarted, not leaked as httpx."""
+"""an answer that breaks off mid-body while the failure dump is read is restarted, not leaked as httpx."""
 
 from __future__ import annotations
 

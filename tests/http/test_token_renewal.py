@@ -1,4 +1,4 @@
-"""Review: an early renewal that fails for a passing reason must not fail a request the kept token still serves."""
+"""an early renewal that fails for a passing reason must not fail a request the kept token still serves."""
 
 from __future__ import annotations
 

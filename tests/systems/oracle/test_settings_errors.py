@@ -1,4 +1,4 @@
-"""Review: building settings with a mistake must not echo the password in the validation error."""
+"""building settings with a mistake must not echo the password in the validation error."""
 
 from __future__ import annotations
 

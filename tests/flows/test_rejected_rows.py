@@ -4,7 +4,7 @@ must not be marked loaded."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -16,19 +16,18 @@ from ml_connector.flows.loading import load_rows
 from ml_connector.store import Store
 from ml_connector.systems.anaplan.imports import ImportOutcome, RejectedRow
 from ml_connector.systems.anaplan.tasks import TaskOutcome
+from tests.support.planning import MODEL, FakePlanningModel
 
 
-class FakeAnaplan:
-    def __init__(self, rejected_line: int) -> None:
-        self.rejected_line = rejected_line
+def rejecting(rejected_line: int) -> FakePlanningModel:
+    """An import that rejects one row, named by its line in the file (the header is line 1)."""
 
-    def import_columns(self, ref: object, name: str) -> list[str]:
-        return []
-
-    def load(self, ref: object, name: str, path: Path, *, rows_sent: int) -> ImportOutcome:
+    def load(name: str, path: Path, rows_sent: int) -> ImportOutcome:
         counts = ["successRowCount", str(rows_sent - 1), "failedCount", "1", "ignoredCount", "0"]
         task = TaskOutcome("import", "112", "t1", "COMPLETE", True, True, {"details": [{"values": counts}]})
-        return ImportOutcome.of(task, [RejectedRow(self.rejected_line, {}, "Invalid member")])
+        return ImportOutcome.of(task, [RejectedRow(rejected_line, {}, "Invalid member")])
+
+    return FakePlanningModel(loader=load)
 
 
 def run(store: Store, tmp_path: Path, rejected_line: int) -> tuple[AuditTrail, Any]:
@@ -37,8 +36,8 @@ def run(store: Store, tmp_path: Path, rejected_line: int) -> tuple[AuditTrail, A
     audit.add([AuditEntry("erp", f"k{i}", "gl", {}, RecordState.STAGED, target_key=f"GL|c{i}") for i in range(3)])
     rows = [(f"GL|c{i}", {"Code": f"c{i}"}) for i in range(3)]
     result = load_rows(
-        cast(Any, FakeAnaplan(rejected_line)),
-        cast(Any, None),
+        rejecting(rejected_line),
+        MODEL,
         "Load",
         rows,
         audit,

@@ -13,6 +13,7 @@ from ml_connector.flows.context import SilentProgress
 from ml_connector.flows.reconcile import reconcile
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.records import LedgerLine
+from tests.support.planning import FakePlanningModel
 
 EXPORT = 'GL Account,Cost Center,Period,Amount\n4000,1100,Jan 26,"1,234.50"\n'
 
@@ -35,15 +36,6 @@ class FakeErp:
         ]
 
 
-class FakeAnaplan:
-    def model(self, workspace: object, model: str) -> object:
-        return object()
-
-    def export(self, ref: object, name: str, path: Path) -> Path:
-        path.write_text(EXPORT)
-        return path
-
-
 def test_figures_with_thousands_separators_reconcile(tmp_path: Path) -> None:
     flow = FlowSection(kind="actuals", source="erp", target="anaplan")
     mapping = MappingTable(
@@ -52,7 +44,7 @@ def test_figures_with_thousands_separators_reconcile(tmp_path: Path) -> None:
     )
     ctx = SimpleNamespace(
         config=SimpleNamespace(flow=lambda name: flow),
-        clients=SimpleNamespace(erp=lambda name: FakeErp(), anaplan=lambda name: FakeAnaplan()),
+        clients=SimpleNamespace(erp=lambda name: FakeErp(), anaplan=lambda name: FakePlanningModel(EXPORT)),
         mapping=lambda flow, name: mapping,
         workdir=tmp_path,
         progress=SilentProgress(),

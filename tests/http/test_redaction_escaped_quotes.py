@@ -1,4 +1,4 @@
-"""Review: a JSON secret field whose value holds an escaped quote is masked whole."""
+"""a JSON secret field whose value holds an escaped quote is masked whole."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review: an import whose end we could not see must not fail as "retriable".
+"""an import whose end we could not see must not fail as "retriable".
 
 Workers re-run a job that failed with a `RetriableError`; the re-run looks the journal up, does not find
 it while the first ESS job is still queued or running, and imports it a second time.

@@ -1,4 +1,4 @@
-"""Review: a gateway 502/504 to a task start is an answer lost on the way, not a refusal.
+"""a gateway 502/504 to a task start is an answer lost on the way, not a refusal.
 
 The start may have reached Anaplan (the gateway gave up waiting) or not; either way the runner must find
 out from the task list, not fail the load while an import it cannot see runs on.

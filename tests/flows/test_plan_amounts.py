@@ -16,20 +16,9 @@ from ml_connector.flows.context import SilentProgress
 from ml_connector.flows.plan_return import PlanReturnFlow
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.store import Store
+from tests.support.planning import FakePlanningModel
 
 EXPORT = "GL Account,Cost Center,Period,Amount\n4000,1100,Jan 26,{amount}\n"
-
-
-class FakeAnaplan:
-    def __init__(self, amount: str) -> None:
-        self.amount = amount
-
-    def model(self, workspace: object, model: str) -> object:
-        return object()
-
-    def export(self, ref: object, name: str, path: Path) -> Path:
-        path.write_text(EXPORT.format(amount=self.amount))
-        return path
 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "-inf", "sNaN"])
@@ -41,7 +30,7 @@ def test_a_non_finite_figure_is_quarantined(store: Store, tmp_path: Path, amount
     )
     ctx = SimpleNamespace(
         config=SimpleNamespace(flow=lambda name: flow),
-        clients=SimpleNamespace(anaplan=lambda name: FakeAnaplan(amount)),
+        clients=SimpleNamespace(anaplan=lambda name: FakePlanningModel(EXPORT.format(amount=amount))),
         mapping=lambda flow, name: mapping,
         workdir=tmp_path,
         progress=SilentProgress(),
