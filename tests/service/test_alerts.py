@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from ml_connector.config import Config
+from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import RunState
 from ml_connector.errors import AuthenticationError
 from ml_connector.flows.context import Progress
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
-from ml_connector.service.catchup import ScheduleBook
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
 from ml_connector.vault import Vault

@@ -10,9 +10,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import RunState
 from ml_connector.service.alerts import Alerter, AlertKind
-from ml_connector.service.catchup import ScheduleBook, cron_trigger, decide, fire_times
+from ml_connector.service.catchup import cron_trigger, decide, fire_times
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
 from tests.service.conftest import Clock, FakeRunner, make_config, utc

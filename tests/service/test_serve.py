@@ -19,10 +19,10 @@ from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Sandbox, start
 from ml_connector.emulators.common.server import free_port
 from ml_connector.engine.runs import RunLog
+from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.flows.runner import build_context, run_flow
 from ml_connector.service.alerts import Alerter, AlertKind
-from ml_connector.service.catchup import ScheduleBook
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
 from ml_connector.store.models import AuditRecord

@@ -14,16 +14,13 @@ Any due time beyond the one the schedule is firing for right now is a missed sch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
 
 from ml_connector.config import MisfirePolicy
 from ml_connector.engine.states import Trigger as RunTrigger
-from ml_connector.store.database import Store
-from ml_connector.store.models import ScheduleState
 
 
 class Trigger(Protocol):
@@ -98,29 +95,3 @@ def decide(
         # `skip` still runs the time the schedule fires for now; it passes over the late ones only.
         decision.runs = [fire(due[-1])]
     return decision
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands datetimes back naive; they were written as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class ScheduleBook:
-    """`ScheduleState` rows: the last fire time each flow's schedule was acted on."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def last(self, flow: str) -> datetime | None:
-        with self.store.session() as session:
-            value = session.execute(select(ScheduleState.last_fired_at).where(ScheduleState.flow == flow)).scalar()
-        return _aware(value) if value is not None else None
-
-    def mark(self, flow: str, moment: datetime) -> None:
-        """Move the flow's cursor to `moment`, never backwards."""
-        with self.store.session() as session:
-            row = session.get(ScheduleState, flow)
-            if row is None:
-                session.add(ScheduleState(flow=flow, last_fired_at=moment))
-            elif _aware(row.last_fired_at) < moment:
-                row.last_fired_at = moment

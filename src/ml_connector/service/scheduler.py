@@ -26,13 +26,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from ml_connector.config import Config, MisfirePolicy
 from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import SCHEDULED_TRIGGERS, RecordState, RunState
 from ml_connector.engine.states import Trigger as RunTrigger
 from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext, Progress
 from ml_connector.flows.runner import run_flow
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
-from ml_connector.service.catchup import Fire, ScheduleBook, Trigger, cron_trigger, decide, fire_times
+from ml_connector.service.catchup import Fire, Trigger, cron_trigger, decide, fire_times
 from ml_connector.service.expiry import expiring, expiry_alert
 from ml_connector.service.lanes import FlowLanes
 from ml_connector.service.shutdown import ServiceStopping, StopFlag, StoppableProgress
