@@ -5,7 +5,7 @@ Domain code never sees these types; `ml_connector.systems.*` clients wrap them.
 
 from __future__ import annotations
 
-from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket, budgets
+from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket
 from ml_connector.http.redaction import redact_text, redact_url, register_secret
 from ml_connector.http.retry import RetryPolicy
 from ml_connector.http.session import ApiSession, Authenticator
@@ -21,7 +21,6 @@ __all__ = [
     "RetryPolicy",
     "TokenBucket",
     "TokenKeeper",
-    "budgets",
     "make_client",
     "redact_text",
     "redact_url",

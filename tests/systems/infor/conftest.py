@@ -9,7 +9,7 @@ import pytest
 
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.emulators.infor.app import InforApp, build_app, write_ionapi
-from ml_connector.http import RetryPolicy, budgets
+from ml_connector.http import RetryPolicy
 from ml_connector.systems.infor import InforClient, InforSettings, IonApiCredentials
 
 FAST = RetryPolicy(base=0.01, cap=0.05, deadline=20.0, max_retry_after=0.2)
@@ -81,7 +81,6 @@ def emulator(emulator_server: tuple[RunningServer, InforApp, Path]) -> Iterator[
     emu = Emulator(server, app, ionapi)
     emu.post("reset")
     emu.put("faults", {})
-    budgets.clear()
     yield emu
     emu.put("faults", {})
     emu.post("reset")

@@ -8,7 +8,7 @@ import pytest
 
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.emulators.oracle import build_app
-from ml_connector.http import RetryPolicy
+from ml_connector.http import BudgetRegistry, RetryPolicy
 from ml_connector.systems.oracle import OracleClient, OracleSettings
 
 CLIENT_ID, CLIENT_SECRET = "acme-eu-integration", "acme-eu-client-secret"
@@ -55,9 +55,10 @@ def settings_for(server: RunningServer, **overrides: Any) -> OracleSettings:
 @pytest.fixture()
 def make_client(server: RunningServer, admin: httpx.Client) -> Iterator[Callable[..., OracleClient]]:
     made: list[OracleClient] = []
+    budgets = BudgetRegistry()  # the test's, as one composition root holds them
 
     def make(**overrides: Any) -> OracleClient:
-        client = OracleClient(settings_for(server, **overrides), policy=FAST)
+        client = OracleClient(settings_for(server, **overrides), policy=FAST, budgets=budgets)
         made.append(client)
         return client
 

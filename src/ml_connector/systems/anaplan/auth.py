@@ -264,11 +264,16 @@ def credential_key(settings: AnaplanSettings) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-class SharedAuths:
-    """The process-wide kept tokens, one per credential (and per test transport)."""
+class KeptTokens:
+    """The kept Anaplan tokens of one composition root: one `AnaplanAuth` per credential and transport.
+
+    Keyed by the transport object itself (None: the real network), never by its `id()`: an id is
+    reused once its object is gone, and a new transport must not inherit another one's token. The
+    kept auth's session holds its transport, so a key lives as long as its token does.
+    """
 
     def __init__(self) -> None:
-        self._auths: dict[tuple[str, int], AnaplanAuth] = {}
+        self._auths: dict[tuple[str, httpx.BaseTransport | None], AnaplanAuth] = {}
         self._lock = threading.Lock()
 
     def get(
@@ -281,7 +286,7 @@ class SharedAuths:
         on_refresh_token: RefreshTokenSink | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> AnaplanAuth:
-        key = (credential_key(settings), id(transport) if transport is not None else 0)
+        key = (credential_key(settings), transport)
         with self._lock:
             auth = self._auths.get(key)
             if auth is None:
@@ -294,12 +299,13 @@ class SharedAuths:
         auth.adopt(settings, on_refresh_token)
         return auth
 
-    def clear(self) -> None:
-        """Forget every kept token (tests; a process that changes credentials)."""
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._auths)
+
+    def close(self) -> None:
+        """Forget every kept token and close its session (the root closes them when the process ends)."""
         with self._lock:
             auths, self._auths = list(self._auths.values()), {}
         for auth in auths:
             auth.close()
-
-
-shared_auths = SharedAuths()

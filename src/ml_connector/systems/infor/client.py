@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ml_connector.http import ApiSession, RetryPolicy, budgets, make_client
+from ml_connector.http import ApiSession, BudgetRegistry, RetryPolicy, make_client
 from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
@@ -85,9 +85,11 @@ class InforClient:
         *,
         transport: httpx.BaseTransport | None = None,
         policy: RetryPolicy | None = None,
+        budgets: BudgetRegistry | None = None,
     ) -> None:
         self.settings = settings
-        budget = budgets.get(settings.tenant_key, settings.requests_per_minute)
+        registry = budgets if budgets is not None else BudgetRegistry()
+        budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         # One httpx client for the authorization server and the gateway (connections are pooled per host).
         http = make_client(transport=transport)
         auth_session = ApiSession(SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http)

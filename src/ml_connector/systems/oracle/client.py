@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import ApiSession, RetryPolicy, budgets
+from ml_connector.http import ApiSession, BudgetRegistry, RetryPolicy
 from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
@@ -48,9 +48,11 @@ class OracleClient:
         *,
         transport: httpx.BaseTransport | None = None,
         policy: RetryPolicy | None = None,
+        budgets: BudgetRegistry | None = None,
     ) -> None:
         self.settings = settings
-        budget = budgets.get(settings.tenant_key, settings.requests_per_minute)
+        registry = budgets if budgets is not None else BudgetRegistry()
+        budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         token_session = ApiSession(
             self.system, settings.token_url or settings.pod_url, budget=budget, policy=policy, transport=transport
         )
