@@ -11,7 +11,7 @@ from typing import Any
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import BudgetRegistry
+from ml_connector.http import BudgetRegistry, Redactor
 from ml_connector.locking import ModelLocks
 from ml_connector.ports import ErpClient
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
@@ -67,13 +67,21 @@ class ConnectionClients:
     """Makes each named connection's client once and keeps it until `close`."""
 
     def __init__(
-        self, config: Config, vault: Vault, locks: ModelLocks, *, budgets: BudgetRegistry, kept_tokens: KeptTokens
+        self,
+        config: Config,
+        vault: Vault,
+        locks: ModelLocks,
+        *,
+        budgets: BudgetRegistry,
+        kept_tokens: KeptTokens,
+        redactor: Redactor,
     ) -> None:
         self.config = config
         self.vault = vault
         self.locks = locks
         self.budgets = budgets
         self.kept_tokens = kept_tokens
+        self.redactor = redactor
         self._erps: dict[str, ErpClient] = {}
         self._anaplans: dict[str, AnaplanClient] = {}
         self._guard = threading.Lock()
@@ -84,9 +92,9 @@ class ConnectionClients:
             if client is None:
                 settings = erp_settings(self.config, self.vault, name)
                 client = (
-                    OracleClient(settings, budgets=self.budgets)
+                    OracleClient(settings, budgets=self.budgets, redactor=self.redactor)
                     if isinstance(settings, OracleSettings)
-                    else InforClient(settings, budgets=self.budgets)
+                    else InforClient(settings, budgets=self.budgets, redactor=self.redactor)
                 )
                 self._erps[name] = client
             return client
@@ -106,6 +114,7 @@ class ConnectionClients:
                     on_refresh_token=keep_rotated,
                     budgets=self.budgets,
                     kept_tokens=self.kept_tokens,
+                    redactor=self.redactor,
                 )
                 self._anaplans[name] = client
             return client

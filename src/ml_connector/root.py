@@ -1,9 +1,10 @@
 """The composition root: the one place a process builds what its parts share.
 
 The CLI, `serve`, workers and the demo each make one `Root` and take everything from it: the config,
-the store, the vault, the lease locks, the request budgets, the kept Anaplan tokens, and flow contexts
-whose clients draw on them. Nothing of this is a module-level global: two roots share nothing, and
-what a root holds is decided when it is built (by its parameters), never swapped while it runs.
+the store, the vault, the lease locks, the request budgets, the kept Anaplan tokens, the redactor (the
+secrets to mask wherever anything is written), and flow contexts whose clients draw on them. Nothing
+of this is a module-level global: two roots share nothing, and what a root holds is decided when it is
+built (by its parameters), never swapped while it runs.
 
     root = Root(config)                                   # in-process budgets, its own store
     root = Root(config, store, shared_budgets=True)       # a worker: budgets kept in PostgreSQL
@@ -20,7 +21,7 @@ from pathlib import Path
 from ml_connector.config import Config
 from ml_connector.connections import ConnectionClients
 from ml_connector.flows.context import FlowContext, Progress, SilentProgress
-from ml_connector.http import BudgetRegistry
+from ml_connector.http import BudgetRegistry, Redactor
 from ml_connector.store.budget import sql_budget_factory
 from ml_connector.store.database import Store
 from ml_connector.store.lease import LeaseLocks
@@ -52,8 +53,9 @@ class Root:
         self.store = store if store is not None else Store(config.store.url)
         self.shared_budgets = shared_budgets
         self.lease_ttl = lease_ttl
+        self.redactor = Redactor()
         self.budgets = BudgetRegistry(sql_budget_factory(self.store) if shared_budgets else None)
-        self.kept_tokens = KeptTokens()
+        self.kept_tokens = KeptTokens(self.redactor)
         self.locks = LeaseLocks(self.store, ttl=lease_ttl)
         self._vault: Vault | None = None
         self._contexts: list[FlowContext] = []
@@ -63,13 +65,19 @@ class Root:
         """The vault (its key is read on first use: commands that need no secret need no key)."""
         with self._guard:
             if self._vault is None:
-                self._vault = Vault(self.store, load_key(self.config.resolve(self.config.vault.key_file)))
+                key = load_key(self.config.resolve(self.config.vault.key_file))
+                self._vault = Vault(self.store, key, self.redactor)
             return self._vault
 
     def clients(self) -> ConnectionClients:
-        """A new set of connection clients on this root's budgets, kept tokens, vault and locks."""
+        """A new set of connection clients on this root's budgets, kept tokens, redactor, vault and locks."""
         return ConnectionClients(
-            self.config, self.vault(), self.locks, budgets=self.budgets, kept_tokens=self.kept_tokens
+            self.config,
+            self.vault(),
+            self.locks,
+            budgets=self.budgets,
+            kept_tokens=self.kept_tokens,
+            redactor=self.redactor,
         )
 
     def flow_context(self, *, progress: Progress | None = None, workdir: Path | None = None) -> FlowContext:

@@ -10,6 +10,7 @@ from ml_connector import config as config_module
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.context import FlowContext, Progress
+from ml_connector.http.redaction import mask_fields
 from ml_connector.root import DEFAULT_LEASE_TTL, Root
 from ml_connector.store import Store
 from ml_connector.store.schema import is_current
@@ -39,6 +40,12 @@ class AppContext:
             raise RuntimeError("the composition root of this command is already built")
         self._root = Root(self.config(), shared_budgets=shared_budgets, lease_ttl=lease_ttl)
         return self._root
+
+    def redact(self, text: str) -> str:
+        """`text` scrubbed of the root's secrets; before the root exists (a config that does not parse,
+        say), of secret fields by name."""
+        root = self._root
+        return root.redactor.redact(text) if root is not None else mask_fields(text)
 
     def store(self, *, migrated: bool = True) -> Store:
         store = self.root().store

@@ -16,23 +16,25 @@ from ml_connector.engine.runs import RunLog
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.staging import UNMAPPED
-from ml_connector.http.redaction import redact_text
+from ml_connector.http.redaction import Redactor
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditRecord, Run
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["redact"] = lambda value: redact_text(str(value))
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 PAGE = 100
 
 
-def build_app(store: Store) -> FastAPI:
+def build_app(store: Store, redactor: Redactor) -> FastAPI:
+    """The dashboard over `store`; every text its pages show passes `redactor` (the root's)."""
     app = FastAPI(title="ml-connector", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))  # one per app: its filter uses this redactor
+    templates.env.filters["redact"] = lambda value: redactor.redact(str(value))
     runs = RunLog(store)
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, flow: str | None = None) -> HTMLResponse:
         recent = runs.recent(flow, limit=50)
-        return TEMPLATES.TemplateResponse(request, "runs.html", {"runs": recent, "flow": flow})
+        return templates.TemplateResponse(request, "runs.html", {"runs": recent, "flow": flow})
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_detail(request: Request, run_id: str, state: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
@@ -57,7 +59,7 @@ def build_app(store: Store) -> FastAPI:
             "more": len(records) == PAGE,
             "states": sorted(info.counts),
         }
-        return TEMPLATES.TemplateResponse(request, "run.html", context)
+        return templates.TemplateResponse(request, "run.html", context)
 
     @app.get("/gaps", response_class=HTMLResponse)
     def gaps(request: Request) -> HTMLResponse:
@@ -79,7 +81,7 @@ def build_app(store: Store) -> FastAPI:
             }
             for f, k, n, t in rows
         ]
-        return TEMPLATES.TemplateResponse(request, "gaps.html", {"gaps": items})
+        return templates.TemplateResponse(request, "gaps.html", {"gaps": items})
 
     @app.get("/health")
     def health() -> dict[str, str]:

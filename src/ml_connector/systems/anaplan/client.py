@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, BudgetRegistry, RetryPolicy
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, RetryPolicy
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.auth import KeptTokens, RefreshTokenSink
@@ -40,9 +40,9 @@ SYSTEM = "anaplan"
 class AnaplanClient:
     """One Anaplan connection: a kept token, discovery, files, tasks, lists.
 
-    `budgets` and `kept_tokens` come from the composition root (`ml_connector.root`), so every client of
-    a tenant draws from one budget and every client of a credential uses one token; without them the
-    client keeps its own.
+    `budgets`, `kept_tokens` and `redactor` come from the composition root (`ml_connector.root`), so
+    every client of a tenant draws from one budget, every client of a credential uses one token, and
+    every secret they see is masked wherever the root's parts write; without them the client keeps its own.
     """
 
     system = SYSTEM
@@ -58,6 +58,7 @@ class AnaplanClient:
         sleep: Callable[[float], None] = time.sleep,
         budgets: BudgetRegistry | None = None,
         kept_tokens: KeptTokens | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.settings = settings
         self.locks: ModelLocks = locks or ProcessModelLocks()
@@ -67,7 +68,10 @@ class AnaplanClient:
         # kept tokens keeps (and closes) its own.
         self._own_tokens: KeptTokens | None = None
         if kept_tokens is None:
-            kept_tokens = self._own_tokens = KeptTokens()
+            kept_tokens = self._own_tokens = KeptTokens(redactor)
+        elif redactor is not None and redactor is not kept_tokens.redactor:
+            raise ValueError("the kept tokens and the client must share one redactor (both come from one root)")
+        self.redactor = kept_tokens.redactor
         self.auth = kept_tokens.get(
             settings,
             budget=budget,
@@ -84,6 +88,7 @@ class AnaplanClient:
             policy=policy,
             transport=transport,
             sleep=sleep,
+            redactor=self.redactor,
         )
         self.api = AnaplanApi(self._session)
         self.discovery = Discovery(self.api)

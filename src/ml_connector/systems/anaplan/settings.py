@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http.redaction import register_secret
 
 DEFAULT_AUTH_URL = "https://auth.anaplan.com"
 DEFAULT_API_URL = "https://api.anaplan.com/2/0"
@@ -70,15 +69,6 @@ class AnaplanSettings(BaseModel):
         problems = cross_field_problems({name: getattr(self, name) for name in type(self).model_fields})
         if problems:
             raise ValueError("; ".join(problems))
-        for secret in (
-            self.password,
-            self.certificate_pem,
-            self.private_key_pem,
-            self.private_key_passphrase,
-            self.refresh_token,
-        ):
-            if secret is not None:
-                register_secret(secret.get_secret_value())
         return self
 
     @property

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ml_connector.http import ApiSession, BudgetRegistry, RetryPolicy, make_client
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, RetryPolicy, make_client
 from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
@@ -75,6 +75,8 @@ class InforClient:
     """An Infor CloudSuite connection; implements `ml_connector.ports.ErpClient` for M3, CSI and FSM.
 
     `transport` swaps the network for tests; `policy` the retry patience (tests use short waits).
+    `budgets` and `redactor` come from the composition root (`ml_connector.root`), or the client keeps
+    its own.
     """
 
     system = SYSTEM
@@ -86,16 +88,26 @@ class InforClient:
         transport: httpx.BaseTransport | None = None,
         policy: RetryPolicy | None = None,
         budgets: BudgetRegistry | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.settings = settings
+        self.redactor = redactor if redactor is not None else Redactor()
         registry = budgets if budgets is not None else BudgetRegistry()
         budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         # One httpx client for the authorization server and the gateway (connections are pooled per host).
         http = make_client(transport=transport)
-        auth_session = ApiSession(SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http)
+        auth_session = ApiSession(
+            SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http, redactor=self.redactor
+        )
         self.auth = InforAuth(settings.credentials, auth_session, grant=settings.grant)
         self.session = ApiSession(
-            SYSTEM, settings.credentials.api_base, auth=self.auth, budget=budget, policy=policy, client=http
+            SYSTEM,
+            settings.credentials.api_base,
+            auth=self.auth,
+            budget=budget,
+            policy=policy,
+            client=http,
+            redactor=self.redactor,
         )
         self.line: ProductLineStrategy = STRATEGIES[settings.product](settings, self.session)
 

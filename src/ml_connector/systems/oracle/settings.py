@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http.redaction import register_secret
 
 # https://<servername>.fa.<dc>.oraclecloud.com (optionally .fa.ocs. or with -test/-dev pod suffixes).
 POD_HOST = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.fa\.([a-z0-9-]+\.)*oraclecloud\.com$")
@@ -68,8 +67,6 @@ class OracleSettings(BaseModel):
         problems = check_settings(self)
         if problems:
             raise ValueError("; ".join(problems))
-        register_secret(self.password.get_secret_value())
-        register_secret(self.client_secret.get_secret_value())
         return self
 
     @property
