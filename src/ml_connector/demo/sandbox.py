@@ -26,6 +26,8 @@ ANAPLAN_USER = "integration@acme-components.example"
 ANAPLAN_PASSWORD = "Emulator-Pass-1"  # noqa: S105 - the emulator's seeded demo credential
 ORACLE_USER = "ACME.INTEGRATION"
 ORACLE_PASSWORD = "Welcome1!"  # noqa: S105 - the emulator's seeded demo credential
+# The emulators answer in milliseconds: a refused or failed request is retried after a short wait.
+FAST_RETRY = {"retry_max_wait_seconds": 0.2, "retry_after_max_seconds": 1.0, "retry_deadline_seconds": 60.0}
 
 
 @dataclass
@@ -158,6 +160,7 @@ def _configure(box: Sandbox) -> None:
             "allow_any_url": True,
             "poll_initial_seconds": 0.05,
             "poll_max_seconds": 0.5,
+            **FAST_RETRY,
         },
     )
     config_module.append_connection(
@@ -172,10 +175,11 @@ def _configure(box: Sandbox) -> None:
             # The emulators answer in milliseconds; a real pod's budget is set per tenant.
             "requests_per_minute": 6000,
             "ess_poll_seconds": 0.1,
+            **FAST_RETRY,
         },
     )
     # Reading covers the whole company; journals are posted in one division (M3 posts per division).
-    infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000}
+    infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000, **FAST_RETRY}
     config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,MX1,US2"})
     config_module.append_connection(path, "infor-us1", "infor", {**infor, "division": "US1"})
     # The Oracle journal import needs the company segment value on posted lines.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket
 from ml_connector.http.redaction import Redactor, mask_fields, redact_url
-from ml_connector.http.retry import RetryPolicy
+from ml_connector.http.retry import RetryPolicy, RetrySettings
 from ml_connector.http.session import ApiSession, Authenticator
 from ml_connector.http.tokens import CachedToken, TokenKeeper
 from ml_connector.http.transport import make_client
@@ -20,6 +20,7 @@ __all__ = [
     "Redactor",
     "RequestBudget",
     "RetryPolicy",
+    "RetrySettings",
     "TokenBucket",
     "TokenKeeper",
     "make_client",

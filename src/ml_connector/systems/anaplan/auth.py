@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, CachedToken, Redactor, RequestBudget, RetryPolicy, TokenKeeper
+from ml_connector.http import ApiSession, CachedToken, Redactor, RequestBudget, TokenKeeper
 from ml_connector.systems.anaplan.settings import AnaplanSettings, AuthKind
 
 RefreshTokenSink = Callable[[str], None]
@@ -303,7 +303,6 @@ class KeptTokens:
         settings: AnaplanSettings,
         *,
         budget: RequestBudget,
-        policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         on_refresh_token: RefreshTokenSink | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -316,7 +315,7 @@ class KeptTokens:
                     "anaplan",
                     settings.auth_url,
                     budget=budget,
-                    policy=policy,
+                    policy=settings.retry_policy,
                     transport=transport,
                     sleep=sleep,
                     redactor=self.redactor,

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor, RetryPolicy
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.auth import KeptTokens, RefreshTokenSink
@@ -54,7 +54,6 @@ class AnaplanClient:
         locks: ModelLocks | None = None,
         transport: httpx.BaseTransport | None = None,
         on_refresh_token: RefreshTokenSink | None = None,
-        policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         budgets: BudgetRegistry | None = None,
         kept_tokens: KeptTokens | None = None,
@@ -75,7 +74,6 @@ class AnaplanClient:
         self.auth = kept_tokens.get(
             settings,
             budget=budget,
-            policy=policy,
             transport=transport,
             on_refresh_token=on_refresh_token,
             sleep=sleep,
@@ -85,7 +83,7 @@ class AnaplanClient:
             settings.api_url,
             auth=self.auth,
             budget=budget,
-            policy=policy,
+            policy=settings.retry_policy,
             transport=transport,
             sleep=sleep,
             redactor=self.redactor,

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
+from ml_connector.http.retry import RetrySettings
 
 DEFAULT_AUTH_URL = "https://auth.anaplan.com"
 DEFAULT_API_URL = "https://api.anaplan.com/2/0"
@@ -26,8 +27,8 @@ class AuthKind(StrEnum):
     OAUTH = "oauth"
 
 
-class AnaplanSettings(BaseModel):
-    """One Anaplan connection.
+class AnaplanSettings(RetrySettings):
+    """One Anaplan connection (with the retry options of `RetrySettings`).
 
     Example::
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor, RetryPolicy, make_client
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
@@ -74,7 +74,7 @@ STRATEGIES: dict[ProductLine, type[M3Lines] | type[CsiLines] | type[FsmLines]] =
 class InforClient:
     """An Infor CloudSuite connection; implements `ml_connector.ports.ErpClient` for M3, CSI and FSM.
 
-    `transport` swaps the network for tests; `policy` the retry patience (tests use short waits).
+    `transport` swaps the network for tests; the retry patience is the settings' (`retry_*`).
     `budgets` and `redactor` come from the composition root (`ml_connector.root`), or the client keeps
     its own.
     """
@@ -86,7 +86,6 @@ class InforClient:
         settings: InforSettings,
         *,
         transport: httpx.BaseTransport | None = None,
-        policy: RetryPolicy | None = None,
         budgets: BudgetRegistry | None = None,
         redactor: Redactor | None = None,
     ) -> None:
@@ -96,6 +95,7 @@ class InforClient:
         budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         # One httpx client for the authorization server and the gateway (connections are pooled per host).
         http = make_client(transport=transport)
+        policy = settings.retry_policy
         auth_session = ApiSession(
             SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http, redactor=self.redactor
         )

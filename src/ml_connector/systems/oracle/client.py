@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor, RetryPolicy
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.ports import ErpClient
 from ml_connector.records import (
     Account,
@@ -48,7 +48,6 @@ class OracleClient:
         settings: OracleSettings,
         *,
         transport: httpx.BaseTransport | None = None,
-        policy: RetryPolicy | None = None,
         budgets: BudgetRegistry | None = None,
         redactor: Redactor | None = None,
     ) -> None:
@@ -61,7 +60,7 @@ class OracleClient:
             self.system,
             settings.token_url or settings.pod_url,
             budget=budget,
-            policy=policy,
+            policy=settings.retry_policy,
             transport=transport,
             redactor=self.redactor,
         )
@@ -72,7 +71,7 @@ class OracleClient:
             settings.rest_root,
             auth=self.auth,
             budget=budget,
-            policy=policy,
+            policy=settings.retry_policy,
             transport=transport,
             redactor=self.redactor,
         )
