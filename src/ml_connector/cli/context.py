@@ -23,6 +23,12 @@ class AppContext:
     _config: Config | None = field(default=None, repr=False)
     _root: Root | None = field(default=None, repr=False)
 
+    def use_config_file(self, path: Path) -> None:
+        """Read the config from `path` instead (`demo`, which writes its own); only before it is read."""
+        if self._config is not None:
+            raise RuntimeError("the configuration of this command is already read")
+        self.config_file = path
+
     def config(self) -> Config:
         if self._config is None:
             self._config = config_module.load(self.config_file)
@@ -61,8 +67,9 @@ class AppContext:
         return self.root().vault()
 
     def close(self) -> None:
-        if self._root is not None:
-            self._root.close()
+        root, self._root = self._root, None
+        if root is not None:
+            root.close()
 
 
 def flow_context(app: AppContext, progress: Progress | None = None) -> FlowContext:

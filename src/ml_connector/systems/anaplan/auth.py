@@ -265,7 +265,7 @@ def _hint(kind: AuthKind) -> str:
 
 
 def credential_key(settings: AnaplanSettings) -> str:
-    """Identifies one credential: clients with the same key share one kept token in this process."""
+    """Identifies one credential: clients with the same key share one kept token in one root (`KeptTokens`)."""
     if settings.auth is AuthKind.OAUTH:
         # Not the refresh token: it rotates, and every client of the client id must follow the rotation.
         parts = [settings.auth.value, settings.oauth_url, settings.oauth_client_id or ""]
