@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Emulators, Sandbox, configure, start_emulators
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.runner import build_context
+from ml_connector.root import Root
 from ml_connector.store import Store, upgrade
 
 PG_URL = os.environ.get("ML_CONNECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -94,10 +94,7 @@ def sandbox(emulators: Emulators, tmp_path: Path) -> Sandbox:
 
 @pytest.fixture()
 def ctx(sandbox: Sandbox) -> Iterator[FlowContext]:
-    """A flow context over the sandbox's config and store."""
-    cfg = config_module.load(sandbox.config_path)
-    store = Store(cfg.store.url)
-    context = build_context(cfg, store)
-    yield context
-    context.clients.close()
-    store.dispose()
+    """A flow context over the sandbox's config and store, from a composition root of its own."""
+    root = Root(config_module.load(sandbox.config_path))
+    yield root.flow_context()
+    root.close()

@@ -8,13 +8,14 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from ml_connector.errors import VaultError
+from ml_connector.http import Redactor
 from ml_connector.store import Store
 from ml_connector.store.models import Credential
 from ml_connector.vault import Vault, load_key, new_key_file
 
 
 def test_round_trip_and_ciphertext_hides_the_secret(store: Store) -> None:
-    vault = Vault(store, Fernet.generate_key())
+    vault = Vault(store, Fernet.generate_key(), Redactor())
     vault.put("erp", "oracle", {"password": "p4ssw0rd-xyz", "client_secret": "cs-123456"})
     assert vault.get("erp") == {"password": "p4ssw0rd-xyz", "client_secret": "cs-123456"}
     vault.update("erp", {"client_secret": "rotated-999"})
@@ -28,7 +29,7 @@ def test_round_trip_and_ciphertext_hides_the_secret(store: Store) -> None:
 
 def test_unknown_connection_says_how_to_add_it(store: Store) -> None:
     with pytest.raises(VaultError, match="no stored credentials") as info:
-        Vault(store, Fernet.generate_key()).get("erp")
+        Vault(store, Fernet.generate_key(), Redactor()).get("erp")
     assert "connection add erp" in info.value.hint
 
 

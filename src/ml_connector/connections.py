@@ -1,6 +1,7 @@
 """Clients for named connections: the TOML settings plus the vault's secrets, validated, then built.
 
-Clients are made once per process and shared (so is each connection's kept token and budget).
+Each client is made once per flow context; budgets and kept tokens come from the composition root
+(`ml_connector.root`), so every client of a tenant or credential shares them.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import Any
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
+from ml_connector.http import BudgetRegistry, Redactor
 from ml_connector.locking import ModelLocks
 from ml_connector.ports import ErpClient
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
+from ml_connector.systems.anaplan.auth import KeptTokens
 from ml_connector.systems.infor import InforClient, InforSettings, IonApiCredentials
 from ml_connector.systems.oracle import OracleClient, OracleSettings
 from ml_connector.vault import Vault
@@ -61,12 +64,24 @@ def _only(secrets: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
 
 
 class ConnectionClients:
-    """Makes each named connection's client once and keeps it for the process."""
+    """Makes each named connection's client once and keeps it until `close`."""
 
-    def __init__(self, config: Config, vault: Vault, locks: ModelLocks) -> None:
+    def __init__(
+        self,
+        config: Config,
+        vault: Vault,
+        locks: ModelLocks,
+        *,
+        budgets: BudgetRegistry,
+        kept_tokens: KeptTokens,
+        redactor: Redactor,
+    ) -> None:
         self.config = config
         self.vault = vault
         self.locks = locks
+        self.budgets = budgets
+        self.kept_tokens = kept_tokens
+        self.redactor = redactor
         self._erps: dict[str, ErpClient] = {}
         self._anaplans: dict[str, AnaplanClient] = {}
         self._guard = threading.Lock()
@@ -76,7 +91,11 @@ class ConnectionClients:
             client = self._erps.get(name)
             if client is None:
                 settings = erp_settings(self.config, self.vault, name)
-                client = OracleClient(settings) if isinstance(settings, OracleSettings) else InforClient(settings)
+                client = (
+                    OracleClient(settings, budgets=self.budgets, redactor=self.redactor)
+                    if isinstance(settings, OracleSettings)
+                    else InforClient(settings, budgets=self.budgets, redactor=self.redactor)
+                )
                 self._erps[name] = client
             return client
 
@@ -89,7 +108,14 @@ class ConnectionClients:
                 def keep_rotated(token: str) -> None:
                     self.vault.update(name, {"refresh_token": token})
 
-                client = AnaplanClient(settings, locks=self.locks, on_refresh_token=keep_rotated)
+                client = AnaplanClient(
+                    settings,
+                    locks=self.locks,
+                    on_refresh_token=keep_rotated,
+                    budgets=self.budgets,
+                    kept_tokens=self.kept_tokens,
+                    redactor=self.redactor,
+                )
                 self._anaplans[name] = client
             return client
 

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
 from ml_connector.errors import VaultError
-from ml_connector.http.redaction import register_secret
+from ml_connector.http.redaction import Redactor
 from ml_connector.store.database import Store
 from ml_connector.store.models import Credential
 
@@ -68,15 +68,23 @@ def _checked(key: bytes, where: str) -> bytes:
 
 
 class Vault:
-    """Encrypted secrets per connection, kept in the store's `credentials` table."""
+    """Encrypted secrets per connection, kept in the store's `credentials` table.
 
-    def __init__(self, store: Store, key: bytes) -> None:
+    Every value put or read is registered with `redactor` (the composition root's), one slot per
+    connection and field: a rotated value (an OAuth refresh token) replaces the older ones there.
+    """
+
+    def __init__(self, store: Store, key: bytes, redactor: Redactor) -> None:
         self._store = store
         self._fernet = Fernet(key)
+        self._redactor = redactor
+
+    def _register(self, connection: str, secrets: dict[str, str]) -> None:
+        for name, value in secrets.items():
+            self._redactor.rotate(("vault", connection, name), value)
 
     def put(self, connection: str, system: str, secrets: dict[str, str], expires_on: datetime | None = None) -> None:
-        for value in secrets.values():
-            register_secret(value)
+        self._register(connection, secrets)
         blob = self._fernet.encrypt(json.dumps(secrets, sort_keys=True).encode())
         now = datetime.now(UTC)
         with self._store.session() as session:
@@ -121,8 +129,7 @@ class Vault:
                 f"the vault key cannot decrypt the credentials of {connection!r}: wrong key",
                 hint="Use the key the secrets were stored with (ML_CONNECTOR_KEY or the key file).",
             ) from exc
-        for value in secrets.values():
-            register_secret(value)
+        self._register(connection, secrets)
         return secrets
 
     def has(self, connection: str) -> bool:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from ml_connector.demo.sandbox import Sandbox
 from ml_connector.flows.context import FlowContext
+from ml_connector.http import Redactor
 from ml_connector.web import build_app
 from tests.support.cli import invoke
 
@@ -36,7 +37,7 @@ def web_gaps(web: TestClient) -> set[tuple[str, str, str]]:
 
 
 def test_cli_and_dashboard_agree_on_gaps(sandbox: Sandbox, ctx: FlowContext, tmp_path: Path) -> None:
-    web = TestClient(build_app(ctx.store))
+    web = TestClient(build_app(ctx.store, Redactor()))
     cli(sandbox, "run", "reference-infor")
     cli(sandbox, "run", "actuals-infor")
     first = cli(sandbox, "runs", "--flow", "actuals-infor", "--limit", "1").output.split("\n")[3].split("│")[1].strip()

@@ -6,21 +6,24 @@ import httpx
 import pytest
 
 from ml_connector.errors import ApiError
-from ml_connector.http import ApiSession, RetryPolicy, register_secret
+from ml_connector.http import ApiSession, Redactor, RetryPolicy
 from ml_connector.http.session import EXCERPT_CHARS
 
 
-def _failing_session(body: str) -> ApiSession:
+def _failing_session(body: str, redactor: Redactor | None = None) -> ApiSession:
     transport = httpx.MockTransport(lambda request: httpx.Response(400, text=body))
-    return ApiSession("Scripted", "https://api.example.test", policy=RetryPolicy(attempts=1), transport=transport)
+    return ApiSession(
+        "Scripted", "https://api.example.test", policy=RetryPolicy(attempts=1), transport=transport, redactor=redactor
+    )
 
 
 @pytest.mark.parametrize("cut_at", [4, 10, 20])
 def test_registered_secret_straddling_the_excerpt_limit_is_masked(cut_at: int) -> None:
     secret = "Straddling-Secret-Value-0123456789"
-    register_secret(secret)
+    redactor = Redactor()
+    redactor.register(secret)
     body = "x" * (EXCERPT_CHARS - cut_at) + secret + " tail"
-    with _failing_session(body) as session, pytest.raises(ApiError) as info:
+    with _failing_session(body, redactor) as session, pytest.raises(ApiError) as info:
         session.request("GET", "/thing")
     assert secret[:cut_at] not in str(info.value)
     assert info.value.context is not None

@@ -16,7 +16,7 @@ from ml_connector.errors import (
     RateLimitedError,
     UnavailableError,
 )
-from ml_connector.http import ApiSession, RetryPolicy, TokenBucket, register_secret
+from ml_connector.http import ApiSession, Redactor, RetryPolicy, TokenBucket
 
 
 @dataclass
@@ -174,8 +174,9 @@ def test_every_attempt_draws_from_the_budget(server: tuple[RunningServer, Script
 
 def test_secret_in_error_text_is_masked(server: tuple[RunningServer, Script, EmulatorKit]) -> None:
     running, script, _ = server
-    register_secret("stale-token")
+    redactor = Redactor()
+    redactor.register("stale-token")
     auth = FakeAuth(script, next_token="also-refused")
     with pytest.raises(AuthenticationError) as info:
-        session(running, [], auth=auth).request("GET", "/thing")
+        session(running, [], auth=auth, redactor=redactor).request("GET", "/thing")
     assert "stale-token" not in str(info.value)

@@ -20,6 +20,7 @@ from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import RunState
 from ml_connector.errors import AuthenticationError
 from ml_connector.flows.context import Progress
+from ml_connector.http import Redactor
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
@@ -169,11 +170,13 @@ def test_credentials_close_to_expiry(
             "smtp_to": ["it@acme.example"],
         },
     )
-    vault = Vault(store, Fernet.generate_key())
+    redactor = Redactor()  # one, as the composition root gives the vault and the alerter
+    vault = Vault(store, Fernet.generate_key(), redactor)
     vault.put("anaplan", "anaplan", {"refresh_token": REFRESH_TOKEN}, expires_on=NOW + timedelta(days=10))
     vault.put("infor", "infor", {"cs": "ion-client-secret-7f7f"}, expires_on=NOW - timedelta(days=1))
     vault.put("oracle", "oracle", {"password": "later-9x"}, expires_on=NOW + timedelta(days=60))  # beyond 14 days
-    service = Service(config, store, FakeRunner(store), Alerter(config.alerts), vault=vault, clock=Clock(NOW))
+    alerter = Alerter(config.alerts, redactor=redactor)
+    service = Service(config, store, FakeRunner(store), alerter, vault=vault, clock=Clock(NOW))
     alerts = service.check_credentials()
     assert [a.connection for a in alerts] == ["infor", "anaplan-cert", "anaplan"]  # soonest first
     texts = _texts(webhook)

@@ -21,7 +21,8 @@ from ml_connector.emulators.common.server import free_port
 from ml_connector.engine.runs import RunLog
 from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import RecordState, RunState
-from ml_connector.flows.runner import build_context, run_flow
+from ml_connector.flows.runner import run_flow
+from ml_connector.root import Root
 from ml_connector.service.alerts import Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
@@ -53,8 +54,8 @@ def _overlaps(intervals: list[tuple[float, float]]) -> list[tuple[tuple[float, f
 
 def test_a_manual_run_waits_for_the_service(box: Sandbox) -> None:
     cfg = config_module.load(box.config_path)
-    store = Store(cfg.store.url)
-    ctx = build_context(cfg, store)
+    root = Root(cfg)
+    store, ctx = root.store, root.flow_context()
     try:
         for reference in ("reference-oracle", "reference-infor"):
             assert run_flow(ctx, reference).state in DONE
@@ -96,8 +97,7 @@ def test_a_manual_run_waits_for_the_service(box: Sandbox) -> None:
         kinds = [a.kind for a in service.alerter.sent]
         assert AlertKind.QUARANTINED in kinds and AlertKind.MISSED in kinds
     finally:
-        ctx.clients.close()
-        store.dispose()
+        root.close()
 
 
 def _wait_for(predicate: object, timeout: float) -> None:

@@ -126,8 +126,7 @@ def test_an_unreachable_store_is_a_retriable_error() -> None:
 
 
 def test_factory_plugs_into_the_registry(store: Store) -> None:
-    registry = BudgetRegistry()
-    registry.use_factory(sql_budget_factory(store))
+    registry = BudgetRegistry(sql_budget_factory(store))
     budget = registry.get("anaplan:acme", 600)
     assert isinstance(budget, SqlTokenBucket)
     assert budget.tenant == "anaplan:acme" and budget.per_minute == 600

@@ -11,12 +11,13 @@ from ml_connector.demo.sandbox import ANAPLAN_PASSWORD, ORACLE_PASSWORD
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
+from ml_connector.http import Redactor
 from ml_connector.web import build_app
 
 
 @pytest.fixture()
 def dashboard(ctx: FlowContext) -> Iterator[RunningServer]:
-    server = start_in_thread(build_app(ctx.store))
+    server = start_in_thread(build_app(ctx.store, Redactor()))
     yield server
     server.stop()
 

@@ -20,6 +20,7 @@ from ml_connector import config as config_module
 from ml_connector.demo import mappings
 from ml_connector.demo.sandbox import Sandbox, start
 from ml_connector.engine.mappings import replace_mapping
+from ml_connector.http import Redactor
 from ml_connector.mapping.rules import parse_csv
 from ml_connector.store import Store, upgrade
 from ml_connector.vault import Vault, load_key
@@ -75,7 +76,7 @@ def seed_store(box: Sandbox, store_url: str) -> None:
     source, target = Store(cfg.store.url), Store(store_url)
     try:
         upgrade(target)
-        old, new = Vault(source, key), Vault(target, key)
+        old, new = Vault(source, key, Redactor()), Vault(target, key, Redactor())
         for name, section in cfg.connections.items():
             new.put(name, section.system, old.get(name))
         replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))

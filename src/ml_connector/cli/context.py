@@ -1,4 +1,5 @@
-"""What every command needs: the config, the store, the vault. Built lazily, once per invocation."""
+"""What every command needs: the config, then the composition root (store, vault, clients). Built lazily,
+once per invocation."""
 
 from __future__ import annotations
 
@@ -9,47 +10,69 @@ from ml_connector import config as config_module
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.context import FlowContext, Progress
-from ml_connector.flows.runner import build_context
+from ml_connector.http.redaction import mask_fields
+from ml_connector.root import DEFAULT_LEASE_TTL, Root
 from ml_connector.store import Store
 from ml_connector.store.schema import is_current
-from ml_connector.vault import Vault, load_key
+from ml_connector.vault import Vault
 
 
 @dataclass
 class AppContext:
     config_file: Path | None = None
     _config: Config | None = field(default=None, repr=False)
-    _store: Store | None = field(default=None, repr=False)
-    contexts: list[FlowContext] = field(default_factory=list, repr=False)
+    _root: Root | None = field(default=None, repr=False)
+
+    def use_config_file(self, path: Path) -> None:
+        """Read the config from `path` instead (`demo`, which writes its own); only before it is read."""
+        if self._config is not None:
+            raise RuntimeError("the configuration of this command is already read")
+        self.config_file = path
 
     def config(self) -> Config:
         if self._config is None:
             self._config = config_module.load(self.config_file)
         return self._config
 
+    def root(self) -> Root:
+        """The invocation's composition root (in-process budgets unless `start_root` chose otherwise)."""
+        if self._root is None:
+            self._root = Root(self.config())
+        return self._root
+
+    def start_root(self, *, shared_budgets: bool = False, lease_ttl: float = DEFAULT_LEASE_TTL) -> Root:
+        """Build the root with these options; a command that needs them calls this before anything else."""
+        if self._root is not None:
+            raise RuntimeError("the composition root of this command is already built")
+        self._root = Root(self.config(), shared_budgets=shared_budgets, lease_ttl=lease_ttl)
+        return self._root
+
+    def redact(self, text: str) -> str:
+        """`text` scrubbed of the root's secrets; before the root exists (a config that does not parse,
+        say), of secret fields by name."""
+        root = self._root
+        return root.redactor.redact(text) if root is not None else mask_fields(text)
+
     def store(self, *, migrated: bool = True) -> Store:
-        if self._store is None:
-            self._store = Store(self.config().store.url)
-        if migrated and not is_current(self._store):
+        store = self.root().store
+        if migrated and not is_current(store):
             raise ConfigurationError(
-                f"the store at {self._store.url} is not set up or is out of date",
+                f"the store at {store.url} is not set up or is out of date",
                 hint="Run `ml-connector db upgrade`.",
             )
-        return self._store
+        return store
 
     def vault(self) -> Vault:
-        cfg = self.config()
-        return Vault(self.store(), load_key(cfg.resolve(cfg.vault.key_file)))
+        self.store()  # a clear "run db upgrade" rather than a missing table
+        return self.root().vault()
 
     def close(self) -> None:
-        for context in self.contexts:
-            context.clients.close()
-        if self._store is not None:
-            self._store.dispose()
+        root, self._root = self._root, None
+        if root is not None:
+            root.close()
 
 
 def flow_context(app: AppContext, progress: Progress | None = None) -> FlowContext:
     """Clients, locks and a work folder for running flows (closed with the command)."""
-    context = build_context(app.config(), app.store(), progress=progress)
-    app.contexts.append(context)
-    return context
+    app.store()
+    return app.root().flow_context(progress=progress)

@@ -35,6 +35,7 @@ MOVED = (RecordState.LOADED.value, RecordState.POSTED.value)
 
 
 def demo(
+    ctx: typer.Context,
     folder: Path = typer.Option(Path(".demo"), help="Where the demo keeps its config, key and store (made anew)."),
 ) -> None:
     """Start the emulators, configure connections and flows against them, run every flow, reconcile."""
@@ -44,7 +45,8 @@ def demo(
     box = sandbox.start(folder)
     console.print(f"emulators: {sandbox.facts(box)}")
     console.print(f"config: {box.config_path} (try `ml-connector -c {box.config_path} runs` afterwards)")
-    app = AppContext(config_file=box.config_path)
+    app: AppContext = ctx.obj  # the command's context (its root and redactor), on the sandbox's config
+    app.use_config_file(box.config_path)
     try:
         runs = [_run(app, name) for name in ORDER]
         console.print(_summary(runs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -11,7 +12,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ml_connector.engine.runs import RunInfo
-from ml_connector.http.redaction import redact_text
 
 console = Console(width=140)
 
@@ -52,7 +52,7 @@ class LiveProgress:
 STATE_STYLES = {"succeeded": "green", "partial": "yellow", "failed": "red", "interrupted": "red", "running": "cyan"}
 
 
-def run_summary(run: RunInfo) -> Table:
+def run_summary(run: RunInfo, redact: Callable[[str], str]) -> Table:
     seconds = (run.ended_at - run.started_at).total_seconds() if run.ended_at else 0.0
     style = STATE_STYLES.get(run.state, "")
     table = Table(title=f"run {run.id} · {run.flow} · [{style}]{run.state}[/] · {seconds:.1f} s", title_justify="left")
@@ -61,7 +61,7 @@ def run_summary(run: RunInfo) -> Table:
     for state, count in sorted(run.counts.items()):
         table.add_row(state, str(count))
     if run.error:
-        table.caption = redact_text(run.error)
+        table.caption = redact(run.error)
     return table
 
 

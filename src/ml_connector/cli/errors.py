@@ -7,29 +7,32 @@ busy or down (safe to repeat) · 6 conflict or lock timeout · 7 bad records · 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from ml_connector.errors import ConnectorError
-from ml_connector.http.redaction import redact_text
+from ml_connector.http.redaction import mask_fields
 
 RECONCILE_DIFFERENCES = 10
 
 
-def report(exc: ConnectorError) -> None:
-    typer.echo(redact_text(f"error: {exc}"), err=True)
+def report(exc: ConnectorError, redact: Callable[[str], str] = mask_fields) -> None:
+    typer.echo(redact(f"error: {exc}"), err=True)
     if exc.hint:
-        typer.echo(redact_text(f"what to do: {exc.hint}"), err=True)
+        typer.echo(redact(f"what to do: {exc.hint}"), err=True)
 
 
 class ConnectorGroup(TyperGroup):
-    """The root command group: catches our errors once, for every subcommand."""
+    """The root command group: catches our errors once, for every subcommand, and reports them through
+    the command's redaction (`AppContext.redact`; by field name if the error came before it)."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except ConnectorError as exc:
-            report(exc)
+            redact = getattr(ctx.obj, "redact", mask_fields)
+            report(exc, redact)
             raise typer.Exit(exc.exit_code) from None

@@ -18,7 +18,6 @@ from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.reconcile import Reconciliation, reconcile
 from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
-from ml_connector.http.redaction import redact_text
 from ml_connector.records import PERIOD_PATTERN
 
 
@@ -41,8 +40,8 @@ def _since(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _finish(run: RunInfo, strict: bool) -> None:
-    console.print(run_summary(run))
+def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
+    console.print(run_summary(run, app.redact))
     bad = run.counts.get(RecordState.QUARANTINED.value, 0) + run.counts.get(RecordState.FAILED.value, 0)
     if bad:
         console.print(f"{bad} record(s) need attention: `ml-connector audit {run.id[:8]} --state quarantined`")
@@ -64,7 +63,7 @@ def run(
     with LiveProgress(f"{flow}{' (dry run)' if dry_run else ''}") as progress:
         context = flow_context(app, progress)
         info = run_flow(context, flow, dry_run=dry_run, since=_since(since), periods=_periods(period))
-    _finish(info, strict)
+    _finish(app, info, strict)
 
 
 def runs(
@@ -103,13 +102,13 @@ def audit(
                 "hint": r.hint,
                 "payload": r.payload,
             }
-            typer.echo(redact_text(json.dumps(line)))
+            typer.echo(app.redact(json.dumps(line)))
         return
-    console.print(run_summary(info))
+    console.print(run_summary(info, app.redact))
     table = Table("source key", "kind", "state", "target", "reason / what to do")
     for r in rows:
         why = f"{r.reason}\n[dim]{r.hint}[/]" if r.hint else r.reason
-        table.add_row(r.source_key, r.kind, r.state, r.target_ref or r.target_key, redact_text(why))
+        table.add_row(r.source_key, r.kind, r.state, r.target_ref or r.target_key, app.redact(why))
     console.print(table)
 
 
@@ -120,7 +119,7 @@ def replay(
     app: AppContext = ctx.obj
     with LiveProgress(f"replay {run_id[:8]}") as progress:
         info = replay_run(flow_context(app, progress), run_id)
-    _finish(info, strict=False)
+    _finish(app, info, strict=False)
 
 
 def reconcile_command(

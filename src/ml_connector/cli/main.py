@@ -35,8 +35,8 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """ml-connector: ERP actuals into Anaplan, approved plans back into the ERP."""
-    logs.configure(log_level)
     app_ctx = AppContext(config_file=config)
+    logs.configure(log_level, redact=app_ctx.redact)
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 

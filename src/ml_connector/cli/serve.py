@@ -58,11 +58,12 @@ def serve(
         app.vault().put(cfg.alerts.smtp_vault_entry, "smtp", {"password": secret})
         typer.echo(f"SMTP password stored encrypted in the vault as {cfg.alerts.smtp_vault_entry!r}")
         return
-    alerter = Alerter(cfg.alerts, smtp_password=_smtp_password(app))
+    redactor = app.root().redactor
+    alerter = Alerter(cfg.alerts, smtp_password=_smtp_password(app), redactor=redactor)
     if test_alert:
         alert = Alert(AlertKind.FAILED, "A test alert from `ml-connector serve --test-alert`.", "Nothing to do.")
         every_kind = cfg.alerts.model_copy(update={"on": [kind.value for kind in AlertKind]})
-        channels = Alerter(every_kind, smtp_password=_smtp_password(app)).send(alert)
+        channels = Alerter(every_kind, smtp_password=_smtp_password(app), redactor=redactor).send(alert)
         typer.echo(f"test alert delivered to: {', '.join(channels) or 'no channel'}")
         raise typer.Exit(0 if channels else 1)
     service = Service.from_context(flow_context(app), alerter)
@@ -79,7 +80,7 @@ def serve(
 
     restore = on_stop_signals(stop)
     port = cfg.service.web_port if web_port is None else web_port
-    dashboard = start_in_thread(build_app(app.store()), cfg.service.web_host, port) if port else None
+    dashboard = start_in_thread(build_app(app.store(), redactor), cfg.service.web_host, port) if port else None
     try:
         if dashboard is not None:
             typer.echo(f"dashboard: {dashboard.url}", err=True)

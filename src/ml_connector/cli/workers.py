@@ -67,7 +67,6 @@ def worker(
     """Run queued and scheduled flow runs until stopped. Start any number, on any machines."""
     app: AppContext = ctx.obj
     config = app.config()
-    _queue_ready(app)
     try:
         settings = WorkerSettings(
             name=name,
@@ -80,10 +79,13 @@ def worker(
         )
     except ValueError as exc:
         raise ConfigurationError(str(exc), hint="Adjust the worker's options.") from None
+    # Before anything else builds it: this process's budgets live in the store, shared by every worker.
+    root = app.start_root(shared_budgets=True, lease_ttl=settings.lease_ttl_seconds)
+    _queue_ready(app)
     timed = ", ".join(f"{s.flow} ({s.cron})" for s in schedules(config)) or "none"
     typer.echo(f"worker: queue {QUEUE!r}, schedules: {timed}; stop with Ctrl-C or SIGTERM", err=True)
     _route_queue_logs()
-    run_worker(config, app.store(), settings)
+    run_worker(root, settings)
 
 
 def enqueue(

@@ -18,15 +18,18 @@ from ml_connector.emulators.infor.app import write_ionapi
 from ml_connector.emulators.oracle.app import build_emulator as oracle_emulator
 from ml_connector.engine.mappings import replace_mapping
 from ml_connector.mapping.rules import parse_csv
+from ml_connector.root import Root
 from ml_connector.serving import RunningServer, start_in_thread
 from ml_connector.store import Store, upgrade
 from ml_connector.systems.infor import IonApiCredentials
-from ml_connector.vault import Vault, load_key, new_key_file
+from ml_connector.vault import new_key_file
 
 ANAPLAN_USER = "integration@acme-components.example"
 ANAPLAN_PASSWORD = "Emulator-Pass-1"  # noqa: S105 - the emulator's seeded demo credential
 ORACLE_USER = "ACME.INTEGRATION"
 ORACLE_PASSWORD = "Welcome1!"  # noqa: S105 - the emulator's seeded demo credential
+# The emulators answer in milliseconds: a refused or failed request is retried after a short wait.
+FAST_RETRY = {"retry_max_wait_seconds": 0.2, "retry_after_max_seconds": 1.0, "retry_deadline_seconds": 60.0}
 
 
 @dataclass
@@ -195,6 +198,7 @@ def _configure(box: Sandbox) -> None:
             "allow_any_url": True,
             "poll_initial_seconds": 0.05,
             "poll_max_seconds": 0.5,
+            **FAST_RETRY,
         },
     )
     config_module.append_connection(
@@ -209,22 +213,24 @@ def _configure(box: Sandbox) -> None:
             # The emulators answer in milliseconds; a real pod's budget is set per tenant.
             "requests_per_minute": 6000,
             "ess_poll_seconds": 0.1,
+            **FAST_RETRY,
         },
     )
     # Reading covers the whole company; journals are posted in one division (M3 posts per division).
-    infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000}
+    infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000, **FAST_RETRY}
     config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,MX1,US2"})
     config_module.append_connection(path, "infor-us1", "infor", {**infor, "division": "US1"})
     # The Oracle journal import needs the company segment value on posted lines.
     with path.open("a", encoding="utf-8") as handle:
         handle.write('\n[connections.oracle.fixed_segments]\n1 = "300"\n')
-    store = Store(store_url)
+    key_file = box.folder / "ml-connector.key"
+    if not key_file.exists():
+        new_key_file(key_file)
+    store = Store(store_url)  # the sandbox's own store, whatever ML_CONNECTOR_STORE_URL says
+    root = Root(config_module.load(path), store)
     try:
         upgrade(store)
-        key_file = box.folder / "ml-connector.key"
-        if not key_file.exists():
-            new_key_file(key_file)
-        vault = Vault(store, load_key(key_file))
+        vault = root.vault()
         vault.put("anaplan", "anaplan", {"password": ANAPLAN_PASSWORD})
         vault.put("oracle", "oracle", {"password": ORACLE_PASSWORD})
         ionapi = write_ionapi(box.folder / "acme.ionapi", box.url("infor"))
@@ -235,6 +241,7 @@ def _configure(box: Sandbox) -> None:
         replace_mapping(store, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
         replace_mapping(store, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
     finally:
+        root.close()
         store.dispose()
 
 

@@ -5,9 +5,9 @@ Domain code never sees these types; `ml_connector.systems.*` clients wrap them.
 
 from __future__ import annotations
 
-from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket, budgets
-from ml_connector.http.redaction import redact_text, redact_url, register_secret
-from ml_connector.http.retry import RetryPolicy
+from ml_connector.http.budget import BudgetRegistry, RequestBudget, TokenBucket
+from ml_connector.http.redaction import Redactor, mask_fields, redact_url
+from ml_connector.http.retry import RetryPolicy, RetrySettings
 from ml_connector.http.session import ApiSession, Authenticator
 from ml_connector.http.tokens import CachedToken, TokenKeeper
 from ml_connector.http.transport import make_client
@@ -17,13 +17,13 @@ __all__ = [
     "Authenticator",
     "BudgetRegistry",
     "CachedToken",
+    "Redactor",
     "RequestBudget",
     "RetryPolicy",
+    "RetrySettings",
     "TokenBucket",
     "TokenKeeper",
-    "budgets",
     "make_client",
-    "redact_text",
+    "mask_fields",
     "redact_url",
-    "register_secret",
 ]

@@ -99,18 +99,19 @@ class TokenBucket:
 
 
 class BudgetRegistry:
-    """Process-wide budgets by tenant key, so every client of one tenant draws from one bucket."""
+    """Budgets by tenant key, so every client of one tenant draws from one bucket.
 
-    def __init__(self) -> None:
+    One registry belongs to one composition root (`ml_connector.root`); `factory` decides for good what
+    kind of bucket it makes: in-process (`TokenBucket`, the default) or kept in the store
+    (`ml_connector.store.budget.sql_budget_factory`, for workers on several machines).
+    """
+
+    def __init__(self, factory: Callable[[str, int], RequestBudget] | None = None) -> None:
         self._budgets: dict[str, RequestBudget] = {}
         self._lock = threading.Lock()
-        self._factory: Callable[[str, int], RequestBudget] = lambda _key, per_minute: TokenBucket(per_minute)
-
-    def use_factory(self, factory: Callable[[str, int], RequestBudget]) -> None:
-        """Make new budgets with `factory` (e.g. database-backed ones for workers)."""
-        with self._lock:
-            self._factory = factory
-            self._budgets.clear()
+        self._factory: Callable[[str, int], RequestBudget] = factory or (
+            lambda _key, per_minute: TokenBucket(per_minute)
+        )
 
     def get(self, tenant: str, per_minute: int) -> RequestBudget:
         with self._lock:
@@ -119,10 +120,3 @@ class BudgetRegistry:
                 budget = self._factory(tenant, per_minute)
                 self._budgets[tenant] = budget
             return budget
-
-    def clear(self) -> None:
-        with self._lock:
-            self._budgets.clear()
-
-
-budgets = BudgetRegistry()

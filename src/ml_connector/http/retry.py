@@ -3,6 +3,7 @@
 Retried: 429, 502, 503, 504, connection and read failures. Only for idempotent requests, unless the
 caller says a write is safe to repeat (it carries its own idempotency key, or is looked up first).
 The wait is exponential with full jitter and a cap; a `Retry-After` (seconds or HTTP date) wins.
+How patient to be is a setting of each connection (`RetrySettings`, part of every system's settings).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from pydantic import BaseModel, Field
 
 RETRIABLE_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -25,6 +28,30 @@ class RetryPolicy:
     cap: float = 30.0
     deadline: float = 300.0
     max_retry_after: float = 120.0
+
+
+class RetrySettings(BaseModel):
+    """The retry options of a connection; every system's settings have them (tests and the demo shorten them)."""
+
+    # Retries of a failed request (429, 502-504, a network error) after its first try; 0: never retry.
+    retry_attempts: int = Field(5, ge=0, le=50)
+    # The longest wait between two tries, in seconds (the waits double from 0.5 s, with jitter, up to it).
+    retry_max_wait_seconds: float = Field(30.0, gt=0, le=3600)
+    # The longest wait a server's Retry-After is obeyed for, in seconds (a longer one is cut to this).
+    retry_after_max_seconds: float = Field(120.0, ge=0, le=3600)
+    # The time after which a request is not tried again, in seconds, however many retries are left.
+    retry_deadline_seconds: float = Field(300.0, gt=0, le=86_400)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        cap = self.retry_max_wait_seconds
+        return RetryPolicy(
+            attempts=self.retry_attempts + 1,
+            base=min(RetryPolicy.base, cap),
+            cap=cap,
+            deadline=self.retry_deadline_seconds,
+            max_retry_after=self.retry_after_max_seconds,
+        )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -28,7 +28,7 @@ from ml_connector.errors import (
     UnavailableError,
 )
 from ml_connector.http.budget import RequestBudget
-from ml_connector.http.redaction import redact_text, redact_url
+from ml_connector.http.redaction import Redactor
 from ml_connector.http.retry import RetryPolicy, backoff_seconds, is_retriable, parse_retry_after
 from ml_connector.http.transport import make_client
 
@@ -55,13 +55,13 @@ class _Retry(Exception):  # noqa: N818 - internal signal to tenacity, never esca
         self.retry_after = retry_after
 
 
-def excerpt(response: httpx.Response) -> str:
+def excerpt(response: httpx.Response, redactor: Redactor) -> str:
     try:
         text = response.text
     except (httpx.ResponseNotRead, UnicodeDecodeError):
         return ""
     # Redact before cutting: a secret cut in two by the limit no longer matches, and its head would leak.
-    return redact_text(" ".join(text[:REDACT_WINDOW].split()))[:EXCERPT_CHARS]
+    return redactor.redact(" ".join(text[:REDACT_WINDOW].split()))[:EXCERPT_CHARS]
 
 
 def request_id(response: httpx.Response) -> str | None:
@@ -71,16 +71,16 @@ def request_id(response: httpx.Response) -> str | None:
     return None
 
 
-def error_for(system: str, response: httpx.Response) -> ApiError | AuthenticationError:
-    """The one typed error for a non-success answer."""
+def error_for(system: str, response: httpx.Response, redactor: Redactor) -> ApiError | AuthenticationError:
+    """The one typed error for a non-success answer (its URL and body excerpt redacted)."""
     status = response.status_code
     context = ApiContext(
         system=system,
         method=response.request.method,
-        url=redact_url(str(response.request.url)),
+        url=redactor.redact_url(str(response.request.url)),
         status=status,
         request_id=request_id(response),
-        body_excerpt=excerpt(response),
+        body_excerpt=excerpt(response, redactor),
     )
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if status == 429:
@@ -106,6 +106,8 @@ class ApiSession:
     """Sends requests for one connection of one system: budget, auth, retry, typed errors, logging.
 
     `base_url` is joined with relative paths; absolute URLs (e.g. Oracle `self` links) pass as they are.
+    `redactor` (the composition root's) scrubs every URL, error excerpt and log line; the system's auth
+    registers the tokens it gets with it. Without one the session masks by field name only.
     """
 
     def __init__(
@@ -120,8 +122,10 @@ class ApiSession:
         transport: httpx.BaseTransport | None = None,
         budget_timeout: float = 600.0,
         sleep: Any = time.sleep,
+        redactor: Redactor | None = None,
     ) -> None:
         self.system = system
+        self.redactor = redactor if redactor is not None else Redactor()
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.budget = budget
@@ -202,7 +206,9 @@ class ApiSession:
                 self._log(method, url, None, started, attempt, error=type(exc).__name__)
                 error = UnavailableError(
                     f"{self.system} could not be reached ({type(exc).__name__})",
-                    context=ApiContext(self.system, method, redact_url(url), body_excerpt=redact_text(str(exc))),
+                    context=ApiContext(
+                        self.system, method, self.redactor.redact_url(url), body_excerpt=self.redactor.redact(str(exc))
+                    ),
                 )
                 if is_retriable(method, None, network_error=True, safe_to_repeat=safe):
                     raise _Retry(error, None) from exc
@@ -217,7 +223,7 @@ class ApiSession:
                 self.auth.invalidate(auth_headers)
                 reauthenticated = True
                 continue
-            failure = error_for(self.system, response)
+            failure = error_for(self.system, response, self.redactor)
             if isinstance(failure, RetriableError) and is_retriable(
                 method, response.status_code, network_error=False, safe_to_repeat=safe
             ):
@@ -232,7 +238,7 @@ class ApiSession:
             extra={
                 "system": self.system,
                 "method": method,
-                "url": redact_url(url),
+                "url": self.redactor.redact_url(url),
                 "status": status,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 "attempt": attempt,

@@ -3,10 +3,11 @@
 The webhook body is `{"text": "..."}`: Slack incoming webhooks and Microsoft Teams incoming webhooks
 (Office 365 connectors) both post a message with that body. Teams Workflows webhooks, which replace the
 retiring connectors, take Adaptive Cards only (`webhook_format = "teams-workflow"`).
-Every text is scrubbed of registered secrets before it leaves, and the webhook URL itself (which
-carries its token) is registered as one. A channel that fails is logged and skipped: an alert never stops the service.
+Every text is scrubbed by the alerter's redactor (the composition root's) before it leaves, and the
+webhook URL itself (which carries its token) and the SMTP password are registered with it. A channel
+that fails is logged and skipped: an alert never stops the service.
 
-    alerter = Alerter(config.alerts, smtp_password=None)
+    alerter = Alerter(config.alerts, smtp_password=None, redactor=root.redactor)
     alerter.send(Alert(AlertKind.FAILED, "actuals-oracle failed: ...", "See `ml-connector audit ...`", flow="x"))
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 import httpx
 
 from ml_connector.config import AlertsSection
-from ml_connector.http.redaction import redact_text, register_secret
+from ml_connector.http.redaction import Redactor
 
 log = logging.getLogger("ml_connector.service.alerts")
 
@@ -61,7 +62,7 @@ class Alert:
     @property
     def subject(self) -> str:
         about = self.flow or self.connection or "service"
-        return redact_text(f"[ml-connector] {TITLES[self.kind]}: {about}")
+        return f"[ml-connector] {TITLES[self.kind]}: {about}"
 
     def text(self, host: str = "") -> str:
         lines = [f"*{self.subject}*", self.summary]
@@ -74,12 +75,12 @@ class Alert:
         lines.append(f"what to do: {self.action}")
         stamp = self.at.astimezone(UTC).isoformat(timespec="seconds")
         lines.append(f"at {stamp}" + (f" on {host}" if host else ""))
-        return redact_text("\n".join(lines))
+        return "\n".join(lines)
 
 
-def webhook_body(alert: Alert, style: str, host: str = "") -> dict[str, Any]:
-    """The JSON a webhook receives: `{"text"}`, or a Teams Workflows message holding an Adaptive Card."""
-    text = alert.text(host)
+def webhook_body(text: str, style: str) -> dict[str, Any]:
+    """The JSON a webhook receives for an alert's (redacted) `text`: `{"text"}`, or a Teams Workflows
+    message holding an Adaptive Card."""
     if style != "teams-workflow":
         return {"text": text}
     title, _, rest = text.partition("\n")
@@ -104,17 +105,25 @@ class Alerter:
     """Sends alerts of the kinds listed in `[alerts] on` to every configured channel.
 
     Thread-safe: runs finish on several worker threads. `sent` keeps every alert handed over (tests and
-    the service's own log read it).
+    the service's own log read it). Every text leaves through `redactor` (the composition root's; the
+    alerter's own if none is given).
     """
 
-    def __init__(self, settings: AlertsSection, *, smtp_password: str | None = None, host: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: AlertsSection,
+        *,
+        smtp_password: str | None = None,
+        host: str | None = None,
+        redactor: Redactor | None = None,
+    ) -> None:
         self.settings = settings
         self._password = smtp_password
         self._host = host if host is not None else socket.gethostname()
         self._guard = threading.Lock()
         self.sent: list[Alert] = []
-        register_secret(settings.webhook_url)
-        register_secret(smtp_password)
+        self.redactor = redactor if redactor is not None else Redactor()
+        self.redactor.register(settings.webhook_url, smtp_password)
 
     @property
     def configured(self) -> bool:
@@ -126,7 +135,7 @@ class Alerter:
             return []
         with self._guard:
             self.sent.append(alert)
-        log.warning("alert %s: %s", alert.kind.value, redact_text(alert.summary), extra={"flow": alert.flow})
+        log.warning("alert %s: %s", alert.kind.value, self.redactor.redact(alert.summary), extra={"flow": alert.flow})
         delivered = []
         if self.settings.webhook_url and self._webhook(alert):
             delivered.append("webhook")
@@ -137,21 +146,21 @@ class Alerter:
     def _webhook(self, alert: Alert) -> bool:
         url = self.settings.webhook_url or ""
         try:
-            body = webhook_body(alert, self.settings.webhook_format, self._host)
+            body = webhook_body(self.redactor.redact(alert.text(self._host)), self.settings.webhook_format)
             answer = httpx.post(url, json=body, timeout=self.settings.webhook_timeout_seconds)
             answer.raise_for_status()
         except httpx.HTTPError as exc:
-            log.error("the alert webhook refused or did not answer: %s", redact_text(str(exc)))
+            log.error("the alert webhook refused or did not answer: %s", self.redactor.redact(str(exc)))
             return False
         return True
 
     def _email(self, alert: Alert) -> bool:
         s = self.settings
         message = EmailMessage()
-        message["Subject"] = alert.subject
+        message["Subject"] = self.redactor.redact(alert.subject)
         message["From"] = s.smtp_from
         message["To"] = ", ".join(s.smtp_to)
-        message.set_content(alert.text(self._host).replace("*", ""))
+        message.set_content(self.redactor.redact(alert.text(self._host)).replace("*", ""))
         try:
             if s.smtp_ssl:
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -166,6 +175,6 @@ class Alerter:
                     client.login(s.smtp_user, self._password or "")
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
-            log.error("the alert e-mail could not be sent through %s: %s", s.smtp_host, redact_text(str(exc)))
+            log.error("the alert e-mail could not be sent through %s: %s", s.smtp_host, self.redactor.redact(str(exc)))
             return False
         return True

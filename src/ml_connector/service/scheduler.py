@@ -1,6 +1,6 @@
 """`Service`: every scheduled flow on its cron schedule (APScheduler 3), with catch-up, alerts and a clean stop.
 
-    service = Service.from_context(ctx, alerter)   # ctx: a FlowContext (flows.runner.build_context)
+    service = Service.from_context(ctx, alerter)   # ctx: a FlowContext (root.Root.flow_context)
     service.start()          # catch up from the store, then fire on schedule
     ...
     service.stop(grace=300)  # no new runs; wait for the running ones; stop them at a safe point

@@ -8,7 +8,7 @@ commit, never inside the transaction.
 The clock is the wall clock (`time.time()`): a monotonic clock means nothing outside its own
 process, and holders on several machines must agree on when the bucket was last counted.
 
-    budgets.use_factory(sql_budget_factory(store))   # every new client draws from the database
+    BudgetRegistry(sql_budget_factory(store))   # every budget it makes lives in the database
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class SqlTokenBucket:
 
 
 def sql_budget_factory(store: Store, burst: int | None = None) -> Callable[[str, int], RequestBudget]:
-    """A factory for `budgets.use_factory`: every tenant's budget kept in `store`."""
+    """A factory for `BudgetRegistry`: every tenant's budget kept in `store`."""
 
     def make(tenant: str, per_minute: int) -> RequestBudget:
         return SqlTokenBucket(store, tenant, per_minute, burst)

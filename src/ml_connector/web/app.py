@@ -14,21 +14,23 @@ from fastapi.templating import Jinja2Templates
 from ml_connector.engine import queries
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError
-from ml_connector.http.redaction import redact_text
+from ml_connector.http.redaction import Redactor
 from ml_connector.store.database import Store
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["redact"] = lambda value: redact_text(str(value))
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 PAGE = 100
 
 
-def build_app(store: Store) -> FastAPI:
+def build_app(store: Store, redactor: Redactor) -> FastAPI:
+    """The dashboard over `store`; every text its pages show passes `redactor` (the root's)."""
     app = FastAPI(title="ml-connector", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))  # one per app: its filter uses this redactor
+    templates.env.filters["redact"] = lambda value: redactor.redact(str(value))
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, flow: str | None = None) -> HTMLResponse:
         recent = queries.run_history(store, flow, limit=50)
-        return TEMPLATES.TemplateResponse(request, "runs.html", {"runs": recent, "flow": flow})
+        return templates.TemplateResponse(request, "runs.html", {"runs": recent, "flow": flow})
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_detail(request: Request, run_id: str, state: str | None = None, page: int = Query(1, ge=1)) -> HTMLResponse:
@@ -47,11 +49,11 @@ def build_app(store: Store) -> FastAPI:
             "more": len(records) == PAGE,
             "states": sorted(info.counts),
         }
-        return TEMPLATES.TemplateResponse(request, "run.html", context)
+        return templates.TemplateResponse(request, "run.html", context)
 
     @app.get("/gaps", response_class=HTMLResponse)
     def gaps(request: Request) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, "gaps.html", {"gaps": queries.mapping_gaps(store)})
+        return templates.TemplateResponse(request, "gaps.html", {"gaps": queries.mapping_gaps(store)})
 
     @app.get("/health")
     def health() -> dict[str, str]:

@@ -2,8 +2,8 @@
 
 Start any number, on any machines, all with the same config and store URL. Each one
 
-- draws every request from the tenant budgets kept in PostgreSQL (`sql_budget_factory`), so all
-  workers together stay inside each tenant's requests per minute;
+- draws every request from the tenant budgets kept in PostgreSQL (its composition root is built with
+  `shared_budgets=True`), so all workers together stay inside each tenant's requests per minute;
 - holds flow and model leases in the store (`LeaseLocks`), renewed by heartbeat, so a killed worker's
   leases lapse after `lease_ttl` seconds;
 - runs procrastinate's worker on the `flows` queue (jobs one at a time by default), its periodic
@@ -25,14 +25,9 @@ from pathlib import Path
 from procrastinate import App
 from procrastinate.app import WorkerOptions
 
-from ml_connector.config import Config
 from ml_connector.engine.runs import holder_name
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.runner import build_context
-from ml_connector.http import budgets
-from ml_connector.store.budget import sql_budget_factory
-from ml_connector.store.database import Store
-from ml_connector.store.lease import LeaseLocks
+from ml_connector.root import Root
 from ml_connector.workers.app import build_app
 from ml_connector.workers.jobs import QUEUE, FlowJobs
 from ml_connector.workers.recovery import StalledJobRecovery
@@ -60,26 +55,23 @@ class WorkerSettings:
             raise ValueError("stalled_after must be at least twice the heartbeat interval")
 
 
-def worker_context(config: Config, store: Store, settings: WorkerSettings) -> FlowContext:
+def worker_context(root: Root, settings: WorkerSettings) -> FlowContext:
     """Clients, leases and a work folder kept for the worker's whole life (tokens stay warm)."""
-    return build_context(config, store, workdir=settings.workdir, lease_ttl=settings.lease_ttl_seconds)
+    return root.flow_context(workdir=settings.workdir)
 
 
-def run_worker(config: Config, store: Store, settings: WorkerSettings) -> None:
-    """Run queued and scheduled flows until SIGTERM / SIGINT."""
-    # Before any client exists: every budget this process makes is then the shared one.
-    budgets.use_factory(sql_budget_factory(store))
-    ctx = worker_context(config, store, settings)
-    try:
-        app = build_app(config, FlowJobs(ctx), pool_size=max(4, settings.concurrency + 3))
-        recovery = StalledJobRecovery(
-            app,
-            LeaseLocks(store, ttl=settings.lease_ttl_seconds),
-            stalled_after=settings.stalled_after_seconds,
-        )
-        asyncio.run(_serve(app, recovery, settings))
-    finally:
-        ctx.clients.close()
+def run_worker(root: Root, settings: WorkerSettings) -> None:
+    """Run queued and scheduled flows until SIGTERM / SIGINT.
+
+    `root` is built with `shared_budgets=True` and `lease_ttl=settings.lease_ttl_seconds` (the caller
+    owns it and closes it).
+    """
+    if not root.shared_budgets or root.lease_ttl != settings.lease_ttl_seconds:
+        raise ValueError("a worker's root keeps its budgets in the store and its leases for lease_ttl_seconds")
+    ctx = worker_context(root, settings)
+    app = build_app(root.config, FlowJobs(ctx), pool_size=max(4, settings.concurrency + 3))
+    recovery = StalledJobRecovery(app, root.locks, stalled_after=settings.stalled_after_seconds)
+    asyncio.run(_serve(app, recovery, settings))
 
 
 async def _serve(app: App, recovery: StalledJobRecovery, settings: WorkerSettings) -> None:

@@ -9,11 +9,11 @@ import pytest
 
 from ml_connector.emulators.anaplan import AnaplanEmulator, build_app
 from ml_connector.emulators.common import RunningServer, start_in_thread
-from ml_connector.http import RetryPolicy
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
-from ml_connector.systems.anaplan.auth import shared_auths
+from ml_connector.systems.anaplan.auth import KeptTokens
 
-FAST = RetryPolicy(attempts=6, base=0.01, cap=0.05, deadline=30.0, max_retry_after=0.2)
+# The connection's retry options, short: the emulator answers at once.
+FAST_RETRY = {"retry_max_wait_seconds": 0.05, "retry_after_max_seconds": 0.2, "retry_deadline_seconds": 30.0}
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +30,6 @@ def facts(served: tuple[AnaplanEmulator, RunningServer, dict[str, Any]]) -> Iter
     emulator, server, facts = served
     with httpx.Client(base_url=server.url) as c:
         c.post("/_emulator/reset").raise_for_status()
-    shared_auths.clear()  # each test starts without a kept token
     yield facts
     emulator.backend.wait_idle()
 
@@ -60,17 +59,26 @@ def base_settings(facts: dict[str, Any], **overrides: Any) -> AnaplanSettings:
         "task_timeout_seconds": 20,
         "chunk_size_mb": 1,
         "allow_any_url": True,
+        **FAST_RETRY,
         **overrides,
     }
     return AnaplanSettings.parse(data)
 
 
 @pytest.fixture()
-def make_client(facts: dict[str, Any]) -> Iterator[Callable[..., AnaplanClient]]:
+def kept() -> Iterator[KeptTokens]:
+    """The test's kept tokens (as one composition root holds them): each test starts without one."""
+    tokens = KeptTokens()
+    yield tokens
+    tokens.close()
+
+
+@pytest.fixture()
+def make_client(facts: dict[str, Any], kept: KeptTokens) -> Iterator[Callable[..., AnaplanClient]]:
     made: list[AnaplanClient] = []
 
     def make(**overrides: Any) -> AnaplanClient:
-        client = AnaplanClient(base_settings(facts, **overrides), policy=FAST)
+        client = AnaplanClient(base_settings(facts, **overrides), kept_tokens=kept)
         made.append(client)
         return client
 

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import serialization
 
 from ml_connector.errors import AuthenticationError, ConfigurationError
 from ml_connector.systems.anaplan import AnaplanClient
-from ml_connector.systems.anaplan.auth import shared_auths
+from ml_connector.systems.anaplan.auth import KeptTokens
 
-from .conftest import FAST, base_settings
+from .conftest import base_settings
 
 
 def auth_calls(admin: httpx.Client) -> int:
@@ -71,7 +71,7 @@ def test_oauth_rotates_and_stores_refresh_token(facts: dict[str, Any], admin: ht
     settings = base_settings(
         facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
     )
-    with AnaplanClient(settings, policy=FAST, on_refresh_token=stored.append) as client:
+    with AnaplanClient(settings, on_refresh_token=stored.append) as client:
         client.ping()
         assert len(stored) == 1 and stored[0] != facts["refresh_token"]
         # The access token expires: the client refreshes with the rotated token, not the spent one.
@@ -84,10 +84,10 @@ def test_oauth_spent_refresh_token_is_a_clear_auth_error(facts: dict[str, Any]) 
     settings = base_settings(
         facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
     )
-    with AnaplanClient(settings, policy=FAST) as first:
+    with AnaplanClient(settings) as first:
         first.ping()
-    shared_auths.clear()  # as another process would: it does not know the rotated token
-    with AnaplanClient(settings, policy=FAST) as second, pytest.raises(AuthenticationError) as caught:
+    # Each client keeps its own token here, as another process would: it does not know the rotated token.
+    with AnaplanClient(settings) as second, pytest.raises(AuthenticationError) as caught:
         second.ping()
     assert "oauth" in str(caught.value) and "invalid_grant" in str(caught.value)
     assert facts["refresh_token"] not in str(caught.value)
@@ -170,37 +170,44 @@ def test_refused_token_does_not_loop(make_client: Callable[..., AnaplanClient], 
     assert auth_calls(admin) <= 3
 
 
-def test_clients_of_one_credential_share_one_token(facts: dict[str, Any], admin: httpx.Client) -> None:
+def test_clients_of_one_credential_share_one_token(
+    facts: dict[str, Any], admin: httpx.Client, kept: KeptTokens
+) -> None:
     settings = base_settings(facts)
-    with AnaplanClient(settings, policy=FAST) as one, AnaplanClient(settings, policy=FAST) as two:
+    with (
+        AnaplanClient(settings, kept_tokens=kept) as one,
+        AnaplanClient(settings, kept_tokens=kept) as two,
+    ):
         one.ping()
         two.ping()
-    with AnaplanClient(settings, policy=FAST) as three:
+    with AnaplanClient(settings, kept_tokens=kept) as three:
         three.model_status(three.model())
     assert auth_calls(admin) == 1
 
 
-def test_oauth_clients_follow_one_rotation(facts: dict[str, Any], admin: httpx.Client) -> None:
+def test_oauth_clients_follow_one_rotation(facts: dict[str, Any], admin: httpx.Client, kept: KeptTokens) -> None:
     heard: list[str] = []
     heard_too: list[str] = []
     settings = base_settings(
         facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
     )
-    with AnaplanClient(settings, policy=FAST, on_refresh_token=heard.append) as one:
+    with AnaplanClient(settings, on_refresh_token=heard.append, kept_tokens=kept) as one:
         one.ping()
         # A second client made from the original settings must not spend the old refresh token again.
-        with AnaplanClient(settings, policy=FAST, on_refresh_token=heard_too.append) as two:
+        with AnaplanClient(settings, on_refresh_token=heard_too.append, kept_tokens=kept) as two:
             admin.post("/expire-tokens")
             two.ping()
             one.ping()
     assert len(heard) == 2 and heard_too == heard[1:]  # the second rotation is heard by both clients
 
 
-def test_oauth_new_grant_replaces_the_kept_refresh_token(facts: dict[str, Any], admin: httpx.Client) -> None:
+def test_oauth_new_grant_replaces_the_kept_refresh_token(
+    facts: dict[str, Any], admin: httpx.Client, kept: KeptTokens
+) -> None:
     first = base_settings(
         facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token=facts["refresh_token"]
     )
-    with AnaplanClient(first, policy=FAST) as one:
+    with AnaplanClient(first, kept_tokens=kept) as one:
         one.ping()
         # The user ran the device grant again: the emulator's reset seeds the original token anew.
         admin.post("/reset")
@@ -208,5 +215,8 @@ def test_oauth_new_grant_replaces_the_kept_refresh_token(facts: dict[str, Any], 
         fresh = base_settings(
             facts, auth="oauth", oauth_client_id=facts["oauth_client_id"], refresh_token="brand-new-grant-token"
         )
-        with AnaplanClient(fresh, policy=FAST) as two, pytest.raises(AuthenticationError, match="invalid_grant"):
+        with (
+            AnaplanClient(fresh, kept_tokens=kept) as two,
+            pytest.raises(AuthenticationError, match="invalid_grant"),
+        ):
             two.ping()  # the new token is tried (and refused here, as the emulator never issued it)

@@ -10,7 +10,7 @@ import httpx
 
 from ml_connector.systems.anaplan import AnaplanClient
 
-from .conftest import FAST, base_settings, write_csv
+from .conftest import base_settings, write_csv
 
 HEADER = ["GL Account", "Cost Center", "Period", "Amount"]
 
@@ -48,7 +48,7 @@ def test_dump_chunk_broken_mid_body_is_read_again(facts: dict[str, Any], tmp_pat
     rows = [["4000", "1100", "Jan 27", "1000.50"], ["9999", "1100", "Jan 27", "5.00"]]
     path = write_csv(tmp_path / "actuals.csv", HEADER, rows)
     transport = BreakFirstDumpChunk()
-    client = AnaplanClient(base_settings(facts), policy=FAST, transport=transport)
+    client = AnaplanClient(base_settings(facts), transport=transport)
     try:
         outcome = client.load(client.model(), "Load Actuals", path, rows_sent=2)
     finally:

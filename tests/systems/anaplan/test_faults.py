@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from ml_connector.errors import RateLimitedError
-from ml_connector.http import RetryPolicy
 from ml_connector.systems.anaplan import AnaplanClient
 
 from .conftest import base_settings, write_csv
@@ -45,18 +44,17 @@ def load_one(client: AnaplanClient, tmp_path: Path) -> None:
 
 def test_retry_after_is_honoured(facts: dict[str, Any], admin: httpx.Client) -> None:
     sleep = RecordingSleep()
-    policy = RetryPolicy(attempts=6, base=0.01, cap=0.05, max_retry_after=10)
     admin.put("/faults", json={"next_429": 3, "retry_after_seconds": 2})
-    with AnaplanClient(base_settings(facts), policy=policy, sleep=sleep) as client:
+    settings = base_settings(facts, retry_after_max_seconds=10)
+    with AnaplanClient(settings, sleep=sleep) as client:
         client.ping()
     assert sleep.waits[:3] == [2.0, 2.0, 2.0]
 
 
 def test_429_without_retry_after_backs_off_with_jitter(facts: dict[str, Any], admin: httpx.Client) -> None:
     sleep = RecordingSleep()
-    policy = RetryPolicy(attempts=8, base=0.01, cap=0.05)
     admin.put("/faults", json={"rate_429_no_retry_after": 1.0, "path_contains": "/workspaces"})
-    with AnaplanClient(base_settings(facts), policy=policy, sleep=sleep) as client:
+    with AnaplanClient(base_settings(facts, retry_attempts=7), sleep=sleep) as client:
         client.auth.token()
         with pytest.raises(RateLimitedError):
             client.discover()

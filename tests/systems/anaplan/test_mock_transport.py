@@ -14,7 +14,7 @@ import pytest
 from ml_connector.errors import TaskFailedError
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
 
-from .conftest import FAST
+from .conftest import FAST_RETRY
 
 WS, MODEL, TASK = (
     "8a81b09d5e8c6f27015ea9c4f2a4001f",
@@ -87,6 +87,7 @@ def mock_settings(**overrides: Any) -> AnaplanSettings:
             "requests_per_minute": 60_000,
             "poll_initial_seconds": 0.01,
             "poll_max_seconds": 0.02,
+            **FAST_RETRY,
             **overrides,
         }
     )
@@ -97,7 +98,7 @@ def test_busy_start_waits_and_a_lost_dump_fails_verification(tmp_path: Path) -> 
     settings = mock_settings()
     path = tmp_path / "a.csv"
     path.write_text("GL Account,Cost Center,Period,Amount\n4000,1100,Jan 27,1\n9999,1100,Jan 27,2\n")
-    with AnaplanClient(settings, transport=httpx.MockTransport(fake), policy=FAST, sleep=lambda s: None) as client:
+    with AnaplanClient(settings, transport=httpx.MockTransport(fake), sleep=lambda s: None) as client:
         outcome = client.load(client.model("Acme Finance", "FP&A"), "Load Actuals", path, rows_sent=2)
     assert fake.calls.count(f"POST {W}/imports/112000000003/tasks") == 3  # two 409s waited out
     assert outcome.dump_missing and outcome.rejected == []
@@ -112,7 +113,7 @@ def test_upload_streams_from_disk(tmp_path: Path) -> None:
             out.write(os.urandom(500_000).hex().encode())  # 8 MB that gzip cannot shrink much
     fake = FakeAnaplan()
     settings = mock_settings(chunk_size_mb=1, gzip=True)
-    with AnaplanClient(settings, transport=httpx.MockTransport(fake), policy=FAST) as client:
+    with AnaplanClient(settings, transport=httpx.MockTransport(fake)) as client:
         ref = client.model("Acme Finance", "FP&A")
         tracemalloc.start()
         try:

@@ -15,7 +15,7 @@ import pytest
 
 from ml_connector.systems.anaplan import AnaplanClient
 
-from .conftest import FAST, base_settings
+from .conftest import base_settings
 from .test_faults import load_one, skip_first_task_listing, tasks_of
 
 
@@ -46,7 +46,7 @@ def test_start_answered_by_a_gateway_error_after_it_ran_is_adopted(
     facts: dict[str, Any], admin: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     transport = GatewayTimeoutAfterStart(status)
-    client = AnaplanClient(base_settings(facts), policy=FAST, transport=transport)
+    client = AnaplanClient(base_settings(facts), transport=transport)
     try:
         client.discovery.objects(client.model(), "import")
         skip_first_task_listing(client, monkeypatch)

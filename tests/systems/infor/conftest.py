@@ -9,10 +9,13 @@ import pytest
 
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.emulators.infor.app import InforApp, build_app, write_ionapi
-from ml_connector.http import RetryPolicy, budgets
+from ml_connector.http import RetrySettings
 from ml_connector.systems.infor import InforClient, InforSettings, IonApiCredentials
 
-FAST = RetryPolicy(base=0.01, cap=0.05, deadline=20.0, max_retry_after=0.2)
+# The connection's retry options, short: the emulator answers at once.
+FAST_RETRY = {"retry_max_wait_seconds": 0.05, "retry_after_max_seconds": 0.2, "retry_deadline_seconds": 20.0}
+# The same patience for sessions a test builds by hand.
+FAST = RetrySettings.model_validate(FAST_RETRY).retry_policy
 
 
 class Emulator:
@@ -52,11 +55,12 @@ class Emulator:
             "history_from": "2025-01-01",
             "page_size": 200,
             "requests_per_minute": 100_000,
+            **FAST_RETRY,
         }
         return InforSettings(**(values | base | extra))
 
     def client(self, product: str, **extra: Any) -> InforClient:
-        client = InforClient(self.settings(product, **extra), policy=FAST)
+        client = InforClient(self.settings(product, **extra))
         self.clients.append(client)
         return client
 
@@ -81,7 +85,6 @@ def emulator(emulator_server: tuple[RunningServer, InforApp, Path]) -> Iterator[
     emu = Emulator(server, app, ionapi)
     emu.post("reset")
     emu.put("faults", {})
-    budgets.clear()
     yield emu
     emu.put("faults", {})
     emu.post("reset")

@@ -9,7 +9,7 @@ import pytest
 from ml_connector.errors import AuthenticationError, RateLimitedError
 from ml_connector.records import LedgerLine
 from ml_connector.systems.infor import InforClient, InforSettings, IonApiCredentials
-from tests.systems.infor.conftest import FAST, Emulator
+from tests.systems.infor.conftest import Emulator
 from tests.systems.infor.test_ionapi import GOOD
 
 PRODUCTS = ("m3", "csi", "fsm")
@@ -78,7 +78,7 @@ def test_login_limit_reached_is_a_clear_rate_limit(emulator: Emulator) -> None:
 def test_wrong_credentials_are_an_authentication_error(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     data = IonApiCredentials.from_file(emulator.ionapi).to_vault() | {"sask": "a-wrong-service-secret"}
     settings = emulator.settings("m3").model_copy(update={"credentials": IonApiCredentials.from_vault(data)})
-    client = InforClient(settings, policy=FAST)
+    client = InforClient(settings)
     emulator.clients.append(client)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(AuthenticationError) as info:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ml_connector.errors import ApiError, NotFoundError
+from ml_connector.http import Redactor
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from tests.systems.infor.conftest import Emulator
 
@@ -59,5 +60,5 @@ def test_m3_failure_detection(body: object, failed: bool) -> None:
 
 def test_m3_error_prefers_the_failed_result() -> None:
     body = {"results": [{"transaction": "T"}, {"errorMessage": "Bad", "errorCode": "C1", "errorField": "F"}]}
-    error = m3_error("PGM", "T", body, None)
+    error = m3_error("PGM", "T", body, None, Redactor())
     assert (error.code, error.field) == ("C1", "F") and "Bad" in str(error)

@@ -8,13 +8,19 @@ import pytest
 
 from ml_connector.emulators.common import RunningServer, start_in_thread
 from ml_connector.emulators.oracle import build_app
-from ml_connector.http import RetryPolicy
+from ml_connector.http import BudgetRegistry
 from ml_connector.systems.oracle import OracleClient, OracleSettings
 
 CLIENT_ID, CLIENT_SECRET = "acme-eu-integration", "acme-eu-client-secret"
 USER, PASSWORD = "ACME.INTEGRATION", "Welcome1!"
 SCOPE = "urn:opc:resource:fa:instanceid=300000001234567urn:opc:resource:consumer::all"
-FAST = RetryPolicy(attempts=8, base=0.01, cap=0.05, deadline=30.0, max_retry_after=0.2)
+# The connection's retry options, short: the emulator answers at once.
+FAST_RETRY = {
+    "retry_attempts": 7,
+    "retry_max_wait_seconds": 0.05,
+    "retry_after_max_seconds": 0.2,
+    "retry_deadline_seconds": 30.0,
+}
 
 
 @pytest.fixture(scope="package")
@@ -47,6 +53,7 @@ def settings_for(server: RunningServer, **overrides: Any) -> OracleSettings:
         "fixed_segments": {1: "300"},
         "ess_poll_seconds": 0.05,
         "ess_timeout_seconds": 10,
+        **FAST_RETRY,
     }
     data.update(overrides)
     return OracleSettings.parse(data)
@@ -55,9 +62,10 @@ def settings_for(server: RunningServer, **overrides: Any) -> OracleSettings:
 @pytest.fixture()
 def make_client(server: RunningServer, admin: httpx.Client) -> Iterator[Callable[..., OracleClient]]:
     made: list[OracleClient] = []
+    budgets = BudgetRegistry()  # the test's, as one composition root holds them
 
     def make(**overrides: Any) -> OracleClient:
-        client = OracleClient(settings_for(server, **overrides), policy=FAST)
+        client = OracleClient(settings_for(server, **overrides), budgets=budgets)
         made.append(client)
         return client
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ml_connector.systems.oracle import OracleClient, OracleSettings, PageCursor, PagingError
 from ml_connector.systems.oracle.paging import local_link
 
-from .conftest import FAST
+from .conftest import FAST_RETRY
 
 
 def _page(count: int, limit: int, has_more: bool) -> dict[str, Any]:
@@ -103,9 +103,15 @@ def test_a_server_that_ignores_offset_fails_loudly_instead_of_looping() -> None:
         return httpx.Response(200, json={"items": items, "count": 2, "hasMore": True, "limit": 2, "offset": 0})
 
     settings = OracleSettings.parse(
-        {"pod_url": "https://acme.fa.em2.oraclecloud.com", "user": "U", "password": "pw-123456", "page_size": 2}
+        {
+            "pod_url": "https://acme.fa.em2.oraclecloud.com",
+            "user": "U",
+            "password": "pw-123456",
+            "page_size": 2,
+            **FAST_RETRY,
+        }
     )
-    with OracleClient(settings, transport=httpx.MockTransport(handler), policy=FAST) as oracle:
+    with OracleClient(settings, transport=httpx.MockTransport(handler)) as oracle:
         with pytest.raises(PagingError, match="same page twice"):
             list(oracle.suppliers())
     assert len(calls) == 2 and "offset=2" in calls[1]

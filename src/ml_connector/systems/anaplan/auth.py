@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, CachedToken, RequestBudget, RetryPolicy, TokenKeeper, register_secret
+from ml_connector.http import ApiSession, CachedToken, Redactor, RequestBudget, TokenKeeper
 from ml_connector.systems.anaplan.settings import AnaplanSettings, AuthKind
 
 RefreshTokenSink = Callable[[str], None]
@@ -84,7 +84,10 @@ def expiry_seconds(expires_at_ms: object, fallback: float) -> float:
 
 
 class AnaplanAuth:
-    """An `Authenticator` for `ApiSession`: keeps one token for the connection's credential."""
+    """An `Authenticator` for `ApiSession`: keeps one token for the connection's credential.
+
+    The credential's secrets and every token it gets are registered with its session's redactor.
+    """
 
     TOKEN_LIFETIME = 35 * 60.0
 
@@ -97,9 +100,25 @@ class AnaplanAuth:
     ) -> None:
         self.settings = settings
         self._session = auth_session
+        self._redactor = auth_session.redactor
+        # Slots of the values that replace each other: the access token, and OAuth's rotating refresh token.
+        self._token_slot, self._refresh_slot = object(), object()
+        self._redactor.register(
+            *(
+                secret.get_secret_value()
+                for secret in (
+                    settings.password,
+                    settings.certificate_pem,
+                    settings.private_key_pem,
+                    settings.private_key_passphrase,
+                )
+                if secret is not None
+            )
+        )
         self._listeners: list[RefreshTokenSink] = [on_refresh_token] if on_refresh_token else []
         self._signer = CertificateSigner.from_settings(settings) if settings.auth is AuthKind.CERTIFICATE else None
         self._refresh_token = settings.refresh_token.get_secret_value() if settings.refresh_token else None
+        self._redactor.rotate(self._refresh_slot, self._refresh_token)
         self._refresh_lock = threading.Lock()
         # Every refresh token this process has held: offering one of them again is not a new grant.
         self._known: set[str] = {self._refresh_token} if self._refresh_token else set()
@@ -118,6 +137,7 @@ class AnaplanAuth:
                 self._listeners.append(on_refresh_token)
             offered = settings.refresh_token.get_secret_value() if settings.refresh_token else None
             if offered and offered != self._refresh_token and offered not in self._known:
+                self._redactor.rotate(self._refresh_slot, offered)
                 self._refresh_token = offered
                 self._known.add(offered)
                 replaced = True
@@ -153,7 +173,7 @@ class AnaplanAuth:
             user = self.settings.user or ""
             password = self.settings.password.get_secret_value() if self.settings.password else ""
             encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
-            register_secret(encoded)
+            self._redactor.register(encoded)
             headers, body = {"Authorization": f"Basic {encoded}"}, None
         else:
             if self._signer is None:
@@ -179,7 +199,7 @@ class AnaplanAuth:
                 hint="Check auth_url: it must point at the Anaplan authentication service.",
             )
         value: str = info["tokenValue"]
-        register_secret(value)
+        self._redactor.rotate(self._token_slot, value)
         return CachedToken.lasting(value, expiry_seconds(info.get("expiresAt"), self.TOKEN_LIFETIME))
 
     def _oauth_refresh(self) -> CachedToken:
@@ -201,10 +221,10 @@ class AnaplanAuth:
             access = answer.get("access_token")
             if not isinstance(access, str):
                 raise AuthenticationError("Anaplan's OAuth service answered without an access token")
-            register_secret(access)
+            self._redactor.rotate(self._token_slot, access)
             rotated = answer.get("refresh_token")
             if isinstance(rotated, str) and rotated and rotated != current:
-                register_secret(rotated)
+                self._redactor.rotate(self._refresh_slot, rotated)
                 self._refresh_token = rotated
                 self._known.add(rotated)
                 for listener in list(self._listeners):
@@ -245,7 +265,7 @@ def _hint(kind: AuthKind) -> str:
 
 
 def credential_key(settings: AnaplanSettings) -> str:
-    """Identifies one credential: clients with the same key share one kept token in this process."""
+    """Identifies one credential: clients with the same key share one kept token in one root (`KeptTokens`)."""
     if settings.auth is AuthKind.OAUTH:
         # Not the refresh token: it rotates, and every client of the client id must follow the rotation.
         parts = [settings.auth.value, settings.oauth_url, settings.oauth_client_id or ""]
@@ -264,11 +284,18 @@ def credential_key(settings: AnaplanSettings) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-class SharedAuths:
-    """The process-wide kept tokens, one per credential (and per test transport)."""
+class KeptTokens:
+    """The kept Anaplan tokens of one composition root: one `AnaplanAuth` per credential and transport.
 
-    def __init__(self) -> None:
-        self._auths: dict[tuple[str, int], AnaplanAuth] = {}
+    Keyed by the transport object itself (None: the real network), never by its `id()`: an id is
+    reused once its object is gone, and a new transport must not inherit another one's token. The
+    kept auth's session holds its transport, so a key lives as long as its token does. Every kept
+    auth's session scrubs with `redactor` (the root's), and registers its credential and tokens there.
+    """
+
+    def __init__(self, redactor: Redactor | None = None) -> None:
+        self.redactor = redactor if redactor is not None else Redactor()
+        self._auths: dict[tuple[str, httpx.BaseTransport | None], AnaplanAuth] = {}
         self._lock = threading.Lock()
 
     def get(
@@ -276,17 +303,22 @@ class SharedAuths:
         settings: AnaplanSettings,
         *,
         budget: RequestBudget,
-        policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         on_refresh_token: RefreshTokenSink | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> AnaplanAuth:
-        key = (credential_key(settings), id(transport) if transport is not None else 0)
+        key = (credential_key(settings), transport)
         with self._lock:
             auth = self._auths.get(key)
             if auth is None:
                 session = ApiSession(
-                    "anaplan", settings.auth_url, budget=budget, policy=policy, transport=transport, sleep=sleep
+                    "anaplan",
+                    settings.auth_url,
+                    budget=budget,
+                    policy=settings.retry_policy,
+                    transport=transport,
+                    sleep=sleep,
+                    redactor=self.redactor,
                 )
                 auth = AnaplanAuth(settings, session, on_refresh_token=on_refresh_token)
                 self._auths[key] = auth
@@ -294,12 +326,13 @@ class SharedAuths:
         auth.adopt(settings, on_refresh_token)
         return auth
 
-    def clear(self) -> None:
-        """Forget every kept token (tests; a process that changes credentials)."""
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._auths)
+
+    def close(self) -> None:
+        """Forget every kept token and close its session (the root closes them when the process ends)."""
         with self._lock:
             auths, self._auths = list(self._auths.values()), {}
         for auth in auths:
             auth.close()
-
-
-shared_auths = SharedAuths()

@@ -22,10 +22,10 @@ from typing import Any
 import httpx
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, RetryPolicy, budgets
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
-from ml_connector.systems.anaplan.auth import RefreshTokenSink, shared_auths
+from ml_connector.systems.anaplan.auth import KeptTokens, RefreshTokenSink
 from ml_connector.systems.anaplan.discovery import Discovery, ModelRef
 from ml_connector.systems.anaplan.errors import ImportFailedError
 from ml_connector.systems.anaplan.files import ChunkedUpload, UploadResult, download
@@ -38,7 +38,12 @@ SYSTEM = "anaplan"
 
 
 class AnaplanClient:
-    """One Anaplan connection: auth kept for the process, discovery, files, tasks, lists."""
+    """One Anaplan connection: a kept token, discovery, files, tasks, lists.
+
+    `budgets`, `kept_tokens` and `redactor` come from the composition root (`ml_connector.root`), so
+    every client of a tenant draws from one budget, every client of a credential uses one token, and
+    every secret they see is masked wherever the root's parts write; without them the client keeps its own.
+    """
 
     system = SYSTEM
 
@@ -49,17 +54,26 @@ class AnaplanClient:
         locks: ModelLocks | None = None,
         transport: httpx.BaseTransport | None = None,
         on_refresh_token: RefreshTokenSink | None = None,
-        policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        budgets: BudgetRegistry | None = None,
+        kept_tokens: KeptTokens | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.settings = settings
         self.locks: ModelLocks = locks or ProcessModelLocks()
-        budget = budgets.get(settings.budget_key, settings.requests_per_minute)
-        # One kept token per credential for the whole process, whichever client asks.
-        self.auth = shared_auths.get(
+        registry = budgets if budgets is not None else BudgetRegistry()
+        budget = registry.get(settings.budget_key, settings.requests_per_minute)
+        # One kept token per credential for the whole root, whichever client asks; a client given no
+        # kept tokens keeps (and closes) its own.
+        self._own_tokens: KeptTokens | None = None
+        if kept_tokens is None:
+            kept_tokens = self._own_tokens = KeptTokens(redactor)
+        elif redactor is not None and redactor is not kept_tokens.redactor:
+            raise ValueError("the kept tokens and the client must share one redactor (both come from one root)")
+        self.redactor = kept_tokens.redactor
+        self.auth = kept_tokens.get(
             settings,
             budget=budget,
-            policy=policy,
             transport=transport,
             on_refresh_token=on_refresh_token,
             sleep=sleep,
@@ -69,9 +83,10 @@ class AnaplanClient:
             settings.api_url,
             auth=self.auth,
             budget=budget,
-            policy=policy,
+            policy=settings.retry_policy,
             transport=transport,
             sleep=sleep,
+            redactor=self.redactor,
         )
         self.api = AnaplanApi(self._session)
         self.discovery = Discovery(self.api)
@@ -226,6 +241,8 @@ class AnaplanClient:
 
     def close(self) -> None:
         self._session.close()
+        if self._own_tokens is not None:
+            self._own_tokens.close()
 
     def __enter__(self) -> AnaplanClient:
         return self

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http.redaction import register_secret
+from ml_connector.http.retry import RetrySettings
 
 DEFAULT_AUTH_URL = "https://auth.anaplan.com"
 DEFAULT_API_URL = "https://api.anaplan.com/2/0"
@@ -27,8 +27,8 @@ class AuthKind(StrEnum):
     OAUTH = "oauth"
 
 
-class AnaplanSettings(BaseModel):
-    """One Anaplan connection.
+class AnaplanSettings(RetrySettings):
+    """One Anaplan connection (with the retry options of `RetrySettings`).
 
     Example::
 
@@ -70,15 +70,6 @@ class AnaplanSettings(BaseModel):
         problems = cross_field_problems({name: getattr(self, name) for name in type(self).model_fields})
         if problems:
             raise ValueError("; ".join(problems))
-        for secret in (
-            self.password,
-            self.certificate_pem,
-            self.private_key_pem,
-            self.private_key_passphrase,
-            self.refresh_token,
-        ):
-            if secret is not None:
-                register_secret(secret.get_secret_value())
         return self
 
     @property

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ml_connector.errors import ApiError, AuthenticationError, ConnectorError, RetriableError
-from ml_connector.http import ApiSession, CachedToken, TokenKeeper, register_secret
+from ml_connector.http import ApiSession, CachedToken, TokenKeeper
 from ml_connector.systems.infor.ionapi import IonApiCredentials
 
 log = logging.getLogger("ml_connector.systems.infor")
@@ -27,7 +27,8 @@ DEFAULT_EXPIRES_IN = 7200  # infor.md 1.3: the default access-token lifetime is 
 class InforAuth:
     """Supplies `Authorization: Bearer ...` for the gateway; an `Authenticator` for `ApiSession`.
 
-    `session` talks to the authorization server (`pu`); it carries the tenant budget and retry policy.
+    `session` talks to the authorization server (`pu`); it carries the tenant budget, retry policy and
+    redactor, with which the `.ionapi` secrets and every token are registered.
     `logins` and `refreshes` count grants, so tests can show the client logs in no more than it must.
     """
 
@@ -41,6 +42,12 @@ class InforAuth:
     ) -> None:
         self.credentials = credentials
         self.session = session
+        self._redactor = session.redactor
+        self._redactor.register(*credentials.secret_values())
+        client = basic_auth(credentials.client_id.get_secret_value(), credentials.client_secret.get_secret_value())
+        self._redactor.register(client.removeprefix("Basic "))
+        # Slots of the values that replace each other: the access token and the refresh token.
+        self._access_slot, self._refresh_slot = object(), object()
         self.grant = grant
         self._refresh: str | None = None
         self._refresh_lock = threading.Lock()
@@ -151,8 +158,8 @@ class InforAuth:
         access = str(answer["access_token"])
         refresh = answer.get("refresh_token")
         refresh = str(refresh) if refresh else keep_refresh
-        register_secret(access)
-        register_secret(refresh)
+        self._redactor.rotate(self._access_slot, access)
+        self._redactor.rotate(self._refresh_slot, refresh)
         try:
             seconds = float(answer.get("expires_in", DEFAULT_EXPIRES_IN))
         except (TypeError, ValueError):

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ml_connector.http import ApiSession, RetryPolicy, budgets, make_client
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.records import (
     Account,
     CostCenter,
@@ -73,7 +73,9 @@ STRATEGIES: dict[ProductLine, type[M3Lines] | type[CsiLines] | type[FsmLines]] =
 class InforClient:
     """An Infor CloudSuite connection; implements `ml_connector.ports.ErpClient` for M3, CSI and FSM.
 
-    `transport` swaps the network for tests; `policy` the retry patience (tests use short waits).
+    `transport` swaps the network for tests; the retry patience is the settings' (`retry_*`).
+    `budgets` and `redactor` come from the composition root (`ml_connector.root`), or the client keeps
+    its own.
     """
 
     system = SYSTEM
@@ -83,16 +85,28 @@ class InforClient:
         settings: InforSettings,
         *,
         transport: httpx.BaseTransport | None = None,
-        policy: RetryPolicy | None = None,
+        budgets: BudgetRegistry | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.settings = settings
-        budget = budgets.get(settings.tenant_key, settings.requests_per_minute)
+        self.redactor = redactor if redactor is not None else Redactor()
+        registry = budgets if budgets is not None else BudgetRegistry()
+        budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         # One httpx client for the authorization server and the gateway (connections are pooled per host).
         http = make_client(transport=transport)
-        auth_session = ApiSession(SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http)
+        policy = settings.retry_policy
+        auth_session = ApiSession(
+            SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http, redactor=self.redactor
+        )
         self.auth = InforAuth(settings.credentials, auth_session, grant=settings.grant)
         self.session = ApiSession(
-            SYSTEM, settings.credentials.api_base, auth=self.auth, budget=budget, policy=policy, client=http
+            SYSTEM,
+            settings.credentials.api_base,
+            auth=self.auth,
+            budget=budget,
+            policy=policy,
+            client=http,
+            redactor=self.redactor,
         )
         self.line: ProductLineStrategy = STRATEGIES[settings.product](settings, self.session)
 

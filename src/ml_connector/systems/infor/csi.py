@@ -93,7 +93,7 @@ class CsiLines:
         response = self.session.request("GET", f"{BASE}/{path}", params=params, headers=self.headers)
         body = _json(response.text)
         if not isinstance(body, dict) or body.get("Success") is False:
-            raise ido_error(ido, body, None)
+            raise ido_error(ido, body, None, self.session.redactor)
         return body
 
     def ping(self) -> str:
@@ -208,7 +208,7 @@ class CsiLines:
         )
         body = _json(response.text)
         if not isinstance(body, dict) or body.get("Success") is False:
-            raise ido_error(ido, body, None)
+            raise ido_error(ido, body, None, self.session.redactor)
         return [i for i in body.get("RefreshItems") or [] if isinstance(i, dict)]
 
     def find_journal(self, reference: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ml_connector.errors import ApiContext, ApiError, NotFoundError
-from ml_connector.http import redact_text
+from ml_connector.http import Redactor
 
 SYSTEM = "infor"
 
@@ -25,15 +25,17 @@ class M3TransactionError(ApiError):
         self.field = field
 
 
-def m3_error(program: str, transaction: str, body: dict[str, Any], context: ApiContext | None) -> M3TransactionError:
-    """The error of an MI answer that failed (at the top level or in its first failed result)."""
+def m3_error(
+    program: str, transaction: str, body: dict[str, Any], context: ApiContext | None, redactor: Redactor
+) -> M3TransactionError:
+    """The error of an MI answer that failed (at the top level or in its first failed result), redacted."""
     source = body
     if "errorMessage" not in body:
         source = next((r for r in body.get("results") or [] if isinstance(r, dict) and "errorMessage" in r), body)
     message = str(source.get("errorMessage") or source.get("terminationReason") or "transaction failed")
     code = str(source.get("errorCode") or "")
     field = str(source.get("errorField") or "")
-    text = redact_text(f"M3 {program}/{transaction} failed: {message.strip()}")
+    text = redactor.redact(f"M3 {program}/{transaction} failed: {message.strip()}")
     if code:
         text += f" [{code}{' on ' + field if field else ''}]"
     return M3TransactionError(text, code=code, field=field, context=context)
@@ -48,18 +50,18 @@ def m3_failed(body: Any) -> bool:
     return bool(failed) or any(isinstance(r, dict) and "errorMessage" in r for r in body.get("results") or [])
 
 
-def ido_error(ido: str, body: Any, context: ApiContext | None) -> ApiError:
+def ido_error(ido: str, body: Any, context: ApiContext | None, redactor: Redactor) -> ApiError:
     message = str(body.get("Message") if isinstance(body, dict) else "answer is not a JSON object")
-    text = redact_text(f"CSI IDO {ido} failed: {message}")
+    text = redactor.redact(f"CSI IDO {ido} failed: {message}")
     if "does not exist" in message and ("IDO" in message or "Configuration" in message):
         return NotFoundError(text, context=context, hint="Check the IDO name and the Mongoose configuration.")
     return ApiError(text, context=context)
 
 
-def fsm_exception(body: Any) -> str | None:
-    """The first `exception` text in an FSM answer, if any."""
+def fsm_exception(body: Any, redactor: Redactor) -> str | None:
+    """The first `exception` text in an FSM answer, if any, redacted."""
     items = body if isinstance(body, list) else [body]
     for item in items:
         if isinstance(item, dict) and item.get("exception"):
-            return redact_text(str(item["exception"]))
+            return redactor.redact(str(item["exception"]))
     return None

@@ -71,7 +71,7 @@ class FsmLines:
         while True:
             response = self.session.request("GET", path, params=query)
             body = _json(response.text)
-            problem = fsm_exception(body)
+            problem = fsm_exception(body, self.session.redactor)
             if problem or not isinstance(body, list) or not body:
                 raise ApiError(f"FSM {business_class} list failed: {problem or 'answer is not a list'}")
             for element in body[1:]:
@@ -228,7 +228,7 @@ class FsmLines:
                 json={"_records": records},
                 safe_to_repeat=False,
             )
-            problem = fsm_exception(_json(response.text))
+            problem = fsm_exception(_json(response.text), self.session.redactor)
             if problem:
                 raise ApiError(f"FSM refused journal {draft.reference!r}: {problem}")
             self._form(JOURNALIZE, draft.reference, journalize=True)

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import register_secret
 
 REQUIRED = {
     "ti": "tenant identifier",
@@ -44,7 +43,7 @@ def join_url(base: str, path: str) -> str:
 
 @dataclass(frozen=True)
 class IonApiCredentials:
-    """The parsed `.ionapi` file. Secrets are `SecretStr` and registered for redaction on creation."""
+    """The parsed `.ionapi` file. Secrets are `SecretStr`; a client registers them with its redactor."""
 
     tenant: str
     client_id: SecretStr
@@ -57,10 +56,10 @@ class IonApiCredentials:
     service_key: SecretStr | None = None
     service_secret: SecretStr | None = None
 
-    def __post_init__(self) -> None:
-        for secret in (self.client_id, self.client_secret, self.service_key, self.service_secret):
-            if secret is not None:
-                register_secret(secret.get_secret_value())
+    def secret_values(self) -> list[str]:
+        """The plain secret values, for a redactor to mask (never to show)."""
+        secrets = (self.client_id, self.client_secret, self.service_key, self.service_secret)
+        return [secret.get_secret_value() for secret in secrets if secret is not None]
 
     @property
     def token_url(self) -> str:

@@ -63,14 +63,20 @@ class M3Lines:
             response = self.session.request("GET", path, params=inputs or {}, safe_to_repeat=True)
         except ApiError as exc:
             if exc.context is not None and exc.context.status == 400:
-                raise m3_error(program, transaction, _excerpt_body(exc.context.body_excerpt), exc.context) from None
+                raise m3_error(
+                    program,
+                    transaction,
+                    _excerpt_body(exc.context.body_excerpt),
+                    exc.context,
+                    self.session.redactor,
+                ) from None
             raise
         try:
             body = response.json()
         except ValueError:
             raise ApiError(f"M3 {program}/{transaction} answered with something other than JSON") from None
         if m3_failed(body):
-            raise m3_error(program, transaction, body if isinstance(body, dict) else {}, None)
+            raise m3_error(program, transaction, body if isinstance(body, dict) else {}, None, self.session.redactor)
         results = body.get("results") or [{}]
         records = results[0].get("records") or []
         return [{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)]

@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
+from ml_connector.http.retry import RetrySettings
 from ml_connector.systems.infor.ionapi import IonApiCredentials
 
 INFOR_CLOUD_SUFFIX = ".inforcloudsuite.com"
@@ -27,8 +28,9 @@ class ProductLine(StrEnum):
     FSM = "fsm"  # CloudSuite Financials (Landmark)
 
 
-class InforSettings(BaseModel):
-    """One Infor connection. Secrets live in `credentials` (`SecretStr`), never in the plain fields."""
+class InforSettings(RetrySettings):
+    """One Infor connection (with the retry options of `RetrySettings`). Secrets live in `credentials`
+    (`SecretStr`), never in the plain fields."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, extra="forbid")
 

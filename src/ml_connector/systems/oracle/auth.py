@@ -10,7 +10,7 @@ import base64
 from collections.abc import Mapping
 
 from ml_connector.errors import ApiError, AuthenticationError, RetriableError
-from ml_connector.http import ApiSession, CachedToken, TokenKeeper, register_secret
+from ml_connector.http import ApiSession, CachedToken, Redactor, TokenKeeper
 from ml_connector.systems.oracle.settings import AuthKind, OracleSettings
 
 DEFAULT_EXPIRES_IN = 3600.0
@@ -26,11 +26,12 @@ def basic_header(user: str, password: str) -> str:
 
 
 class BasicAuth:
-    """`Authorization: Basic ...` for a Fusion user; nothing to renew."""
+    """`Authorization: Basic ...` for a Fusion user; nothing to renew. The password and header are
+    registered with `redactor`."""
 
-    def __init__(self, user: str, password: str) -> None:
+    def __init__(self, user: str, password: str, *, redactor: Redactor) -> None:
         self._header = basic_header(user, password)
-        register_secret(self._header.removeprefix("Basic "))
+        redactor.register(password, self._header.removeprefix("Basic "))
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": self._header}
@@ -42,7 +43,8 @@ class BasicAuth:
 class ClientCredentialsAuth:
     """An IDCS bearer token from the client-credentials grant, kept in a `TokenKeeper`.
 
-    The token call goes through its own `ApiSession` (same tenant budget, retry on 429/503) with no auth.
+    The token call goes through its own `ApiSession` (same tenant budget, retry on 429/503) with no auth;
+    the client secret and every token are registered with that session's redactor.
     """
 
     def __init__(self, token_url: str, client_id: str, client_secret: str, scope: str, *, session: ApiSession) -> None:
@@ -50,9 +52,10 @@ class ClientCredentialsAuth:
         self._client_id = client_id
         self._client_secret = client_secret
         self._scope = scope
-        register_secret(client_secret)
-        register_secret(base64.b64encode(f"{client_id}:{client_secret}".encode()).decode())
         self._session = session
+        self._redactor = session.redactor
+        self._redactor.register(client_secret, base64.b64encode(f"{client_id}:{client_secret}".encode()).decode())
+        self._token_slot = object()
         self.keeper = TokenKeeper(self._fetch)
 
     def auth_headers(self) -> dict[str, str]:
@@ -91,14 +94,14 @@ class ClientCredentialsAuth:
             expires_in = float(body.get("expires_in") or DEFAULT_EXPIRES_IN)
         except (ValueError, KeyError, TypeError) as exc:
             raise AuthenticationError("Oracle IDCS answered without an access token", hint=HINT) from exc
-        register_secret(token)
+        self._redactor.rotate(self._token_slot, token)
         return CachedToken.lasting(token, expires_in)
 
 
 def authenticator_for(settings: OracleSettings, token_session: ApiSession) -> BasicAuth | ClientCredentialsAuth:
     """The authenticator a connection's settings ask for."""
     if settings.auth is AuthKind.BASIC:
-        return BasicAuth(settings.user, settings.password.get_secret_value())
+        return BasicAuth(settings.user, settings.password.get_secret_value(), redactor=token_session.redactor)
     return ClientCredentialsAuth(
         settings.token_url,
         settings.client_id,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import ApiSession, RetryPolicy, budgets
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
     CostCenter,
@@ -32,7 +32,8 @@ from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
 class OracleClient:
     """One Oracle Fusion connection: reads actuals and reference data, posts journals, upserts suppliers.
 
-    Every request goes through `ApiSession` with the pod's shared budget. Example::
+    Every request goes through `ApiSession` with the pod's shared budget; `budgets` and `redactor` come
+    from the composition root (`ml_connector.root`), or the client keeps its own. Example::
 
         with OracleClient(settings) as oracle:
             for line in oracle.ledger_lines(since=watermark - overlap):
@@ -46,17 +47,32 @@ class OracleClient:
         settings: OracleSettings,
         *,
         transport: httpx.BaseTransport | None = None,
-        policy: RetryPolicy | None = None,
+        budgets: BudgetRegistry | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.settings = settings
-        budget = budgets.get(settings.tenant_key, settings.requests_per_minute)
+        self.redactor = redactor if redactor is not None else Redactor()
+        self.redactor.register(settings.password.get_secret_value(), settings.client_secret.get_secret_value())
+        registry = budgets if budgets is not None else BudgetRegistry()
+        budget = registry.get(settings.tenant_key, settings.requests_per_minute)
         token_session = ApiSession(
-            self.system, settings.token_url or settings.pod_url, budget=budget, policy=policy, transport=transport
+            self.system,
+            settings.token_url or settings.pod_url,
+            budget=budget,
+            policy=settings.retry_policy,
+            transport=transport,
+            redactor=self.redactor,
         )
         self.auth = authenticator_for(settings, token_session)
         self._token_session = token_session
         self.session = ApiSession(
-            self.system, settings.rest_root, auth=self.auth, budget=budget, policy=policy, transport=transport
+            self.system,
+            settings.rest_root,
+            auth=self.auth,
+            budget=budget,
+            policy=settings.retry_policy,
+            transport=transport,
+            redactor=self.redactor,
         )
         self.layout = SegmentLayout.of(settings)
         self.journal_source = settings.journal_source

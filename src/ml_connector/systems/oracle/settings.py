@@ -7,10 +7,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http.redaction import register_secret
+from ml_connector.http.retry import RetrySettings
 
 # https://<servername>.fa.<dc>.oraclecloud.com (optionally .fa.ocs. or with -test/-dev pod suffixes).
 POD_HOST = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.fa\.([a-z0-9-]+\.)*oraclecloud\.com$")
@@ -22,8 +22,9 @@ class AuthKind(StrEnum):
     OAUTH = "oauth"
 
 
-class OracleSettings(BaseModel):
-    """A connection to one Fusion pod. Secrets are `SecretStr`; `allow_any_url` admits emulators and proxies.
+class OracleSettings(RetrySettings):
+    """A connection to one Fusion pod (with the retry options of `RetrySettings`). Secrets are `SecretStr`;
+    `allow_any_url` admits emulators and proxies.
 
     Example::
 
@@ -68,8 +69,6 @@ class OracleSettings(BaseModel):
         problems = check_settings(self)
         if problems:
             raise ValueError("; ".join(problems))
-        register_secret(self.password.get_secret_value())
-        register_secret(self.client_secret.get_secret_value())
         return self
 
     @property
