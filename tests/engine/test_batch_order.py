@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ml_connector.config import FlowSection
@@ -10,26 +9,13 @@ from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.runs import RunLog
 from ml_connector.engine.staging_area import StagingArea
 from ml_connector.flows.staging import Stager
-from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.records import LedgerLine, RejectedRecord
 from ml_connector.store import Store
+from tests.support.records import gl_line, identity_mapping
 
 FLOW = FlowSection(kind="actuals", source="erp", target="anaplan")
-MAPPING = MappingTable(
-    "m", [Rule(Dimension.ACCOUNT, RuleKind.DEFAULT, "", "="), Rule(Dimension.COST_CENTER, RuleKind.DEFAULT, "", "=")]
-)
-GOOD = LedgerLine(
-    source="erp",
-    source_key="k1",
-    ledger="L",
-    period="2026-01",
-    posted_on=date(2026, 1, 5),
-    account="4000",
-    cost_center="1100",
-    amount=Decimal("25.00"),
-    currency="USD",
-    updated_at=datetime(2026, 1, 5, tzinfo=UTC),
-)
+MAPPING = identity_mapping()
+GOOD = gl_line(source_key="k1")
 BAD = RejectedRecord("erp", "k1", "gl", "amount 'x' is not a number", "Fix it at the source.", {})
 
 

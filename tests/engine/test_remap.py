@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ml_connector.config import FlowSection
@@ -12,22 +11,11 @@ from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.staging import Stager
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
-from ml_connector.records import LedgerLine
 from ml_connector.store import Store
+from tests.support.records import gl_line
 
 FLOW = FlowSection(kind="actuals", source="erp", target="anaplan")
-LINE = LedgerLine(
-    source="erp",
-    source_key="b1/h1/l1",
-    ledger="L",
-    period="2026-01",
-    posted_on=date(2026, 1, 5),
-    account="4000",
-    cost_center="1100",
-    amount=Decimal("25.00"),
-    currency="USD",
-    updated_at=datetime(2026, 1, 5, tzinfo=UTC),
-)
+LINE = gl_line()
 
 
 def mapping(account_target: str) -> MappingTable:

@@ -4,7 +4,6 @@ to skip a record that failed."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
@@ -19,21 +18,11 @@ from ml_connector.flows.replay import _replayable
 from ml_connector.flows.staging import line_payload
 from ml_connector.records import LedgerLine
 from ml_connector.store import Store
+from tests.support.records import gl_line
 
 
 def line(amount: str) -> LedgerLine:
-    return LedgerLine(
-        source="erp",
-        source_key="b1/h1/l1",
-        ledger="L",
-        period="2026-01",
-        posted_on=date(2026, 1, 5),
-        account="4000",
-        cost_center="1100",
-        amount=Decimal(amount),
-        currency="USD",
-        updated_at=datetime(2026, 1, 5, tzinfo=UTC),
-    )
+    return gl_line(amount)
 
 
 def load(store: Store, record: LedgerLine, cell: str) -> str:

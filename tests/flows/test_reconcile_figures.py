@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -14,26 +12,14 @@ from ml_connector.flows.reconcile import reconcile
 from ml_connector.mapping import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.records import LedgerLine
 from tests.support.planning import FakePlanningModel
+from tests.support.records import gl_line
 
 EXPORT = 'GL Account,Cost Center,Period,Amount\n4000,1100,Jan 26,"1,234.50"\n'
 
 
 class FakeErp:
     def ledger_lines(self, since: object, until: object) -> list[LedgerLine]:
-        return [
-            LedgerLine(
-                source="erp",
-                source_key="k1",
-                ledger="L",
-                period="2026-01",
-                posted_on=date(2026, 1, 5),
-                account="4000",
-                cost_center="1100",
-                amount=Decimal("1234.50"),
-                currency="USD",
-                updated_at=datetime(2026, 1, 5, tzinfo=UTC),
-            )
-        ]
+        return [gl_line("1234.50", source_key="k1")]
 
 
 def test_figures_with_thousands_separators_reconcile(tmp_path: Path) -> None:
