@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import select
 
 from ml_connector.errors import VaultError
 from ml_connector.http.redaction import Redactor
+from ml_connector.store.credentials import CredentialRows
 from ml_connector.store.database import Store
-from ml_connector.store.models import Credential
 
 KEY_ENV = "ML_CONNECTOR_KEY"
 
@@ -75,7 +74,7 @@ class Vault:
     """
 
     def __init__(self, store: Store, key: bytes, redactor: Redactor) -> None:
-        self._store = store
+        self._rows = CredentialRows(store)
         self._fernet = Fernet(key)
         self._redactor = redactor
 
@@ -86,44 +85,24 @@ class Vault:
     def put(self, connection: str, system: str, secrets: dict[str, str], expires_on: datetime | None = None) -> None:
         self._register(connection, secrets)
         blob = self._fernet.encrypt(json.dumps(secrets, sort_keys=True).encode())
-        now = datetime.now(UTC)
-        with self._store.session() as session:
-            row = session.get(Credential, connection)
-            if row is None:
-                session.add(
-                    Credential(
-                        connection=connection,
-                        system=system,
-                        ciphertext=blob,
-                        created_at=now,
-                        updated_at=now,
-                        expires_on=expires_on,
-                    )
-                )
-            else:
-                row.system, row.ciphertext, row.updated_at = system, blob, now
-                if expires_on is not None:
-                    row.expires_on = expires_on
+        self._rows.write(connection, system, blob, expires_on)
 
     def update(self, connection: str, changes: dict[str, str]) -> None:
         """Merge `changes` into a connection's secrets (e.g. a rotated OAuth refresh token)."""
-        with self._store.session() as session:
-            row = session.get(Credential, connection)
-            system = row.system if row is not None else ""
+        found = self._rows.read(connection)
+        system = found[0] if found is not None else ""
         merged = {**self.get(connection), **changes}
         self.put(connection, system, merged)
 
     def get(self, connection: str) -> dict[str, str]:
-        with self._store.session() as session:
-            row = session.get(Credential, connection)
-            blob = row.ciphertext if row is not None else None
-        if blob is None:
+        found = self._rows.read(connection)
+        if found is None:
             raise VaultError(
                 f"no stored credentials for connection {connection!r}",
                 hint=f"Run `ml-connector connection add {connection}` (or `connection import-ionapi`).",
             )
         try:
-            secrets: dict[str, str] = json.loads(self._fernet.decrypt(blob))
+            secrets: dict[str, str] = json.loads(self._fernet.decrypt(found[1]))
         except InvalidToken as exc:
             raise VaultError(
                 f"the vault key cannot decrypt the credentials of {connection!r}: wrong key",
@@ -133,19 +112,11 @@ class Vault:
         return secrets
 
     def has(self, connection: str) -> bool:
-        with self._store.session() as session:
-            return session.get(Credential, connection) is not None
+        return self._rows.read(connection) is not None
 
     def remove(self, connection: str) -> bool:
-        with self._store.session() as session:
-            row = session.get(Credential, connection)
-            if row is None:
-                return False
-            session.delete(row)
-            return True
+        return self._rows.delete(connection)
 
     def entries(self) -> list[tuple[str, str, datetime | None]]:
         """(connection, system, expires_on) for every stored credential; never the secrets."""
-        with self._store.session() as session:
-            rows = session.execute(select(Credential.connection, Credential.system, Credential.expires_on))
-            return [(r[0], r[1], r[2]) for r in rows]
+        return self._rows.entries()
