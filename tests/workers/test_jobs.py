@@ -11,7 +11,8 @@ from procrastinate.periodic import PeriodicDeferrer, PeriodicRegistry
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
-from ml_connector.workers.app import build_app, queue_conninfo
+from ml_connector.store.database import queue_conninfo
+from ml_connector.workers.app import build_app
 from ml_connector.workers.jobs import FLOW_TASK, JobLocks, job_locks
 from ml_connector.workers.process import WorkerSettings
 from ml_connector.workers.schedules import schedules

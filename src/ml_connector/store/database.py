@@ -66,3 +66,24 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def queue_conninfo(store_url: str) -> str:
+    """The libpq URI of the store's database, for procrastinate's psycopg pool.
+
+    >>> queue_conninfo("postgresql+psycopg://mlc:secret@db.internal:5432/mlc?sslmode=require")
+    'postgresql://mlc:secret@db.internal:5432/mlc?sslmode=require'
+    """
+    try:
+        url = make_url(store_url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"store URL {store_url!r} is not a database URL", hint="Use postgresql+psycopg://user@host/db."
+        ) from exc
+    if url.get_backend_name() != "postgresql":
+        raise ConfigurationError(
+            f"workers need PostgreSQL as the store; the store is {url.get_backend_name()}",
+            hint="Set [store] url (or ML_CONNECTOR_STORE_URL) to postgresql+psycopg://user@host/db, "
+            "then run `ml-connector db upgrade`.",
+        )
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

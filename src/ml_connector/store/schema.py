@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 
 from ml_connector.store.database import Store
 
@@ -40,3 +41,8 @@ def head_revision() -> str:
 
 def is_current(store: Store) -> bool:
     return current_revision(store) == head_revision()
+
+
+def has_table(store: Store, name: str) -> bool:
+    """Whether the store's database has a table `name` (e.g. one another tool's schema made)."""
+    return inspect(store.engine).has_table(name)

@@ -16,38 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
+from ml_connector.store.database import queue_conninfo
 from ml_connector.workers.backoff import FlowBackoff
 from ml_connector.workers.jobs import FLOW_TASK, PRUNE_TASK, QUEUE
 from ml_connector.workers.schedules import register_schedules
 
 # (flow name, trigger) → a short summary of the run, logged by procrastinate with the job.
 JobRunner = Callable[[str, str], dict[str, Any]]
-
-
-def queue_conninfo(store_url: str) -> str:
-    """The libpq URI of the store's database, for procrastinate's psycopg pool.
-
-    >>> queue_conninfo("postgresql+psycopg://mlc:secret@db.internal:5432/mlc?sslmode=require")
-    'postgresql://mlc:secret@db.internal:5432/mlc?sslmode=require'
-    """
-    try:
-        url = make_url(store_url)
-    except ArgumentError as exc:
-        raise ConfigurationError(
-            f"store URL {store_url!r} is not a database URL", hint="Use postgresql+psycopg://user@host/db."
-        ) from exc
-    if url.get_backend_name() != "postgresql":
-        raise ConfigurationError(
-            f"workers need PostgreSQL as the store; the store is {url.get_backend_name()}",
-            hint="Set [store] url (or ML_CONNECTOR_STORE_URL) to postgresql+psycopg://user@host/db, "
-            "then run `ml-connector db upgrade`.",
-        )
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def queue_connector(store_url: str, *, pool_size: int = 4) -> PsycopgConnector:

@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 from procrastinate import App
-from sqlalchemy import inspect
 
 from ml_connector.store.database import Store
+from ml_connector.store.schema import has_table
 from ml_connector.workers.app import queue_connector
 
 MARKER_TABLE = "procrastinate_jobs"
@@ -18,7 +18,7 @@ MARKER_TABLE = "procrastinate_jobs"
 
 def queue_schema_present(store: Store) -> bool:
     """Whether procrastinate's tables are in the store's database."""
-    return store.is_postgres and inspect(store.engine).has_table(MARKER_TABLE)
+    return store.is_postgres and has_table(store, MARKER_TABLE)
 
 
 def apply_queue_schema(store: Store) -> bool:
