@@ -214,6 +214,26 @@ class Config(BaseModel):
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.path.parent / path
 
+    @property
+    def store_url(self) -> str:
+        """`[store] url` with a relative SQLite path read from the config's folder, as the key file is
+        (so a command run from another folder opens the same store, never a new empty one)."""
+        return resolve_sqlite_url(self.store.url, self.path.parent)
+
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def resolve_sqlite_url(url: str, folder: Path) -> str:
+    """`sqlite:///x.db` → `sqlite:////<folder>/x.db`; absolute paths, memory and other databases unchanged."""
+    if not url.startswith(SQLITE_PREFIX):
+        return url
+    rest = url[len(SQLITE_PREFIX) :]
+    path_part, sep, query = rest.partition("?")
+    if not path_part or path_part == ":memory:" or path_part.startswith("/"):
+        return url
+    return SQLITE_PREFIX + str((folder / Path(path_part).expanduser()).resolve()) + sep + query
+
 
 def config_path(explicit: Path | None = None) -> Path:
     return explicit or Environment().config or Path(DEFAULT_FILE)
@@ -237,11 +257,13 @@ def load(explicit: Path | None = None, *, must_exist: bool = True) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
+        # One list of every problem: the sections that do validate are cross-checked too.
+        problems = [_describe(e) for e in exc.errors()]
+        problems += [f"  {p}" for p in cross_check(*_valid_parts(data))]
         raise ConfigurationError(
-            f"{path} has {exc.error_count()} problem(s):\n" + "\n".join(_describe(e) for e in exc.errors()),
-            hint="Fix each listed setting.",
+            f"{path} has {len(problems)} problem(s):\n" + "\n".join(problems), hint="Fix each listed setting."
         ) from None
-    problems = cross_check(config)
+    problems = cross_check(config.flows, config.connections)
     if problems:
         raise ConfigurationError(
             f"{path} has {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems),
@@ -255,10 +277,32 @@ def _describe(error: Any) -> str:
     return f"  {where}: {error['msg']}"
 
 
-def cross_check(config: Config) -> list[str]:
+def _valid_parts(data: dict[str, Any]) -> tuple[dict[str, FlowSection], dict[str, ConnectionSection]]:
+    """The flows and connections of a file that does not validate as a whole, each that does on its own.
+    A flow naming a connection whose own table is broken is then not also reported as naming none."""
+    raw_flows, raw_connections = data.get("flows"), data.get("connections")
+    flows: dict[str, FlowSection] = {}
+    connections: dict[str, ConnectionSection] = {}
+    for name, raw in (raw_connections if isinstance(raw_connections, dict) else {}).items():
+        try:
+            connections[name] = ConnectionSection.model_validate(raw)
+        except ValidationError:
+            continue
+    broken = set(raw_connections if isinstance(raw_connections, dict) else {}) - set(connections)
+    for name, raw in (raw_flows if isinstance(raw_flows, dict) else {}).items():
+        try:
+            flow = FlowSection.model_validate(raw)
+        except ValidationError:
+            continue
+        if not {flow.source, flow.target} & broken:
+            flows[name] = flow
+    return flows, connections
+
+
+def cross_check(flows: dict[str, FlowSection], connections: dict[str, ConnectionSection]) -> list[str]:
     """Problems no single field shows: a flow naming an unknown connection or the wrong system."""
     problems = []
-    for name, flow in config.flows.items():
+    for name, flow in flows.items():
         where = f"flows.{name}"
         ends = {"source": flow.source, "target": flow.target}
         wanted = {
@@ -268,7 +312,7 @@ def cross_check(config: Config) -> list[str]:
             "suppliers-return": ("anaplan", "erp"),
         }[flow.kind]
         for (end, connection), kind in zip(ends.items(), wanted, strict=True):
-            section = config.connections.get(connection)
+            section = connections.get(connection)
             if section is None:
                 problems.append(f"{where}.{end}: no connection named {connection!r}")
                 continue

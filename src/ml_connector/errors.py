@@ -73,6 +73,10 @@ class VaultError(ConfigurationError):
     default_hint = "Check ML_CONNECTOR_KEY or the key file made by `ml-connector init`."
 
 
+class StoreError(ConfigurationError):
+    """The store's database cannot be opened or used (missing, unreachable, not a database)."""
+
+
 class AuthenticationError(ConnectorError):
     exit_code = 3
     default_hint = "Check the connection's credentials (`ml-connector connection add`) and run `ml-connector ping`."

@@ -34,7 +34,7 @@ DEFAULT_LEASE_TTL = 30.0
 class Root:
     """Everything one process shares, built once.
 
-    `store`: the caller's store (it disposes of it), or None to open `config.store.url` (disposed of by
+    `store`: the caller's store (it disposes of it), or None to open `config.store_url` (disposed of by
     `close`). `shared_budgets`: keep the tenants' request budgets in the store, so every process on it
     draws from one bucket per tenant (workers); otherwise they are in-process buckets. `lease_ttl`: how
     long flow and model leases outlive a holder's last heartbeat.
@@ -50,7 +50,7 @@ class Root:
     ) -> None:
         self.config = config
         self._owns_store = store is None
-        self.store = store if store is not None else Store(config.store.url)
+        self.store = store if store is not None else Store(config.store_url)
         self.shared_budgets = shared_budgets
         self.lease_ttl = lease_ttl
         self.redactor = Redactor()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 import time
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+
+from ml_connector.errors import ConfigurationError
 
 
 @dataclass
@@ -40,16 +43,41 @@ def _config(app: Any, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
 
 
+def usable_port(host: str, port: int, option: str = "--port") -> int:
+    """`port` if this process can listen on it at `host` (0: a free one), else a clear error saying why."""
+    if not 0 <= port <= 65535:
+        raise ConfigurationError(
+            f"{option} {port} is not a port number", hint="Give a port from 1 to 65535, or 0 for a free one."
+        )
+    if port == 0:
+        return free_port(host)
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            busy = exc.errno == errno.EADDRINUSE
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port}: "
+                + ("another program already uses that port" if busy else (exc.strerror or str(exc))),
+                hint=f"Pick another {option} (or 0 for a free one)"
+                + ("." if busy else f", or check that {host} is an address of this machine."),
+            ) from None
+    return port
+
+
 def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0) -> RunningServer:
-    """Start `app` in a daemon thread and return once it accepts connections."""
-    port = port or free_port(host)
+    """Start `app` (an emulator, the dashboard) in a daemon thread and return once it accepts connections."""
+    port = usable_port(host, port)
     server = uvicorn.Server(_config(app, host, port))
     thread = threading.Thread(target=server.run, name=f"emulator:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"emulator did not start on {host}:{port}")
+            raise ConfigurationError(
+                f"the server did not start on {host}:{port}", hint="Pick another port, or see the log above."
+            )
         time.sleep(0.01)
     return RunningServer(host=host, port=port, server=server, thread=thread)
 

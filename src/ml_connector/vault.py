@@ -44,7 +44,9 @@ def load_key(key_file: Path) -> bytes:
     if not key_file.exists():
         raise VaultError(
             f"no vault key: {KEY_ENV} is not set and {key_file} does not exist",
-            hint="Run `ml-connector init` to make a key, or set ML_CONNECTOR_KEY.",
+            hint=f"Restore {key_file.name} from its backup into {key_file.parent} (or set {KEY_ENV}): the stored "
+            "credentials can only be read with the key they were stored with. On a new installation with no "
+            "stored credentials, `ml-connector init` makes a key.",
         )
     mode = stat.S_IMODE(key_file.stat().st_mode)
     if mode & 0o077:
@@ -120,3 +122,8 @@ class Vault:
     def entries(self) -> list[tuple[str, str, datetime | None]]:
         """(connection, system, expires_on) for every stored credential; never the secrets."""
         return self._rows.entries()
+
+
+def stored_credentials(store: Store) -> int:
+    """How many connections have credentials in `store` (0 when its schema is not set up yet)."""
+    return CredentialRows(store).count()

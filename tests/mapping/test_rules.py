@@ -72,12 +72,28 @@ def test_exact_rules_round_trip(pairs: dict[str, str]) -> None:
 
 @given(
     rules=st.lists(
-        st.tuples(st.sampled_from(list(Dimension)), st.sampled_from(list(RuleKind)), CODES, CODES), max_size=15
+        st.tuples(st.sampled_from(list(Dimension)), st.sampled_from(list(RuleKind)), CODES, CODES),
+        max_size=15,
+        unique_by=lambda rule: (rule[0], rule[1], rule[2]),  # one code maps to one member
     )
 )
 def test_csv_round_trip(rules: list[tuple[Dimension, RuleKind, str, str]]) -> None:
     made = [Rule(d, k, s, t) for d, k, s, t in rules]
     assert parse_csv(to_csv(made), "x.csv") == made
+
+
+@given(rule=st.tuples(st.sampled_from(list(Dimension)), st.sampled_from(list(RuleKind)), CODES, CODES, CODES))
+def test_a_repeated_rule_is_refused_naming_both_lines(rule: tuple[Dimension, RuleKind, str, str, str]) -> None:
+    dimension, kind, source, first, second = rule
+    text = to_csv([Rule(dimension, kind, source, first), Rule(dimension, kind, source, second)])
+    with pytest.raises(ConfigurationError, match="line 3: repeats .* from line 2"):
+        parse_csv(text, "x.csv")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header() -> None:
+    assert parse_csv("\ufeffdimension,kind,source,target\naccount,exact,1,2\n", "excel.csv") == [
+        Rule(Dimension.ACCOUNT, RuleKind.EXACT, "1", "2")
+    ]
 
 
 def test_bad_csv_lists_every_bad_row() -> None:

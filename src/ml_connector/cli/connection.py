@@ -19,11 +19,13 @@ from rich.table import Table
 
 from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
+from ml_connector.cli.display import plain
 from ml_connector.config import SYSTEMS
 from ml_connector.errors import ConfigurationError
 from ml_connector.systems.infor import IonApiCredentials
 
 app = typer.Typer(no_args_is_help=True, help="Connections to Anaplan, Infor and Oracle.")
+PRODUCTS = ("m3", "csi", "fsm")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
@@ -45,8 +47,30 @@ def _typed(value: str) -> str | int | bool:
     return value
 
 
+SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def check_secret_names(names: list[str]) -> None:
+    """`--secret` takes a name; a value typed there is refused without being repeated anywhere."""
+    for position, name in enumerate(names, start=1):
+        if "=" in name:
+            raise ConfigurationError(
+                f"--secret number {position} holds '=': --secret takes only the secret's NAME (e.g. --secret "
+                "password), never its value; nothing was stored and the value is not shown",
+                hint="Run it again with --secret NAME and give the value at the prompt, on standard input "
+                "(NAME=value) or in ML_CONNECTOR_SECRET_<NAME>. A value typed on a command line can be in your "
+                "shell history: change that password if others can read it.",
+            )
+        if not SECRET_NAME.match(name):
+            raise ConfigurationError(
+                f"--secret number {position} is not a secret name (letters, digits and '_', up to 64)",
+                hint="Name the secret as the system's settings do, e.g. password or client_secret.",
+            )
+
+
 def read_secrets(names: list[str]) -> dict[str, str]:
     """Each named secret from the environment, stdin (NAME=value lines) or a hidden prompt."""
+    check_secret_names(names)
     secrets: dict[str, str] = {}
     piped: dict[str, str] = {}
     if names and not sys.stdin.isatty():
@@ -141,6 +165,11 @@ def import_ionapi(
 ) -> None:
     """Store an Infor `.ionapi` file in the vault (its secrets never land anywhere in plain text)."""
     app_ctx: AppContext = ctx.obj
+    if product not in PRODUCTS:
+        raise ConfigurationError(
+            f"--product {product!r} is not an Infor product line ml-connector reads",
+            hint=f"Use one of: {', '.join(PRODUCTS)} (M3, CloudSuite Industrial / SyteLine, CloudSuite Financials).",
+        )
     credentials = IonApiCredentials.from_file(file)
     cfg = app_ctx.config()
     options = {"product": product, **parse_options(set_)}
@@ -164,29 +193,41 @@ def list_(ctx: typer.Context) -> None:
         settings = ", ".join(f"{k}={v}" for k, v in section.options().items())
         expiry = stored.get(name)
         table.add_row(
-            name,
+            plain(name),
             section.system,
-            settings,
+            plain(settings),
             "stored" if name in stored else "missing",
             expiry.date().isoformat() if expiry else "",
         )
-    Console(width=160).print(table)
+    Console(width=160, emoji=False, highlight=False).print(table)
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
-    """Remove a connection's table from the config file and its secrets from the vault."""
+def remove(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    force: bool = typer.Option(False, "--force", help="Remove it even though flows use it."),
+) -> None:
+    """Remove a connection's table (and its sub-tables) from the config file and its secrets from the vault."""
     app_ctx: AppContext = ctx.obj
     cfg = app_ctx.config()
     cfg.connection(name)
+    users = sorted(f for f, flow in cfg.flows.items() if name in (flow.source, flow.target))
+    if users and not force:
+        raise ConfigurationError(
+            f"connection {name!r} is used by {len(users)} flow(s): {', '.join(users)}; nothing was removed",
+            hint="Point those flows at another connection (or remove them) first, or give --force.",
+        )
     removed_secrets = app_ctx.vault().remove(name)
     text = cfg.path.read_text(encoding="utf-8")
     kept: list[str] = []
     skipping = False
+    own = (f"connections.{name}", f'connections."{name}"')
     for line in text.splitlines(keepends=True):
         header = line.strip()
         if header.startswith("["):
-            skipping = header in (f"[connections.{name}]", f'[connections."{name}"]')
+            table = header.strip("[]").strip()
+            skipping = any(table == t or table.startswith(t + ".") for t in own)
         if not skipping:
             kept.append(line)
     cfg.path.write_text("".join(kept), encoding="utf-8")

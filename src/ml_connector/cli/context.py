@@ -22,6 +22,7 @@ class AppContext:
     config_file: Path | None = None
     _config: Config | None = field(default=None, repr=False)
     _root: Root | None = field(default=None, repr=False)
+    _store_checked: bool = field(default=False, repr=False)
 
     def use_config_file(self, path: Path) -> None:
         """Read the config from `path` instead (`demo`, which writes its own); only before it is read."""
@@ -55,9 +56,12 @@ class AppContext:
 
     def store(self, *, migrated: bool = True) -> Store:
         store = self.root().store
+        if not self._store_checked:
+            store.check()  # a missing, unreachable or damaged database is a clear error, not a traceback
+            self._store_checked = True
         if migrated and not is_current(store):
             raise ConfigurationError(
-                f"the store at {store.url} is not set up or is out of date",
+                f"the store at {store.describe()} is not set up or is out of date",
                 hint="Run `ml-connector db upgrade`.",
             )
         return store

@@ -8,12 +8,19 @@ from types import TracebackType
 from typing import Self
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ml_connector.engine.runs import RunInfo
 
-console = Console(width=140)
+# Data (codes, keys, reasons) is never read as Rich markup or emoji: ":100:" in an Infor key stays as it is.
+console = Console(width=140, emoji=False, highlight=False)
+
+
+def plain(value: object) -> str:
+    """A value shown in a table cell, escaped so that Rich prints it as it is (no markup, no emoji)."""
+    return escape(str(value))
 
 
 class LiveProgress:
@@ -55,13 +62,14 @@ STATE_STYLES = {"succeeded": "green", "partial": "yellow", "failed": "red", "int
 def run_summary(run: RunInfo, redact: Callable[[str], str]) -> Table:
     seconds = (run.ended_at - run.started_at).total_seconds() if run.ended_at else 0.0
     style = STATE_STYLES.get(run.state, "")
-    table = Table(title=f"run {run.id} · {run.flow} · [{style}]{run.state}[/] · {seconds:.1f} s", title_justify="left")
+    title = f"run {run.id} · {plain(run.flow)} · [{style}]{run.state}[/] · {seconds:.1f} s"
+    table = Table(title=title, title_justify="left")
     table.add_column("records")
     table.add_column("count", justify="right")
     for state, count in sorted(run.counts.items()):
         table.add_row(state, str(count))
     if run.error:
-        table.caption = redact(run.error)
+        table.caption = plain(redact(run.error))
     return table
 
 
@@ -74,7 +82,7 @@ def runs_table(runs: list[RunInfo]) -> Table:
         label = f"{run.state} (dry run)" if run.dry_run else run.state
         table.add_row(
             run.id[:8],
-            run.flow,
+            plain(run.flow),
             f"[{style}]{label}[/]",
             run.trigger,
             run.started_at.strftime("%Y-%m-%d %H:%M:%S"),

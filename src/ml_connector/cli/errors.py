@@ -7,9 +7,15 @@ busy or down (safe to repeat) · 6 conflict or lock timeout · 7 bad records · 
 
 from __future__ import annotations
 
+import os
+import tempfile
+import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
@@ -17,6 +23,8 @@ from ml_connector.errors import ConnectorError
 from ml_connector.http.redaction import mask_fields
 
 RECONCILE_DIFFERENCES = 10
+INTERRUPTED = 130  # what a shell reports for Ctrl-C
+CRASH_DIR_ENV = "ML_CONNECTOR_CRASH_DIR"
 
 
 def report(exc: ConnectorError, redact: Callable[[str], str] = mask_fields) -> None:
@@ -25,14 +33,46 @@ def report(exc: ConnectorError, redact: Callable[[str], str] = mask_fields) -> N
         typer.echo(redact(f"what to do: {exc.hint}"), err=True)
 
 
+def crash_log(exc: BaseException, redact: Callable[[str], str]) -> Path:
+    """Write the details of an unexpected error (redacted) to a file of its own; return its path."""
+    folder = Path(os.environ.get(CRASH_DIR_ENV) or Path(tempfile.gettempdir()) / "ml-connector")
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"error-{stamp}-{os.getpid()}.log"
+    path.write_text(redact("".join(traceback.format_exception(exc))), encoding="utf-8")
+    return path
+
+
 class ConnectorGroup(TyperGroup):
-    """The root command group: catches our errors once, for every subcommand, and reports them through
-    the command's redaction (`AppContext.redact`; by field name if the error came before it)."""
+    """The root command group: catches errors once, for every subcommand, and reports them through the
+    command's redaction (`AppContext.redact`; by field name if the error came before it). No Python
+    traceback reaches the user: an unexpected error is one line on stderr and a log file with the details."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        redact = getattr(ctx.obj, "redact", mask_fields)
         try:
             return super().invoke(ctx)
         except ConnectorError as exc:
-            redact = getattr(ctx.obj, "redact", mask_fields)
-            report(exc, redact)
+            report(exc, getattr(ctx.obj, "redact", redact))
             raise typer.Exit(exc.exit_code) from None
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            typer.Exit,
+            typer.Abort,
+        ):
+            raise
+        except KeyboardInterrupt:
+            typer.echo(
+                "interrupted: the run stopped at a safe point and nothing was committed half-way; "
+                "run the command again to redo its work",
+                err=True,
+            )
+            raise typer.Exit(INTERRUPTED) from None
+        except Exception as exc:  # noqa: BLE001 - the one place that turns any bug into a clear line
+            redact = getattr(ctx.obj, "redact", redact)
+            path = crash_log(exc, redact)
+            typer.echo(redact(f"error: unexpected {type(exc).__name__}: {exc}"), err=True)
+            typer.echo(f"what to do: this is a bug in ml-connector; the details are in {path}", err=True)
+            raise typer.Exit(1) from None

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ml_connector.cli.context import AppContext, flow_context
-from ml_connector.cli.display import LiveProgress, console, run_summary, runs_table
+from ml_connector.cli.display import LiveProgress, console, plain, run_summary, runs_table
 from ml_connector.cli.errors import RECONCILE_DIFFERENCES
 from ml_connector.engine.queries import audit_page, find_run, run_history
 from ml_connector.engine.runs import RunInfo
@@ -37,14 +37,23 @@ def _since(value: str | None) -> datetime | None:
         raise ConfigurationError(
             f"--since {value!r} is not an ISO date or time", hint="Write e.g. 2026-03-01."
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC):
+        raise ConfigurationError(
+            f"--since {value} is in the future: there is nothing to read after it yet",
+            hint="Give a time in the past (e.g. the start of the month to read again), or leave --since out.",
+        )
+    return moment
 
 
 def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
     console.print(run_summary(run, app.redact))
-    bad = run.counts.get(RecordState.QUARANTINED.value, 0) + run.counts.get(RecordState.FAILED.value, 0)
-    if bad:
-        console.print(f"{bad} record(s) need attention: `ml-connector audit {run.id[:8]} --state quarantined`")
+    bad = 0
+    for state in (RecordState.QUARANTINED, RecordState.FAILED):
+        count = run.counts.get(state.value, 0)
+        bad += count
+        if count:
+            console.print(f"{count} record(s) {state.value}: `ml-connector audit {run.id[:8]} --state {state.value}`")
     if strict and (bad or run.state != RunState.SUCCEEDED):
         raise typer.Exit(RecordError.exit_code)
 
@@ -59,10 +68,11 @@ def run(
 ) -> None:
     """Run a flow now (waits its turn if the model or flow is busy)."""
     app: AppContext = ctx.obj
+    moment, periods = _since(since), _periods(period)  # the arguments first: they cost nothing to check
     app.config().flow(flow)
     with LiveProgress(f"{flow}{' (dry run)' if dry_run else ''}") as progress:
         context = flow_context(app, progress)
-        info = run_flow(context, flow, dry_run=dry_run, since=_since(since), periods=_periods(period))
+        info = run_flow(context, flow, dry_run=dry_run, since=moment, periods=periods)
     _finish(app, info, strict)
 
 
@@ -107,8 +117,9 @@ def audit(
     console.print(run_summary(info, app.redact))
     table = Table("source key", "kind", "state", "target", "reason / what to do")
     for r in rows:
-        why = f"{r.reason}\n[dim]{r.hint}[/]" if r.hint else r.reason
-        table.add_row(r.source_key, r.kind, r.state, r.target_ref or r.target_key, app.redact(why))
+        reason, hint = plain(app.redact(r.reason)), plain(app.redact(r.hint))
+        why = f"{reason}\n[dim]{hint}[/]" if r.hint else reason
+        table.add_row(plain(r.source_key), plain(r.kind), r.state, plain(r.target_ref or r.target_key), why)
     console.print(table)
 
 
@@ -119,6 +130,12 @@ def replay(
     app: AppContext = ctx.obj
     with LiveProgress(f"replay {run_id[:8]}") as progress:
         info = replay_run(flow_context(app, progress), run_id)
+    if info is None:
+        typer.echo(
+            f"nothing to replay: run {run_id} has no quarantined or failed record that a later run has not "
+            "already read again (see `ml-connector audit RUN --state quarantined`)"
+        )
+        return
     _finish(app, info, strict=False)
 
 
@@ -143,7 +160,14 @@ def print_reconciliation(result: Reconciliation) -> None:
     for column in ("account", "cost center", "period", "ERP", "Anaplan", "difference"):
         table.add_column(column, justify="right" if column in ("ERP", "Anaplan", "difference") else "left")
     for (account, cost_center, label), erp, plan in differences:
-        table.add_row(account, cost_center, label, f"{erp:,.2f}", f"{plan:,.2f}", f"[red]{erp - plan:,.2f}[/]")
+        table.add_row(
+            plain(account),
+            plain(cost_center),
+            plain(label),
+            f"{erp:,.2f}",
+            f"{plan:,.2f}",
+            f"[red]{erp - plan:,.2f}[/]",
+        )
     erp_total = sum(result.erp.values())
     plan_total = sum(result.anaplan.values())
     table.add_row("[bold]total", "", "", f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")

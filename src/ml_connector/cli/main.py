@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,6 +11,14 @@ from ml_connector import __version__, logs
 from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems, workers
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.errors import ConnectorGroup
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
 
 app = typer.Typer(
     cls=ConnectorGroup,
@@ -31,12 +40,14 @@ def main(
     config: Path | None = typer.Option(
         None, "--config", "-c", help="The TOML file (default ml-connector.toml, or $ML_CONNECTOR_CONFIG)."
     ),
-    log_level: str = typer.Option("WARNING", "--log-level", help="Log level of the JSON logs on stderr."),
+    log_level: LogLevel = typer.Option(
+        LogLevel.WARNING, "--log-level", case_sensitive=False, help="Log level of the JSON logs on stderr."
+    ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """ml-connector: ERP actuals into Anaplan, approved plans back into the ERP."""
     app_ctx = AppContext(config_file=config)
-    logs.configure(log_level, redact=app_ctx.redact)
+    logs.configure(log_level.value, redact=app_ctx.redact)
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ml_connector.cli.context import AppContext
-from ml_connector.cli.display import console
+from ml_connector.cli.display import console, plain
 from ml_connector.engine.mappings import load_mapping, mapping_names, replace_mapping
 from ml_connector.engine.queries import mapping_gaps
 from ml_connector.errors import ConfigurationError
@@ -28,7 +28,7 @@ def show(ctx: typer.Context, name: str | None = typer.Argument(None, help="A map
         return
     table = Table("dimension", "kind", "ERP code", "Anaplan member", title=f"mapping {name}")
     for rule in load_mapping(store, name).rules:
-        table.add_row(rule.dimension.value, rule.kind.value, rule.source, rule.target)
+        table.add_row(rule.dimension.value, rule.kind.value, plain(rule.source), plain(rule.target))
     console.print(table)
 
 
@@ -37,12 +37,25 @@ def import_(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The mapping set to replace."),
     file: Path = typer.Argument(..., help="CSV with columns dimension,kind,source,target."),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="Accept a file with no rules (empties the set)."),
 ) -> None:
     """Replace a mapping set from a CSV file (all or nothing)."""
     app_ctx: AppContext = ctx.obj
-    if not file.exists():
+    if not file.is_file():
         raise ConfigurationError(f"no file at {file}", hint="Give the path of the mapping CSV.")
-    count = replace_mapping(app_ctx.store(), name, parse_csv(file.read_text(encoding="utf-8"), str(file)))
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigurationError(
+            f"{file} is not UTF-8 text", hint="Save the CSV as 'CSV UTF-8' (Excel) or UTF-8 text."
+        ) from None
+    rules = parse_csv(text, str(file))
+    if not rules and not allow_empty:
+        raise ConfigurationError(
+            f"{file} has a header but no rules; mapping set {name!r} was left as it was",
+            hint="Add the rules to the file, or give --allow-empty to empty the set on purpose.",
+        )
+    count = replace_mapping(app_ctx.store(), name, rules)
     typer.echo(f"mapping {name}: {count} rule(s)")
 
 
@@ -73,5 +86,7 @@ def gaps(ctx: typer.Context, flow: str | None = typer.Option(None, help="Only th
         return
     table = Table("flow", "dimension", "ERP code", "records waiting", "last seen")
     for gap in found:
-        table.add_row(gap.flow, gap.dimension, gap.code, str(gap.records), f"{gap.last_seen:%Y-%m-%d %H:%M}")
+        table.add_row(
+            plain(gap.flow), gap.dimension, plain(gap.code), str(gap.records), f"{gap.last_seen:%Y-%m-%d %H:%M}"
+        )
     console.print(table)

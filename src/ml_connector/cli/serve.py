@@ -14,7 +14,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
-from ml_connector.serving import start_in_thread
+from ml_connector.serving import start_in_thread, usable_port
 from ml_connector.web import build_app
 
 SMTP_PASSWORD_ENV = "ML_CONNECTOR_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
@@ -66,6 +66,9 @@ def serve(
         channels = Alerter(every_kind, smtp_password=_smtp_password(app), redactor=redactor).send(alert)
         typer.echo(f"test alert delivered to: {', '.join(channels) or 'no channel'}")
         raise typer.Exit(0 if channels else 1)
+    port = cfg.service.web_port if web_port is None else web_port
+    if port and not once:
+        usable_port(cfg.service.web_host, port, "--web-port")  # a busy port is said before anything starts
     service = Service.from_context(flow_context(app), alerter)
     if once:
         service.run_once()
@@ -79,7 +82,6 @@ def serve(
         typer.echo(f"{signal.Signals(signum).name}: stopping", err=True)
 
     restore = on_stop_signals(stop)
-    port = cfg.service.web_port if web_port is None else web_port
     dashboard = start_in_thread(build_app(app.store(), redactor), cfg.service.web_host, port) if port else None
     try:
         if dashboard is not None:

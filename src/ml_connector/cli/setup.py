@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 
 from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.workers import upgrade_queue_schema
+from ml_connector.errors import VaultError
 from ml_connector.store import Store, upgrade
-from ml_connector.vault import KEY_ENV, new_key_file
+from ml_connector.vault import KEY_ENV, new_key_file, stored_credentials
 
 db_app = typer.Typer(no_args_is_help=True, help="The store's database schema.")
 
@@ -20,16 +22,38 @@ def init(
     store_url: str = typer.Option("sqlite:///ml-connector.db", help="Database URL for the store."),
     key_file: str = typer.Option("ml-connector.key", help="Where to write the vault key (mode 0600)."),
 ) -> None:
-    """Make a config skeleton, a vault key and the store's schema here."""
+    """Make a config skeleton, a vault key and the store's schema here.
+
+    Checks first and writes last: a store that cannot be opened, or a missing key while the store holds
+    secrets, stops it before any file is written."""
     app: AppContext = ctx.obj
     path = config_module.config_path(app.config_file)
-    if path.exists():
+    exists = path.exists()
+    if exists:
+        cfg = app.config()
+        store_at, key_path = cfg.store_url, cfg.resolve(cfg.vault.key_file)
+    else:
+        store_at = config_module.resolve_sqlite_url(store_url, path.parent)
+        key_path = Path(key_file).expanduser()
+        key_path = key_path if key_path.is_absolute() else path.parent / key_path
+    store = Store(store_at)
+    try:
+        store.check()
+        held = stored_credentials(store)
+    finally:
+        store.dispose()
+    if not key_path.exists() and not os.environ.get(KEY_ENV) and held:
+        raise VaultError(
+            f"the store holds the credentials of {held} connection(s), and their vault key {key_path} is missing",
+            hint=f"Restore {key_path.name} from its backup (or set {KEY_ENV}); a new key could not read them. If "
+            "the key is truly lost, remove each connection (`ml-connector connection remove NAME`) and add it "
+            "again after `init`.",
+        )
+    if exists:
         typer.echo(f"kept the existing configuration {path}")
     else:
         path.write_text(config_module.skeleton(store_url, key_file), encoding="utf-8")
         typer.echo(f"wrote {path}")
-    cfg = app.config()
-    key_path = cfg.resolve(cfg.vault.key_file)
     if key_path.exists():
         typer.echo(f"kept the existing vault key {key_path}")
     elif os.environ.get(KEY_ENV):
@@ -38,11 +62,7 @@ def init(
         new_key_file(key_path)
         typer.echo(f"wrote the vault key {key_path} (mode 0600; back it up: stored secrets need it)")
     revision = upgrade(app.store(migrated=False))
-    typer.echo(f"store {_describe(app.store(migrated=False))} at schema {revision}")
-
-
-def _describe(store: Store) -> str:
-    return store.engine.url.render_as_string(hide_password=True)
+    typer.echo(f"store {app.store(migrated=False).describe()} at schema {revision}")
 
 
 @db_app.command("upgrade")
@@ -51,7 +71,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     app: AppContext = ctx.obj
     store = app.store(migrated=False)
     revision = upgrade(store)
-    typer.echo(f"store {_describe(store)} at schema {revision}")
+    typer.echo(f"store {store.describe()} at schema {revision}")
     queue = upgrade_queue_schema(store)
     if queue:
         typer.echo(queue)

@@ -10,6 +10,7 @@ from ml_connector.config import Config, FlowSection
 from ml_connector.engine.frame import Body, RunRequest, run_frame
 from ml_connector.engine.mappings import load_mapping
 from ml_connector.engine.runs import RunInfo
+from ml_connector.errors import ConfigurationError
 from ml_connector.locking import ModelLocks
 from ml_connector.mapping import MappingTable
 from ml_connector.ports import ErpClient, PlanningModel
@@ -55,4 +56,14 @@ class FlowContext:
         return run_frame(self.store, self.locks, request, body, lock_timeout=self.lock_timeout)
 
     def mapping(self, flow: FlowSection, name: str) -> MappingTable:
-        return load_mapping(self.store, flow.mapping or name)
+        """The flow's mapping set; one never imported is a clear error before anything is read."""
+        set_name = flow.mapping or name
+        table = load_mapping(self.store, set_name)
+        if not table.rules:
+            setting = f"its `mapping = {set_name!r}`" if flow.mapping else "no `mapping`, so the flow's own name"
+            raise ConfigurationError(
+                f"flow {name!r} names mapping set {set_name!r} ({setting}), which has no rules in the store",
+                hint=f"Import it: `ml-connector mapping import {set_name} FILE.csv` (see `ml-connector mapping show` "
+                "for the sets that exist).",
+            )
+        return table

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ml_connector.engine.queries import replayable_records
 from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import Trigger
+from ml_connector.engine.states import REPLAYABLE_STATES, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
@@ -24,14 +24,20 @@ from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 LINE_KINDS = {k.value for k in EntryKind}
 
 
-def replay(ctx: FlowContext, run_id: str) -> RunInfo:
+def replay(ctx: FlowContext, run_id: str) -> RunInfo | None:
+    """The replay run, or None when the run has nothing left to replay (no run is made then)."""
     parent = RunLog(ctx.store).get(run_id)
     if parent.dry_run:
         raise ConfigurationError(f"run {parent.id} was a dry run", hint="Run the flow for real instead.")
     flow = ctx.config.flow(parent.flow)
+    waiting = sum(parent.counts.get(state.value, 0) for state in REPLAYABLE_STATES)
+    if not waiting:
+        return None
     if flow.kind != "actuals":
         return run_flow(ctx, parent.flow, trigger=Trigger.REPLAY)
     records = list(_replayable(ctx, parent.id, parent.flow))
+    if not records:
+        return None  # every one was read again and loaded (or superseded) by a later run
     options = RunOptions(trigger=Trigger.REPLAY, parent_run_id=parent.id, replay_records=records)
     return ActualsFlow(ctx, parent.flow).run(options)
 

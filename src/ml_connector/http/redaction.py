@@ -72,6 +72,12 @@ _JSON_SECRET_FIELDS = (
 )
 # The value may hold escaped quotes (`\"`): it ends at the first quote that is not escaped.
 _JSON_FIELD = re.compile(r'("(?:' + "|".join(_JSON_SECRET_FIELDS) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
+# The same names in plain text (`password=...`, `client_secret: ...`), as error messages and logs write them.
+_TEXT_FIELD = re.compile(
+    r"\b((?:" + "|".join(_JSON_SECRET_FIELDS) + r")\s*[=:]\s*)(?!\*\*\*)[^\s&,;'\"]+", re.IGNORECASE
+)
+# The password in a URL's user info: scheme://user:password@host
+_URL_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^/\s@]+(@)")
 
 
 def is_sensitive(name: str) -> bool:
@@ -79,8 +85,11 @@ def is_sensitive(name: str) -> bool:
 
 
 def mask_fields(text: str) -> str:
-    """Mask every `"password": "..."`-style JSON field in `text` (by name: no secret needs to be known)."""
-    return _JSON_FIELD.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
+    """Mask every `"password": "..."`-style JSON field, every `password=...` in plain text and every password in
+    a URL's user info (by name: no secret needs to be known)."""
+    text = _JSON_FIELD.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
+    text = _TEXT_FIELD.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}{MASK}{m.group(2)}", text)
 
 
 def redact_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -115,8 +115,9 @@ CSV_HEADER = ("dimension", "kind", "source", "target")
 
 
 def parse_csv(text: str, where: str) -> list[Rule]:
-    """Rules from CSV text with the header `dimension,kind,source,target`; every bad row is reported."""
-    reader = csv.DictReader(io.StringIO(text))
+    """Rules from CSV text with the header `dimension,kind,source,target`; every bad row is reported.
+    A byte-order mark (a CSV saved by Excel as UTF-8) is not part of the header."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     if tuple(reader.fieldnames or ()) != CSV_HEADER:
         raise ConfigurationError(
             f"{where}: the header must be {','.join(CSV_HEADER)}, not {','.join(reader.fieldnames or [])}",
@@ -124,6 +125,7 @@ def parse_csv(text: str, where: str) -> list[Rule]:
         )
     rules: list[Rule] = []
     problems: list[str] = []
+    seen: dict[tuple[Dimension, RuleKind, str], int] = {}
     for number, row in enumerate(reader, start=2):
         try:
             dimension = Dimension(row["dimension"].strip())
@@ -137,6 +139,13 @@ def parse_csv(text: str, where: str) -> list[Rule]:
         source, target = (row["source"] or "").strip(), (row["target"] or "").strip()
         if not target or (kind is not RuleKind.DEFAULT and not source):
             problems.append(f"line {number}: source and target must not be empty")
+            continue
+        first = seen.setdefault((dimension, kind, source), number)
+        if first != number:
+            what = f"the {kind.value} rule for {source!r}" if source else f"the {kind.value} rule"
+            problems.append(
+                f"line {number}: repeats {what} of {dimension.value} from line {first} (one code maps to one member)"
+            )
             continue
         rules.append(Rule(dimension, kind, source, target))
     if problems:

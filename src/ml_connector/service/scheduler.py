@@ -225,8 +225,10 @@ class Service:
         if quarantined or refused:
             what = f"The run of {info.flow} finished {info.state}: {quarantined} record(s) quarantined"
             what += f", {refused} refused by the target." if refused else "."
+            states = [s for s, n in (("quarantined", quarantined), ("failed", refused)) if n]
+            listing = " and ".join(f"`ml-connector audit {info.id} --state {s}`" for s in states)
             action = (
-                f"`ml-connector audit {info.id} --state quarantined` lists each record with its reason and fix "
+                f"{listing} list each record with its reason and fix "
                 f"(`ml-connector mapping gaps` for missing mappings); then `ml-connector replay {info.id}`."
             )
             self.alerter.send(Alert(AlertKind.QUARANTINED, what, action, flow=info.flow, run_id=info.id))

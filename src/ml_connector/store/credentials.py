@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select
 
 from ml_connector.store.database import Store
 from ml_connector.store.models import Credential
@@ -49,6 +49,13 @@ class CredentialRows:
                 return False
             session.delete(row)
             return True
+
+    def count(self) -> int:
+        """Stored credentials; 0 when the table does not exist yet (a store never set up)."""
+        if not inspect(self._store.engine).has_table(Credential.__tablename__):
+            return 0
+        with self._store.session() as session:
+            return int(session.execute(select(func.count()).select_from(Credential)).scalar_one())
 
     def entries(self) -> list[tuple[str, str, datetime | None]]:
         """(connection, system, expires_on) for every stored credential."""

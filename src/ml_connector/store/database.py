@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ml_connector.errors import ConfigurationError
+from ml_connector.errors import ConfigurationError, StoreError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -55,6 +55,22 @@ class Store:
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def describe(self) -> str:
+        """The URL without its password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def check(self) -> None:
+        """Open the database once; a store that cannot be used is a `StoreError` that says why."""
+        where = self.describe()
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+                if not self.is_postgres:
+                    connection.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        except DBAPIError as exc:
+            message, hint = store_problem(where, str(exc.orig))
+            raise StoreError(message, hint=hint) from None
+
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
@@ -87,3 +103,32 @@ def queue_conninfo(store_url: str) -> str:
             "then run `ml-connector db upgrade`.",
         )
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def store_problem(where: str, detail: str) -> tuple[str, str]:
+    """(what is wrong, what to do) for a database that did not open."""
+    first = detail.strip().splitlines()[0] if detail.strip() else "no detail"
+    if "does not exist" in detail and "database" in detail:
+        return (
+            f"the store's database does not exist: {where}",
+            "Create it first (e.g. `createdb NAME` on the server), or set [store] url to an existing database.",
+        )
+    if "file is not a database" in detail or "malformed" in detail:
+        return (
+            f"the store file is not an SQLite database (or is damaged): {where}",
+            "Point [store] url at the right file, or restore the file from its backup.",
+        )
+    if "unable to open database file" in detail:
+        return (
+            f"the store file cannot be opened: {where}",
+            "Check that its folder exists and is writable (paths in the config are relative to its folder).",
+        )
+    if "password authentication failed" in detail or "role" in detail and "does not exist" in detail:
+        return (
+            f"the store's database refused the login: {where} ({first})",
+            "Check the user and password in [store] url (or ML_CONNECTOR_STORE_URL).",
+        )
+    return (
+        f"the store's database cannot be reached: {where} ({first})",
+        "Check that the server runs and that [store] url (or ML_CONNECTOR_STORE_URL) names it.",
+    )

@@ -46,7 +46,7 @@ def build_app(
     Workers also delete, once a day, the jobs that succeeded more than `keep_hours` ago (failed
     ones stay until someone looks at them).
     """
-    app = App(connector=queue_connector(config.store.url, pool_size=pool_size))
+    app = App(connector=queue_connector(config.store_url, pool_size=pool_size))
 
     @app.periodic(cron=PRUNE_CRON, periodic_id="daily", queueing_lock=PRUNE_TASK)
     @app.task(name=PRUNE_TASK, queue=QUEUE, pass_context=True)

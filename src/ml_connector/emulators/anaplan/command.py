@@ -12,7 +12,7 @@ from ml_connector.emulators.anaplan.app import DEFAULT_PASSWORD, DEFAULT_USER, b
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL
 from ml_connector.emulators.anaplan.models import DEFAULT_TASK_SECONDS
 from ml_connector.emulators.common import serve_forever
-from ml_connector.emulators.common.server import free_port
+from ml_connector.serving import usable_port
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +37,6 @@ def register(app: typer.Typer) -> None:
         emulator = build_app(
             definition=definition, user=user, password=password, token_ttl=token_ttl, task_seconds=task_seconds
         )
-        port = port or free_port(host)  # 0: any free port, named in the JSON line
+        port = usable_port(host, port)  # 0: any free port, named in the JSON line
         typer.echo(json.dumps(emulator.facts(f"http://{host}:{port}", cert_out)))
         serve_forever(emulator, host, port)

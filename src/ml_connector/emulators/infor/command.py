@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from ml_connector.emulators.common import serve_forever
-from ml_connector.emulators.common.server import free_port
 from ml_connector.emulators.infor.app import build_app, write_ionapi
 from ml_connector.emulators.infor.tokens import Credentials
+from ml_connector.serving import usable_port
 
 _DEFAULTS = Credentials()
 
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
             service_key=service_key,
             service_secret=service_secret,
         )
-        port = port or free_port(host)
+        port = usable_port(host, port)
         iu = f"http://{host}:{port}"
         path = ionapi_out or Path(tempfile.gettempdir()) / f"ml-connector-infor-{port}.ionapi"
         write_ionapi(path, iu, creds)

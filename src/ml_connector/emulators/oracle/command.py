@@ -7,9 +7,9 @@ import json
 import typer
 
 from ml_connector.emulators.common import serve_forever
-from ml_connector.emulators.common.server import free_port
 from ml_connector.emulators.oracle.app import build_emulator
 from ml_connector.emulators.oracle.tokens import Credentials
+from ml_connector.serving import usable_port
 
 _DEFAULT = Credentials()
 
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """Run the Oracle Fusion Cloud ERP emulator (seeded with Acme Components Europe)."""
         creds = Credentials(client_id, client_secret, user, password, _DEFAULT.instance_id)
         emulator = build_emulator(creds, token_ttl, ess_seconds)
-        port = port or free_port(host)  # 0: any free port, named in the JSON line
+        port = usable_port(host, port)  # 0: any free port, named in the JSON line
         base = f"http://{host}:{port}"
         facts = {
             "system": "oracle",

@@ -42,7 +42,8 @@ def to_ledger_line(
             source_key=fields.source_key,
             kind=kind.value,
             reason=f"{fields.amount_field} {fields.amount!r} is not a number",
-            hint="Correct the amount in Infor (a letter O typed for a zero?), then replay the run.",
+            hint="Correct the amount in Infor (a letter O typed for a zero?); the next run reads the corrected "
+            "line (a replay would resend the stored, wrong one).",
             payload=dict(payload),
             updated_at=fields.updated_at,
         )
@@ -53,7 +54,7 @@ def to_ledger_line(
             source_key=fields.source_key,
             kind=kind.value,
             reason=f"{fields.day_field} {fields.day!r} is not a date (yyyyMMdd)",
-            hint="Correct the date in Infor, then replay the run.",
+            hint="Correct the date in Infor; the next run reads the corrected line.",
             payload=dict(payload),
             updated_at=fields.updated_at,
         )

@@ -95,7 +95,9 @@ def line_record(
     try:
         updated = parse_timestamp(line.get("LastUpdateDate")) or parse_timestamp(batch.get("LastUpdateDate"))
     except ValueError as exc:
-        hint = "Oracle sent a LastUpdateDate that is not an ISO 8601 stamp; report it, then replay the run."
+        hint = (
+            "Oracle sent a LastUpdateDate that is not an ISO 8601 stamp; report it: the next run reads the line again."
+        )
         return RejectedRecord(SOURCE, key, EntryKind.GL.value, f"LastUpdateDate: {exc}", hint, payload, None)
     try:
         # Accounted amounts are in the ledger currency, which is what plans are kept in.
