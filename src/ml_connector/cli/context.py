@@ -36,12 +36,13 @@ class AppContext:
         return self._config
 
     def root(self) -> Root:
-        """The invocation's composition root (in-process budgets unless `start_root` chose otherwise)."""
+        """The invocation's composition root. Its request budgets are kept in the store, so every command
+        (`run` started by cron next to another, `serve`, workers) draws from one bucket per tenant."""
         if self._root is None:
-            self._root = Root(self.config())
+            self._root = Root(self.config(), shared_budgets=True)
         return self._root
 
-    def start_root(self, *, shared_budgets: bool = False, lease_ttl: float = DEFAULT_LEASE_TTL) -> Root:
+    def start_root(self, *, shared_budgets: bool = True, lease_ttl: float = DEFAULT_LEASE_TTL) -> Root:
         """Build the root with these options; a command that needs them calls this before anything else."""
         if self._root is not None:
             raise RuntimeError("the composition root of this command is already built")
