@@ -24,6 +24,7 @@ from ml_connector.http import Redactor
 from ml_connector.mapping.rules import parse_csv
 from ml_connector.store import Store, upgrade
 from ml_connector.vault import Vault, load_key
+from ml_connector.workers.schema import apply_queue_schema
 
 CLI = str(Path(sys.executable).parent / "ml-connector")
 MODELS = {"FP&A": "fpa", "FP&A Sandbox": "sbx"}
@@ -163,3 +164,10 @@ def fleet_factory(tmp_path: Path, pg_url: str) -> Iterator[Any]:
     for fleet in made:
         fleet.stop()
         fleet.box.stop()
+
+
+@pytest.fixture()
+def queue_store(pg_store: Store) -> Store:
+    assert apply_queue_schema(pg_store) is True
+    assert apply_queue_schema(pg_store) is False  # a second `db upgrade` leaves it alone
+    return pg_store

@@ -22,7 +22,6 @@ from ml_connector.store.lease import LeaseLocks
 from ml_connector.workers.app import build_app
 from ml_connector.workers.jobs import FLOW_TASK, PRUNE_TASK, QUEUE, enqueue
 from ml_connector.workers.recovery import RECOVERY_LEASE, StalledJobRecovery
-from ml_connector.workers.schema import apply_queue_schema
 from tests.workers.test_jobs import ACTUALS, RETURN, make_config
 
 pytestmark = pytest.mark.postgres
@@ -47,13 +46,6 @@ model = "FP&A Sandbox"
 export = "Export Approved Budget"
 balancing_account = "1000"
 """
-
-
-@pytest.fixture()
-def queue_store(pg_store: Store) -> Store:
-    assert apply_queue_schema(pg_store) is True
-    assert apply_queue_schema(pg_store) is False  # a second `db upgrade` leaves it alone
-    return pg_store
 
 
 @pytest.fixture()
@@ -131,7 +123,7 @@ def test_a_schedule_seen_by_two_workers_queues_one_job(config: Config, queue_sto
 def test_retriable_failures_come_back_later_others_fail(config: Config, queue_store: Store) -> None:
     calls: list[tuple[str, str]] = []
 
-    def runner(flow: str, trigger: str) -> dict[str, Any]:
+    def runner(flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
         calls.append((flow, trigger))
         if flow == "actuals":
             raise UnavailableError("Anaplan answered 503")
@@ -187,7 +179,7 @@ def test_jobs_of_a_silent_worker_are_queued_again_once(config: Config, queue_sto
 
 
 def test_succeeded_jobs_are_pruned_failed_ones_kept(config: Config, queue_store: Store) -> None:
-    def runner(flow: str, trigger: str) -> dict[str, Any]:
+    def runner(flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
         if flow == "ret":
             raise ConfigurationError("the export is gone")
         return {"flow": flow}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
 
 import typer
 
+from ml_connector.cli.alerting import smtp_password as _smtp_password
 from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
@@ -16,24 +16,6 @@ from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
 from ml_connector.serving import start_in_thread, usable_port
 from ml_connector.web import build_app
-
-SMTP_PASSWORD_ENV = "ML_CONNECTOR_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
-
-
-def _smtp_password(app: AppContext) -> str | None:
-    settings = app.config().alerts
-    if not settings.smtp_user:
-        return None
-    from_env = os.environ.get(SMTP_PASSWORD_ENV)
-    if from_env:
-        return from_env
-    vault = app.vault()
-    if not vault.has(settings.smtp_vault_entry):
-        raise ConfigurationError(
-            f"[alerts] smtp_user is set but the vault holds no entry {settings.smtp_vault_entry!r}",
-            hint="Run `ml-connector serve --store-smtp-password` (or set ML_CONNECTOR_SMTP_PASSWORD).",
-        )
-    return vault.get(settings.smtp_vault_entry).get("password")
 
 
 def serve(

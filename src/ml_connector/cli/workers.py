@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from ml_connector.cli.alerting import make_alerter
 from ml_connector.cli.context import AppContext
 from ml_connector.errors import ConfigurationError
 from ml_connector.store import Store
@@ -85,7 +86,7 @@ def worker(
     timed = ", ".join(f"{s.flow} ({s.cron})" for s in schedules(config)) or "none"
     typer.echo(f"worker: queue {QUEUE!r}, schedules: {timed}; stop with Ctrl-C or SIGTERM", err=True)
     _route_queue_logs()
-    run_worker(root, settings)
+    run_worker(root, settings, make_alerter(app))
 
 
 def enqueue(

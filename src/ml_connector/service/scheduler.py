@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from ml_connector.config import Config, MisfirePolicy
 from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.schedules import ScheduleBook
-from ml_connector.engine.states import SCHEDULED_TRIGGERS, RecordState, RunState
+from ml_connector.engine.states import SCHEDULED_TRIGGERS, RunState
 from ml_connector.engine.states import Trigger as RunTrigger
 from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext, Progress
@@ -36,6 +36,7 @@ from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.catchup import Fire, Trigger, cron_trigger, decide, fire_times
 from ml_connector.service.expiry import expiring, expiry_alert
 from ml_connector.service.lanes import FlowLanes
+from ml_connector.service.outcomes import failed_alert, run_alerts
 from ml_connector.service.shutdown import ServiceStopping, StopFlag, StoppableProgress
 from ml_connector.store.database import Store
 from ml_connector.vault import Vault
@@ -217,31 +218,11 @@ class Service:
         return latest[0].id if latest and latest[0].started_at.replace(tzinfo=UTC) >= started else None
 
     def _after(self, info: RunInfo) -> None:
-        if info.state == RunState.FAILED:
-            self.alerter.send(self._failed_alert(info.flow, info.error, "", info.id))
-            return
-        quarantined = info.counts.get(RecordState.QUARANTINED.value, 0)
-        refused = info.counts.get(RecordState.FAILED.value, 0)
-        if quarantined or refused:
-            what = f"The run of {info.flow} finished {info.state}: {quarantined} record(s) quarantined"
-            what += f", {refused} refused by the target." if refused else "."
-            states = [s for s, n in (("quarantined", quarantined), ("failed", refused)) if n]
-            listing = " and ".join(f"`ml-connector audit {info.id} --state {s}`" for s in states)
-            action = (
-                f"{listing} list each record with its reason and fix "
-                f"(`ml-connector mapping gaps` for missing mappings); then `ml-connector replay {info.id}`."
-            )
-            self.alerter.send(Alert(AlertKind.QUARANTINED, what, action, flow=info.flow, run_id=info.id))
+        for alert in run_alerts(info):
+            self.alerter.send(alert)
 
     def _failed_alert(self, flow: str, error: str, hint: str, run_id: str | None) -> Alert:
-        what = f"The scheduled run of {flow} failed: {error[:500]}"
-        action = (hint + " " if hint else "") + (
-            f"See `ml-connector audit {run_id} --state failed`, fix the cause, then `ml-connector run {flow}` "
-            "(the watermark did not move: the next run reads the same records again)."
-            if run_id
-            else f"Fix the cause, then `ml-connector run {flow}`."
-        )
-        return Alert(AlertKind.FAILED, what, action, flow=flow, run_id=run_id, at=self._clock())
+        return failed_alert(flow, error, hint, run_id, at=self._clock())
 
     def check_credentials(self) -> list[Alert]:
         """Alert on every credential that expires within `[alerts] expiry_warning_days`."""

@@ -16,15 +16,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued
 
 from ml_connector.config import Config
+from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import Trigger
+from ml_connector.errors import ConnectorError, RetriableError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
+from ml_connector.service.alerts import Alert, Alerter
+from ml_connector.service.outcomes import failed_alert, run_alerts
 
 log = logging.getLogger("ml_connector.workers")
 
@@ -88,14 +93,26 @@ def enqueue(app: App, config: Config, flows: Sequence[str], *, trigger: str = "q
 
 class FlowJobs:
     """Runs queued flows in one worker's `FlowContext`: clients, kept tokens and budgets live as long
-    as the worker, not one job."""
+    as the worker, not one job. Like `serve`, it alerts on failed and partial runs (when given an
+    `alerter`) and keeps each schedule's cursor, so a restart catches up what was missed."""
 
-    def __init__(self, ctx: FlowContext) -> None:
+    def __init__(self, ctx: FlowContext, alerter: Alerter | None = None) -> None:
         self.ctx = ctx
+        self.alerter = alerter
+        self.book = ScheduleBook(ctx.store)
 
-    def __call__(self, flow: str, trigger: str) -> dict[str, Any]:
+    def __call__(self, flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
         log.info("flow %s: run starts (%s)", flow, trigger, extra={"flow": flow, "trigger": trigger})
-        info = run_flow(self.ctx, flow, trigger=Trigger(trigger))
+        if timestamp is not None and trigger == Trigger.SCHEDULE:
+            self.book.mark(flow, datetime.fromtimestamp(timestamp, UTC))
+        try:
+            info = run_flow(self.ctx, flow, trigger=Trigger(trigger))
+        except RetriableError:
+            raise  # queued again with backoff: the alert waits for an outcome
+        except ConnectorError as exc:
+            self._send([failed_alert(flow, str(exc), exc.hint, None)])
+            raise
+        self._send(run_alerts(info))
         log.info(
             "flow %s: run %s %s",
             flow,
@@ -104,3 +121,9 @@ class FlowJobs:
             extra={"flow": flow, "run_id": info.id, "state": info.state, "counts": info.counts},
         )
         return {"flow": flow, "run_id": info.id, "state": info.state, "counts": info.counts}
+
+    def _send(self, alerts: list[Alert]) -> None:
+        if self.alerter is None:
+            return
+        for alert in alerts:
+            self.alerter.send(alert)

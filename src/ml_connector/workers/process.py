@@ -28,7 +28,9 @@ from procrastinate.app import WorkerOptions
 from ml_connector.engine.runs import holder_name
 from ml_connector.flows.context import FlowContext
 from ml_connector.root import Root
+from ml_connector.service.alerts import Alerter
 from ml_connector.workers.app import build_app
+from ml_connector.workers.catchup import catch_up_schedules
 from ml_connector.workers.jobs import QUEUE, FlowJobs
 from ml_connector.workers.recovery import StalledJobRecovery
 
@@ -60,7 +62,7 @@ def worker_context(root: Root, settings: WorkerSettings) -> FlowContext:
     return root.flow_context(workdir=settings.workdir)
 
 
-def run_worker(root: Root, settings: WorkerSettings) -> None:
+def run_worker(root: Root, settings: WorkerSettings, alerter: Alerter | None = None) -> None:
     """Run queued and scheduled flows until SIGTERM / SIGINT.
 
     `root` is built with `shared_budgets=True` and `lease_ttl=settings.lease_ttl_seconds` (the caller
@@ -69,7 +71,9 @@ def run_worker(root: Root, settings: WorkerSettings) -> None:
     if not root.shared_budgets or root.lease_ttl != settings.lease_ttl_seconds:
         raise ValueError("a worker's root keeps its budgets in the store and its leases for lease_ttl_seconds")
     ctx = worker_context(root, settings)
-    app = build_app(root.config, FlowJobs(ctx), pool_size=max(4, settings.concurrency + 3))
+    app = build_app(root.config, FlowJobs(ctx, alerter), pool_size=max(4, settings.concurrency + 3))
+    with app.open():
+        catch_up_schedules(app, root.config, root.store, alerter)
     recovery = StalledJobRecovery(app, root.locks, stalled_after=settings.stalled_after_seconds)
     asyncio.run(_serve(app, recovery, settings))
 
