@@ -123,7 +123,7 @@ def test_a_schedule_seen_by_two_workers_queues_one_job(config: Config, queue_sto
 def test_retriable_failures_come_back_later_others_fail(config: Config, queue_store: Store) -> None:
     calls: list[tuple[str, str]] = []
 
-    def runner(flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
+    def runner(flow: str, trigger: str, timestamp: int | None = None, attempts: int = 0) -> dict[str, Any]:
         calls.append((flow, trigger))
         if flow == "actuals":
             raise UnavailableError("Anaplan answered 503")
@@ -179,7 +179,7 @@ def test_jobs_of_a_silent_worker_are_queued_again_once(config: Config, queue_sto
 
 
 def test_succeeded_jobs_are_pruned_failed_ones_kept(config: Config, queue_store: Store) -> None:
-    def runner(flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
+    def runner(flow: str, trigger: str, timestamp: int | None = None, attempts: int = 0) -> dict[str, Any]:
         if flow == "ret":
             raise ConfigurationError("the export is gone")
         return {"flow": flow}

@@ -11,12 +11,14 @@ import pytest
 
 from ml_connector.engine.mappings import replace_mapping
 from ml_connector.engine.schedules import ScheduleBook
-from ml_connector.errors import ConfigurationError
+from ml_connector.errors import ConfigurationError, UnavailableError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.store import Store
+from ml_connector.workers import jobs as jobs_module
 from ml_connector.workers.app import build_app
+from ml_connector.workers.backoff import FlowBackoff
 from ml_connector.workers.catchup import catch_up_schedules
 from ml_connector.workers.jobs import FlowJobs
 from tests.workers.test_jobs import ACTUALS, make_config
@@ -92,3 +94,22 @@ def test_a_failed_job_alerts_with_the_error(ctx: FlowContext) -> None:
         FlowJobs(ctx, alerter(recorder))("actuals-oracle", "queued")
     (alert,) = recorder.sent
     assert alert.kind is AlertKind.FAILED and "mapping set 'oracle'" in alert.summary
+
+
+def test_a_failure_that_is_retried_alerts_only_on_its_last_attempt(
+    ctx: FlowContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*args: object, **kwargs: object) -> None:
+        raise UnavailableError("Anaplan answered 503", hint="It passes; the job is retried.")
+
+    monkeypatch.setattr(jobs_module, "run_flow", busy)
+    recorder = Recorder()
+    runner = FlowJobs(ctx, alerter(recorder))
+    for attempt in range(FlowBackoff().max_attempts - 1):
+        with pytest.raises(UnavailableError):
+            runner("actuals-oracle", "queued", None, attempt)
+    assert recorder.sent == []
+    with pytest.raises(UnavailableError):
+        runner("actuals-oracle", "queued", None, FlowBackoff().max_attempts - 1)
+    (alert,) = recorder.sent
+    assert alert.kind is AlertKind.FAILED and "503" in alert.summary

@@ -24,9 +24,9 @@ from ml_connector.workers.backoff import FlowBackoff
 from ml_connector.workers.jobs import FLOW_TASK, PRUNE_TASK, QUEUE
 from ml_connector.workers.schedules import register_schedules
 
-# (flow name, trigger, scheduled second of a periodic job) → a short summary of the run, logged by
-# procrastinate with the job.
-JobRunner = Callable[[str, str, int | None], dict[str, Any]]
+# (flow name, trigger, scheduled second of a periodic job, earlier attempts) → a short summary of the
+# run, logged by procrastinate with the job.
+JobRunner = Callable[[str, str, int | None, int], dict[str, Any]]
 
 
 def queue_connector(store_url: str, *, pool_size: int = 4) -> PsycopgConnector:
@@ -63,7 +63,7 @@ def build_app(
             raise ConfigurationError(
                 f"job {context.job.id} reached a process that only queues jobs", hint="Run `ml-connector worker`."
             )
-        return runner(flow, trigger, timestamp)
+        return runner(flow, trigger, timestamp, context.job.attempts)
 
     register_schedules(app, run_flow_job, config)
     return app

@@ -25,11 +25,12 @@ from procrastinate.exceptions import AlreadyEnqueued
 from ml_connector.config import Config
 from ml_connector.engine.schedules import ScheduleBook
 from ml_connector.engine.states import Trigger
-from ml_connector.errors import ConnectorError, RetriableError
+from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.service.alerts import Alert, Alerter
 from ml_connector.service.outcomes import failed_alert, run_alerts
+from ml_connector.workers.backoff import RETRIABLE, FlowBackoff
 
 log = logging.getLogger("ml_connector.workers")
 
@@ -101,16 +102,16 @@ class FlowJobs:
         self.alerter = alerter
         self.book = ScheduleBook(ctx.store)
 
-    def __call__(self, flow: str, trigger: str, timestamp: int | None = None) -> dict[str, Any]:
+    def __call__(self, flow: str, trigger: str, timestamp: int | None = None, attempts: int = 0) -> dict[str, Any]:
         log.info("flow %s: run starts (%s)", flow, trigger, extra={"flow": flow, "trigger": trigger})
         if timestamp is not None and trigger == Trigger.SCHEDULE:
             self.book.mark(flow, datetime.fromtimestamp(timestamp, UTC))
         try:
             info = run_flow(self.ctx, flow, trigger=Trigger(trigger))
-        except RetriableError:
-            raise  # queued again with backoff: the alert waits for an outcome
         except ConnectorError as exc:
-            self._send([failed_alert(flow, str(exc), exc.hint, None)])
+            retried = isinstance(exc, RETRIABLE) and attempts + 1 < FlowBackoff().max_attempts
+            if not retried:  # a failure queued again with backoff alerts only when it finally fails
+                self._send([failed_alert(flow, str(exc), exc.hint, None)])
             raise
         self._send(run_alerts(info))
         log.info(
