@@ -79,7 +79,10 @@ class StoreError(ConfigurationError):
 
 class AuthenticationError(ConnectorError):
     exit_code = 3
-    default_hint = "Check the connection's credentials (`ml-connector connection add`) and run `ml-connector ping`."
+    default_hint = (
+        "Store the right secret again with `ml-connector connection add NAME --system SYSTEM --secret password` "
+        "(no --set: the settings stay in the config file), then `ml-connector ping NAME`."
+    )
 
 
 class ApiError(ConnectorError):

@@ -101,7 +101,8 @@ class Vault:
         if found is None:
             raise VaultError(
                 f"no stored credentials for connection {connection!r}",
-                hint=f"Run `ml-connector connection add {connection}` (or `connection import-ionapi`).",
+                hint=f"Store them with `ml-connector connection add {connection} --system SYSTEM --secret password` "
+                f"(Infor: `ml-connector connection import-ionapi {connection} FILE.ionapi`).",
             )
         try:
             secrets: dict[str, str] = json.loads(self._fernet.decrypt(found[1]))

@@ -423,3 +423,11 @@ def test_failed_records_are_pointed_to_with_their_own_state(capsys: pytest.Captu
     flow_commands._finish(flow_commands.AppContext(), info, strict=False)
     shown = capsys.readouterr().out
     assert "--state failed" in shown and "--state quarantined" not in shown
+
+
+def test_secrets_of_an_existing_connection_are_stored_again_as_the_hints_say(ready: Cli) -> None:
+    add_oracle(ready)
+    again = ready("connection", "add", "ora", "--system", "oracle", "--secret", "password", input="password=New-1\n")
+    assert again.exit_code == 0, again.output
+    refused(ready("connection", "add", "ora", "--system", "anaplan", "--secret", "password"), 2, "is oracle")
+    refused(ready("connection", "add", "ora", "--system", "oracle", "--set", "user=X"), 2, "already in")

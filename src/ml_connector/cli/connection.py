@@ -132,6 +132,12 @@ def add(
     options = parse_options(set_)
     expiry = _date(expires_on)
     cfg = app_ctx.config()
+    existing = cfg.connections.get(name)
+    if existing is not None and existing.system != system:
+        raise ConfigurationError(
+            f"connection {name!r} is {existing.system} in {cfg.path}, not {system}; nothing was stored",
+            hint=f"Give --system {existing.system} to store its secrets again, or choose another name.",
+        )
     secrets = {**read_secrets(secret), **read_secret_files(secret_file)}
     if name not in cfg.connections:
         config_module.append_connection(cfg.path, name, system, options)

@@ -261,7 +261,10 @@ def _reason(exc: ConnectorError) -> str:
 def _hint(kind: AuthKind) -> str:
     if kind is AuthKind.OAUTH:
         return "The refresh token is spent or expired: run the device grant again and store the new token."
-    return "Check the connection's credentials (`ml-connector connection add`) and run `ml-connector ping`."
+    return (
+        "Store the right secret again with `ml-connector connection add NAME --system anaplan --secret password` "
+        "(no --set: the settings stay in the config file), then `ml-connector ping NAME`."
+    )
 
 
 def credential_key(settings: AnaplanSettings) -> str:

@@ -99,7 +99,8 @@ class AnaplanSettings(RetrySettings):
                 problems += cross_field_problems({**defaults, **data})
             raise ConfigurationError(
                 "Anaplan connection settings are invalid: " + "; ".join(problems),
-                hint="Fix these fields of the Anaplan connection (`ml-connector connection add`).",
+                hint="Fix these fields in the connection's [connections.NAME] table of the config file "
+                "(secrets: `ml-connector connection add NAME --system anaplan --secret NAME_OF_SECRET`).",
             ) from None
 
 
