@@ -32,7 +32,10 @@ def test_token_expiry_mid_run_reauthenticates_once(admin: httpx.Client, oracle: 
     rest = list(stream)
     assert first.source_key not in {r.source_key for r in rest}
     assert len(rest) > 100
-    assert _stats(admin)["auth_calls"] == 2
+    stats = _stats(admin)
+    refused = sum(int(codes.get("401", 0)) for codes in dict(stats["requests"]).values())  # type: ignore[arg-type]
+    # One 401 and one new token for it, never a loop. (A slow machine may also renew the 3 s token early.)
+    assert refused == 1 and 2 <= int(stats["auth_calls"]) <= 3  # type: ignore[call-overload]
 
 
 def test_token_is_refreshed_before_expires_in(admin: httpx.Client, oracle: OracleClient) -> None:
