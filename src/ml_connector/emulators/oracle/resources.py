@@ -223,13 +223,27 @@ INVOICE_LINES = ResourceSpec(
     ),
     hash_key=("InvoiceId", "LineNumber"),
 )
+# Source: Oracle REST API for Financials, "Invoices" (op-invoices-get, 11.13.18.05), as captured by the public client
+# singer-io/tap-oracle-fusion, schemas/invoice.json (oracle.md section 5): every scalar attribute listed there.
 INVOICES = ResourceSpec(
     "invoices",
     _attrs(
         "InvoiceId:int InvoiceNumber InvoiceAmount:num InvoiceCurrency PaymentCurrency InvoiceDate:date "
-        "InvoiceType InvoiceSource Description BusinessUnit LegalEntity Supplier SupplierNumber SupplierSite "
-        "AccountingDate:date AccountingStatus ApprovalStatus ValidationStatus PaidStatus AmountPaid:num "
-        "CanceledFlag:bool PaymentTerms TermsDate:date PaymentMethod LiabilityDistribution" + WHO
+        "InvoiceType InvoiceSource InvoiceSourceCode InvoiceGroup Description BusinessUnit LegalEntity "
+        "LegalEntityIdentifier ProcurementBU Supplier SupplierNumber SupplierSite SupplierTaxRegistrationNumber "
+        "SupplierIBAN Party PartySite AccountingDate:date AccountingStatus AccountCodingStatus ApprovalStatus "
+        "ValidationStatus FundsStatus PaidStatus AmountPaid:num BaseAmount:num ControlAmount:num "
+        "CanceledFlag:bool CanceledDate:date CanceledBy PaymentTerms TermsDate:date PaymentMethod PaymentMethodCode "
+        "PayGroup PayAloneFlag:bool PurchaseOrderNumber LiabilityDistribution ConversionRate:num ConversionRateType "
+        "ConversionDate:date ApplyAfterDate:date BudgetDate:date GoodsReceivedDate:date InvoiceReceivedDate:date "
+        "BankAccount BankChargeBearer ExternalBankAccountId:int DeliveryChannel DeliveryChannelCode "
+        "DocumentCategory DocumentSequence:int DocumentFiscalClassificationCodePath VoucherNumber "
+        "ImageDocumentNumber FirstPartyTaxRegistrationId:int FirstPartyTaxRegistrationNumber TaxationCountry "
+        "ProductTable ReferenceKeyOne ReferenceKeyTwo ReferenceKeyThree ReferenceKeyFour ReferenceKeyFive "
+        "RemittanceMessageOne RemittanceMessageTwo RemittanceMessageThree Requester RequesterId:int "
+        "RoutingAttribute1 RoutingAttribute2 RoutingAttribute3 RoutingAttribute4 RoutingAttribute5 "
+        "SettlementPriority PaymentReason PaymentReasonCode PaymentReasonComments UniqueRemittanceIdentifier "
+        "UniqueRemittanceIdentifierCheckDigit LastUpdateLogin" + WHO
     ),
     hash_key=("InvoiceId",),
     children=(INVOICE_LINES,),
@@ -239,13 +253,26 @@ RELATED_INVOICES = ResourceSpec(
     _attrs("InvoicePaymentId:int InvoiceId:int InvoiceNumber AmountPaid:num InvoiceCurrency" + WHO),
     key="InvoicePaymentId",
 )
+# Source: Oracle REST API for Financials, "Payables Payments" (op-payablespayments-get, 11.13.18.05), as captured
+# by the public client singer-io/tap-oracle-fusion, schemas/payables_payments.json (oracle.md section 5).
+# ASSUMPTION: that schema types amounts as integers; they are decimals here, as on Oracle's pages.
 PAYMENTS = ResourceSpec(
     "payablesPayments",
     _attrs(
-        "CheckId:int PaymentId:int PaymentNumber:int PaymentReference PaymentAmount:num PaymentDate:date "
-        "AccountingDate:date PaymentStatus PaymentType PaymentCurrency Payee PayeeSite SupplierNumber "
-        "BusinessUnit LegalEntity PaymentMethod PaymentMethodCode DisbursementBankAccountName ClearingDate:date "
-        "ReconciledFlag:bool AccountingStatus" + WHO
+        "CheckId:int PaymentId:int PaymentNumber:int PaymentReference PaperDocumentNumber:int "
+        "PaymentFileReference:int PaymentProcessRequest PaymentAmount:num PaymentDate:date AccountingDate:date "
+        "PaymentDescription PaymentStatus PaymentType PaymentCurrency PaymentFunction Payee PayeeSite "
+        "SupplierNumber ProcurementBU BusinessUnit LegalEntity PaymentMethod PaymentMethodCode PaymentDocument "
+        "PaymentProcessProfile DisbursementBankAccountName DisbursementBankAccountNumber ExternalBankAccountId "
+        "RemitToAccountNumber EmployeeAddress ThirdPartySupplier ThirdPartyAddressName ConversionRate:num "
+        "ConversionDate:date ConversionRateType ClearingDate:date ClearingAmount:num ClearingLedgerAmount:num "
+        "ClearingConversionRate:num ClearingConversionDate:date ClearingConversionRateType CrossCurrencyRateType "
+        "MaturityDate:date MaturityConversionRateType MaturityConversionDate:date MaturityConversionRate:num "
+        "AnticipatedValueDate:date ClearingValueDate:date StopDate:date VoidDate:date VoidAccountingDate:date "
+        "SeparateRemittanceAdviceCreated ReconciledFlag:bool AccountingStatus WithheldAmount:num "
+        "BankChargeAmount:num DocumentCategory DocumentSequence VoucherNumber PaymentBaseAmount:num "
+        "PaymentBaseCurrency AddressLine1 AddressLine2 AddressLine3 AddressLine4 City County Province State "
+        "Country Zip LastUpdateLogin" + WHO
     ),
     key="CheckId",
     children=(RELATED_INVOICES,),
