@@ -31,6 +31,7 @@ from ml_connector.emulators.anaplan import (
     routes_views,
 )
 from ml_connector.emulators.anaplan.admin import add_admin_routes
+from ml_connector.emulators.anaplan.admin_oauth import add_oauth_client_routes
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL, Credentials
 from ml_connector.emulators.anaplan.certs import CertificatePair, make_certificate
 from ml_connector.emulators.anaplan.definition import TenantDef
@@ -133,6 +134,7 @@ def build_app(
     )
     backend.on_auth = kit.stats.record_auth
     add_admin_routes(kit.router, backend)
+    add_oauth_client_routes(kit.router, backend)
     app.include_router(routes_auth.router)
     app.include_router(routes_bulk.tenant_router)
     app.include_router(routes_users.router)

@@ -145,6 +145,7 @@ class AnaplanBackend:
             self.forced_busy, self.no_access = set(), set()
             self.request_times.clear()
             self.tokens.used_refresh_tokens.discard(self.seeded_refresh_token)
+            self.tokens.oauth_clients = {self.creds.oauth_client_id: True}
             self.tokens.seed_refresh_token(self.seeded_refresh_token)
 
     @property
