@@ -13,6 +13,7 @@ from ml_connector.emulators.common import serve_forever
 from ml_connector.emulators.common.server import free_port
 from ml_connector.emulators.infor.app import build_app, write_ionapi
 from ml_connector.emulators.infor.tokens import Credentials
+from ml_connector.emulators.infor.volume import add_lines
 
 _DEFAULTS = Credentials()
 
@@ -41,6 +42,10 @@ def register(app: typer.Typer) -> None:
         service_secret: Annotated[
             str, typer.Option(help="Service account secret key (sask).")
         ] = _DEFAULTS.service_secret,
+        extra_lines: Annotated[int, typer.Option(min=0, help="Posted GL lines to add to the seed (volume tests).")] = 0,
+        seed: Annotated[
+            int, typer.Option(help="Random seed for --extra-lines: the same seed gives the same lines.")
+        ] = 0,
     ) -> None:
         """Run the Infor ION API gateway emulator (M3, CSI, FSM) with the seeded Acme Components company."""
         creds = Credentials(
@@ -58,6 +63,8 @@ def register(app: typer.Typer) -> None:
         app_ = build_app(
             creds, token_ttl=token_ttl, logins_per_minute=logins_per_minute, issue_refresh_tokens=refresh_tokens
         )
+        if extra_lines:
+            add_lines(app_.backend, extra_lines, seed)
         facts = {
             "system": "infor",
             "base_url": f"{iu}/{tenant}",
@@ -71,6 +78,7 @@ def register(app: typer.Typer) -> None:
             "saak": service_key,
             "sask": service_secret,
             "admin_url": f"{iu}/_emulator",
+            "extra_lines": extra_lines,
             "mongoose_configs": [tenant] + [f"{tenant}_{d}" for d in app_.backend.division_codes()],
         }
         typer.echo(json.dumps(facts), nl=True)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
+from ml_connector.emulators.infor.m3_date_index import lines_between
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
 
@@ -77,10 +78,9 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     if start > end:
         raise M3Error("From date must not be later than to date", "WFR0201", "FRDT")
     divisions = divisions_for(ctx, inputs)
-    with ctx.backend.lock:
-        lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
     # ASSUMPTION: list order is division, accounting date, then journal keys (M3's file order is not documented).
-    lines.sort(key=lambda ln: (ln.division, ln.acct_date, ln.year, ln.journal_no, ln.journal_seq))
+    with ctx.backend.lock:
+        lines = lines_between(ctx.backend, divisions, start, end)
     return [f.voucher_line(ln, ctx.company) for ln in lines]
 
 

@@ -10,6 +10,7 @@ from ml_connector.emulators.common import serve_forever
 from ml_connector.emulators.common.server import free_port
 from ml_connector.emulators.oracle.app import build_emulator
 from ml_connector.emulators.oracle.tokens import Credentials
+from ml_connector.emulators.oracle.volume import add_lines
 
 _DEFAULT = Credentials()
 
@@ -27,10 +28,14 @@ def register(app: typer.Typer) -> None:
         password: str = typer.Option(_DEFAULT.password, help="Password of that user."),
         token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds (expires_in)."),
         ess_seconds: float = typer.Option(0.5, help="How long an ESS job (journal import) stays RUNNING."),
+        extra_lines: int = typer.Option(0, min=0, help="Posted journal lines to add to the seed (volume tests)."),
+        seed: int = typer.Option(0, help="Random seed for --extra-lines: the same seed gives the same lines."),
     ) -> None:
         """Run the Oracle Fusion Cloud ERP emulator (seeded with Acme Components Europe)."""
         creds = Credentials(client_id, client_secret, user, password, _DEFAULT.instance_id)
         emulator = build_emulator(creds, token_ttl, ess_seconds)
+        if extra_lines:
+            add_lines(emulator.backend, extra_lines, seed)
         port = port or free_port(host)  # 0: any free port, named in the JSON line
         base = f"http://{host}:{port}"
         facts = {
@@ -45,6 +50,7 @@ def register(app: typer.Typer) -> None:
             "password": creds.password,
             "token_ttl": token_ttl,
             "admin_url": f"{base}/_emulator",
+            "extra_lines": extra_lines,
         }
         typer.echo(json.dumps(facts), nl=True)
         serve_forever(emulator.asgi, host, port)
