@@ -10,8 +10,11 @@ from typing import Annotated
 import typer
 
 from ml_connector.emulators.common import serve_forever
+from ml_connector.emulators.common.conformance import listing
 from ml_connector.emulators.common.server import free_port
+from ml_connector.emulators.infor import behaviours as behaviours_module
 from ml_connector.emulators.infor.app import build_app, write_ionapi
+from ml_connector.emulators.infor.behaviours import BEHAVIOURS
 from ml_connector.emulators.infor.tokens import Credentials
 from ml_connector.emulators.infor.volume import add_lines
 
@@ -46,8 +49,17 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[
             int, typer.Option(help="Random seed for --extra-lines: the same seed gives the same lines.")
         ] = 0,
+        list_behaviours: Annotated[
+            bool,
+            typer.Option(
+                "--list-behaviours", help="Print the behaviours checked, their sources and assumptions; exit."
+            ),
+        ] = False,
     ) -> None:
         """Run the Infor ION API gateway emulator (M3, CSI, FSM) with the seeded Acme Components company."""
+        if list_behaviours:
+            typer.echo(listing("infor", BEHAVIOURS, Path(behaviours_module.__file__).parent))
+            return
         creds = Credentials(
             tenant=tenant,
             client_name=f"ML_CONNECTOR_{tenant}",
