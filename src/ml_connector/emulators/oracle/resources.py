@@ -71,6 +71,8 @@ def hash_key(*values: int) -> str:
     return f"{len(values):04X}{blocks}"
 
 
+# Journal attribute lists: oracle.md 2.2 (CData's column lists generated from Oracle's REST metadata, cross-checked
+# with the public ORACLE_FUSION_GL_JOURNAL_{BATCH,HEADER,LINE}_FIELDS lists).
 JOURNAL_LINES = ResourceSpec(
     "journalLines",
     _attrs(
@@ -121,6 +123,7 @@ JOURNAL_BATCHES = ResourceSpec(
     read_only=frozenset(_JOURNAL_BATCH_ATTRS) - {"BatchName", "BatchDescription"},
 )
 
+# Chart of accounts, ledgers and value sets: oracle.md 3. ASSUMPTION: attributes there marked inferred are kept.
 _SEGMENTS = " ".join(f"Segment{i}" for i in range(1, 31))
 ACCOUNT_COMBINATIONS = ResourceSpec(
     "accountCombinationsLOV",
@@ -162,6 +165,7 @@ VALUE_SETS = ResourceSpec(
     finders={"ValueSetCodeFinder": {"ValueSetCode": "ValueSetCode"}},
 )
 
+# Suppliers and their addresses, sites and contacts: oracle.md 4.2 (Procurement guide "fapra" field lists).
 _SUPPLIER_WHO_RO = frozenset({"CreatedBy", "CreationDate", "LastUpdatedBy", "LastUpdateDate"})
 SUPPLIER_ADDRESSES = ResourceSpec(
     "addresses",
@@ -248,9 +252,15 @@ INVOICES = ResourceSpec(
     hash_key=("InvoiceId",),
     children=(INVOICE_LINES,),
 )
+# Source: Oracle REST API for Financials, "Payables Payments: Related Invoices" (child of op-payablespayments-get),
+# as captured by singer-io/tap-oracle-fusion, schemas/related_invoices.json (oracle.md section 5).
 RELATED_INVOICES = ResourceSpec(
     "relatedInvoices",
-    _attrs("InvoicePaymentId:int InvoiceId:int InvoiceNumber AmountPaid:num InvoiceCurrency" + WHO),
+    _attrs(
+        "InvoicePaymentId:int CheckId:int InvoiceId:int InvoiceBusinessUnit InvoiceNumber InstallmentNumber:int "
+        "AmountPaidPaymentCurrency:num AmountPaidInvoiceCurrency:num DiscountLost:num DiscountTaken:num "
+        "InvoiceBaseAmount:num PaymentBaseAmount:num InvoiceCurrency CrossCurrencyRate:num LastUpdateLogin" + WHO
+    ),
     key="InvoicePaymentId",
 )
 # Source: Oracle REST API for Financials, "Payables Payments" (op-payablespayments-get, 11.13.18.05), as captured
@@ -277,6 +287,7 @@ PAYMENTS = ResourceSpec(
     key="CheckId",
     children=(RELATED_INVOICES,),
 )
+# oracle.md 2.4 (ledgerBalances attributes as the AccountBalanceFinder answers them).
 LEDGER_BALANCES = ResourceSpec(
     "ledgerBalances",
     _attrs(
@@ -286,6 +297,7 @@ LEDGER_BALANCES = ResourceSpec(
     ),
     hash_key=("BalanceRowId",),
 )
+# oracle.md 2.5 (erpintegrations operation attributes).
 ERP_INTEGRATIONS = ResourceSpec(
     "erpintegrations",
     _attrs(
