@@ -55,3 +55,30 @@ def _check(proc: subprocess.Popen[str], port: int) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)
+
+
+def test_emulate_oracle_with_extra_lines_serves_them() -> None:
+    port = free_port()
+    cmd = [str(Path(sys.executable).parent / "ml-connector"), "emulate", "oracle", "--port", str(port)]
+    cmd += ["--extra-lines", "300", "--seed", "5"]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            facts = json.loads(proc.stdout.readline())
+            assert facts["extra_lines"] == 300
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    got = httpx.get(
+                        f"{facts['base_url']}{REST}/journalBatches",
+                        params={"q": "BatchName LIKE 'Volume *'", "totalResults": "true", "limit": "1"},
+                        auth=(facts["user"], facts["password"]),
+                    )
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.1)
+            assert got.status_code == 200 and got.json()["totalResults"] > 10
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)

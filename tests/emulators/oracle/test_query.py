@@ -167,3 +167,20 @@ def test_describe(api: httpx.Client) -> None:
     assert names["LastUpdateDate"]["type"] == "datetime" and names["LastUpdateDate"]["queryable"] is True
     assert "journalLines" in resource["children"]["journalHeaders"]["children"]
     assert "JournalsFinder" in {f["name"] for f in resource["collection"]["finders"]}
+
+
+@pytest.mark.parametrize(
+    "q", ["Supplier LIKE 'Rhein*'", "Supplier=Rhein*", "Supplier='*Werkstoffe*'", "Supplier=Rhein%"]
+)
+def test_q_v1_query_by_example_takes_star_as_the_wildcard(api: httpx.Client, q: str) -> None:
+    assert [r["Supplier"] for r in _items(api, "suppliers", q=q)] == ["Rheinstahl Werkstoffe GmbH"]
+
+
+def test_q_v2_like_takes_percent_as_the_wildcard(api: httpx.Client) -> None:
+    assert len(_items(api, "suppliers", V2, q="Supplier LIKE 'Rhein%'")) == 1
+    assert len(_items(api, "suppliers", V2, q="Supplier LIKE 'Rhein_tahl%'")) == 1
+
+
+def test_q_v1_unknown_attribute_or_bad_clause_is_a_400(api: httpx.Client) -> None:
+    assert api.get(f"{REST}/suppliers", params={"q": "Nope LIKE 'x*'"}).status_code == 400
+    assert api.get(f"{REST}/suppliers", params={"q": "Supplier"}).status_code == 400

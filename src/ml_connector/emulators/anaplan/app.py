@@ -25,10 +25,13 @@ from ml_connector.emulators.anaplan import (
     routes_auth,
     routes_bulk,
     routes_calendar,
+    routes_more,
     routes_transactional,
+    routes_users,
     routes_views,
 )
 from ml_connector.emulators.anaplan.admin import add_admin_routes
+from ml_connector.emulators.anaplan.admin_oauth import add_oauth_client_routes
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL, Credentials
 from ml_connector.emulators.anaplan.certs import CertificatePair, make_certificate
 from ml_connector.emulators.anaplan.definition import TenantDef
@@ -131,14 +134,17 @@ def build_app(
     )
     backend.on_auth = kit.stats.record_auth
     add_admin_routes(kit.router, backend)
+    add_oauth_client_routes(kit.router, backend)
     app.include_router(routes_auth.router)
     app.include_router(routes_bulk.tenant_router)
+    app.include_router(routes_users.router)
     # Order matters: the generic /{kind} routes of actions come after files, lists and modules.
     for prefix in MODEL_PREFIXES:
         app.include_router(routes_bulk.model_router, prefix=prefix)
         app.include_router(routes_transactional.router, prefix=prefix)
         app.include_router(routes_views.router, prefix=prefix)
         app.include_router(routes_calendar.router, prefix=prefix)
+        app.include_router(routes_more.router, prefix=prefix)
         app.include_router(routes_actions.router, prefix=prefix)
     _add_error_handlers(app)
     _add_rate_limit(app, backend)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import secrets
 import time
 import uuid
@@ -73,6 +74,9 @@ class TokenStore:
         self.tokens: dict[str, Token] = {}
         self.refresh_tokens: dict[str, tuple[str, float]] = {}  # value -> (client id, expires at)
         self.used_refresh_tokens: set[str] = set()
+        # client id -> rotatable. anaplan.md 4 "Refresh-token rotation": rotatable clients hand out a new refresh
+        # token on each use and each works once; non-rotatable clients' refresh tokens are reused and never expire.
+        self.oauth_clients: dict[str, bool] = {creds.oauth_client_id: True}
 
     def _issue(self, kind: str) -> Token:
         token = Token(
@@ -161,27 +165,41 @@ class TokenStore:
 
     # --- OAuth ---------------------------------------------------------------------------------------
 
-    def seed_refresh_token(self, value: str | None = None) -> str:
+    def seed_refresh_token(self, value: str | None = None, client_id: str | None = None) -> str:
         value = value or secrets.token_urlsafe(48)
-        self.refresh_tokens[value] = (self.creds.oauth_client_id, time.time() + self.refresh_ttl)
+        client = client_id or self.creds.oauth_client_id
+        expires = time.time() + self.refresh_ttl if self.oauth_clients.get(client, True) else math.inf
+        self.refresh_tokens[value] = (client, expires)
         return value
 
+    def register_oauth_client(self, client_id: str, rotatable: bool) -> str:
+        """Add an OAuth client (a device-grant client registered in Administration); its first refresh token."""
+        self.oauth_clients[client_id] = rotatable
+        return self.seed_refresh_token(client_id=client_id)
+
     def oauth_refresh(self, client_id: str, refresh_token: str) -> dict[str, object]:
-        if client_id != self.creds.oauth_client_id:
+        if client_id not in self.oauth_clients:
             # ASSUMPTION: an unknown client answers 401 unauthorized_client (a documented code and status; the pairing
             # is ours).
             raise OAuthError(401, "unauthorized_client", "Unknown client_id.")
         if refresh_token in self.used_refresh_tokens:
             raise OAuthError(400, "invalid_grant", "The refresh token has already been used.")
-        entry = self.refresh_tokens.pop(refresh_token, None)
+        entry = self.refresh_tokens.get(refresh_token)
         if entry is None or entry[0] != client_id or entry[1] <= time.time():
             raise OAuthError(400, "invalid_grant", "Unknown or expired refresh token.")
+        if not self.oauth_clients[client_id]:
+            # ASSUMPTION: a non-rotatable client gets its same refresh token back, usable again.
+            return self._oauth_answer(refresh_token)
+        del self.refresh_tokens[refresh_token]
         self.used_refresh_tokens.add(refresh_token)
+        return self._oauth_answer(self.seed_refresh_token(client_id=client_id))
+
+    def _oauth_answer(self, refresh_token: str) -> dict[str, object]:
         access = self._issue("oauth")
         return {
             "access_token": access.value,
             "id_token": _token_value(),
-            "refresh_token": self.seed_refresh_token(),
+            "refresh_token": refresh_token,
             "scope": "openid email offline_access",
             "expires_in": int(self.token_ttl),
             "token_type": "Bearer",

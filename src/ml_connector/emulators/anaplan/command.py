@@ -8,10 +8,13 @@ from typing import Annotated
 
 import typer
 
+from ml_connector.emulators.anaplan import behaviours as behaviours_module
 from ml_connector.emulators.anaplan.app import DEFAULT_PASSWORD, DEFAULT_USER, build_app
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL
+from ml_connector.emulators.anaplan.behaviours import BEHAVIOURS
 from ml_connector.emulators.anaplan.models import DEFAULT_TASK_SECONDS
 from ml_connector.emulators.common import serve_forever
+from ml_connector.emulators.common.conformance import listing
 from ml_connector.serving import usable_port
 
 
@@ -32,8 +35,17 @@ def register(app: typer.Typer) -> None:
         cert_out: Annotated[
             Path | None, typer.Option(help="Directory for the CA certificate and private key (certificate auth).")
         ] = None,
+        list_behaviours: Annotated[
+            bool,
+            typer.Option(
+                "--list-behaviours", help="Print the behaviours checked, their sources and assumptions; exit."
+            ),
+        ] = False,
     ) -> None:
         """Serve Anaplan's auth, OAuth and Integration APIs on one base URL; prints one JSON line first."""
+        if list_behaviours:
+            typer.echo(listing("anaplan", BEHAVIOURS, Path(behaviours_module.__file__).parent))
+            return
         emulator = build_app(
             definition=definition, user=user, password=password, token_ttl=token_ttl, task_seconds=task_seconds
         )

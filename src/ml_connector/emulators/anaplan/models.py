@@ -88,7 +88,9 @@ def build_model(definition: ModelDef) -> ModelState:
     for n, exp in enumerate(definition.exports):
         export_id = str(EXPORT_BASE + n)
         state.exports[export_id] = exp
-        state.files[export_id] = ModelFile(id=export_id, name=f"{exp.name}.csv", is_export=True)
+        # On live Anaplan an export's output file carries the export's own name (anaplan.md 2.2: "ExportGrid -
+        # ORG2Test.xls" is both), so clients find the file by the export's name.
+        state.files[export_id] = ModelFile(id=export_id, name=exp.name, is_export=True)
         state.action_ids_by_name[exp.name] = export_id
     for n, act in enumerate(definition.actions):
         state.delete_actions[str(ACTION_BASE + n)] = act
@@ -143,6 +145,7 @@ class AnaplanBackend:
             self.forced_busy, self.no_access = set(), set()
             self.request_times.clear()
             self.tokens.used_refresh_tokens.discard(self.seeded_refresh_token)
+            self.tokens.oauth_clients = {self.creds.oauth_client_id: True}
             self.tokens.seed_refresh_token(self.seeded_refresh_token)
 
     @property

@@ -24,6 +24,7 @@ from ml_connector.emulators.anaplan.envelope import (
 from ml_connector.emulators.anaplan.exceptions import ApiError, BadRequest, NotFound
 from ml_connector.emulators.anaplan.files import chunk_list
 from ml_connector.emulators.anaplan.models import ModelState
+from ml_connector.emulators.anaplan.routes_users import user_json
 
 tenant_router = APIRouter(prefix="/2/0", dependencies=[Depends(require_token)])
 model_router = APIRouter(dependencies=[Depends(require_token)])
@@ -69,17 +70,9 @@ def _details(request: Request) -> bool:
 
 @tenant_router.get("/users/me")
 def users_me(request: Request) -> dict[str, Any]:
-    creds = backend_of(request).creds
-    user = {
-        "id": creds.user_guid,
-        "active": True,
-        "email": creds.user,
-        # ASSUMPTION: the user object's fields beyond id/email are shaped like the OAS example; values are ours.
-        "emailOptIn": False,
-        "firstName": "Integration",
-        "lastName": "User",
-        "customerId": creds.customer_guid,
-    }
+    backend = backend_of(request)
+    with backend.lock:
+        user = user_json(backend)
     return envelope(request, "user", user=user)
 
 

@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ml_connector.emulators.common import EmulatorKit
+from ml_connector.emulators.common.volume import add_volume_route
 from ml_connector.emulators.infor.exceptions import gateway_body, gateway_error
 from ml_connector.emulators.infor.fsm import fsm_router
 from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySettings, GatewayState
@@ -37,6 +38,7 @@ from ml_connector.emulators.infor.models import InforBackend
 from ml_connector.emulators.infor.oauth import AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, oauth_router
 from ml_connector.emulators.infor.readouts import journals_readout, suppliers_readout
 from ml_connector.emulators.infor.tokens import Credentials, TokenPolicy, TokenStore
+from ml_connector.emulators.infor.volume import add_lines
 
 
 class InforApp:
@@ -74,6 +76,7 @@ class InforApp:
 
     def _add_admin_routes(self) -> None:
         r = self.kit.router
+        add_volume_route(r, lambda count, seed: add_lines(self.backend, count, seed))
 
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:

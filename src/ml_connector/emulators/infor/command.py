@@ -10,8 +10,12 @@ from typing import Annotated
 import typer
 
 from ml_connector.emulators.common import serve_forever
+from ml_connector.emulators.common.conformance import listing
+from ml_connector.emulators.infor import behaviours as behaviours_module
 from ml_connector.emulators.infor.app import build_app, write_ionapi
+from ml_connector.emulators.infor.behaviours import BEHAVIOURS
 from ml_connector.emulators.infor.tokens import Credentials
+from ml_connector.emulators.infor.volume import add_lines
 from ml_connector.serving import usable_port
 
 _DEFAULTS = Credentials()
@@ -41,8 +45,21 @@ def register(app: typer.Typer) -> None:
         service_secret: Annotated[
             str, typer.Option(help="Service account secret key (sask).")
         ] = _DEFAULTS.service_secret,
+        extra_lines: Annotated[int, typer.Option(min=0, help="Posted GL lines to add to the seed (volume tests).")] = 0,
+        seed: Annotated[
+            int, typer.Option(help="Random seed for --extra-lines: the same seed gives the same lines.")
+        ] = 0,
+        list_behaviours: Annotated[
+            bool,
+            typer.Option(
+                "--list-behaviours", help="Print the behaviours checked, their sources and assumptions; exit."
+            ),
+        ] = False,
     ) -> None:
         """Run the Infor ION API gateway emulator (M3, CSI, FSM) with the seeded Acme Components company."""
+        if list_behaviours:
+            typer.echo(listing("infor", BEHAVIOURS, Path(behaviours_module.__file__).parent))
+            return
         creds = Credentials(
             tenant=tenant,
             client_name=f"ML_CONNECTOR_{tenant}",
@@ -58,6 +75,8 @@ def register(app: typer.Typer) -> None:
         app_ = build_app(
             creds, token_ttl=token_ttl, logins_per_minute=logins_per_minute, issue_refresh_tokens=refresh_tokens
         )
+        if extra_lines:
+            add_lines(app_.backend, extra_lines, seed)
         facts = {
             "system": "infor",
             "base_url": f"{iu}/{tenant}",
@@ -71,6 +90,7 @@ def register(app: typer.Typer) -> None:
             "saak": service_key,
             "sask": service_secret,
             "admin_url": f"{iu}/_emulator",
+            "extra_lines": extra_lines,
             "mongoose_configs": [tenant] + [f"{tenant}_{d}" for d in app_.backend.division_codes()],
         }
         typer.echo(json.dumps(facts), nl=True)

@@ -138,6 +138,8 @@ def _vouchers(b: InforBackend, sites: set[str]) -> list[Row]:
             "DueDate": csi_date(i.due_date),
             "Type": "V",
             "InvAmt": i.amount,
+            # ASSUMPTION: the seeded terms carry no prompt-payment discount.
+            "DiscPct": "0",
             "CurrCode": i.currency,
             "TermsCode": i.terms,
             "ExchRate": "1",
@@ -251,6 +253,9 @@ VIEWS: dict[str, IdoView] = {
             ),
             _vendors,
         ),
+        # Properties: infor.md 3.4, the SLVchHdrs property list "taken from a real successful sync URL" (public
+        # code: VendNum VadName Voucher VouchSeq InvNum InvDate DistDate RecordDate Type InvAmt DiscPct TermsCode
+        # ExchRate PreRegister InWorkflow PostFromPo ApAcct), plus Site, DueDate and CurrCode.
         IdoView(
             "SLVchHdrs",
             "vch_hdr",
@@ -267,6 +272,7 @@ VIEWS: dict[str, IdoView] = {
                 "DueDate",
                 "Type",
                 "InvAmt",
+                "DiscPct",
                 "CurrCode",
                 "TermsCode",
                 "ExchRate",

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse, Response
 
 from ml_connector.emulators.infor.exceptions import M3Error, m3_request_error
 from ml_connector.emulators.infor.m3_ledger import LEDGER_TRANSACTIONS
+from ml_connector.emulators.infor.m3_metadata import output_fields
+from ml_connector.emulators.infor.m3_mrs001 import mrs001_transactions
 from ml_connector.emulators.infor.m3_programs import TRANSACTIONS as BASE_TRANSACTIONS
 from ml_connector.emulators.infor.m3_programs import CallContext, Record
 from ml_connector.emulators.infor.models import InforBackend
@@ -22,6 +24,7 @@ TRANSACTIONS = {
     program: BASE_TRANSACTIONS.get(program, {}) | LEDGER_TRANSACTIONS.get(program, {})
     for program in BASE_TRANSACTIONS.keys() | LEDGER_TRANSACTIONS.keys()
 }
+TRANSACTIONS["MRS001MI"] = mrs001_transactions(TRANSACTIONS)
 # ASSUMPTION: without `maxrecs` the server returns at most 100 records, like the SDK's default.
 DEFAULT_MAXRECS = 100
 
@@ -54,8 +57,7 @@ def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
         names = list(dict.fromkeys(name for rec in records for name in rec))
         body: dict[str, Any] = {"Program": program.split(";")[0], "Transaction": transaction}
         if _split_matrix(rest)[1].get("metadata", request.query_params.get("metadata", "true")) != "false":
-            # ASSUMPTION: field types and lengths are not modelled; every field is described as alphanumeric.
-            body["Metadata"] = {"Field": [{"@name": n, "@type": "A", "@length": 0, "@description": n} for n in names]}
+            body["Metadata"] = {"Field": _metadata(program.split(";")[0], transaction, names)}
         body["MIRecord"] = [
             {"RowIndex": i, "NameValue": [{"Name": k, "Value": v} for k, v in rec.items()]}
             for i, rec in enumerate(records)
@@ -93,6 +95,21 @@ def m3_router(tenant: str, backend: InforBackend) -> APIRouter:
         return JSONResponse(_envelope(results))
 
     return router
+
+
+def _metadata(program: str, transaction: str, names: list[str]) -> list[dict[str, Any]]:
+    """v1 `Metadata.Field[]`: each field's documented type, length and description (infor.md 2.3, appendix B)."""
+    known = output_fields(program, transaction) or {}
+    out = []
+    for name in names:
+        field = known.get(name)
+        if field is None:
+            # ASSUMPTION: a field the notes do not describe (MRS001MI's own, CSI-style extras) is alphanumeric, its
+            # length unknown (0).
+            out.append({"@name": name, "@type": "A", "@length": 0, "@description": name})
+        else:
+            out.append({"@name": name, "@type": field.type, "@length": field.length, "@description": field.description})
+    return out
 
 
 def _single_call(

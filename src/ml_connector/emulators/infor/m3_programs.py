@@ -13,17 +13,26 @@ from datetime import date, datetime
 
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
+from ml_connector.emulators.infor.m3_date_index import lines_between
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
 
 Record = dict[str, str]
 
-# ASSUMPTION: the interface definition (GLS840) configured in this tenant for GL journals. PARM layout,
-# fixed width: ACDT(8) AIT1(10) AIT2(10) CUCD(3) ACAM(17, right-aligned, signed "-123.45"); anything after
-# position 48 is ignored. Every posted line takes the batch description (DESC, the caller's reference) as
-# its voucher text VTXT, so GLS200MI lists and SearchGenLedger find the journal by that reference.
-GL_INTERFACE = "GLJOURNAL"
-PARM_LAYOUT = (("ACDT", 8), ("AIT1", 10), ("AIT2", 10), ("CUCD", 3), ("ACAM", 17))
+# ASSUMPTION: the interface definitions (GLS840) configured in this tenant, by name: each field of the fixed-width
+# PARM record as (field, first position, last position), 1-based and inclusive as GLS840 shows them. infor.md 2.5:
+# the layout is the customer's, no standard one exists. GL journals use "GLJOURNAL": ACDT 1-8 (yyyyMMdd), AIT1
+# 9-18, AIT2 19-28, CUCD 29-31, ACAM 32-48 (right-aligned, signed "-123.45"); anything after 48 is ignored.
+# tests/golden/infor/gls840_batch.json is a sample batch for it. Every posted line takes the batch description
+# (DESC, the caller's reference) as its voucher text VTXT, so GLS200MI lists and SearchGenLedger find the journal.
+INTERFACES: dict[str, tuple[tuple[str, int, int], ...]] = {
+    "GLJOURNAL": (("ACDT", 1, 8), ("AIT1", 9, 18), ("AIT2", 19, 28), ("CUCD", 29, 31), ("ACAM", 32, 48)),
+}
+
+
+def parm_fields(interface: str, parm: str) -> dict[str, str]:
+    """The fields of one PARM record under the interface's definition, stripped."""
+    return {name: parm[first - 1 : last].strip() for name, first, last in INTERFACES[interface]}
 
 
 @dataclass
@@ -69,10 +78,9 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     if start > end:
         raise M3Error("From date must not be later than to date", "WFR0201", "FRDT")
     divisions = divisions_for(ctx, inputs)
-    with ctx.backend.lock:
-        lines = [ln for ln in ctx.backend.lines if ln.division in divisions and start <= ln.acct_date <= end]
     # ASSUMPTION: list order is division, accounting date, then journal keys (M3's file order is not documented).
-    lines.sort(key=lambda ln: (ln.division, ln.acct_date, ln.year, ln.journal_no, ln.journal_seq))
+    with ctx.backend.lock:
+        lines = lines_between(ctx.backend, divisions, start, end)
     return [f.voucher_line(ln, ctx.company) for ln in lines]
 
 
@@ -259,7 +267,7 @@ def _batch(ctx: CallContext, inputs: Record) -> M3Batch:
 
 def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
     require_fields(inputs, "CONO", "KEY1", "INTN", "DESC")
-    if inputs["INTN"].strip() != GL_INTERFACE:
+    if inputs["INTN"].strip() not in INTERFACES:
         raise M3Error(f"Interface {inputs['INTN'].strip()} does not exist", "WIN0103", "INTN")
     divi = inputs.get("DIVI", "").strip() or ctx.division
     if not divi:
@@ -275,7 +283,7 @@ def add_batch_head(ctx: CallContext, inputs: Record) -> list[Record]:
         ctx.backend.m3_batches[key] = M3Batch(
             division=divi,
             key=key[1],
-            interface=GL_INTERFACE,
+            interface=inputs["INTN"].strip(),
             description=inputs["DESC"].strip(),
             user=inputs.get("USID", "").strip(),
             created=ctx.backend.clock(),
@@ -329,10 +337,7 @@ def _parse_batch(ctx: CallContext, batch: M3Batch) -> tuple[list[JournalLine], l
     lines: list[JournalLine] = []
     errors: list[str] = []
     for number, parm in sorted(batch.lines.items()):
-        fields, pos = {}, 0
-        for name, width in PARM_LAYOUT:
-            fields[name] = parm[pos : pos + width].strip()
-            pos += width
+        fields = parm_fields(batch.interface, parm)
         try:
             day = datetime.strptime(fields["ACDT"], "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
         except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ml_connector.emulators.infor.m3_programs import PARM_LAYOUT
+from ml_connector.emulators.infor.m3_programs import parm_fields
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import PostedJournal
 
@@ -95,10 +95,7 @@ def _journal(j: PostedJournal) -> dict[str, Any]:
 def _batch(b: M3Batch) -> dict[str, Any]:
     lines = []
     for number, parm in sorted(b.lines.items()):
-        fields, pos = {}, 0
-        for name, width in PARM_LAYOUT:
-            fields[name] = parm[pos : pos + width].strip()
-            pos += width
+        fields = parm_fields(b.interface, parm)
         lines.append(
             {
                 "line": number,

@@ -12,6 +12,8 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `PUT  /_emulator/access`           `{"suppliers": "forbidden", "invoices": "empty"}`: role gaps (403)
                                       and data-access gaps (200, no rows) per top-level resource
 - `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created)
+- `GET|PUT /_emulator/trusted-issuers` `{"issuer": name, "public_key": PEM}`: trust client-signed JWTs (Bearer)
+- `PUT  /_emulator/volume`          `{"extra_lines": n, "seed": s}`: n more posted journal lines (oracle/volume.py)
 - `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
 - `PUT  /_emulator/throttle`         `{"per_minute": n}` (or null): a per-pod request quota; calls over it
                                       get 429 with `Retry-After` = seconds until the window frees
@@ -27,12 +29,15 @@ from fastapi.responses import JSONResponse
 
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.common.admin import ASGIApp
+from ml_connector.emulators.common.volume import add_volume_route
 from ml_connector.emulators.oracle.exceptions import fault_body
 from ml_connector.emulators.oracle.journal_import import finish_due_jobs
 from ml_connector.emulators.oracle.models import OracleBackend
 from ml_connector.emulators.oracle.rendering import PagingQuirks
 from ml_connector.emulators.oracle.responses import add_routes
 from ml_connector.emulators.oracle.tokens import Credentials
+from ml_connector.emulators.oracle.trusted_issuers import IssuerError
+from ml_connector.emulators.oracle.volume import add_lines
 
 HAS_MORE_MODES = ("normal", "true_on_last_page", "false_when_full")
 
@@ -57,6 +62,7 @@ def build_emulator(
     app = FastAPI(title="Oracle Fusion Cloud ERP emulator", docs_url=None, redoc_url=None, openapi_url=None)
     add_routes(app, backend, kit)
     _admin_routes(kit, backend)
+    add_volume_route(kit.router, lambda count, seed: add_lines(backend, count, seed))
     return OracleEmulator(kit.install(app), backend, kit)
 
 
@@ -108,6 +114,23 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
         with backend.lock:
             backend.quirks = PagingQuirks(has_more=mode, limit_cap=cap)
         return JSONResponse({"has_more": mode, "limit_cap": cap})
+
+    @r.get("/trusted-issuers")
+    def trusted_issuers() -> dict[str, Any]:
+        return {"issuers": backend.trusted_issuers.names()}
+
+    @r.put("/trusted-issuers")
+    async def put_trusted_issuer(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        issuer = body.get("issuer") if isinstance(body, dict) else None
+        pem = body.get("public_key") if isinstance(body, dict) else None
+        if not isinstance(issuer, str) or not isinstance(pem, str):
+            return JSONResponse({"error": 'send {"issuer": name, "public_key": PEM key or certificate}'}, 400)
+        try:
+            backend.trusted_issuers.register(issuer, pem)
+        except IssuerError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        return JSONResponse({"issuers": backend.trusted_issuers.names()})
 
     @r.put("/ess")
     async def put_ess(request: Request) -> JSONResponse:

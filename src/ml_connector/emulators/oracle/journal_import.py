@@ -35,33 +35,47 @@ from ml_connector.emulators.oracle.periods import period_name
 if TYPE_CHECKING:
     from ml_connector.emulators.oracle.models import OracleBackend
 
-# ASSUMPTION: the positions follow our reading of Oracle's GlInterface FBDI template; the shared notes do not list
-# them.
-# 0-based positions in the GL_INTERFACE FBDI CSV (the template's column order).
-COLUMNS = {
-    "STATUS": 0,
-    "LEDGER_ID": 1,
-    "ACCOUNTING_DATE": 2,
-    "USER_JE_SOURCE_NAME": 3,
-    "USER_JE_CATEGORY_NAME": 4,
-    "CURRENCY_CODE": 5,
-    "DATE_CREATED": 6,
-    "ACTUAL_FLAG": 7,
-    **{f"SEGMENT{i}": 7 + i for i in range(1, 31)},
-    "ENTERED_DR": 38,
-    "ENTERED_CR": 39,
-    "ACCOUNTED_DR": 40,
-    "ACCOUNTED_CR": 41,
-    **{f"REFERENCE{i}": 41 + i for i in range(1, 11)},
-    "GROUP_ID": 66,
-    "LEDGER_NAME": 91,
-    "PERIOD_NAME": 94,
-}
+# The GL_INTERFACE sheet of Oracle's FBDI "Journal Import" template (JournalImportTemplate.xlsm, File-Based
+# Data Import for Oracle Financials Cloud, "Import Journals"), column by column: the CSV has no header row, so a
+# value's place in this sequence is its meaning. tests/golden/oracle/GlInterface.csv is a sample written from
+# the same page. ASSUMPTION: columns after PERIOD_NAME (none of which the emulator reads) are not listed.
+TEMPLATE: tuple[str, ...] = (
+    "STATUS",
+    "LEDGER_ID",
+    "ACCOUNTING_DATE",
+    "USER_JE_SOURCE_NAME",
+    "USER_JE_CATEGORY_NAME",
+    "CURRENCY_CODE",
+    "DATE_CREATED",
+    "ACTUAL_FLAG",
+    *(f"SEGMENT{i}" for i in range(1, 31)),
+    "ENTERED_DR",
+    "ENTERED_CR",
+    "ACCOUNTED_DR",
+    "ACCOUNTED_CR",
+    *(f"REFERENCE{i}" for i in range(1, 11)),
+    *(f"REFERENCE{i}" for i in range(21, 31)),
+    "STAT_AMOUNT",
+    "USER_CURRENCY_CONVERSION_TYPE",
+    "CURRENCY_CONVERSION_DATE",
+    "CURRENCY_CONVERSION_RATE",
+    "GROUP_ID",
+    "ATTRIBUTE_CATEGORY",
+    *(f"ATTRIBUTE{i}" for i in range(1, 21)),
+    "ATTRIBUTE_CATEGORY3",
+    "AVERAGE_JOURNAL_FLAG",
+    "ORIGINATING_BAL_SEG_VALUE",
+    "LEDGER_NAME",
+    "ENCUMBRANCE_TYPE_ID",
+    "JGZZ_RECON_REF",
+    "PERIOD_NAME",
+)
+_PLACE = {name: place for place, name in enumerate(TEMPLATE)}
 
 
 def _field(row: list[str], name: str) -> str:
-    pos = COLUMNS[name]
-    return row[pos].strip() if pos < len(row) else ""
+    place = _PLACE[name]
+    return row[place].strip() if place < len(row) else ""
 
 
 def _rows(document: str) -> list[list[str]]:

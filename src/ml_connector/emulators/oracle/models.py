@@ -35,6 +35,7 @@ from ml_connector.emulators.oracle.suppliers import (
     typed_payload,
 )
 from ml_connector.emulators.oracle.tokens import Credentials, TokenStore
+from ml_connector.emulators.oracle.trusted_issuers import TrustedIssuers
 
 
 @dataclass
@@ -53,6 +54,7 @@ class OracleBackend:
     def __init__(self, credentials: Credentials | None = None, token_ttl: int = 3600, ess_seconds: float = 0.5) -> None:
         self.credentials = credentials or Credentials()
         self.tokens = TokenStore(token_ttl=token_ttl)
+        self.trusted_issuers = TrustedIssuers()
         self.lock = threading.RLock()
         self.default_ess_seconds = ess_seconds
         self.reset()
@@ -60,6 +62,7 @@ class OracleBackend:
     def reset(self) -> None:
         """Back to the seeded company; ESS jobs, created journals and paging quirks forgotten."""
         with self.lock:
+            self.trusted_issuers.clear()
             self.seeded: Seeded = build_seeded()
             self.roots = self.seeded.roots
             self.quirks = PagingQuirks()

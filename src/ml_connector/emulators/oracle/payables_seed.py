@@ -125,9 +125,12 @@ def seed_payables(b: Builder) -> None:
                         res.RELATED_INVOICES,
                         {
                             "InvoicePaymentId": check_id + 900000,
+                            "CheckId": check_id,
                             "InvoiceId": invoice_id,
                             "InvoiceNumber": data["InvoiceNumber"],
-                            "AmountPaid": money(total),
+                            "InstallmentNumber": 1,
+                            "AmountPaidPaymentCurrency": money(total),
+                            "AmountPaidInvoiceCurrency": money(total),
                             "InvoiceCurrency": b.ledger["currency"],
                             **b.who(paid_at),
                         },

@@ -2,7 +2,10 @@
 
 `q` has two grammars, chosen by `REST-Framework-Version`:
 
-- v1 (query by example): `Attr=Value;Attr2>Value2`, `;` is AND, values unquoted or in single quotes.
+- v1 (query by example): `Attr=Value;Attr2>Value2`, `;` is AND, values unquoted or in single quotes; in a
+  text value `*` (and `%`) is the wildcard, so `Supplier=Rhein*` and `Supplier LIKE 'Rhein*'` both match
+  "Rheinstahl ...". Sources: Oracle Business Object REST API, "Framework Versions" (v1 "supports query-by-example
+  resource query syntax"); Oracle ADF query-by-example, where `*` and `%` are wildcards.
 - v2 and later: expressions, `A=1 and (B>'x' or C LIKE 'y%')`, with `!= <> < <= > >= LIKE NOT LIKE
   BETWEEN IN IS NULL IS NOT NULL`, `and/or/not`, parentheses and the shorthand `(A>=10 and <=30)`.
   The v1 `;` form is a 400 under v2+, as on a real pod.
@@ -74,8 +77,10 @@ def _value(kind: Kind, raw: Any) -> Any:
     return raw
 
 
-def _like(pattern: str) -> re.Pattern[str]:
-    regex = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+def _like(pattern: str, *, star: bool = False) -> re.Pattern[str]:
+    """`%` any run, `_` one character; with `star` (v1 query by example) `*` is any run too."""
+    wild = "%*" if star else "%"
+    regex = "".join(".*" if ch in wild else "." if ch == "_" else re.escape(ch) for ch in pattern)
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
@@ -95,12 +100,14 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     return bool(left <= right)
 
 
-def _condition(spec: ResourceSpec, attr: str, op: str, literal: str) -> Predicate:
+def _condition(spec: ResourceSpec, attr: str, op: str, literal: str, *, qbe: bool = False) -> Predicate:
     kind = spec.attrs.get(attr)
     if kind is None:
         raise bad_request(f"The attribute {attr} is not found in the resource {spec.name}.", path=attr)
+    if qbe and kind is Kind.STR and op == "=" and ("*" in literal or "%" in literal):
+        op = "LIKE"  # query by example: a wildcard in an equality value makes it a pattern
     if op == "LIKE":
-        pattern = _like(literal)
+        pattern = _like(literal, star=qbe)
         return lambda d: d.get(attr) is not None and pattern.match(str(d[attr])) is not None
     right = coerce(kind, literal, attr=attr)
     return lambda d: _compare(op, _value(kind, d.get(attr)), right)
@@ -119,12 +126,12 @@ def parse_q_v1(spec: ResourceSpec, q: str) -> Predicate:
     for clause in filter(None, (c.strip() for c in q.split(";"))):
         like = re.match(r"^(\w+)\s+LIKE\s+(.*)$", clause, re.IGNORECASE)
         if like:
-            parts.append(_condition(spec, like.group(1), "LIKE", _unquote(like.group(2))))
+            parts.append(_condition(spec, like.group(1), "LIKE", _unquote(like.group(2)), qbe=True))
             continue
         match = re.match(r"^\s*(\w+)\s*(!=|<>|>=|<=|=|>|<)(.*)$", clause)
         if not match:
             raise _invalid("q", q)
-        parts.append(_condition(spec, match.group(1), match.group(2), _unquote(match.group(3))))
+        parts.append(_condition(spec, match.group(1), match.group(2), _unquote(match.group(3)), qbe=True))
     return lambda d: all(p(d) for p in parts)
 
 

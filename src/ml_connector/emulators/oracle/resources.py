@@ -71,6 +71,8 @@ def hash_key(*values: int) -> str:
     return f"{len(values):04X}{blocks}"
 
 
+# Journal attribute lists: oracle.md 2.2 (CData's column lists generated from Oracle's REST metadata, cross-checked
+# with the public ORACLE_FUSION_GL_JOURNAL_{BATCH,HEADER,LINE}_FIELDS lists).
 JOURNAL_LINES = ResourceSpec(
     "journalLines",
     _attrs(
@@ -121,6 +123,7 @@ JOURNAL_BATCHES = ResourceSpec(
     read_only=frozenset(_JOURNAL_BATCH_ATTRS) - {"BatchName", "BatchDescription"},
 )
 
+# Chart of accounts, ledgers and value sets: oracle.md 3. ASSUMPTION: attributes there marked inferred are kept.
 _SEGMENTS = " ".join(f"Segment{i}" for i in range(1, 31))
 ACCOUNT_COMBINATIONS = ResourceSpec(
     "accountCombinationsLOV",
@@ -162,6 +165,7 @@ VALUE_SETS = ResourceSpec(
     finders={"ValueSetCodeFinder": {"ValueSetCode": "ValueSetCode"}},
 )
 
+# Suppliers and their addresses, sites and contacts: oracle.md 4.2 (Procurement guide "fapra" field lists).
 _SUPPLIER_WHO_RO = frozenset({"CreatedBy", "CreationDate", "LastUpdatedBy", "LastUpdateDate"})
 SUPPLIER_ADDRESSES = ResourceSpec(
     "addresses",
@@ -223,33 +227,67 @@ INVOICE_LINES = ResourceSpec(
     ),
     hash_key=("InvoiceId", "LineNumber"),
 )
+# Source: Oracle REST API for Financials, "Invoices" (op-invoices-get, 11.13.18.05), as captured by the public client
+# singer-io/tap-oracle-fusion, schemas/invoice.json (oracle.md section 5): every scalar attribute listed there.
 INVOICES = ResourceSpec(
     "invoices",
     _attrs(
         "InvoiceId:int InvoiceNumber InvoiceAmount:num InvoiceCurrency PaymentCurrency InvoiceDate:date "
-        "InvoiceType InvoiceSource Description BusinessUnit LegalEntity Supplier SupplierNumber SupplierSite "
-        "AccountingDate:date AccountingStatus ApprovalStatus ValidationStatus PaidStatus AmountPaid:num "
-        "CanceledFlag:bool PaymentTerms TermsDate:date PaymentMethod LiabilityDistribution" + WHO
+        "InvoiceType InvoiceSource InvoiceSourceCode InvoiceGroup Description BusinessUnit LegalEntity "
+        "LegalEntityIdentifier ProcurementBU Supplier SupplierNumber SupplierSite SupplierTaxRegistrationNumber "
+        "SupplierIBAN Party PartySite AccountingDate:date AccountingStatus AccountCodingStatus ApprovalStatus "
+        "ValidationStatus FundsStatus PaidStatus AmountPaid:num BaseAmount:num ControlAmount:num "
+        "CanceledFlag:bool CanceledDate:date CanceledBy PaymentTerms TermsDate:date PaymentMethod PaymentMethodCode "
+        "PayGroup PayAloneFlag:bool PurchaseOrderNumber LiabilityDistribution ConversionRate:num ConversionRateType "
+        "ConversionDate:date ApplyAfterDate:date BudgetDate:date GoodsReceivedDate:date InvoiceReceivedDate:date "
+        "BankAccount BankChargeBearer ExternalBankAccountId:int DeliveryChannel DeliveryChannelCode "
+        "DocumentCategory DocumentSequence:int DocumentFiscalClassificationCodePath VoucherNumber "
+        "ImageDocumentNumber FirstPartyTaxRegistrationId:int FirstPartyTaxRegistrationNumber TaxationCountry "
+        "ProductTable ReferenceKeyOne ReferenceKeyTwo ReferenceKeyThree ReferenceKeyFour ReferenceKeyFive "
+        "RemittanceMessageOne RemittanceMessageTwo RemittanceMessageThree Requester RequesterId:int "
+        "RoutingAttribute1 RoutingAttribute2 RoutingAttribute3 RoutingAttribute4 RoutingAttribute5 "
+        "SettlementPriority PaymentReason PaymentReasonCode PaymentReasonComments UniqueRemittanceIdentifier "
+        "UniqueRemittanceIdentifierCheckDigit LastUpdateLogin" + WHO
     ),
     hash_key=("InvoiceId",),
     children=(INVOICE_LINES,),
 )
+# Source: Oracle REST API for Financials, "Payables Payments: Related Invoices" (child of op-payablespayments-get),
+# as captured by singer-io/tap-oracle-fusion, schemas/related_invoices.json (oracle.md section 5).
 RELATED_INVOICES = ResourceSpec(
     "relatedInvoices",
-    _attrs("InvoicePaymentId:int InvoiceId:int InvoiceNumber AmountPaid:num InvoiceCurrency" + WHO),
+    _attrs(
+        "InvoicePaymentId:int CheckId:int InvoiceId:int InvoiceBusinessUnit InvoiceNumber InstallmentNumber:int "
+        "AmountPaidPaymentCurrency:num AmountPaidInvoiceCurrency:num DiscountLost:num DiscountTaken:num "
+        "InvoiceBaseAmount:num PaymentBaseAmount:num InvoiceCurrency CrossCurrencyRate:num LastUpdateLogin" + WHO
+    ),
     key="InvoicePaymentId",
 )
+# Source: Oracle REST API for Financials, "Payables Payments" (op-payablespayments-get, 11.13.18.05), as captured
+# by the public client singer-io/tap-oracle-fusion, schemas/payables_payments.json (oracle.md section 5).
+# ASSUMPTION: that schema types amounts as integers; they are decimals here, as on Oracle's pages.
 PAYMENTS = ResourceSpec(
     "payablesPayments",
     _attrs(
-        "CheckId:int PaymentId:int PaymentNumber:int PaymentReference PaymentAmount:num PaymentDate:date "
-        "AccountingDate:date PaymentStatus PaymentType PaymentCurrency Payee PayeeSite SupplierNumber "
-        "BusinessUnit LegalEntity PaymentMethod PaymentMethodCode DisbursementBankAccountName ClearingDate:date "
-        "ReconciledFlag:bool AccountingStatus" + WHO
+        "CheckId:int PaymentId:int PaymentNumber:int PaymentReference PaperDocumentNumber:int "
+        "PaymentFileReference:int PaymentProcessRequest PaymentAmount:num PaymentDate:date AccountingDate:date "
+        "PaymentDescription PaymentStatus PaymentType PaymentCurrency PaymentFunction Payee PayeeSite "
+        "SupplierNumber ProcurementBU BusinessUnit LegalEntity PaymentMethod PaymentMethodCode PaymentDocument "
+        "PaymentProcessProfile DisbursementBankAccountName DisbursementBankAccountNumber ExternalBankAccountId "
+        "RemitToAccountNumber EmployeeAddress ThirdPartySupplier ThirdPartyAddressName ConversionRate:num "
+        "ConversionDate:date ConversionRateType ClearingDate:date ClearingAmount:num ClearingLedgerAmount:num "
+        "ClearingConversionRate:num ClearingConversionDate:date ClearingConversionRateType CrossCurrencyRateType "
+        "MaturityDate:date MaturityConversionRateType MaturityConversionDate:date MaturityConversionRate:num "
+        "AnticipatedValueDate:date ClearingValueDate:date StopDate:date VoidDate:date VoidAccountingDate:date "
+        "SeparateRemittanceAdviceCreated ReconciledFlag:bool AccountingStatus WithheldAmount:num "
+        "BankChargeAmount:num DocumentCategory DocumentSequence VoucherNumber PaymentBaseAmount:num "
+        "PaymentBaseCurrency AddressLine1 AddressLine2 AddressLine3 AddressLine4 City County Province State "
+        "Country Zip LastUpdateLogin" + WHO
     ),
     key="CheckId",
     children=(RELATED_INVOICES,),
 )
+# oracle.md 2.4 (ledgerBalances attributes as the AccountBalanceFinder answers them).
 LEDGER_BALANCES = ResourceSpec(
     "ledgerBalances",
     _attrs(
@@ -259,6 +297,7 @@ LEDGER_BALANCES = ResourceSpec(
     ),
     hash_key=("BalanceRowId",),
 )
+# oracle.md 2.5 (erpintegrations operation attributes).
 ERP_INTEGRATIONS = ResourceSpec(
     "erpintegrations",
     _attrs(

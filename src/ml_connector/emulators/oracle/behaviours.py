@@ -1,0 +1,114 @@
+"""The Oracle emulator's conformance list (see `emulators/common/conformance.py`); sources are oracle.md sections
+and Oracle's own pages. `probe_client(url)` gives a client logged in as the seeded Fusion user (Basic)."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+
+from ml_connector.emulators.common.conformance import Behaviour, expect
+from ml_connector.emulators.oracle.tokens import Credentials
+
+REST = "/fscmRestApi/resources/11.13.18.05"
+V2 = {"REST-Framework-Version": "2"}
+
+
+def probe_client(url: str) -> httpx.Client:
+    creds = Credentials()
+    auth = base64.b64encode(f"{creds.user}:{creds.password}".encode()).decode()
+    return httpx.Client(base_url=url, headers={"Authorization": f"Basic {auth}"}, timeout=30)
+
+
+def _collection_envelope(c: httpx.Client) -> None:
+    body = c.get(f"{REST}/suppliers", params={"limit": "2"}).json()
+    expect({"items", "count", "hasMore", "limit", "offset"} <= set(body), "collection envelope keys")
+    expect(body["count"] == 2 and body["hasMore"] is True, "count is the page size, hasMore true")
+
+
+def _qbe_star(c: httpx.Client) -> None:
+    items = c.get(f"{REST}/suppliers", params={"q": "Supplier LIKE 'Rhein*'"}).json()["items"]
+    expect([i["Supplier"] for i in items] == ["Rheinstahl Werkstoffe GmbH"], "v1 * wildcard matches")
+
+
+def _v1_form_fails_under_v2(c: httpx.Client) -> None:
+    answer = c.get(f"{REST}/suppliers", params={"q": "SupplierNumber=5004;Supplier=x"}, headers=V2)
+    expect(answer.status_code == 400, "v1 ';' form under v2 is a 400")
+    ok = c.get(f"{REST}/suppliers", params={"q": "SupplierNumber='5004' or SupplierNumber='5005'"}, headers=V2)
+    expect(ok.status_code == 200 and ok.json()["count"] == 2, "v2 or-expression")
+
+
+def _unknown_field_fails(c: httpx.Client) -> None:
+    expect(c.get(f"{REST}/invoices", params={"fields": "InvoiceId,Nope"}).status_code == 400, "unknown field 400")
+
+
+def _documented_attributes(c: httpx.Client) -> None:
+    described = c.get(f"{REST}/invoices/describe").json()["Resources"]["invoices"]["attributes"]
+    names = {a["name"] for a in described}
+    expect({"PurchaseOrderNumber", "InvoiceReceivedDate", "PayGroup"} <= names, "invoices attributes described")
+    answer = c.get(f"{REST}/payablesPayments", params={"fields": "CheckId,PaperDocumentNumber", "limit": "1"})
+    expect(answer.status_code == 200, "payablesPayments PaperDocumentNumber in fields=")
+
+
+def _no_journal_create(c: httpx.Client) -> None:
+    answer = c.post(f"{REST}/journalBatches", json={"BatchName": "x"})
+    expect(answer.status_code in (400, 405), "POST journalBatches is refused")
+
+
+def _client_credentials(c: httpx.Client) -> None:
+    creds = Credentials()
+    answer = httpx.post(
+        str(c.base_url.join("/oauth2/v1/token")),
+        data={"grant_type": "client_credentials", "scope": creds.scope},
+        auth=(creds.client_id, creds.client_secret),
+    ).json()
+    expect(answer["token_type"] == "Bearer" and answer["expires_in"] == 3600, "IDCS token answer")  # noqa: S105
+
+
+def _ess_status_unknown(c: httpx.Client) -> None:
+    body = c.get(f"{REST}/erpintegrations", params={"finder": "ESSJobStatusRF;requestId=1"}).json()
+    expect(body["items"] == [] and body["count"] == 0, "unknown request lists nothing")
+
+
+BEHAVIOURS = [
+    Behaviour(
+        "A collection answers items, count, hasMore, limit and offset",
+        "oracle.md 1.4 (collection response shape)",
+        _collection_envelope,
+    ),
+    Behaviour(
+        "q under framework v1 is query by example; '*' is the wildcard",
+        "Oracle Business Object REST API, Framework Versions (v1: query-by-example); oracle.md 2.3",
+        _qbe_star,
+    ),
+    Behaviour(
+        "q under v2+ is an expression; the v1 ';' form is a 400",
+        "oracle.md 1.2 and 1.5 (v1 vs v2+ q grammars)",
+        _v1_form_fails_under_v2,
+    ),
+    Behaviour(
+        "An unknown attribute in fields= fails the whole request",
+        "oracle.md 1.5 (fields) and 1.7 (400 on bad input)",
+        _unknown_field_fails,
+    ),
+    Behaviour(
+        "invoices and payablesPayments carry their documented attributes; describe lists them",
+        "Oracle REST API for Financials op-invoices-get, op-payablespayments-get (oracle.md 5)",
+        _documented_attributes,
+    ),
+    Behaviour(
+        "journalBatches has no POST create",
+        "oracle.md 2.1 (journalBatches: only GET/PATCH/DELETE listed)",
+        _no_journal_create,
+    ),
+    Behaviour(
+        "The IDCS token endpoint answers client credentials with a 3600 s Bearer token",
+        "oracle.md 6 (Retrieve Bearer Token Using IDCS)",
+        _client_credentials,
+    ),
+    Behaviour(
+        "ESSJobStatusRF for an unknown request lists nothing",
+        "oracle.md 2.5 (erpintegrations finders)",
+        _ess_status_unknown,
+    ),
+]

@@ -1,0 +1,24 @@
+"""Paths and readers for the golden files (see tests/golden/README.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+GL_INTERFACE_CSV = HERE / "oracle" / "GlInterface.csv"
+GLS840_BATCH = HERE / "infor" / "gls840_batch.json"
+
+
+def gl_interface_rows() -> list[list[str]]:
+    """The rows of the sample FBDI journal-import CSV, as written (no header row)."""
+    with GL_INTERFACE_CSV.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def gls840_calls() -> list[dict[str, Any]]:
+    """The GLS840MI transactions of the sample batch, in order: {"transaction", "inputs"}."""
+    calls: list[dict[str, Any]] = json.loads(GLS840_BATCH.read_text(encoding="utf-8"))["calls"]
+    return calls
