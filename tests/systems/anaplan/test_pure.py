@@ -124,10 +124,12 @@ def test_poller_stays_within_bounds(
     assert poller.next_interval(polls + 1, elapsed) >= poller.next_interval(polls, elapsed)
 
 
-def test_poller_defaults_follow_anaplan_guidance() -> None:
+def test_poller_defaults_start_short_then_follow_anaplan_guidance() -> None:
     poller = TaskPoller()
-    assert poller.next_interval(0) == 5.0  # "no more than once every 5 seconds"
-    assert poller.next_interval(100) == 60.0
+    assert poller.next_interval(0) == 1.0  # a 0.2 s import is not waited on for 5 s
+    assert poller.next_interval(1, elapsed=1.0) == 1.5
+    assert poller.next_interval(2, elapsed=12.0) == 5.0  # past 10 s: "no more than once every 5 seconds"
+    assert poller.next_interval(100, elapsed=500) == 60.0
     # Nearly done: the wait shrinks towards the floor, never below it.
     assert poller.next_interval(10, elapsed=100, progress=0.99) == 5.0
 

@@ -90,6 +90,7 @@ class AnaplanClient:
         )
         self.api = AnaplanApi(self._session)
         self.discovery = Discovery(self.api)
+        self._columns: dict[tuple[str, str, str], list[str]] = {}
         self.poller = TaskPoller(settings.poll_initial_seconds, settings.poll_factor, settings.poll_max_seconds)
         self.tasks = TaskRunner(self.api, self.poller, timeout=settings.task_timeout_seconds, sleep=sleep)
 
@@ -138,7 +139,15 @@ class AnaplanClient:
     # --- metadata ---------------------------------------------------------------------------------
 
     def import_columns(self, ref: ModelRef, import_name: str) -> list[str]:
-        """The source-file header the import expects, from its metadata."""
+        """The source-file header the import expects, from its metadata (read once per import per client)."""
+        key = (ref.workspace_id, ref.model_id, import_name)
+        cached = self._columns.get(key)
+        if cached is None:
+            cached = self._read_import_columns(ref, import_name)
+            self._columns[key] = cached
+        return list(cached)
+
+    def _read_import_columns(self, ref: ModelRef, import_name: str) -> list[str]:
         imp = self.discovery.object(ref, "import", import_name)
         body = self.api.get(f"{ref.path}/imports/{imp['id']}", f"reading import {imp.get('name')!r}")
         source = (body.get("importMetadata") or {}).get("source") or {}

@@ -58,7 +58,8 @@ class AnaplanSettings(RetrySettings):
     chunk_size_mb: int = Field(10, ge=1, le=50, description="upload chunk size, decimal MB (Anaplan: 1 to 50)")
     gzip: bool = True
     upload_parallel: int = Field(1, ge=1, le=16, description="chunks sent at once")
-    poll_initial_seconds: float = Field(5.0, gt=0, le=600, description="first wait between task status calls")
+    # Short first waits (as Anaplan Connect: 1 s for 10 s), then at least 5 s apart as Anaplan's guidance asks.
+    poll_initial_seconds: float = Field(1.0, gt=0, le=600, description="first wait between task status calls")
     poll_factor: float = Field(1.5, ge=1.0, le=10.0)
     poll_max_seconds: float = Field(60.0, gt=0, le=3600)
     task_timeout_seconds: float = Field(4 * 3600.0, gt=0)
