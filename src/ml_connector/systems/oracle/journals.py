@@ -64,12 +64,19 @@ def read_ledger_lines(
     until: datetime | None = None,
     page_size: int = 499,
 ) -> Iterator[LedgerLine | RejectedRecord]:
-    """Every line of the posted journal batches updated in [since, until), once per read."""
-    seen: set[str] = set()
+    """Every line of the posted journal batches updated in [since, until), once per read.
+
+    Memory stays flat: a batch met twice (the paging shifted under a deleted batch) is skipped by its
+    id, and a line met twice can only be in its own batch, so line keys are remembered per batch."""
+    seen_batches: set[int] = set()
     for batch in read_collection(session, "journalBatches", batch_query(since), page_size=page_size):
         if not wanted_batch(batch, until):
             continue
         batch_id = parse_id(batch["JeBatchId"])
+        if batch_id in seen_batches:
+            continue
+        seen_batches.add(batch_id)
+        seen: set[str] = set()
         headers = read_collection(session, f"journalBatches/{batch_id}/child/journalHeaders", page_size=page_size)
         for header in headers:
             if ledger_name and header.get("LedgerName") not in (None, ledger_name):
