@@ -197,3 +197,15 @@ class LedgerStaging(Base):
     updated_at: Mapped[datetime] = mapped_column(TZ)
 
     __table_args__ = (Index("ix_staging_run_target", "run_id", "target_key"),)
+
+
+class ConsoleUser(Base):
+    """A person who may sign in to the web console: an argon2 hash of the password, never the password."""
+
+    __tablename__ = "console_users"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
