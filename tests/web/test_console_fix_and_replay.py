@@ -1,0 +1,41 @@
+"""From "a run is partial" to "everything reconciles" in the browser, as an operator: add the missing
+cost center rule on the gaps page, replay the affected runs, follow the job to the replay run, find
+the record loaded; the gap is gone and reconcile agrees."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from ml_connector.flows.reconcile import reconcile
+from ml_connector.flows.runner import run_flow
+from tests.web.conftest import OPERATOR, Console, sign_in
+
+
+def test_fix_a_gap_and_replay_until_it_reconciles(page: Page, console: Console) -> None:
+    run_flow(console.ctx, "reference-infor")
+    partial = run_flow(console.ctx, "actuals-infor")
+    assert partial.state == "partial"
+    assert reconcile(console.ctx, "actuals-infor").unmapped  # the waiting amount is a known difference
+    sign_in(page, console.url, OPERATOR)
+    page.goto(f"{console.url}/gaps")
+    fix = page.locator("tr.fix", has=page.locator("input[name=code][value='1999']"))
+    fix.locator("input[name=target]").fill("1900")
+    fix.get_by_role("button", name="add to mapping").click()
+    expect(page.get_by_role("status")).to_contain_text("cost_center exact 1999 -> 1900")
+    page.locator("tr.fix", has=page.locator("input[name=code][value='1999']")).get_by_role(
+        "button", name="replay affected runs"
+    ).click()
+    expect(page.locator("#job-state")).to_have_text("done")  # the page refreshes itself until then
+    page.locator("#steps a").nth(1).click()  # the replay run
+    expect(page.locator("h1")).to_contain_text("actuals-infor")
+    page.fill("input[name=q]", "1999")
+    page.click("text=search")
+    expect(page.locator("#records td.loaded").first).to_have_text("loaded")
+    page.locator("#records a").first.click()
+    expect(page.locator("#record-state")).to_have_text("loaded")
+    expect(page.locator("#transitions")).to_contain_text("loaded")
+    expect(page.locator("body")).to_contain_text("cost center 1900")
+    page.goto(f"{console.url}/gaps")
+    expect(page.locator("#gaps")).not_to_contain_text("1999")
+    result = reconcile(console.ctx, "actuals-infor")
+    assert not result.differences and not result.unmapped
