@@ -12,6 +12,7 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,9 +20,10 @@ from sqlalchemy.orm import aliased
 
 from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.engine.runs import RunInfo, RunLog
+from ml_connector.engine.staging_area import from_micros
 from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, RunState, Trigger
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditEvent, AuditRecord, LoadedLine, Run
+from ml_connector.store.models import AuditEvent, AuditRecord, Credential, LoadedLine, Run, Watermark
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -378,6 +380,121 @@ def task_ids(store: Store, run_id: str) -> list[tuple[str, int]]:
     )
     with store.session() as session:
         return [(ref, int(count)) for ref, count in session.execute(query)]
+
+
+def watermarks(store: Store) -> dict[str, list[tuple[str, datetime]]]:
+    """Flow -> (source, how far its incremental reads have got)."""
+    found: dict[str, list[tuple[str, datetime]]] = {}
+    with store.session() as session:
+        for row in session.execute(select(Watermark).order_by(Watermark.flow, Watermark.source)).scalars():
+            found.setdefault(row.flow, []).append((row.source, _aware(row.value)))
+    return found
+
+
+@dataclass(frozen=True)
+class CredentialDates:
+    connection: str
+    system: str
+    stored_at: datetime
+    expires_on: datetime | None
+
+
+def credential_dates(store: Store) -> list[CredentialDates]:
+    """When each connection's credentials were stored and when they expire (never the credentials)."""
+    query = select(Credential.connection, Credential.system, Credential.updated_at, Credential.expires_on)
+    with store.session() as session:
+        return [
+            CredentialDates(name, system, _aware(stored), _aware(expires) if expires else None)
+            for name, system, stored, expires in session.execute(query.order_by(Credential.connection))
+        ]
+
+
+def open_quarantined(store: Store) -> int:
+    """Records whose latest version, in any flow, is quarantined (what still waits for a fix)."""
+    query = (
+        select(func.count())
+        .select_from(AuditRecord)
+        .join(Run, Run.id == AuditRecord.run_id)
+        .where(Run.dry_run.is_(False), AuditRecord.state == RecordState.QUARANTINED.value, _not_superseded())
+    )
+    with store.session() as session:
+        return int(session.execute(query).scalar_one())
+
+
+@dataclass(frozen=True)
+class CellTotal:
+    cell: str  # an encoded CellKey
+    total: Decimal
+    lines: int
+
+
+def cell_totals(store: Store, flow: str, *, text: str | None = None, limit: int = 200) -> list[CellTotal]:
+    """The cells a flow has loaded, with their totals from the ledger (what Anaplan should hold)."""
+    query = (
+        select(LoadedLine.target_key, func.sum(LoadedLine.amount_micros), func.count())
+        .where(LoadedLine.flow == flow, LoadedLine.target_key != "")
+        .group_by(LoadedLine.target_key)
+        .order_by(LoadedLine.target_key)
+        .limit(limit)
+    )
+    if text:
+        query = query.where(LoadedLine.target_key.contains(text, autoescape=True))
+    with store.session() as session:
+        return [CellTotal(key, _amount(micros), int(count)) for key, micros, count in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """A source line as it counts in a cell: its ERP key, amount, currency and the run that loaded it."""
+
+    source_key: str
+    cell: str
+    amount: Decimal
+    currency: str
+    run_id: str
+    record_id: int | None  # its audit record in that run
+    payload: dict[str, Any]
+
+
+def cell_lines(store: Store, flow: str, cell: str) -> list[SourceLine]:
+    """Every source line that makes up the cell's total, as kept in the ledger."""
+    return _lines(store, flow, LoadedLine.target_key == cell)
+
+
+def line_cell(store: Store, flow: str, source_key: str) -> SourceLine | None:
+    """The cell a source line counts in now (None if it counts in none)."""
+    found = _lines(store, flow, LoadedLine.source_key == source_key)
+    return found[0] if found and found[0].cell else None
+
+
+def _lines(store: Store, flow: str, where: Any) -> list[SourceLine]:
+    query = (
+        select(LoadedLine, AuditRecord.id, AuditRecord.payload)
+        .outerjoin(
+            AuditRecord,
+            (AuditRecord.run_id == LoadedLine.run_id) & (AuditRecord.source_key == LoadedLine.source_key),
+        )
+        .where(LoadedLine.flow == flow, where)
+        .order_by(LoadedLine.source_key, AuditRecord.id)
+    )
+    lines: dict[str, SourceLine] = {}
+    with store.session() as session:
+        for line, record_id, payload_text in session.execute(query):
+            payload: dict[str, Any] = json.loads(payload_text) if payload_text else {}
+            lines[line.source_key] = SourceLine(
+                line.source_key,
+                line.target_key,
+                _amount(line.amount_micros),
+                str(payload.get("currency", "")),
+                line.run_id,
+                record_id,
+                payload,
+            )
+    return list(lines.values())
+
+
+def _amount(micros: int | None) -> Decimal:
+    return from_micros(int(micros or 0))
 
 
 def run_info(row: Run) -> RunInfo:

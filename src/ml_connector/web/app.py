@@ -23,6 +23,7 @@ from ml_connector.store.database import Store
 from ml_connector.store.schema import is_current
 from ml_connector.web.actions import add_actions
 from ml_connector.web.console import Console
+from ml_connector.web.overview import add_overview
 from ml_connector.web.pages import add_pages
 from ml_connector.web.security import (
     SESSION_COOKIE,
@@ -128,6 +129,7 @@ def build_app(
         return JSONResponse({"status": "ok", "store": "ok"})
 
     add_pages(app, console)
+    add_overview(app, console)
     add_actions(app, console)
     return app
 

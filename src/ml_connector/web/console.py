@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from ml_connector.accounts import SignedIn
-from ml_connector.engine.keys import CellKey
+from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.flows.context import FlowContext
 from ml_connector.http.redaction import Redactor
 from ml_connector.store.database import Store
@@ -32,6 +33,15 @@ def cell_text(key: str) -> str:
     return " · ".join(f"{name.replace('_', ' ')} {value}" for name, value in cell.named().items())
 
 
+def cell_link(key: str, flow: str) -> str:
+    """The lineage page of a GL cell key, or "" for any other key (a gap, a list member)."""
+    try:
+        cell = CellKey.parse(key, CellKind.GL)
+    except ValueError:
+        return ""
+    return "/lineage?" + urlencode({"flow": flow, **cell.named()})
+
+
 @dataclass
 class Console:
     store: Store
@@ -45,6 +55,7 @@ class Console:
         templates = Jinja2Templates(directory=str(TEMPLATE_DIR))  # one per app: its filters use this redactor
         templates.env.filters["redact"] = lambda value: redactor.redact(str(value))
         templates.env.filters["cell"] = cell_text
+        templates.env.filters["cell_link"] = cell_link
         templates.env.filters["when"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
         templates.env.filters["payload"] = lambda text: redactor.redact(json.dumps(json.loads(text), indent=2))
         return cls(store, redactor, templates, flows, JobQueue(redactor))

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from ml_connector.accounts import SignedIn
 from ml_connector.engine import queries
@@ -54,10 +54,6 @@ def find_run(console: Console, run_id: str) -> RunInfo:
 
 
 def add_pages(app: FastAPI, console: Console) -> None:
-    @app.get("/")
-    def home(request: Request, user: User) -> Response:
-        return RedirectResponse("/runs", status_code=303)
-
     @app.get("/runs")
     def runs(
         request: Request,
