@@ -23,7 +23,7 @@ from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.staging_area import from_micros
 from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, RunState, Trigger
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditEvent, AuditRecord, Credential, LoadedLine, Run, Watermark
+from ml_connector.store.models import AuditEvent, AuditRecord, BudgetBucket, Credential, LoadedLine, Run, Watermark
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -495,6 +495,53 @@ def _lines(store: Store, flow: str, where: Any) -> list[SourceLine]:
 
 def _amount(micros: int | None) -> Decimal:
     return from_micros(int(micros or 0))
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What `/metrics` reports, read from the store at scrape time."""
+
+    runs: list[tuple[str, str, int]]  # (flow, state, runs)
+    records: list[tuple[str, int]]  # (state, records)
+    durations: list[tuple[str, float]]  # (flow, seconds) of recent finished runs
+    last_success: dict[str, datetime]  # the last run that loaded what it could (succeeded or partial)
+    budget_tokens: list[tuple[str, float]]  # (tenant, tokens left when last counted)
+    open_gaps: int
+    quarantined: int
+
+
+def operations(store: Store, recent_runs: int = 5000) -> Operations:
+    with store.session() as session:
+        runs = [
+            (flow, state, int(n))
+            for flow, state, n in session.execute(
+                select(Run.flow, Run.state, func.count()).group_by(Run.flow, Run.state)
+            )
+        ]
+        records = [
+            (state, int(n))
+            for state, n in session.execute(select(AuditRecord.state, func.count()).group_by(AuditRecord.state))
+        ]
+        finished = session.execute(
+            select(Run.flow, Run.started_at, Run.ended_at)
+            .where(Run.ended_at.is_not(None))
+            .order_by(Run.started_at.desc())
+            .limit(recent_runs)
+        ).all()
+        durations = [(flow, (_aware(end) - _aware(start)).total_seconds()) for flow, start, end in finished if end]
+        last = {
+            flow: _aware(moment)
+            for flow, moment in session.execute(
+                select(Run.flow, func.max(Run.ended_at))
+                .where(Run.state.in_([RunState.SUCCEEDED.value, RunState.PARTIAL.value]), Run.dry_run.is_(False))
+                .group_by(Run.flow)
+            )
+            if moment is not None
+        }
+        tokens = [
+            (tenant, float(left)) for tenant, left in session.execute(select(BudgetBucket.tenant, BudgetBucket.tokens))
+        ]
+    return Operations(runs, records, durations, last, tokens, len(mapping_gaps(store)), open_quarantined(store))
 
 
 def run_info(row: Run) -> RunInfo:

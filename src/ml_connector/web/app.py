@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -23,6 +24,7 @@ from ml_connector.store.database import Store
 from ml_connector.store.schema import is_current
 from ml_connector.web.actions import add_actions
 from ml_connector.web.console import Console
+from ml_connector.web.metrics import store_registry
 from ml_connector.web.overview import add_overview
 from ml_connector.web.pages import add_pages
 from ml_connector.web.security import (
@@ -127,6 +129,12 @@ def build_app(
         if not current:
             return JSONResponse({"status": "down", "store": "not migrated: run `ml-connector db upgrade`"}, 503)
         return JSONResponse({"status": "ok", "store": "ok"})
+
+    registry = store_registry(store)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     add_pages(app, console)
     add_overview(app, console)
