@@ -27,6 +27,7 @@ from ml_connector.web.console import Console
 from ml_connector.web.metrics import store_registry
 from ml_connector.web.overview import add_overview
 from ml_connector.web.pages import add_pages
+from ml_connector.web.reconciliation import add_reconciliation
 from ml_connector.web.security import (
     SESSION_COOKIE,
     SESSION_HOURS,
@@ -138,6 +139,7 @@ def build_app(
 
     add_pages(app, console)
     add_overview(app, console)
+    add_reconciliation(app, console)
     add_actions(app, console)
     return app
 
