@@ -33,7 +33,7 @@ pytest: $(STAMP) browser
 
 # README screenshots of the console (home, a run, reconciliation, lineage) into docs/.
 screenshots: $(STAMP) browser
-	$(BIN)/python -m ml_connector.web.screenshots docs
+	$(BIN)/python -m tests.support.screenshots docs
 
 test: lint typecheck pytest
 

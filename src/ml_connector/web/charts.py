@@ -18,12 +18,14 @@ def sparkline(values: Sequence[int], width: int = 120, height: int = 24) -> Mark
         empty = f'<svg class="spark" width="{width}" height="{height}" role="img" aria-label="no runs"></svg>'
         return Markup(empty)  # noqa: S704 - numbers only
     top = max(max(values), 1)
-    step = width / max(len(values) - 1, 1)
-    points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
+    step = (width - 4) / max(len(values) - 1, 1)
+    points = " ".join(f"{2 + i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
     label = f"loaded records per run, oldest first: {', '.join(str(v) for v in values)}"
+    last_x, last_y = points.split()[-1].split(",")
     return Markup(  # noqa: S704 - numbers and an escaped label only
         f'<svg class="spark" width="{width}" height="{height}" role="img" aria-label="{escape(label)}">'
-        f'<polyline fill="none" stroke="{ERP_COLOUR}" stroke-width="1.5" points="{points}"/></svg>'
+        f'<polyline fill="none" stroke="{ERP_COLOUR}" stroke-width="1.5" points="{points}"/>'
+        f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{ERP_COLOUR}"/></svg>'
     )
 
 

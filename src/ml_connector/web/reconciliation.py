@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -20,6 +21,7 @@ from ml_connector.web.pages import User
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MOST_ROWS = 500
+LABEL_SHAPES = ("%b %y", "%b %Y", "%Y-%m", "%m/%Y", "%Y%m")
 
 
 def by_period(result: Reconciliation) -> list[tuple[str, Decimal, Decimal]]:
@@ -31,7 +33,18 @@ def by_period(result: Reconciliation) -> list[tuple[str, Decimal, Decimal]]:
         erp[period] += abs(amount)
     for (_account, _cost_center, period), amount in result.anaplan.items():
         plan[period] += abs(amount)
-    return [(p, erp[p], plan[p]) for p in sorted(set(erp) | set(plan))]
+    return [(p, erp[p], plan[p]) for p in sorted(set(erp) | set(plan), key=period_order)]
+
+
+def period_order(label: str) -> tuple[int, str]:
+    """Anaplan period labels in time order ("Dec 25" before "Jan 26"); unknown shapes after, by name."""
+    for shape in LABEL_SHAPES:
+        try:
+            moment = datetime.strptime(label, shape)  # noqa: DTZ007 - a month label, no time of day
+        except ValueError:
+            continue
+        return (moment.year * 100 + moment.month, label)
+    return (999_999, label)
 
 
 def cell_rows(result: Reconciliation) -> list[tuple[Cell, Decimal, Decimal]]:
@@ -70,6 +83,7 @@ def add_reconciliation(app: FastAPI, console: Console) -> None:
                 rows=rows[:MOST_ROWS],
                 hidden=max(len(rows) - MOST_ROWS, 0),
                 differ=len(result.differences),
+                waiting=sum(result.unmapped.values()),
                 erp_total=sum(result.erp.values()),
                 plan_total=sum(result.anaplan.values()),
                 chart=period_bars(by_period(result)),
