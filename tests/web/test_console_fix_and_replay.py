@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from ml_connector.engine.mappings import add_rule
 from ml_connector.flows.reconcile import reconcile
 from ml_connector.flows.runner import run_flow
+from ml_connector.mapping.rules import Dimension, Rule, RuleKind
 from tests.web.conftest import OPERATOR, Console, sign_in
 
 
@@ -48,3 +50,21 @@ def test_fix_a_gap_and_replay_until_it_reconciles(page: Page, console: Console) 
     assert float(bars.first.get_attribute("height") or 0) > 0  # the chart is drawn to scale, not empty
     result = reconcile(console.ctx, "actuals-infor")  # the CLI's reconciliation agrees with the page
     assert not result.differences and not result.unmapped, result.unmapped
+
+
+def test_replay_only_the_selected_records(page: Page, console: Console) -> None:
+    run_flow(console.ctx, "reference-infor")
+    partial = run_flow(console.ctx, "actuals-infor")
+    assert partial.counts["quarantined"] == 2  # the unmapped cost center, and an amount that is not a number
+    add_rule(console.ctx.store, "infor", Rule(Dimension.COST_CENTER, RuleKind.EXACT, "1999", "1900"))
+    sign_in(page, console.url, OPERATOR)
+    page.goto(f"{console.url}/runs/{partial.id}?state=quarantined")
+    boxes = page.locator("#records input[type=checkbox]")
+    expect(boxes).to_have_count(2)
+    page.locator("#records tr", has_text="1999").locator("input[type=checkbox]").check()
+    page.click("text=replay the selected records")
+    expect(page.locator("#job-state")).to_have_text("done")
+    expect(page.locator("h1")).to_contain_text("1 selected record(s)")
+    page.locator("#steps a").nth(1).click()
+    expect(page.locator("#records tr:has(td)")).to_have_count(1)  # only the one picked was sent again
+    expect(page.locator("#records td.loaded")).to_have_count(1)

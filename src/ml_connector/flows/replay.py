@@ -9,7 +9,7 @@ reference, supplier upserts), so their replay runs the flow again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ml_connector.engine.queries import replayable_records
 from ml_connector.engine.runs import RunInfo, RunLog
@@ -24,14 +24,15 @@ from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 LINE_KINDS = {k.value for k in EntryKind}
 
 
-def replay(ctx: FlowContext, run_id: str) -> RunInfo:
+def replay(ctx: FlowContext, run_id: str, only: Collection[str] | None = None) -> RunInfo:
+    """Send the run's quarantined and failed records again (with `only`: those of these source keys)."""
     parent = RunLog(ctx.store).get(run_id)
     if parent.dry_run:
         raise ConfigurationError(f"run {parent.id} was a dry run", hint="Run the flow for real instead.")
     flow = ctx.config.flow(parent.flow)
     if flow.kind != "actuals":
         return run_flow(ctx, parent.flow, trigger=Trigger.REPLAY)
-    records = list(_replayable(ctx, parent.id, parent.flow))
+    records = [r for r in _replayable(ctx, parent.id, parent.flow) if only is None or r.source_key in only]
     options = RunOptions(trigger=Trigger.REPLAY, parent_run_id=parent.id, replay_records=records)
     return ActualsFlow(ctx, parent.flow).run(options)
 

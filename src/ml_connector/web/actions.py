@@ -23,6 +23,8 @@ from ml_connector.web.security import check_csrf, operator
 Operator = Annotated[SignedIn, Depends(operator)]
 Checked = Depends(check_csrf)
 FIELD = 200
+FIELD_KEY = 300  # a source key's length in the store
+MOST_SELECTED = 1000
 
 
 def _flows(console: Console) -> FlowContext:
@@ -88,8 +90,20 @@ def add_actions(app: FastAPI, console: Console) -> None:
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.post("/runs/{run_id}/replay", dependencies=[Checked])
-    def replay_run(request: Request, run_id: str, user: Operator) -> Response:
+    def replay_run(
+        request: Request, run_id: str, user: Operator, key: Annotated[list[str] | None, Form()] = None
+    ) -> Response:
+        key = key or []
         _flows(console)
         info = find_run(console, run_id)
-        job = console.jobs.submit(f"replay run {info.id[:8]} ({info.flow})", user.name, [info.id], replay_step)
+        if len(key) > MOST_SELECTED or any(not k or len(k) > FIELD_KEY for k in key):
+            raise HTTPException(400, f"select 1 to {MOST_SELECTED} records, or replay them all")
+        selected = set(key)
+
+        def replay_selected(parent: str) -> str:
+            return replay(_flows(console), parent, only=selected).id
+
+        what = f"{len(selected)} selected record(s) of run" if selected else "run"
+        step = replay_selected if selected else replay_step
+        job = console.jobs.submit(f"replay {what} {info.id[:8]} ({info.flow})", user.name, [info.id], step)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -114,6 +114,7 @@ def add_pages(app: FastAPI, console: Console) -> None:
             "filters": {"state": state, "reason": reason, "q": q},
             "states": sorted(info.counts),
             "replayable": sum(info.counts.get(s, 0) for s in ("quarantined", "failed")),
+            "selectable": _selectable(console, info),
             "page": page,
             "more": len(records) == PAGE,
         }
@@ -142,6 +143,14 @@ def add_pages(app: FastAPI, console: Console) -> None:
         if found is None:
             raise HTTPException(404, f"no job {job_id!r}")
         return console.page(request, "job.html", {"job": found}, user)
+
+
+def _selectable(console: Console, info: RunInfo) -> bool:
+    """Records can be picked one by one for a replay: an actuals run, on a console with flows."""
+    if console.flows is None or info.dry_run:
+        return False
+    flow = console.flows.config.flows.get(info.flow)
+    return flow is not None and flow.kind == "actuals"
 
 
 def _mapping_sets(console: Console) -> dict[str, str]:
