@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from ml_connector.accounts import Accounts, Role, SignInRefused
 from ml_connector.cli.main import app
 from ml_connector.demo.sandbox import Sandbox
+from ml_connector.engine.queries import last_pings
 from ml_connector.flows.context import FlowContext
 from ml_connector.service.bind import check_bind
 
@@ -73,3 +74,10 @@ def test_which_addresses_need_tls(tmp_path: Path, host: str, tls: bool, insecure
         assert not allowed, refused
     else:
         assert allowed and listen.tls is tls
+
+
+def test_a_cli_ping_is_kept_for_the_console(sandbox: Sandbox, ctx: FlowContext) -> None:
+    code, output = cli(sandbox, "ping", "oracle")
+    assert code == 0, output
+    kept = last_pings(ctx.store)["oracle"]
+    assert kept.ok and kept.detail and kept.detail in output

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from ml_connector.engine.queries import mapping_gaps
 from ml_connector.flows.runner import run_flow
-from tests.web.conftest import VIEWER, Console, sign_in
+from tests.web.conftest import OPERATOR, VIEWER, Console, sign_in
 
 
 def test_home_and_lineage_both_ways(page: Page, console: Console) -> None:
@@ -44,3 +44,12 @@ def test_home_and_lineage_both_ways(page: Page, console: Console) -> None:
     assert page.goto(f"{console.url}/lineage?flow=nope").status == 404  # type: ignore[union-attr]
     missing = page.goto(f"{console.url}/lineage?flow=actuals-oracle&account=x&cost_center=y&period=z")
     assert missing is not None and missing.status == 404
+
+
+def test_an_operator_pings_a_connection_from_home(page: Page, console: Console) -> None:
+    sign_in(page, console.url, OPERATOR)
+    row = page.locator("#connections tr", has_text="oracle")
+    expect(row.first).to_contain_text("never")
+    row.first.get_by_role("button", name="ping").click()
+    expect(page.get_by_role("status")).to_contain_text("oracle:")
+    expect(page.locator("#connections tr", has_text="oracle").first.locator("td").nth(2)).to_contain_text("ok")

@@ -23,7 +23,16 @@ from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.staging_area import from_micros
 from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, RunState, Trigger
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditEvent, AuditRecord, BudgetBucket, Credential, LoadedLine, Run, Watermark
+from ml_connector.store.models import (
+    AuditEvent,
+    AuditRecord,
+    BudgetBucket,
+    ConnectionCheck,
+    Credential,
+    LoadedLine,
+    Run,
+    Watermark,
+)
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -407,6 +416,23 @@ def credential_dates(store: Store) -> list[CredentialDates]:
             CredentialDates(name, system, _aware(stored), _aware(expires) if expires else None)
             for name, system, stored, expires in session.execute(query.order_by(Credential.connection))
         ]
+
+
+@dataclass(frozen=True)
+class LastPing:
+    connection: str
+    ok: bool
+    detail: str  # redacted before it was stored
+    checked_at: datetime
+
+
+def last_pings(store: Store) -> dict[str, LastPing]:
+    """The last ping of each connection, from `ml-connector ping` or the console."""
+    with store.session() as session:
+        return {
+            row.connection: LastPing(row.connection, row.ok, row.detail, _aware(row.checked_at))
+            for row in session.execute(select(ConnectionCheck)).scalars()
+        }
 
 
 def open_quarantined(store: Store) -> int:

@@ -209,3 +209,13 @@ class ConsoleUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
     created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ConnectionCheck(Base):
+    """The last `ping` of a connection (from the CLI or the console): whether it answered, and what it said."""
+
+    __tablename__ = "connection_checks"
+    connection: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(TZ)

@@ -13,9 +13,11 @@ from starlette.responses import RedirectResponse, Response
 from ml_connector.accounts import SignedIn
 from ml_connector.engine import queries
 from ml_connector.engine.mappings import add_rule
+from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.replay import replay
 from ml_connector.mapping.rules import Dimension, Rule, RuleKind
+from ml_connector.pings import ping
 from ml_connector.web.console import Console
 from ml_connector.web.pages import find_run
 from ml_connector.web.security import check_csrf, operator
@@ -88,6 +90,18 @@ def add_actions(app: FastAPI, console: Console) -> None:
             f"replay the runs waiting for {dimension} {code} ({flow})", user.name, runs, replay_step
         )
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.post("/connections/{name}/ping", dependencies=[Checked])
+    def ping_connection(request: Request, name: str, user: Operator) -> Response:
+        context = _flows(console)
+        if name not in context.config.connections:
+            raise HTTPException(404, f"no connection {name!r} in the configuration")
+        try:
+            answer = f"{name}: {ping(context.config, context.clients, console.store, console.redactor, name)}"
+        except ConnectorError as exc:
+            answer = f"{name} did not answer: {exc}"
+        query = urlencode({"pinged": console.redactor.redact(answer)})
+        return RedirectResponse(f"/?{query}#connections", status_code=303)
 
     @app.post("/runs/{run_id}/replay", dependencies=[Checked])
     def replay_run(

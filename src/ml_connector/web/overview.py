@@ -67,13 +67,31 @@ def flow_summaries(console: Console) -> list[FlowSummary]:
     return summaries
 
 
+@dataclass(frozen=True)
+class ConnectionSummary:
+    name: str
+    system: str
+    credentials: queries.CredentialDates | None
+    ping: queries.LastPing | None
+
+
+def connection_summaries(console: Console) -> list[ConnectionSummary]:
+    dates = {c.connection: c for c in queries.credential_dates(console.store)}
+    pings = queries.last_pings(console.store)
+    systems = {name: c.system for name, c in dates.items()}
+    if console.flows is not None:
+        systems.update({name: c.system for name, c in console.flows.config.connections.items()})
+    return [ConnectionSummary(n, systems[n], dates.get(n), pings.get(n)) for n in sorted(systems)]
+
+
 def add_overview(app: FastAPI, console: Console) -> None:
     @app.get("/")
     def home(request: Request, user: User) -> Response:
         gaps = queries.mapping_gaps(console.store)
         context = {
             "flows": flow_summaries(console),
-            "connections": queries.credential_dates(console.store),
+            "connections": connection_summaries(console),
+            "can_ping": console.flows is not None,
             "gap_count": len(gaps),
             "waiting": sum(g.records for g in gaps),
             "quarantined": queries.open_quarantined(console.store),

@@ -1,6 +1,6 @@
-"""console users
+"""the web console: its users, and the last ping of each connection
 
-Revision ID: 0005_console_users
+Revision ID: 0005_console
 Revises: 0002
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_console_users"
+revision = "0005_console"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
@@ -26,7 +26,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_console_users")),
     )
+    op.create_table(
+        "connection_checks",
+        sa.Column("connection", sa.String(length=100), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("connection", name=op.f("pk_connection_checks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("connection_checks")
     op.drop_table("console_users")
