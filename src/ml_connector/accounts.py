@@ -45,9 +45,16 @@ class SignInRefused(Exception):
 
 
 class Accounts:
-    def __init__(self, store: Store, *, lock_after: int = LOCK_AFTER, lock_for: timedelta = LOCK_FOR) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        lock_after: int = LOCK_AFTER,
+        lock_for: timedelta = LOCK_FOR,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self._rows = UserRows(store)
-        self._hasher = PasswordHasher()
+        self._hasher = hasher or PasswordHasher()  # argon2id with argon2-cffi's recommended cost
         self.lock_after = lock_after
         self.lock_for = lock_for
         self._dummy = self._hasher.hash("a password no one has")  # equal work for unknown names

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from ml_connector.accounts import Accounts, Role
@@ -54,11 +55,17 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+# argon2id at a test's cost: the same code path, a fraction of the CPU on a shared machine.
+LIGHT_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 def start_console(ctx: FlowContext, redactor: Redactor | None = None) -> RunningServer:
-    accounts = Accounts(ctx.store)
+    accounts = Accounts(ctx.store, hasher=LIGHT_HASHER)
     accounts.add(VIEWER, PASSWORD, Role.VIEWER)
     accounts.add(OPERATOR, PASSWORD, Role.OPERATOR)
-    security = ConsoleSecurity(login_delay=0.05, lock_after=LOCK_AFTER, lock_for=timedelta(minutes=15))
+    security = ConsoleSecurity(
+        login_delay=0.05, lock_after=LOCK_AFTER, lock_for=timedelta(minutes=15), hasher=LIGHT_HASHER
+    )
     return start_in_thread(build_app(ctx.store, redactor or Redactor(), flows=ctx, security=security))
 
 

@@ -22,7 +22,7 @@ def test_sign_in_lock_out_and_sign_out(page: Page, console: Console) -> None:
     sign_in(page, console.url, OPERATOR)  # the right password, but the user is locked
     expect(page.get_by_role("alert")).to_contain_text("locked")
     sign_in(page, console.url, VIEWER)
-    expect(page).to_have_url(f"{console.url}/runs")
+    expect(page).to_have_url(f"{console.url}/")
     expect(page.locator("header")).to_contain_text("vera (viewer)")
     cookie = next(c for c in page.context.cookies() if c["name"] == "ml_console")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"

@@ -58,7 +58,7 @@ def build_app(
         same_site="strict",
         https_only=security.https,
     )
-    accounts = Accounts(store, lock_after=security.lock_after, lock_for=security.lock_for)
+    accounts = Accounts(store, lock_after=security.lock_after, lock_for=security.lock_for, hasher=security.hasher)
     app.state.accounts = accounts
     console = Console.build(store, redactor, flows)
     app.state.console = console

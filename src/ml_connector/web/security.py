@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from argon2 import PasswordHasher
 from fastapi import Form, Request
 
 from ml_connector.accounts import LOCK_AFTER, LOCK_FOR, Accounts, SignedIn
@@ -32,6 +33,7 @@ class ConsoleSecurity:
     login_delay: float = 1.0
     lock_after: int = LOCK_AFTER
     lock_for: timedelta = LOCK_FOR
+    hasher: PasswordHasher | None = None  # None: argon2-cffi's recommended cost (tests pass a cheaper one)
 
 
 class NotSignedIn(Exception):
