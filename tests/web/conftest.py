@@ -1,5 +1,5 @@
 """The console over a sandbox that ran the flows against the emulators, with a viewer and an operator,
-served over real HTTP; and one Chromium (Debian's, driven by Playwright) for the whole session.
+served over real HTTP; and one Chromium (Debian's, driven by Playwright) for all the console's tests.
 
 The browser tests never skip: `make test` installs Chromium when /usr/bin/chromium is missing."""
 
@@ -33,13 +33,16 @@ class Console:
     server: RunningServer
 
 
-@pytest.fixture(scope="session")
+# Package scope: one browser for every test of tests/web, closed when they are done. The sync API keeps
+# an asyncio loop marked running in this thread while it is open, which later tests that call
+# asyncio.run() (the workers') must not inherit.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
     yield launched
