@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from ml_connector.accounts import Accounts, Role
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.http import Redactor
 from ml_connector.serving import RunningServer, start_in_thread
 from ml_connector.web import build_app
-from tests.support.console import signed_in
+from tests.support.console import PASSWORD, signed_in, token_of
 
 
 @pytest.fixture()
@@ -58,3 +59,13 @@ def test_runs_run_detail_records_and_gaps(ctx: FlowContext, dashboard: RunningSe
             assert answer.status_code == 400 and "Bad request" in answer.text
         assert web.get(f"/runs/{actuals.id}", params={"state": "bogus"}).status_code == 400
         assert web.get("/health").json() == {"status": "ok", "store": "ok"}
+
+
+def test_sign_in_goes_only_to_a_page_of_the_console(ctx: FlowContext, dashboard: RunningServer) -> None:
+    Accounts(ctx.store).add("reader", PASSWORD, Role.VIEWER)
+    for target, landing in (("/gaps", "/gaps"), ("//evil.example/x", "/"), ("https://evil.example", "/")):
+        with httpx.Client(base_url=dashboard.url) as web:
+            token = token_of(web.get("/login").text)
+            form = {"username": "reader", "password": PASSWORD, "csrf_token": token, "next": target}
+            answer = web.post("/login", data=form)
+            assert answer.status_code == 303 and answer.headers["location"] == landing
