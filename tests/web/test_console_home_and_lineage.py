@@ -13,7 +13,7 @@ from tests.web.conftest import OPERATOR, VIEWER, Console, sign_in
 
 
 def test_home_and_lineage_both_ways(page: Page, console: Console) -> None:
-    run_flow(console.ctx, "reference-oracle")
+    reference = run_flow(console.ctx, "reference-oracle")
     actuals = run_flow(console.ctx, "actuals-oracle")
     sign_in(page, console.url, VIEWER)
     page.goto(f"{console.url}/")
@@ -27,6 +27,10 @@ def test_home_and_lineage_both_ways(page: Page, console: Console) -> None:
     expect(page.locator("#gap-total")).to_contain_text(f"{len(gaps)} open mapping gap")
     expect(page.locator("p", has=page.locator("#gap-total"))).to_contain_text(f"{sum(g.records for g in gaps)} record")
     expect(page.locator("#connections")).to_contain_text("oracle")
+    page.click("#quarantined-total")
+    waiting = page.locator("#records tr:has(td)")
+    expect(waiting).to_have_count(sum(r.counts.get("quarantined", 0) for r in (reference, actuals)))
+    expect(page.locator("#records")).to_contain_text("3999")
 
     page.goto(f"{console.url}/lineage?flow=actuals-oracle")
     page.locator("#cells td.n a").first.click()

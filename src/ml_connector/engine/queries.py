@@ -435,16 +435,38 @@ def last_pings(store: Store) -> dict[str, LastPing]:
         }
 
 
+def _open_quarantined() -> Any:
+    return (
+        Run.dry_run.is_(False),
+        AuditRecord.state == RecordState.QUARANTINED.value,
+        _not_superseded(),
+    )
+
+
 def open_quarantined(store: Store) -> int:
     """Records whose latest version, in any flow, is quarantined (what still waits for a fix)."""
     query = (
         select(func.count())
         .select_from(AuditRecord)
         .join(Run, Run.id == AuditRecord.run_id)
-        .where(Run.dry_run.is_(False), AuditRecord.state == RecordState.QUARANTINED.value, _not_superseded())
+        .where(*_open_quarantined())
     )
     with store.session() as session:
         return int(session.execute(query).scalar_one())
+
+
+def open_quarantined_records(store: Store, *, limit: int = 100, offset: int = 0) -> list[tuple[str, str, AuditRow]]:
+    """(flow, run id, record) of every record whose latest version is quarantined, newest run first."""
+    query = (
+        select(Run.flow, AuditRecord)
+        .join(Run, Run.id == AuditRecord.run_id)
+        .where(*_open_quarantined())
+        .order_by(Run.started_at.desc(), AuditRecord.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    with store.session() as session:
+        return [(flow, record.run_id, _audit_row(record)) for flow, record in session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,12 @@ def add_pages(app: FastAPI, console: Console) -> None:
             raise HTTPException(404, f"no record {record_id!r}")
         return console.page(request, "record.html", {"detail": found}, user)
 
+    @app.get("/quarantined")
+    def quarantined(request: Request, user: User, page: int = Query(1, ge=1, le=100_000)) -> Response:
+        found = queries.open_quarantined_records(console.store, limit=PAGE, offset=(page - 1) * PAGE)
+        context = {"records": found, "page": page, "more": len(found) == PAGE}
+        return console.page(request, "quarantined.html", context, user)
+
     @app.get("/gaps")
     def gaps(request: Request, user: User) -> Response:
         context = {
