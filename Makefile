@@ -4,7 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+CHROMIUM = /usr/bin/chromium
+
+.PHONY: demo test lint typecheck pytest bench clean browser screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +24,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The console's browser tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2
+
+# README screenshots of the console (home, a run, reconciliation, lineage) into docs/.
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.support.screenshots docs
 
 test: lint typecheck pytest
 

@@ -126,8 +126,10 @@ class ServiceSection(BaseModel):
     catchup_limit: int = Field(100, ge=1, le=10_000, description="most runs one flow catches up with 'all'")
     workers: int = Field(2, ge=1, le=32, description="flows run at once (one run per flow at a time)")
     stop_grace_seconds: float = Field(300.0, ge=0, description="how long a stop waits for runs to finish")
-    web_host: str = Field("127.0.0.1", description="where the read-only dashboard listens")
-    web_port: int = Field(8700, ge=0, le=65535, description="the dashboard's port; 0 turns it off")
+    web_host: str = Field("127.0.0.1", description="where the web console listens (loopback unless TLS is set)")
+    web_port: int = Field(8700, ge=0, le=65535, description="the web console's port; 0 turns it off")
+    web_tls_cert: str = Field("", description="PEM certificate file: the console serves HTTPS")
+    web_tls_key: str = Field("", description="PEM private key file of web_tls_cert")
 
     @field_validator("timezone")
     @classmethod

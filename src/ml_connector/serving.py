@@ -22,10 +22,11 @@ class RunningServer:
     port: int
     server: uvicorn.Server
     thread: threading.Thread
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -38,9 +39,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def _config(app: Any, host: str, port: int) -> uvicorn.Config:
+def _config(app: Any, host: str, port: int, tls: tuple[str, str] | None = None) -> uvicorn.Config:
     # One worker, no access log: an emulator keeps its own stats of what it was asked.
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    cert, key = tls if tls else (None, None)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ssl_certfile=cert,
+        ssl_keyfile=key,
+    )
 
 
 def usable_port(host: str, port: int, option: str = "--port") -> int:
@@ -66,10 +77,13 @@ def usable_port(host: str, port: int, option: str = "--port") -> int:
     return port
 
 
-def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0) -> RunningServer:
-    """Start `app` (an emulator, the dashboard) in a daemon thread and return once it accepts connections."""
+def start_in_thread(
+    app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0, tls: tuple[str, str] | None = None
+) -> RunningServer:
+    """Start `app` (an emulator, the console) in a daemon thread and return once it accepts connections
+    (over HTTPS with `tls`: (certificate file, key file))."""
     port = usable_port(host, port)
-    server = uvicorn.Server(_config(app, host, port))
+    server = uvicorn.Server(_config(app, host, port, tls))
     thread = threading.Thread(target=server.run, name=f"emulator:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
@@ -79,7 +93,8 @@ def start_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: f
                 f"the server did not start on {host}:{port}", hint="Pick another port, or see the log above."
             )
         time.sleep(0.01)
-    return RunningServer(host=host, port=port, server=server, thread=thread)
+    scheme = "https" if tls else "http"
+    return RunningServer(host=host, port=port, server=server, thread=thread, scheme=scheme)
 
 
 def serve_forever(app: Any, host: str, port: int) -> None:

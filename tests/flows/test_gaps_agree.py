@@ -15,6 +15,7 @@ from ml_connector.flows.context import FlowContext
 from ml_connector.http import Redactor
 from ml_connector.web import build_app
 from tests.support.cli import invoke
+from tests.support.console import signed_in
 
 
 def cli(box: Sandbox, *args: str) -> Result:
@@ -32,12 +33,14 @@ def cli_gaps(box: Sandbox) -> set[tuple[str, str, str]]:
 def web_gaps(web: TestClient) -> set[tuple[str, str, str]]:
     page = web.get("/gaps")
     assert page.status_code == 200
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", page.text, re.S)]
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
     return {(c[0], c[1], c[2]) for c in cells if len(c) == 5}
 
 
 def test_cli_and_dashboard_agree_on_gaps(sandbox: Sandbox, ctx: FlowContext, tmp_path: Path) -> None:
     web = TestClient(build_app(ctx.store, Redactor()))
+    signed_in(web, ctx.store)
     cli(sandbox, "run", "reference-infor")
     cli(sandbox, "run", "actuals-infor")
     first = cli(sandbox, "runs", "--flow", "actuals-infor", "--limit", "1").output.split("\n")[3].split("│")[1].strip()

@@ -27,6 +27,7 @@ from ml_connector.service.alerts import Alerter, AlertKind
 from ml_connector.service.scheduler import Service
 from ml_connector.store import Store
 from ml_connector.store.models import AuditRecord
+from tests.support.console import signed_in
 
 CLI = str(Path(sys.executable).parent / "ml-connector")
 DONE = {RunState.SUCCEEDED.value, RunState.PARTIAL.value}
@@ -125,7 +126,9 @@ def test_sigterm_stops_at_a_safe_point_and_the_next_start_resumes(box: Sandbox) 
         )
         runs = RunLog(store)
         _wait_for(lambda: any(r.state == RunState.RUNNING for r in runs.recent("actuals-oracle")), 60)
-        page = httpx.get(f"http://127.0.0.1:{port}/")  # the dashboard serve runs beside the scheduler
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:  # the console serve runs beside the scheduler
+            signed_in(web, store)
+            page = web.get("/")
         assert page.status_code == 200 and "actuals-oracle" in page.text and "running" in page.text
         serve.send_signal(signal.SIGTERM)
         _, err = serve.communicate(timeout=60)

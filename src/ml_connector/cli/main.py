@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ml_connector import __version__, logs
-from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems, workers
+from ml_connector.cli import connection, demo, emulate, flows, mapping, serve, setup, systems, users, workers
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.errors import ConnectorGroup
 
@@ -57,6 +57,7 @@ app.add_typer(setup.db_app, name="db")
 app.add_typer(connection.app, name="connection")
 app.add_typer(emulate.app, name="emulate")
 app.add_typer(mapping.app, name="mapping")
+app.add_typer(users.app, name="user")
 app.command("ping")(systems.ping)
 app.command("discover")(systems.discover)
 app.command("run")(flows.run)

@@ -12,10 +12,27 @@ from ml_connector.cli.alerting import smtp_password as _smtp_password
 from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
+from ml_connector.service.bind import Listen, check_bind
 from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
-from ml_connector.serving import start_in_thread, usable_port
-from ml_connector.web import build_app
+from ml_connector.serving import RunningServer, start_in_thread, usable_port
+from ml_connector.web import ConsoleSecurity, build_app
+
+
+def _listen(app: AppContext, port: int, insecure: bool) -> Listen:
+    settings = app.config().service
+    cert = app.config().resolve(settings.web_tls_cert) if settings.web_tls_cert else None
+    key = app.config().resolve(settings.web_tls_key) if settings.web_tls_key else None
+    return check_bind(settings.web_host, port, cert, key, insecure=insecure)
+
+
+def _start_console(app: AppContext, listen: Listen) -> RunningServer:
+    root = app.root()
+    console = build_app(
+        app.store(), root.redactor, flows=root.flow_context(), security=ConsoleSecurity(https=listen.tls)
+    )
+    tls = (str(listen.tls_cert), str(listen.tls_key)) if listen.tls_cert and listen.tls_key else None
+    return start_in_thread(console, listen.host, listen.port, tls=tls)
 
 
 def serve(
@@ -28,7 +45,10 @@ def serve(
     store_smtp_password: bool = typer.Option(
         False, "--store-smtp-password", help="Read the SMTP password (prompt or stdin) into the vault and exit."
     ),
-    web_port: int | None = typer.Option(None, help="The dashboard's port (default [service] web_port; 0: off)."),
+    web_port: int | None = typer.Option(None, help="The console's port (default [service] web_port; 0: off)."),
+    insecure_bind: bool = typer.Option(
+        False, "--insecure-bind", help="Let the console listen on a non-loopback address without TLS."
+    ),
 ) -> None:
     """Run every flow on its cron schedule; catch up what was missed while stopped; send alerts."""
     app: AppContext = ctx.obj
@@ -63,11 +83,12 @@ def serve(
         stopping.set()
         typer.echo(f"{signal.Signals(signum).name}: stopping", err=True)
 
+    listen = _listen(app, port, insecure_bind) if port else None
     restore = on_stop_signals(stop)
-    dashboard = start_in_thread(build_app(app.store(), redactor), cfg.service.web_host, port) if port else None
+    dashboard = _start_console(app, listen) if listen else None
     try:
         if dashboard is not None:
-            typer.echo(f"dashboard: {dashboard.url}", err=True)
+            typer.echo(f"console: {dashboard.url}", err=True)
         service.start()
         scheduled = ", ".join(f"{name} ({cfg.flows[name].schedule})" for name in service.triggers) or "none"
         typer.echo(f"serving; scheduled flows: {scheduled}", err=True)

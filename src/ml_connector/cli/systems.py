@@ -7,6 +7,7 @@ import json
 import typer
 
 from ml_connector.cli.context import AppContext, flow_context
+from ml_connector.pings import ping as ping_connection
 from ml_connector.systems.anaplan.discovery import tree_lines
 
 
@@ -14,9 +15,8 @@ def ping(ctx: typer.Context, connection: str = typer.Argument(..., help="A conne
     """Authenticate and read one small thing; say plainly what failed."""
     app: AppContext = ctx.obj
     section = app.config().connection(connection)
-    clients = flow_context(app).clients
-    client = clients.anaplan(connection) if section.system == "anaplan" else clients.erp(connection)
-    typer.echo(f"{connection} ({section.system}): {client.ping()}")
+    answer = ping_connection(app.config(), flow_context(app).clients, app.store(), app.root().redactor, connection)
+    typer.echo(f"{connection} ({section.system}): {answer}")
 
 
 def discover(ctx: typer.Context, connection: str = typer.Argument(..., help="A connection's name.")) -> None:

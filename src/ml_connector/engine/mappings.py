@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, distinct, select
+from sqlalchemy import delete, distinct, func, select
 
 from ml_connector.mapping.rules import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.store.database import Store
@@ -39,3 +39,31 @@ def replace_mapping(store: Store, name: str, rules: list[Rule]) -> int:
 def mapping_names(store: Store) -> list[str]:
     with store.session() as session:
         return sorted(session.execute(select(distinct(MappingRule.mapping))).scalars())
+
+
+def add_rule(store: Store, name: str, rule: Rule) -> bool:
+    """Add one rule to a mapping set, after its others (or change the target of the same rule); True when new."""
+    with store.session() as session:
+        same = session.execute(
+            select(MappingRule).where(
+                MappingRule.mapping == name,
+                MappingRule.dimension == rule.dimension.value,
+                MappingRule.kind == rule.kind.value,
+                MappingRule.source == rule.source,
+            )
+        ).scalar_one_or_none()
+        if same is not None:
+            same.target = rule.target
+            return False
+        last = session.execute(select(func.max(MappingRule.position)).where(MappingRule.mapping == name)).scalar()
+        session.add(
+            MappingRule(
+                mapping=name,
+                dimension=rule.dimension.value,
+                kind=rule.kind.value,
+                source=rule.source,
+                target=rule.target,
+                position=(last or 0) + 1,
+            )
+        )
+        return True

@@ -12,16 +12,27 @@ import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.engine.runs import RunInfo, RunLog
-from ml_connector.engine.states import REPLAYABLE_STATES, RecordState
+from ml_connector.engine.staging_area import from_micros
+from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, RunState, Trigger
 from ml_connector.store.database import Store
-from ml_connector.store.models import AuditRecord, LoadedLine, Run
+from ml_connector.store.models import (
+    AuditEvent,
+    AuditRecord,
+    BudgetBucket,
+    ConnectionCheck,
+    Credential,
+    LoadedLine,
+    Run,
+    Watermark,
+)
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -68,21 +79,7 @@ def audit_page(
     if limit is not None:
         query = query.limit(limit)
     with store.session() as session:
-        return [
-            AuditRow(
-                r.id,
-                r.source,
-                r.source_key,
-                r.kind,
-                r.state,
-                r.target_key,
-                r.target_ref,
-                r.reason,
-                r.hint,
-                r.payload,
-            )
-            for r in session.execute(query).scalars()
-        ]
+        return [_audit_row(r) for r in session.execute(query).scalars()]
 
 
 def reason_counts(
@@ -116,8 +113,8 @@ class MappingGap:
     last_seen: datetime
 
 
-def mapping_gaps(store: Store, flow: str | None = None) -> list[MappingGap]:
-    """The open mapping gaps (see the module's docstring), by flow, dimension and code."""
+def _not_superseded() -> Any:
+    """Correlated: no later record of the same source key in a regular run of the same flow."""
     later = aliased(AuditRecord)
     later_run = aliased(Run)
     superseded = (
@@ -133,6 +130,11 @@ def mapping_gaps(store: Store, flow: str | None = None) -> list[MappingGap]:
         .correlate(AuditRecord, Run)
         .exists()
     )
+    return ~superseded
+
+
+def mapping_gaps(store: Store, flow: str | None = None) -> list[MappingGap]:
+    """The open mapping gaps (see the module's docstring), by flow, dimension and code."""
     query = (
         select(Run.flow, AuditRecord.target_key, func.count(), func.max(Run.started_at))
         .join(Run, Run.id == AuditRecord.run_id)
@@ -140,7 +142,7 @@ def mapping_gaps(store: Store, flow: str | None = None) -> list[MappingGap]:
             Run.dry_run.is_(False),
             AuditRecord.state == RecordState.QUARANTINED.value,
             AuditRecord.target_key.startswith(GAP_PREFIX, autoescape=True),
-            ~superseded,
+            _not_superseded(),
         )
         .group_by(Run.flow, AuditRecord.target_key)
     )
@@ -232,6 +234,372 @@ def replayable_records(store: Store, run_id: str, flow: str) -> list[ReplayableR
         for source, key, kind, payload, reason, _digest in rows
         if key not in loaded_later
     ]
+
+
+def gap_runs(store: Store, flow: str, dimension: str, code: str) -> list[str]:
+    """The runs of `flow` whose records still wait for this mapping gap (what to replay once the rule is
+    added), oldest first."""
+    query = (
+        select(AuditRecord.run_id, AuditRecord.target_key, func.min(Run.started_at))
+        .join(Run, Run.id == AuditRecord.run_id)
+        .where(
+            Run.flow == flow,
+            Run.dry_run.is_(False),
+            AuditRecord.state == RecordState.QUARANTINED.value,
+            AuditRecord.target_key.startswith(GAP_PREFIX, autoescape=True),
+            _not_superseded(),
+        )
+        .group_by(AuditRecord.run_id, AuditRecord.target_key)
+    )
+    wanted = GapKey(dimension, code)
+    found: dict[str, datetime] = {}
+    with store.session() as session:
+        for run_id, key, started in session.execute(query):
+            if GapKey.parse(key) == wanted:
+                found[run_id] = started
+    return sorted(found, key=lambda run_id: found[run_id])
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """What the run history is narrowed to; every field optional."""
+
+    flow: str | None = None
+    state: RunState | None = None
+    trigger: Trigger | None = None
+    since: datetime | None = None  # started at or after
+    until: datetime | None = None  # started before
+
+
+def run_page(store: Store, where: RunFilter, *, limit: int = 50, offset: int = 0) -> list[RunInfo]:
+    """The runs that match `where`, newest first."""
+    query = select(Run).order_by(Run.started_at.desc(), Run.id).offset(offset).limit(limit)
+    if where.flow:
+        query = query.where(Run.flow == where.flow)
+    if where.state:
+        query = query.where(Run.state == where.state.value)
+    if where.trigger:
+        query = query.where(Run.trigger == where.trigger.value)
+    if where.since:
+        query = query.where(Run.started_at >= where.since)
+    if where.until:
+        query = query.where(Run.started_at < where.until)
+    with store.session() as session:
+        return [run_info(r) for r in session.execute(query).scalars()]
+
+
+def flow_names(store: Store) -> list[str]:
+    """Every flow that has a run."""
+    with store.session() as session:
+        return sorted(session.execute(select(Run.flow).distinct()).scalars())
+
+
+def search_records(
+    store: Store,
+    run_id: str,
+    *,
+    state: str | None = None,
+    reason: str | None = None,
+    text: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditRow]:
+    """The records of a run narrowed by state, by words of their reason, and by `text` found in their
+    source key, their cell (account, cost center, period) or their payload (e.g. an account code)."""
+    query = select(AuditRecord).where(AuditRecord.run_id == run_id)
+    if state:
+        query = query.where(AuditRecord.state == state)
+    if reason:
+        query = query.where(AuditRecord.reason.contains(reason, autoescape=True))
+    if text:
+        query = query.where(
+            or_(
+                AuditRecord.source_key.contains(text, autoescape=True),
+                AuditRecord.target_key.contains(text, autoescape=True),
+                AuditRecord.payload.contains(text, autoescape=True),
+            )
+        )
+    query = query.order_by(AuditRecord.id).offset(offset).limit(limit)
+    with store.session() as session:
+        return [_audit_row(r) for r in session.execute(query).scalars()]
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: str
+    at: datetime
+    detail: str
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    """One record of one run with every state it went through."""
+
+    record: AuditRow
+    run: RunInfo
+    transitions: list[Transition]
+    updated_at: datetime
+
+
+def record_detail(store: Store, record_id: int) -> RecordDetail | None:
+    with store.session() as session:
+        row = session.get(AuditRecord, record_id)
+        if row is None:
+            return None
+        run = session.get(Run, row.run_id)
+        if run is None:
+            return None
+        events = session.execute(
+            select(AuditEvent).where(AuditEvent.record_id == record_id).order_by(AuditEvent.at, AuditEvent.id)
+        ).scalars()
+        transitions = [Transition(e.state, _aware(e.at), e.detail) for e in events]
+        return RecordDetail(_audit_row(row), run_info(run), transitions, _aware(row.updated_at))
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A step of a run's timeline: when the first and last record reached a state."""
+
+    step: str
+    first: datetime
+    last: datetime
+    records: int
+
+
+def run_timeline(store: Store, run_id: str) -> list[Milestone]:
+    """When the run's records were read (staged or stopped), loaded and closed, from their transitions."""
+    query = (
+        select(AuditEvent.state, func.min(AuditEvent.at), func.max(AuditEvent.at), func.count())
+        .where(AuditEvent.run_id == run_id)
+        .group_by(AuditEvent.state)
+    )
+    with store.session() as session:
+        rows = session.execute(query).all()
+    steps = [Milestone(state, _aware(first), _aware(last), int(count)) for state, first, last, count in rows]
+    return sorted(steps, key=lambda m: (m.first, m.step))
+
+
+def task_ids(store: Store, run_id: str) -> list[tuple[str, int]]:
+    """The Anaplan tasks (or ERP documents) that took the run's records, with how many each took."""
+    query = (
+        select(AuditRecord.target_ref, func.count())
+        .where(AuditRecord.run_id == run_id, AuditRecord.target_ref != "")
+        .group_by(AuditRecord.target_ref)
+        .order_by(AuditRecord.target_ref)
+    )
+    with store.session() as session:
+        return [(ref, int(count)) for ref, count in session.execute(query)]
+
+
+def watermarks(store: Store) -> dict[str, list[tuple[str, datetime]]]:
+    """Flow -> (source, how far its incremental reads have got)."""
+    found: dict[str, list[tuple[str, datetime]]] = {}
+    with store.session() as session:
+        for row in session.execute(select(Watermark).order_by(Watermark.flow, Watermark.source)).scalars():
+            found.setdefault(row.flow, []).append((row.source, _aware(row.value)))
+    return found
+
+
+@dataclass(frozen=True)
+class CredentialDates:
+    connection: str
+    system: str
+    stored_at: datetime
+    expires_on: datetime | None
+
+
+def credential_dates(store: Store) -> list[CredentialDates]:
+    """When each connection's credentials were stored and when they expire (never the credentials)."""
+    query = select(Credential.connection, Credential.system, Credential.updated_at, Credential.expires_on)
+    with store.session() as session:
+        return [
+            CredentialDates(name, system, _aware(stored), _aware(expires) if expires else None)
+            for name, system, stored, expires in session.execute(query.order_by(Credential.connection))
+        ]
+
+
+@dataclass(frozen=True)
+class LastPing:
+    connection: str
+    ok: bool
+    detail: str  # redacted before it was stored
+    checked_at: datetime
+
+
+def last_pings(store: Store) -> dict[str, LastPing]:
+    """The last ping of each connection, from `ml-connector ping` or the console."""
+    with store.session() as session:
+        return {
+            row.connection: LastPing(row.connection, row.ok, row.detail, _aware(row.checked_at))
+            for row in session.execute(select(ConnectionCheck)).scalars()
+        }
+
+
+def _open_quarantined() -> Any:
+    return (
+        Run.dry_run.is_(False),
+        AuditRecord.state == RecordState.QUARANTINED.value,
+        _not_superseded(),
+    )
+
+
+def open_quarantined(store: Store) -> int:
+    """Records whose latest version, in any flow, is quarantined (what still waits for a fix)."""
+    query = (
+        select(func.count())
+        .select_from(AuditRecord)
+        .join(Run, Run.id == AuditRecord.run_id)
+        .where(*_open_quarantined())
+    )
+    with store.session() as session:
+        return int(session.execute(query).scalar_one())
+
+
+def open_quarantined_records(store: Store, *, limit: int = 100, offset: int = 0) -> list[tuple[str, str, AuditRow]]:
+    """(flow, run id, record) of every record whose latest version is quarantined, newest run first."""
+    query = (
+        select(Run.flow, AuditRecord)
+        .join(Run, Run.id == AuditRecord.run_id)
+        .where(*_open_quarantined())
+        .order_by(Run.started_at.desc(), AuditRecord.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    with store.session() as session:
+        return [(flow, record.run_id, _audit_row(record)) for flow, record in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class CellTotal:
+    cell: str  # an encoded CellKey
+    total: Decimal
+    lines: int
+
+
+def cell_totals(store: Store, flow: str, *, text: str | None = None, limit: int = 200) -> list[CellTotal]:
+    """The cells a flow has loaded, with their totals from the ledger (what Anaplan should hold)."""
+    query = (
+        select(LoadedLine.target_key, func.sum(LoadedLine.amount_micros), func.count())
+        .where(LoadedLine.flow == flow, LoadedLine.target_key != "")
+        .group_by(LoadedLine.target_key)
+        .order_by(LoadedLine.target_key)
+        .limit(limit)
+    )
+    if text:
+        query = query.where(LoadedLine.target_key.contains(text, autoescape=True))
+    with store.session() as session:
+        return [CellTotal(key, _amount(micros), int(count)) for key, micros, count in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """A source line as it counts in a cell: its ERP key, amount, currency and the run that loaded it."""
+
+    source_key: str
+    cell: str
+    amount: Decimal
+    currency: str
+    run_id: str
+    record_id: int | None  # its audit record in that run
+    payload: dict[str, Any]
+
+
+def cell_lines(store: Store, flow: str, cell: str) -> list[SourceLine]:
+    """Every source line that makes up the cell's total, as kept in the ledger."""
+    return _lines(store, flow, LoadedLine.target_key == cell)
+
+
+def line_cell(store: Store, flow: str, source_key: str) -> SourceLine | None:
+    """The cell a source line counts in now (None if it counts in none)."""
+    found = _lines(store, flow, LoadedLine.source_key == source_key)
+    return found[0] if found and found[0].cell else None
+
+
+def _lines(store: Store, flow: str, where: Any) -> list[SourceLine]:
+    query = (
+        select(LoadedLine, AuditRecord.id, AuditRecord.payload)
+        .outerjoin(
+            AuditRecord,
+            (AuditRecord.run_id == LoadedLine.run_id) & (AuditRecord.source_key == LoadedLine.source_key),
+        )
+        .where(LoadedLine.flow == flow, where)
+        .order_by(LoadedLine.source_key, AuditRecord.id)
+    )
+    lines: dict[str, SourceLine] = {}
+    with store.session() as session:
+        for line, record_id, payload_text in session.execute(query):
+            payload: dict[str, Any] = json.loads(payload_text) if payload_text else {}
+            lines[line.source_key] = SourceLine(
+                line.source_key,
+                line.target_key,
+                _amount(line.amount_micros),
+                str(payload.get("currency", "")),
+                line.run_id,
+                record_id,
+                payload,
+            )
+    return list(lines.values())
+
+
+def _amount(micros: int | None) -> Decimal:
+    return from_micros(int(micros or 0))
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What `/metrics` reports, read from the store at scrape time."""
+
+    runs: list[tuple[str, str, int]]  # (flow, state, runs)
+    records: list[tuple[str, int]]  # (state, records)
+    durations: list[tuple[str, float]]  # (flow, seconds) of recent finished runs
+    last_success: dict[str, datetime]  # the last run that loaded what it could (succeeded or partial)
+    budget_tokens: list[tuple[str, float]]  # (tenant, tokens left when last counted)
+    open_gaps: int
+    quarantined: int
+
+
+def operations(store: Store, recent_runs: int = 5000) -> Operations:
+    with store.session() as session:
+        runs = [
+            (flow, state, int(n))
+            for flow, state, n in session.execute(
+                select(Run.flow, Run.state, func.count()).group_by(Run.flow, Run.state)
+            )
+        ]
+        records = [
+            (state, int(n))
+            for state, n in session.execute(select(AuditRecord.state, func.count()).group_by(AuditRecord.state))
+        ]
+        finished = session.execute(
+            select(Run.flow, Run.started_at, Run.ended_at)
+            .where(Run.ended_at.is_not(None))
+            .order_by(Run.started_at.desc())
+            .limit(recent_runs)
+        ).all()
+        durations = [(flow, (_aware(end) - _aware(start)).total_seconds()) for flow, start, end in finished if end]
+        last = {
+            flow: _aware(moment)
+            for flow, moment in session.execute(
+                select(Run.flow, func.max(Run.ended_at))
+                .where(Run.state.in_([RunState.SUCCEEDED.value, RunState.PARTIAL.value]), Run.dry_run.is_(False))
+                .group_by(Run.flow)
+            )
+            if moment is not None
+        }
+        tokens = [
+            (tenant, float(left)) for tenant, left in session.execute(select(BudgetBucket.tenant, BudgetBucket.tokens))
+        ]
+    return Operations(runs, records, durations, last, tokens, len(mapping_gaps(store)), open_quarantined(store))
+
+
+def run_info(row: Run) -> RunInfo:
+    return RunLog.info(row)
+
+
+def _audit_row(r: AuditRecord) -> AuditRow:
+    return AuditRow(
+        r.id, r.source, r.source_key, r.kind, r.state, r.target_key, r.target_ref, r.reason, r.hint, r.payload
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -136,6 +136,11 @@ class RunLog:
                 query = query.where(Run.flow == flow)
             return [_info(r) for r in session.execute(query).scalars()]
 
+    @staticmethod
+    def info(row: Run) -> RunInfo:
+        """What a `runs` row says, typed."""
+        return _run_info(row)
+
     def close_dead(self, flow: str) -> list[str]:
         """Close the runs of `flow` left `running` by a dead process. Only for the holder of the flow's
         lease: every run, dry or not, takes it, so a run still `running` now cannot be alive.
@@ -160,6 +165,10 @@ class RunLog:
 
 
 def _info(row: Run) -> RunInfo:
+    return RunLog.info(row)
+
+
+def _run_info(row: Run) -> RunInfo:
     return RunInfo(
         id=row.id,
         flow=row.flow,

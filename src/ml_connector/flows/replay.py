@@ -9,7 +9,7 @@ reference, supplier upserts), so their replay runs the flow again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ml_connector.engine.queries import replayable_records
 from ml_connector.engine.runs import RunInfo, RunLog
@@ -24,8 +24,9 @@ from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 LINE_KINDS = {k.value for k in EntryKind}
 
 
-def replay(ctx: FlowContext, run_id: str) -> RunInfo | None:
-    """The replay run, or None when the run has nothing left to replay (no run is made then)."""
+def replay(ctx: FlowContext, run_id: str, only: Collection[str] | None = None) -> RunInfo | None:
+    """Send the run's quarantined and failed records again (with `only`: those of these source keys).
+    None when the run has nothing left to replay (no run is made then)."""
     parent = RunLog(ctx.store).get(run_id)
     if parent.dry_run:
         raise ConfigurationError(f"run {parent.id} was a dry run", hint="Run the flow for real instead.")
@@ -35,7 +36,7 @@ def replay(ctx: FlowContext, run_id: str) -> RunInfo | None:
         return None
     if flow.kind != "actuals":
         return run_flow(ctx, parent.flow, trigger=Trigger.REPLAY)
-    records = list(_replayable(ctx, parent.id, parent.flow))
+    records = [r for r in _replayable(ctx, parent.id, parent.flow) if only is None or r.source_key in only]
     if not records:
         return None  # every one was read again and loaded (or superseded) by a later run
     options = RunOptions(trigger=Trigger.REPLAY, parent_run_id=parent.id, replay_records=records)

@@ -197,3 +197,25 @@ class LedgerStaging(Base):
     updated_at: Mapped[datetime] = mapped_column(TZ)
 
     __table_args__ = (Index("ix_staging_run_target", "run_id", "target_key"),)
+
+
+class ConsoleUser(Base):
+    """A person who may sign in to the web console: an argon2 hash of the password, never the password."""
+
+    __tablename__ = "console_users"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ConnectionCheck(Base):
+    """The last `ping` of a connection (from the CLI or the console): whether it answered, and what it said."""
+
+    __tablename__ = "connection_checks"
+    connection: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(TZ)

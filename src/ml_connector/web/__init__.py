@@ -1,7 +1,8 @@
-"""The read-only web dashboard `serve` offers: runs, what happened to every record, mapping gaps."""
+"""The operator's web console `serve` offers: sign-in, runs and records, mapping gaps fixed and replayed."""
 
 from __future__ import annotations
 
 from ml_connector.web.app import build_app
+from ml_connector.web.security import ConsoleSecurity
 
-__all__ = ["build_app"]
+__all__ = ["ConsoleSecurity", "build_app"]
