@@ -103,6 +103,10 @@ class FlowSection(BaseModel):
     currency: str = "USD"
     balancing_account: str = ""
     balancing_cost_center: str = ""
+    revisions: Literal["reverse", "delta"] = Field(
+        "reverse",
+        description="plan-return: a changed figure is posted as a reversal plus a new journal, or one delta journal",
+    )
 
     @field_validator("schedule")
     @classmethod

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
@@ -35,6 +35,9 @@ from ml_connector.systems.infor.errors import SYSTEM
 from ml_connector.systems.infor.fsm import FsmLines
 from ml_connector.systems.infor.m3 import M3Lines
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
+
+if TYPE_CHECKING:
+    from ml_connector.ports import SubmitLog
 
 
 class ProductLineStrategy(Protocol):
@@ -146,8 +149,12 @@ class InforClient:
     def find_journal(self, reference: str) -> str | None:
         return self.line.find_journal(reference)
 
-    def post_journal(self, journal: JournalDraft) -> PostResult:
-        """Post for review unless a journal with `journal.reference` exists (then `created=False`)."""
+    def post_journal(self, journal: JournalDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Post for review unless a journal with `journal.reference` exists (then `created=False`).
+
+        Every Infor journal write takes effect before its answer (M3 and FSM transactions, CSI IDO updates), so
+        a lost answer is settled by looking the reference up again (`journals.post_once`); `submits` is not needed.
+        """
         return self.line.post_journal(journal)
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,6 +27,9 @@ from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
+
+if TYPE_CHECKING:
+    from ml_connector.ports import SubmitLog
 
 
 class OracleClient:
@@ -175,12 +178,21 @@ class OracleClient:
         """The JeBatchId of the journal batch imported with `reference`, or None."""
         return self.poster.find(reference)
 
-    def post_journal(self, journal: JournalDraft) -> PostResult:
-        """Import the journal for review unless one with its reference exists; wait for the ESS job."""
+    def post_journal(self, journal: JournalDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Import the journal for review unless one with its reference exists; wait for the ESS job.
+
+        With `submits`, the import is remembered before it is submitted (and its ESS request id once known),
+        and an import an earlier run submitted is resolved first: its job is waited for, or, when its answer
+        was lost, the journal is looked for until it appears. Only a job that ended without the journal lets
+        it be submitted again, so a run that dies after the submit never leads to a second journal."""
         reference = posting.check_reference(journal.reference)
         existing = self.poster.find(reference)
         if existing is not None:
             return PostResult(reference, existing, created=False)
+        if submits is not None:
+            found = self._resolve_earlier_submit(reference, submits)
+            if found is not None:
+                return PostResult(reference, found, created=True)
         if not journal.lines:
             raise ConfigurationError(f"journal {reference} has no lines")
         ledger = self._ledger_named(journal.ledger or self.settings.ledger_name)
@@ -200,14 +212,35 @@ class OracleClient:
             ledger_id=int(ledger["LedgerId"]),
             group=posting.group_id(reference),
         )
+        if submits is not None:
+            submits.submitting(reference)
         request_id = self.poster.submit(body, reference)
         if request_id.startswith("journal:"):
             return PostResult(reference, request_id.removeprefix("journal:"), created=True)
+        if submits is not None:
+            submits.submitted(reference, request_id)
         status = self.poster.wait(request_id)
         found = self.poster.find(reference)
         if found is None:
+            if submits is not None:
+                submits.forget(reference)
             raise self.poster.failure(request_id, status, reference)
         return PostResult(reference, found, created=True)
+
+    def _resolve_earlier_submit(self, reference: str, submits: SubmitLog) -> str | None:
+        """The journal an earlier run's import created, once its job ended; None when it may be submitted."""
+        request_id = submits.submitted_request(reference)
+        if request_id is None:
+            return None
+        if request_id:
+            self.poster.wait(request_id)  # still running after the timeout: JournalImportPendingError, try later
+            found = self.poster.find(reference)
+        else:
+            # The submit's answer was lost: the job may exist. Give it the time a lost answer gets.
+            found = self.poster.wait_for_journal(reference, self.poster.lost_answer_seconds)
+        if found is None:
+            submits.forget(reference)
+        return found
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """Upsert in all-or-none batches; a failing supplier is reported and the rest of its batch retried."""

@@ -1,0 +1,99 @@
+"""A budget changed in Anaplan after plan-return reaches the ERP as a reversal and a new journal (or one
+delta), exactly once, and the ERP's totals equal Anaplan's; an emptied cell is reversed; a run cut short
+between the reversal and the new journal converges on the next run."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ml_connector.demo.sandbox import Sandbox
+from tests.support.cli import invoke
+from tests.support.returns import approved_budget, erp_journals, erp_totals, set_budget
+
+# flow -> (ERP emulator, cost centers it returns, balancing cost center, a cell to change)
+FLOWS = {
+    "plan-return-oracle": ("oracle", "3", "3900", ("4000", "3100")),
+    "plan-return-infor": ("infor", "1", "1900", ("4000", "1100")),
+}
+
+
+def run(box: Sandbox, flow: str, *extra: str) -> str:
+    result = invoke(box, "run", flow, *extra, width=200)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def run_id(output: str) -> str:
+    found = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.sub(r"\s", "", output))
+    assert found, output
+    return found.group(0)
+
+
+def december(refs: dict[str, object]) -> list[str]:
+    return sorted(r for r in refs if "-2026-12" in r)
+
+
+def set_revisions(box: Sandbox, flow: str, mode: str) -> None:
+    text = box.config_path.read_text(encoding="utf-8")
+    text = text.replace(f"[flows.{flow}]\n", f'[flows.{flow}]\nrevisions = "{mode}"\n')
+    box.config_path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+def test_a_changed_budget_is_reversed_and_posted_again_once(sandbox: Sandbox, flow: str) -> None:
+    system, prefix, balancing, (account, cc) = FLOWS[flow]
+    run(sandbox, flow)
+    first = erp_journals(sandbox, system)
+    set_budget(sandbox, account, cc, "Dec 26", "999999.99")
+    out = run(sandbox, flow)
+    assert "revised" in out
+    run(sandbox, flow)  # and again: nothing more
+    journals = erp_journals(sandbox, system)
+    new = sorted(set(journals) - set(first))
+    assert len(new) == 2 and new[0].endswith("-2R") and new[1].endswith("-3J"), new
+    base = new[0].removesuffix("-2R")
+    assert journals[new[0]] == {c: -v for c, v in first[base].items()}  # the reversal takes back all of it
+    assert erp_totals(sandbox, system, balancing) == approved_budget(sandbox, prefix)
+    audit = invoke(sandbox, "audit", run_id(out), "--state", "revised", "--json", "--limit", "0")
+    reasons = [json.loads(line)["reason"] for line in audit.output.splitlines() if line.startswith("{")]
+    assert len(reasons) == 1 and "999,999.99" in reasons[0] and base in reasons[0] and new[1] in reasons[0]
+
+
+@pytest.mark.parametrize("flow", sorted(FLOWS))
+def test_delta_mode_posts_one_adjusting_journal(sandbox: Sandbox, flow: str) -> None:
+    system, prefix, balancing, (account, cc) = FLOWS[flow]
+    set_revisions(sandbox, flow, "delta")
+    run(sandbox, flow)
+    before = erp_journals(sandbox, system)
+    seeded = approved_budget(sandbox, prefix)[(account, cc, "2026-12")]
+    set_budget(sandbox, account, cc, "Dec 26", str(seeded + 1000))
+    run(sandbox, flow)
+    run(sandbox, flow)
+    journals = erp_journals(sandbox, system)
+    new = sorted(set(journals) - set(before))
+    assert len(new) == 1 and new[0].endswith("-2D"), new
+    assert journals[new[0]][(account, cc, "2026-12")] == 1000
+    assert erp_totals(sandbox, system, balancing) == approved_budget(sandbox, prefix)
+
+
+def test_an_emptied_cell_is_reversed(sandbox: Sandbox) -> None:
+    system, prefix, balancing, (account, cc) = FLOWS["plan-return-infor"]
+    run(sandbox, "plan-return-infor")
+    set_budget(sandbox, account, cc, "Dec 26", None)
+    run(sandbox, "plan-return-infor")
+    totals = erp_totals(sandbox, system, balancing)
+    assert (account, cc, "2026-12") not in totals
+    assert totals == approved_budget(sandbox, prefix)
+
+
+def test_dry_run_says_what_would_be_revised(sandbox: Sandbox, tmp_path: Path) -> None:
+    run(sandbox, "plan-return-oracle")
+    set_budget(sandbox, "4000", "3100", "Dec 26", "5.00")
+    before = erp_journals(sandbox, "oracle")
+    out = run(sandbox, "plan-return-oracle", "--dry-run")
+    assert "would-load" in out
+    assert erp_journals(sandbox, "oracle") == before
