@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from ml_connector.demo.sandbox import Sandbox
@@ -97,3 +103,58 @@ def test_dry_run_says_what_would_be_revised(sandbox: Sandbox, tmp_path: Path) ->
     out = run(sandbox, "plan-return-oracle", "--dry-run")
     assert "would-load" in out
     assert erp_journals(sandbox, "oracle") == before
+
+
+def m3_batches(box: Sandbox) -> list[dict[str, Any]]:
+    journals = httpx.get(f"{box.url('infor')}/_emulator/journals").json()
+    return [j for j in journals if j["product"] == "M3" and str(j["reference"]).startswith("MLC-")]
+
+
+def test_a_run_killed_between_reversal_and_new_journal_converges(sandbox: Sandbox) -> None:
+    system, prefix, balancing, (account, cc) = FLOWS["plan-return-infor"]
+    run(sandbox, "plan-return-infor")
+    set_budget(sandbox, account, cc, "Dec 26", "123.45")
+    faults = {"slow_rate": 1.0, "slow_seconds": 0.5, "path_contains": "AddBatchHead"}
+    httpx.put(f"{sandbox.url('infor')}/_emulator/faults", json=faults).raise_for_status()
+    cli = Path(sys.executable).with_name("ml-connector")
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [str(cli), "--config", str(sandbox.config_path), "run", "plan-return-infor"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while not any(b["reference"].endswith("-2R") and b["status"] == "for review" for b in m3_batches(sandbox)):
+            assert process.poll() is None, "the run ended before its reversal was validated"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    httpx.put(f"{sandbox.url('infor')}/_emulator/faults", json={}).raise_for_status()
+    run(sandbox, "plan-return-infor")
+    run(sandbox, "plan-return-infor")
+    december_refs = december(erp_journals(sandbox, system))
+    assert [r[-2:] for r in december_refs[1:]] == ["2R", "3J"], december_refs
+    assert erp_totals(sandbox, system, balancing) == approved_budget(sandbox, prefix)
+    for batch in m3_batches(sandbox):  # every batch one complete, validated version
+        assert sum(Decimal(line["amount"]) for line in batch["lines"]) == 0
+        assert batch["status"] == "for review", batch
+
+
+def test_one_more_approved_cell_never_mixes_versions_in_an_m3_batch(sandbox: Sandbox) -> None:
+    """issue 14 (b): a period already returned gets one more approved cell; the next run used to add it to the
+    same GLS840 batch, which then failed CtrlBatch on every run."""
+    system, prefix, balancing, _ = FLOWS["plan-return-infor"]
+    run(sandbox, "plan-return-infor")
+    held = approved_budget(sandbox, prefix)
+    new_cell = next(
+        (a, c)
+        for a in ("4000", "4100", "5000", "5100", "5200", "6000", "6100", "6200", "6300", "6400", "6500", "7000")
+        for c in ("1100", "1200", "1300")
+        if (a, c, "2026-12") not in held
+    )
+    set_budget(sandbox, new_cell[0], new_cell[1], "Dec 26", "500.00")
+    run(sandbox, "plan-return-infor")
+    run(sandbox, "plan-return-infor")
+    assert erp_totals(sandbox, system, balancing) == approved_budget(sandbox, prefix)
+    for batch in m3_batches(sandbox):
+        assert sum(Decimal(line["amount"]) for line in batch["lines"]) == 0
+        assert batch["status"] == "for review", batch
