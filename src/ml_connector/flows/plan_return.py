@@ -216,10 +216,12 @@ class PlanReturnFlow:
             JournalKind.REVERSAL: f"reversal of {record.reverses}",
             JournalKind.DELTA: f"{flow.version} {period} revision",
         }[record.kind]
+        text = f"{record.reference} {text}"  # every line names its journal: actuals readers skip it (own_journals)
         lines = [JournalLineDraft(a, c, v, text) for (a, c), v in sorted(record.lines.items()) if v]
         total = sum((v for v in record.lines.values()), Decimal(0))
         if total:
-            lines.append(JournalLineDraft(flow.balancing_account, flow.balancing_cost_center, -total, "balancing line"))
+            balancing = f"{record.reference} balancing line"
+            lines.append(JournalLineDraft(flow.balancing_account, flow.balancing_cost_center, -total, balancing))
         description = {
             JournalKind.JOURNAL: f"{flow.version} from Anaplan {flow.model}, {period} (for review)",
             JournalKind.REVERSAL: f"Reversal of {record.reverses}: {flow.version} {period} revised (for review)",

@@ -4,6 +4,7 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 
 - `GET  /_emulator/journals`         journals created through journal import, with the caller's
                                       references (REFERENCE1 in `BatchName`, GROUP_ID, REFERENCE6)
+- `POST /_emulator/journals/post`    a reviewer posts every imported batch still unposted (Status U -> P)
 - `POST /_emulator/journals/touch`   `{"count": n}`: the n least recently updated journal lines (with
                                       their header and batch) get `LastUpdateDate` = now
 - `GET  /_emulator/suppliers`        every supplier with its sites and addresses
@@ -89,6 +90,10 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
         if not isinstance(count, int) or count < 0:
             return JSONResponse({"error": "count must be a non-negative integer"}, status_code=400)
         return JSONResponse({"touched": backend.touch_journal_lines(count)})
+
+    @r.post("/journals/post")
+    def post_journals() -> dict[str, Any]:
+        return {"posted": backend.post_imported_batches()}
 
     @r.get("/suppliers")
     def suppliers() -> list[dict[str, Any]]:

@@ -252,6 +252,24 @@ class OracleBackend:
                 out.append({"JeBatchId": batch.data["JeBatchId"], "JeLineNumber": line.data["JeLineNumber"]})
             return out
 
+    def post_imported_batches(self) -> list[int]:
+        """A reviewer posts every imported batch still unposted (Status U -> P), as the Post Journals process
+        does: batch, headers and lines get `LastUpdateDate` = now, the batch its `PostedDate`."""
+        with self.lock:
+            finish_due_jobs(self)
+            now, out = self.now(), []
+            for batch in self.roots["journalBatches"]:
+                if batch.data["JeBatchId"] not in self.created_batches or batch.data["Status"] != "U":
+                    continue
+                batch.data["Status"], batch.data["StatusMeaning"] = "P", "Posted"
+                batch.data["PostedDate"] = now.date()
+                for header, line in lines_of(batch):
+                    touch(line, now, "EMULATOR.REVIEWER")
+                    touch(header, now, "EMULATOR.REVIEWER")
+                touch(batch, now, "EMULATOR.REVIEWER")
+                out.append(int(batch.data["JeBatchId"]))
+            return out
+
     def journal_readouts(self) -> list[dict[str, Any]]:
         with self.lock:
             finish_due_jobs(self)

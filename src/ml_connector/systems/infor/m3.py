@@ -33,6 +33,7 @@ from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import m3_day, parse_day
+from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "infor-m3"
 BASE = "M3/m3api-rest/v2/execute"
@@ -117,6 +118,8 @@ class M3Lines:
 
         pager = DateWindowPager(fetch, self.settings.page_size)
         for rec in pager.read(self.settings.history_from, self._history_end()):
+            if posted_by_us(rec.get("VTXT")):  # a plan journal we posted (own_journals)
+                continue
             changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
             if changed is not None and ((low and changed < low) or (high and changed > high)):
                 continue
