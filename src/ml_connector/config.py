@@ -103,6 +103,11 @@ class FlowSection(BaseModel):
     currency: str = "USD"
     balancing_account: str = ""
     balancing_cost_center: str = ""
+    post_as: Literal["journal", "budget"] = Field(
+        "journal",
+        description="plan-return: journals for review, or the ERP's budget route (Oracle budget balance import)",
+    )
+    budget_name: str = Field("", description="plan-return with post_as = budget: the ERP's budget (default: version)")
     revisions: Literal["reverse", "delta"] = Field(
         "reverse",
         description="plan-return: a changed figure is posted as a reversal plus a new journal, or one delta journal",

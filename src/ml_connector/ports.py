@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -80,6 +81,10 @@ class ErpClient(Protocol):
 
         With `submits`, a write that completes after its answer (an import job) is remembered before it is
         sent, and one an earlier run sent is resolved before anything is sent again."""
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Load budget amounts through the ERP's budget route (replacing the amounts of the same cells);
+        a ConfigurationError when the ERP has none built."""
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """Create or update suppliers in bulk; one result per supplier, failures reported, not hidden."""

@@ -128,6 +128,19 @@ class JournalDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetDraft:
+    """Budget amounts for one period, loaded into the ERP's budget (not its journals): each line's amount
+    replaces what the budget held for its account and cost center. `reference` names the load (run name)."""
+
+    reference: str
+    budget: str
+    ledger: str
+    period: str  # YYYY-MM
+    currency: str
+    lines: tuple[JournalLineDraft, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PostResult:
     """What posting a journal did: `created` is False when one with the same reference already existed."""
 

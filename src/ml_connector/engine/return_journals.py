@@ -28,6 +28,7 @@ class JournalKind(StrEnum):
     JOURNAL = "journal"  # the period's figures
     REVERSAL = "reversal"  # takes back everything posted for the period so far
     DELTA = "delta"  # the difference between what was posted and the figures now
+    BUDGET = "budget"  # budget amounts through the ERP's budget route: each replaces its cell's amount
 
 
 class JournalState(StrEnum):
@@ -58,7 +59,10 @@ class PeriodHistory:
         total: dict[Cell, Decimal] = {}
         for record in self.records:
             for cell, amount in record.lines.items():
-                total[cell] = total.get(cell, Decimal(0)) + amount
+                if record.kind == JournalKind.BUDGET:
+                    total[cell] = amount
+                else:
+                    total[cell] = total.get(cell, Decimal(0)) + amount
         return {cell: amount for cell, amount in total.items() if amount}
 
     @property

@@ -40,9 +40,9 @@ from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.mapping import Dimension, PeriodFormat
 from ml_connector.ports import ErpClient
-from ml_connector.records import JournalDraft, JournalLineDraft
+from ml_connector.records import BudgetDraft, JournalDraft, JournalLineDraft
 
-KIND_LETTER = {JournalKind.JOURNAL: "J", JournalKind.REVERSAL: "R", JournalKind.DELTA: "D"}
+KIND_LETTER = {JournalKind.JOURNAL: "J", JournalKind.REVERSAL: "R", JournalKind.DELTA: "D", JournalKind.BUDGET: "B"}
 
 
 def journal_reference(flow: str, version: str, period: str) -> str:
@@ -66,6 +66,9 @@ def plan_revision(history: PeriodHistory, wanted: dict[Cell, Decimal], base: str
     if net == wanted:
         return []
     seq = history.next_seq
+    if mode == "budget":  # a load replaces amounts: send every cell, zero for those emptied in Anaplan
+        lines = {c: wanted.get(c, Decimal(0)) for c in set(net) | set(wanted)}
+        return [ReturnRecord(revision_reference(base, seq, JournalKind.BUDGET), seq, JournalKind.BUDGET, lines)]
     if mode == "delta" and history.records:
         cells = set(net) | set(wanted)
         delta = {c: wanted.get(c, Decimal(0)) - net.get(c, Decimal(0)) for c in cells}
@@ -190,7 +193,7 @@ class PlanReturnFlow:
             for record in history.pending:  # an earlier run's plan, cut short: finish it first
                 self._post(record, period, erp, submits, journals)
             before = history.net
-            records = plan_revision(history, plan.wanted, base, self.flow.revisions)
+            records = plan_revision(history, plan.wanted, base, self._mode)
             if records:
                 journals.intend(period, records, scope.run_id)
             for record in records:
@@ -201,11 +204,22 @@ class PlanReturnFlow:
             return
         self._audit_period(period, plan, before, records, history, audit)
 
+    @property
+    def _mode(self) -> str:
+        return "budget" if self.flow.post_as == "budget" else self.flow.revisions
+
     def _post(
         self, record: ReturnRecord, period: str, erp: ErpClient, submits: SubmitMemory, journals: ReturnJournals
     ) -> None:
         self.ctx.progress.stage(f"posting {record.reference}")
-        result = erp.post_journal(self._draft(record, period), submits)
+        if record.kind == JournalKind.BUDGET:
+            flow = self.flow
+            lines = tuple(JournalLineDraft(a, c, v, record.reference) for (a, c), v in sorted(record.lines.items()))
+            name = flow.budget_name or flow.version
+            budget = BudgetDraft(record.reference, name, flow.ledger, period, flow.currency, lines)
+            result = erp.post_budget(budget, submits)
+        else:
+            result = erp.post_journal(self._draft(record, period), submits)
         journals.mark(record.reference, JournalState.POSTED, document_id=result.document_id)
         record.state, record.document_id = JournalState.POSTED, result.document_id
 
@@ -272,7 +286,7 @@ class PlanReturnFlow:
             audit.move(RecordState.STAGED, state, target_keys=keys, target_ref=ref, reason=reason)
 
     def _predict(self, period: str, plan: PeriodPlan, history: PeriodHistory, base: str, audit: AuditTrail) -> None:
-        records = plan_revision(history, plan.wanted, base, self.flow.revisions)
+        records = plan_revision(history, plan.wanted, base, self._mode)
         what = "would be posted" if not history.records else "would be revised"
         if history.records and not records:
             what = "already posted with these figures: nothing to post"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ml_connector.emulators.oracle import resources as res
@@ -69,6 +70,8 @@ class OracleBackend:
             self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
             self.created_batches: list[int] = []
+            # (budget name, period name, account combination) -> amount, loaded by budget balance import
+            self.budget_balances: dict[tuple[str, str, str], Decimal] = {}
             self._next: dict[str, int] = {
                 "supplier": 300000047274101,
                 "child": 300000047277001,

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -156,6 +158,14 @@ class InforClient:
         a lost answer is settled by looking the reference up again (`journals.post_once`); `submits` is not needed.
         """
         return self.line.post_journal(journal)
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """No Infor budget route is built yet (M3 documents BUS100MI AddBudgetLines; CSI and FSM budget objects
+        are not in the notes): plan figures go to Infor as journals for review."""
+        raise ConfigurationError(
+            f"plan-return cannot load budgets into Infor {self.settings.product.value.upper()} directly yet",
+            hint='Set post_as = "journal" on the plan-return flow: the figures are posted as journals for review.',
+        )
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         return self.line.upsert_suppliers(suppliers)

@@ -13,6 +13,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -21,9 +22,10 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
-from ml_connector.systems.oracle import coa, journals, payables, posting
+from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
 from ml_connector.systems.oracle.auth import authenticator_for
 from ml_connector.systems.oracle.coa import SegmentLayout
+from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
@@ -226,6 +228,45 @@ class OracleClient:
                 submits.forget(reference)
             raise self.poster.failure(request_id, status, reference)
         return PostResult(reference, found, created=True)
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Load the period's budget amounts (GL_BUDGET_INTERFACE through erpintegrations) and wait for the job.
+
+        A load an earlier run submitted is waited for first; since a load replaces amounts, submitting the same
+        figures again after a lost answer is harmless."""
+        reference = posting.check_reference(budget.reference)
+        if not budget.lines:
+            raise ConfigurationError(f"budget load {reference} has no lines")
+        if submits is not None:
+            earlier = submits.submitted_request(reference)
+            if earlier:
+                status = self.poster.wait(earlier)
+                if status in posting.TERMINAL_OK:
+                    return PostResult(reference, earlier, created=True)
+        ledger = self._ledger_named(budget.ledger or self.settings.ledger_name)
+        rows = budgets.budget_rows(
+            budget,
+            ledger_id=int(ledger["LedgerId"]),
+            layout_positions=self._fixed_segments(),
+            cost_center_segment=self.layout.cost_center,
+            account_segment=self.layout.account,
+        )
+        body = budgets.budget_request(
+            posting.zipped_csv(rows, "GlBudgetInterface.csv"), self.settings.budget_import_process
+        )
+        if submits is not None:
+            submits.submitting(reference)
+        response = self.poster.session.request("POST", "erpintegrations", safe_to_repeat=False, json=body)
+        request_id = str(response.json()["ReqstId"])
+        if submits is not None:
+            submits.submitted(reference, request_id)
+        status = self.poster.wait(request_id)
+        if status not in posting.TERMINAL_OK:
+            if submits is not None:
+                submits.forget(reference)
+            log = " ".join(self.poster.log(request_id).split())[:800]
+            raise BudgetLoadError(f"Oracle budget load {request_id} for {reference} ended {status}: {log}")
+        return PostResult(reference, request_id, created=True)
 
     def _resolve_earlier_submit(self, reference: str, submits: SubmitLog) -> str | None:
         """The journal an earlier run's import created, once its job ended; None when it may be submitted."""
