@@ -103,6 +103,13 @@ class FlowSection(BaseModel):
     currency: str = "USD"
     balancing_account: str = ""
     balancing_cost_center: str = ""
+    flip_signs: list[Literal["revenue", "liability", "equity"]] = Field(
+        default_factory=list,
+        description="actuals, plan-return: account types whose sign differs between the GL and the plan",
+    )
+    account_types: dict[str, str] = Field(
+        default_factory=dict, description="ERP account -> type (revenue, liability, equity, asset, expense)"
+    )
     post_as: Literal["journal", "budget"] = Field(
         "journal",
         description="plan-return: journals for review, or the ERP's budget route (Oracle budget balance import)",

@@ -38,7 +38,9 @@ from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
+from ml_connector.flows.signing import flow_signs
 from ml_connector.mapping import Dimension, PeriodFormat
+from ml_connector.mapping.signs import SignRule
 from ml_connector.ports import ErpClient
 from ml_connector.records import BudgetDraft, JournalDraft, JournalLineDraft
 
@@ -101,9 +103,11 @@ class PlanReturnFlow:
         self.ctx = ctx
         self.name = name
         self.flow = ctx.config.flow(name)
+        self.signs = SignRule()
 
     def run(self, dry_run: bool = False, trigger: Trigger = Trigger.MANUAL, periods: set[str] | None = None) -> RunInfo:
         def body(scope: RunScope) -> None:
+            self.signs = flow_signs(self.flow, self.ctx.clients.erp(self.flow.target))
             by_period = self._read(scope.audit, scope.run_id, periods)
             journals = ReturnJournals(self.ctx.store, self.name, self.flow.version)
             for period in journals.periods():  # a period emptied in Anaplan is reversed too
@@ -151,6 +155,7 @@ class PlanReturnFlow:
                 entry.target_key = cell_key(self.name, flow.version, period, cell)
                 plan = by_period[period]
                 plan.keys[cell].append(entry.target_key)
+                amount = self.signs.erp_amount(cell[0], amount)  # the GL's sign for the account's type
                 plan.wanted[cell] = plan.wanted.get(cell, Decimal(0)) + amount
             entries.append(entry)
             self.ctx.progress.advance(1)
