@@ -9,4 +9,4 @@ from ml_connector.ports import ErpClient
 
 def flow_signs(flow: FlowSection, erp: ErpClient) -> SignRule:
     """No rule (and no ERP read) unless the flow sets `flip_signs`."""
-    return flow_sign_rule(flow.flip_signs, flow.account_types, erp.accounts)
+    return flow_sign_rule(flow.flip_signs, flow.account_types, lambda: erp.accounts())
