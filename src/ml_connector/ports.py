@@ -49,6 +49,7 @@ class ErpClient(Protocol):
     """An ERP seen by the flows. Every call goes through the shared budget and retry."""
 
     system: str
+    supplier_names_unique: bool  # the ERP refuses a second supplier with a name already taken
 
     def ping(self) -> str:
         """Authenticate and read one small thing; return a one-line description of what answered."""

@@ -104,6 +104,7 @@ class PlanReturnFlow:
         self.name = name
         self.flow = ctx.config.flow(name)
         self.signs = SignRule()
+        self.known: tuple[set[str], set[str]] = (set(), set())  # the ERP's accounts and cost centers (dry runs)
 
     def run(self, dry_run: bool = False, trigger: Trigger = Trigger.MANUAL, periods: set[str] | None = None) -> RunInfo:
         def body(scope: RunScope) -> None:
@@ -113,6 +114,12 @@ class PlanReturnFlow:
             for period in journals.periods():  # a period emptied in Anaplan is reversed too
                 if periods is None or period in periods:
                     by_period.setdefault(period, PeriodPlan())
+            if dry_run:
+                erp = self.ctx.clients.erp(self.flow.target)
+                self.known = (
+                    {a.code for a in erp.accounts() if a.enabled},
+                    {c.code for c in erp.cost_centers() if c.enabled},
+                )
             for period, plan in sorted(by_period.items()):
                 self._return_period(period, plan, journals, scope, dry_run)
 
@@ -291,6 +298,18 @@ class PlanReturnFlow:
             audit.move(RecordState.STAGED, state, target_keys=keys, target_ref=ref, reason=reason)
 
     def _predict(self, period: str, plan: PeriodPlan, history: PeriodHistory, base: str, audit: AuditTrail) -> None:
+        accounts, cost_centers = self.known
+        for (account, cost_center), keys in plan.keys.items():
+            missing = [f"account {account!r}"] if account not in accounts else []
+            missing += [f"cost center {cost_center!r}"] if cost_center not in cost_centers else []
+            if missing:
+                audit.move(
+                    RecordState.STAGED,
+                    RecordState.QUARANTINED,
+                    target_keys=keys,
+                    reason=f"dry run: the ERP would refuse it: {' and '.join(missing)} not in {self.flow.target}",
+                    hint="Add it in the ERP, or map it to one the ERP has, then run again.",
+                )
         records = plan_revision(history, plan.wanted, base, self._mode)
         what = "would be posted" if not history.records else "would be revised"
         if history.records and not records:

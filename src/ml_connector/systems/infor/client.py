@@ -159,6 +159,9 @@ class InforClient:
         """
         return self.line.post_journal(journal)
 
+    # ASSUMPTION: M3 CRS620MI, CSI SLVendors and FSM keep supplier numbers unique, not names.
+    supplier_names_unique = False
+
     def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
         """No Infor budget route is built yet (M3 documents BUS100MI AddBudgetLines; CSI and FSM budget objects
         are not in the notes): plan figures go to Infor as journals for review."""

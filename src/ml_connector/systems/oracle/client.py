@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 
 class OracleClient:
+    # A create with a taken name is refused (POZ-2130212, "A supplier with the name ... already exists").
+    supplier_names_unique = True
     """One Oracle Fusion connection: reads actuals and reference data, posts journals, upserts suppliers.
 
     Every request goes through `ApiSession` with the pod's shared budget; `budgets` and `redactor` come
