@@ -86,3 +86,19 @@ def test_failed_part_is_read_from_whole_or_cut_answers() -> None:
         "[X1] Bad name.",
     )
     assert failed_part(ApiError("no", context=ApiContext("oracle", "POST", "u", 400, body_excerpt=cut)))[0] == "8"
+
+
+def test_payment_terms_go_to_every_site_of_the_supplier(admin: httpx.Client, oracle: OracleClient) -> None:
+    results = list(
+        oracle.upsert_suppliers(
+            [
+                Supplier("5001", "Rheinstahl Werkstoffe GmbH", payment_terms="Net 45"),
+                Supplier("9002", "Ohne Standort GmbH", payment_terms="Net 30"),
+            ]
+        )
+    )
+    assert [(r.number, r.ok) for r in results] == [("5001", True), ("9002", True)]
+    assert results[0].action == "updated"
+    assert "has no site yet" in results[1].action  # said, not silently dropped
+    sites = _readout(admin)["5001"]["sites"]
+    assert sites and all(site["PaymentTerms"] == "Net 45" for site in sites)  # type: ignore[attr-defined, union-attr]

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ml_connector.errors import ConfigurationError
+from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
@@ -28,7 +28,7 @@ from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
-from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
+from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers, set_site_terms
 
 if TYPE_CHECKING:
     from ml_connector.ports import SubmitLog
@@ -291,7 +291,27 @@ class OracleClient:
         writer = SupplierWriter(
             self.session, self.settings.rest_root, self.settings.supplier_batch_size, existing, posting.now_utc().date()
         )
-        return writer.write(suppliers)
+        return self._with_site_terms(writer, suppliers)
+
+    def _with_site_terms(self, writer: SupplierWriter, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        """The writer's results, with each upserted supplier's payment terms put on its sites."""
+        terms: dict[str, str] = {}
+
+        def remember(items: Iterable[Supplier]) -> Iterator[Supplier]:
+            for supplier in items:
+                terms[supplier.number] = supplier.payment_terms
+                yield supplier
+
+        for result in writer.write(remember(suppliers)):
+            wanted = terms.get(result.number, "")
+            if result.ok and wanted:
+                try:
+                    note = set_site_terms(self.session, result.number, wanted, self.settings.page_size)
+                except ApiError as exc:
+                    note = f"payment terms not set: {exc}"
+                if note:
+                    result = SupplierWriteResult(result.number, ok=True, action=f"{result.action}; {note}")
+            yield result
 
     # -- helpers ----------------------------------------------------------------------------------------
 

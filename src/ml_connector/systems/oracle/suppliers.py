@@ -134,3 +134,28 @@ class SupplierWriter:
                 self.existing.add(s.number)
                 yield SupplierWriteResult(s.number, ok=True, action=action)
             return
+
+
+_PLAIN_NUMBER = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
+
+
+def set_site_terms(session: ApiSession, number: str, terms: str, page_size: int) -> str:
+    """Put `terms` on every site of supplier `number` (Oracle keeps payment terms per supplier site);
+    '' when done, else what stands in the way (a supplier with no site yet)."""
+    if not _PLAIN_NUMBER.match(number):
+        return f"payment terms not set: supplier number {number!r} cannot be looked up"
+    params = {"q": f"SupplierNumber='{number}'", "onlyData": "true"}
+    supplier_id = next(
+        (row.get("SupplierId") for row in read_collection(session, "suppliers", params, page_size=page_size)), None
+    )
+    if supplier_id is None:
+        return "payment terms not set: the supplier was not found after the upsert"
+    path = f"suppliers/{supplier_id}/child/sites"
+    sites = list(read_collection(session, path, {"onlyData": "true"}, page_size=page_size))
+    if not sites:
+        return f"payment terms {terms!r} not set: the supplier has no site yet (add one in Oracle)"
+    for site in sites:
+        if site.get("PaymentTerms") != terms:
+            path = f"suppliers/{supplier_id}/child/sites/{site['SupplierSiteId']}"
+            session.request("PATCH", path, safe_to_repeat=True, json={"PaymentTerms": terms})
+    return ""
