@@ -49,8 +49,9 @@ def test_a_missing_return_setting_is_named(tmp_path: Path, remove: str, named: s
     assert named in info.value.message
 
 
-def test_budget_route_is_refused_for_infor_by_name(tmp_path: Path) -> None:
-    text = readme_config().replace('target = "oracle"\nworkspace', 'target = "infor"\nworkspace', 1)
+def test_budget_route_is_refused_for_csi_by_name(tmp_path: Path) -> None:
+    text = readme_config().replace('product = "m3"', 'product = "csi"')
+    text = text.replace('target = "oracle"\nworkspace', 'target = "infor"\nworkspace', 1)
     text = text.replace('post_as = "journal"', 'post_as = "budget"')
     path = tmp_path / "ml-connector.toml"
     path.write_text(text, encoding="utf-8")

@@ -312,8 +312,8 @@ def return_problems(where: str, flow: FlowSection, target: ConnectionSection | N
             problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
         if not flow.balancing_cost_center:
             problems.append(f"{where}.balancing_cost_center: the balancing line needs a cost center")
-    elif target is not None and target.system != "oracle":
-        problems.append(f'{where}.post_as: "budget" is built for Oracle only; use "journal" for {target.system}')
+    elif target is not None and target.system != "oracle" and target.options().get("product") != "m3":
+        problems.append(f'{where}.post_as: "budget" is built for Oracle and Infor M3; use "journal" for this target')
     if target is not None and target.system == "oracle":
         options = target.options()
         used = {int(options.get("cost_center_segment", 2)), int(options.get("account_segment", 3))}

@@ -43,3 +43,27 @@ def test_budget_figures_load_into_the_oracle_budget_and_revise_in_place(sandbox:
     jobs = httpx.get(f"{sandbox.url('oracle')}/_emulator/jobs").json()
     assert len(jobs) == 5  # four periods, then the one changed period once
     assert erp_journals(sandbox, "oracle") == {}  # no journal at all: nothing for actuals to meet
+
+
+def m3_budget(box: Sandbox) -> dict[tuple[str, str, str], Decimal]:
+    rows = httpx.get(f"{box.url('infor')}/_emulator/m3/budgets").json()
+    return {
+        (r["AIT1"], r["AIT2"], f"{r['BUPE'][:4]}-{r['BUPE'][4:]}"): Decimal(r["BCUA"])
+        for r in rows
+        if r["BVER"] == "PLN" and Decimal(r["BCUA"])
+    }
+
+
+def test_budget_figures_load_into_an_m3_budget_through_bus100mi(sandbox: Sandbox) -> None:
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    settings = 'post_as = "budget"\nbudget_name = "PLN"\n'
+    text = text.replace("[flows.plan-return-infor]\n", f"[flows.plan-return-infor]\n{settings}")
+    sandbox.config_path.write_text(text, encoding="utf-8")
+    assert invoke(sandbox, "run", "plan-return-infor").exit_code == 0
+    assert m3_budget(sandbox) == approved_budget(sandbox, "1")
+    set_budget(sandbox, "4000", "1100", "Dec 26", "123.45")
+    set_budget(sandbox, "4100", "1100", "Dec 26", None)
+    revised = invoke(sandbox, "run", "plan-return-infor", width=200)
+    assert revised.exit_code == 0 and "revised" in revised.output, revised.output
+    assert m3_budget(sandbox) == approved_budget(sandbox, "1")
+    assert erp_journals(sandbox, "infor") == {}  # nothing in GLS840 or the GL

@@ -8,7 +8,7 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
-  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL).
+  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines).
 
 Example (tests):
 
@@ -80,6 +80,15 @@ class InforApp:
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:
             return journals_readout(self.backend)
+
+        @r.get("/m3/budgets")
+        def m3_budgets() -> list[dict[str, Any]]:
+            """BUS100MI budget lines: division, budget number and version, account, cost center, period, amount."""
+            with self.backend.lock:
+                return [
+                    dict(DIVI=k[0], BUNO=k[1], BVER=k[2], AIT1=k[4], AIT2=k[5], BUPE=k[11], BCUA=f"{v:f}")
+                    for k, v in sorted(self.backend.m3_budget_lines.items())
+                ]
 
         @r.post("/m3/review")
         def review_m3_batches() -> dict[str, Any]:

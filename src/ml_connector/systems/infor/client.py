@@ -163,12 +163,14 @@ class InforClient:
     supplier_names_unique = False
 
     def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
-        """No Infor budget route is built yet (M3 documents BUS100MI AddBudgetLines; CSI and FSM budget objects
-        are not in the notes): plan figures go to Infor as journals for review."""
-        raise ConfigurationError(
-            f"plan-return cannot load budgets into Infor {self.settings.product.value.upper()} directly yet",
-            hint='Set post_as = "journal" on the plan-return flow: the figures are posted as journals for review.',
-        )
+        """M3: the budget lines of BUS100MI (`m3_budgets`). CSI and FSM budget objects are not in the notes, so
+        there plan figures go as journals for review."""
+        if not isinstance(self.line, M3Lines):
+            raise ConfigurationError(
+                f"plan-return cannot load budgets into Infor {self.settings.product.value.upper()}",
+                hint='Set post_as = "journal" on the plan-return flow: the figures are posted as journals for review.',
+            )
+        return self.line.post_budget(budget)
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         return self.line.upsert_suppliers(suppliers)

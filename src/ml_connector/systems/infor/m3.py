@@ -17,6 +17,7 @@ from ml_connector.errors import ApiError, ConfigurationError, ConnectorError, Re
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     EntryKind,
     JournalDraft,
@@ -29,6 +30,7 @@ from ml_connector.records import (
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
+from ml_connector.systems.infor.m3_budgets import write_budget
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
@@ -330,6 +332,18 @@ class M3Lines:
                 if attempt == POST_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def post_budget(self, budget: BudgetDraft) -> PostResult:
+        """Replace the period's BUS100MI budget lines with the draft's (see `m3_budgets`)."""
+        division = self.settings.division
+        if not division:
+            raise ConfigurationError(
+                "Loading an M3 budget needs the division (DIVI) of the Infor connection",
+                hint="Set `division` on the Infor connection.",
+            )
+        number = self.settings.m3_budget_number
+        write_budget(self.call, budget, division=division, number=number)
+        return PostResult(budget.reference, f"{division}-{number}-{budget.budget}-{budget.period}", created=True)
 
     def _update(self, draft: JournalDraft, base: dict[str, str]) -> str:
         """UpdBatch (GLS840 option 9): the batch leaves the interface file and becomes GL vouchers."""
