@@ -208,13 +208,23 @@ class PlanReturnFlow:
             records = plan_revision(history, plan.wanted, base, self._mode)
             if records:
                 journals.intend(period, records, scope.run_id)
+            adopted = False
             for record in records:
-                self._post(record, period, erp, submits, journals)
+                created = self._post(record, period, erp, submits, journals)
+                adopted = adopted or (record.seq == 1 and not created)
         except RecordError as exc:
             journals.forget_pending(period)  # the ERP refused it: nothing of the rest was written
             audit.move(RecordState.STAGED, RecordState.FAILED, target_keys=keys, reason=str(exc), hint=exc.hint)
             return
         self._audit_period(period, plan, before, records, history, audit)
+        if adopted:  # a journal from before revisions were tracked: its figures are not known here
+            audit.move(
+                RecordState.POSTED,
+                RecordState.POSTED,
+                target_prefix=f"{base}|",
+                reason=f"{base} was posted before (found by its reference) and not posted again; its figures are "
+                "taken to be these. Check them in the ERP: later changes are revised from these figures.",
+            )
 
     @property
     def _mode(self) -> str:
@@ -222,7 +232,8 @@ class PlanReturnFlow:
 
     def _post(
         self, record: ReturnRecord, period: str, erp: ErpClient, submits: SubmitMemory, journals: ReturnJournals
-    ) -> None:
+    ) -> bool:
+        """Post one journal or budget load; False when the ERP already had it (found by its reference)."""
         self.ctx.progress.stage(f"posting {record.reference}")
         if record.kind == JournalKind.BUDGET:
             flow = self.flow
@@ -234,6 +245,7 @@ class PlanReturnFlow:
             result = erp.post_journal(self._draft(record, period), submits)
         journals.mark(record.reference, JournalState.POSTED, document_id=result.document_id)
         record.state, record.document_id = JournalState.POSTED, result.document_id
+        return result.created
 
     def _draft(self, record: ReturnRecord, period: str) -> JournalDraft:
         flow = self.flow
@@ -293,6 +305,7 @@ class PlanReturnFlow:
             else:
                 state = RecordState.POSTED
                 reason = "" if not before else f"unchanged at {new:,f}; carried in {posted_refs}"
+                reason = f"new figure {new:,f}; posted in {posted_refs}" if before and cell not in before else reason
                 reason = reason if new else "zero figure: nothing to post"
                 ref = records[-1].document_id
             audit.move(RecordState.STAGED, state, target_keys=keys, target_ref=ref, reason=reason)
