@@ -158,3 +158,31 @@ def test_one_more_approved_cell_never_mixes_versions_in_an_m3_batch(sandbox: San
     for batch in m3_batches(sandbox):
         assert sum(Decimal(line["amount"]) for line in batch["lines"]) == 0
         assert batch["status"] == "for review", batch
+
+
+def test_a_run_killed_while_writing_a_batch_then_a_changed_plan_leave_complete_batches(sandbox: Sandbox) -> None:
+    """issue 14 (a): killed while a GLS840 batch is half-written, then the plan changes: the next run used to
+    add the new version's lines to the half-written batch, which then failed CtrlBatch for good."""
+    system, prefix, balancing, (account, cc) = FLOWS["plan-return-infor"]
+    faults = {"slow_rate": 1.0, "slow_seconds": 0.3, "path_contains": "AddBatchLine"}
+    httpx.put(f"{sandbox.url('infor')}/_emulator/faults", json=faults).raise_for_status()
+    cli = Path(sys.executable).with_name("ml-connector")
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [str(cli), "--config", str(sandbox.config_path), "run", "plan-return-infor"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while not any(len(b["lines"]) >= 3 for b in m3_batches(sandbox)):
+            assert process.poll() is None, "the run ended before its first batch was half-written"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    httpx.put(f"{sandbox.url('infor')}/_emulator/faults", json={}).raise_for_status()
+    set_budget(sandbox, account, cc, "Dec 26", "4242.00")
+    run(sandbox, "plan-return-infor")
+    run(sandbox, "plan-return-infor")
+    assert erp_totals(sandbox, system, balancing) == approved_budget(sandbox, prefix)
+    for batch in m3_batches(sandbox):
+        assert sum(Decimal(line["amount"]) for line in batch["lines"]) == 0, batch["reference"]
+        assert batch["status"] == "for review", batch
