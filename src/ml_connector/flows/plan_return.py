@@ -11,6 +11,11 @@ Anaplan is part of the difference. Every journal has its own deterministic refer
 and the ERP client looks each reference up before it posts, so a crash or a re-run never doubles a journal
 and the next run finishes the plan. Journals still in review are never edited in place: the ERP's own review
 (posting or deleting the batch) stays with the reviewer, and the reversal pair says what changed.
+
+With `post_as = "budget"` the figures go to the ERP's budget instead (Oracle budget balance import, M3
+BUS100MI): a load replaces the period's amounts, so a revision is one more load of the period (`...-2B`) with
+every cell, zero for the emptied ones. Signs follow the flow's `flip_signs` rule (`mapping.signs`), the same
+one actuals and reconcile apply.
 """
 
 from __future__ import annotations
