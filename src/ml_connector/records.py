@@ -88,6 +88,10 @@ class Supplier:
     tax_id: str = ""
     payment_terms: str = ""
     status: str = "Active"
+    address: str = ""  # street line
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""  # ISO 3166 alpha-2
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,11 @@ class SuppliersReturnFlow:
                     tax_id=e.payload.get("Tax Id", ""),
                     payment_terms=e.payload.get("Payment Terms", ""),
                     status=e.payload.get("Status", "") or "Active",
+                    # optional export columns: written where the ERP keeps them (M3 CRS620MI)
+                    address=e.payload.get("Address", ""),
+                    city=e.payload.get("City", ""),
+                    postal_code=e.payload.get("Postal Code", ""),
+                    country=e.payload.get("Country", ""),
                 )
                 for e in entries
                 if e.state is RecordState.STAGED

@@ -162,6 +162,9 @@ SUPPLIER_INPUTS = {
     "VRNO": "tax_id",
     "TINO": "tax_id",
     "STAT": "status",
+    "ADR1": "address",
+    "TOWN": "city",
+    "PONO": "zip",
 }
 
 

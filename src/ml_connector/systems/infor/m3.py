@@ -365,6 +365,15 @@ class M3Lines:
                 inputs["VRNO"] = sup.tax_id
             if sup.payment_terms:
                 inputs["TEPY"] = sup.payment_terms
+            # CRS620MI address fields: ADR1 (A36), TOWN (A20), PONO (A10), CSCD (country).
+            for field, value, width in (
+                ("ADR1", sup.address, 36),
+                ("TOWN", sup.city, 20),
+                ("PONO", sup.postal_code, 10),
+                ("CSCD", sup.country, 3),
+            ):
+                if value:
+                    inputs[field] = value[:width]
             inputs["STAT"] = ACTIVE_STATUS if sup.status.lower() in ("active", "20", "") else BLOCKED_STATUS
             try:
                 exists = self._supplier_exists(sup.number)
