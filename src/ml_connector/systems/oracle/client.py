@@ -28,7 +28,7 @@ from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
-from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers, set_site_terms
+from ml_connector.systems.oracle.suppliers import SupplierWriter, complete_supplier, read_suppliers
 
 if TYPE_CHECKING:
     from ml_connector.ports import SubmitLog
@@ -295,20 +295,25 @@ class OracleClient:
 
     def _with_site_terms(self, writer: SupplierWriter, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """The writer's results, with each upserted supplier's payment terms put on its sites."""
-        terms: dict[str, str] = {}
+        sent: dict[str, Supplier] = {}
 
         def remember(items: Iterable[Supplier]) -> Iterator[Supplier]:
             for supplier in items:
-                terms[supplier.number] = supplier.payment_terms
+                sent[supplier.number] = supplier
                 yield supplier
 
         for result in writer.write(remember(suppliers)):
-            wanted = terms.get(result.number, "")
-            if result.ok and wanted:
+            supplier = sent.get(result.number)
+            if result.ok and supplier is not None and (supplier.payment_terms or supplier.address):
                 try:
-                    note = set_site_terms(self.session, result.number, wanted, self.settings.page_size)
+                    note = complete_supplier(
+                        self.session,
+                        supplier,
+                        site_bu=self.settings.supplier_site_bu,
+                        page_size=self.settings.page_size,
+                    )
                 except ApiError as exc:
-                    note = f"payment terms not set: {exc}"
+                    note = f"address and payment terms not set: {exc}"
                 if note:
                     result = SupplierWriteResult(result.number, ok=True, action=f"{result.action}; {note}")
             yield result
