@@ -103,6 +103,22 @@ class FlowSection(BaseModel):
     currency: str = "USD"
     balancing_account: str = ""
     balancing_cost_center: str = ""
+    flip_signs: list[Literal["revenue", "liability", "equity"]] = Field(
+        default_factory=list,
+        description="actuals, plan-return: account types whose sign differs between the GL and the plan",
+    )
+    account_types: dict[str, str] = Field(
+        default_factory=dict, description="ERP account -> type (revenue, liability, equity, asset, expense)"
+    )
+    post_as: Literal["journal", "budget"] = Field(
+        "journal",
+        description="plan-return: journals for review, or the ERP's budget route (Oracle budget balance import)",
+    )
+    budget_name: str = Field("", description="plan-return with post_as = budget: the ERP's budget (default: version)")
+    revisions: Literal["reverse", "delta"] = Field(
+        "reverse",
+        description="plan-return: a changed figure is posted as a reversal plus a new journal, or one delta journal",
+    )
 
     @field_validator("schedule")
     @classmethod
@@ -329,8 +345,29 @@ def cross_check(flows: dict[str, FlowSection], connections: dict[str, Connection
             problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
-        if flow.kind == "plan-return" and not flow.balancing_account:
+        if flow.kind == "plan-return":
+            problems += return_problems(where, flow, connections.get(flow.target))
+    return problems
+
+
+def return_problems(where: str, flow: FlowSection, target: ConnectionSection | None) -> list[str]:
+    """What a plan-return flow lacks, by setting name, before any network call."""
+    problems = []
+    if flow.post_as == "journal":
+        if not flow.balancing_account:
             problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
+        if not flow.balancing_cost_center:
+            problems.append(f"{where}.balancing_cost_center: the balancing line needs a cost center")
+    elif target is not None and target.system != "oracle" and target.options().get("product") != "m3":
+        problems.append(f'{where}.post_as: "budget" is built for Oracle and Infor M3; use "journal" for this target')
+    if target is not None and target.system == "oracle":
+        options = target.options()
+        used = {int(options.get("cost_center_segment", 2)), int(options.get("account_segment", 3))}
+        if not options.get("fixed_segments") and 1 not in used:  # segment 1 exists and nothing fills it
+            problems.append(
+                f"connections.{flow.target}.fixed_segments: {where} posts to Oracle, whose lines need every other "
+                'segment (e.g. [connections.oracle.fixed_segments] 1 = "300" for the company)'
+            )
     return problems
 
 
@@ -353,6 +390,33 @@ EXAMPLES = """
 # model = "FP&A"
 # mapping = "oracle"               # `ml-connector mapping import oracle mapping.csv`
 # schedule = "15 6 * * *"
+#
+# [flows.plan-return-oracle]       # approved budget figures back to the ERP, for review
+# kind = "plan-return"
+# source = "anaplan"
+# target = "oracle"
+# workspace = "Acme Finance"
+# model = "FP&A"
+# export = "Export Approved Budget"
+# mapping = "oracle"               # read in reverse: Anaplan codes back to ERP codes
+# only = "3*"                      # only these cost centers go to this ERP
+# balancing_account = "1000"
+# balancing_cost_center = "3900"
+# currency = "EUR"
+# ledger = "Acme EU Ledger"
+# revisions = "reverse"            # or "delta"
+# post_as = "journal"              # or "budget" (Oracle GL budget)
+# flip_signs = ["revenue"]         # revenue planned positive, booked as a credit
+#
+# [flows.suppliers-return-oracle]
+# kind = "suppliers-return"
+# source = "anaplan"
+# target = "oracle"
+# model = "FP&A"
+# export = "Export Supplier List"
+#
+# [connections.oracle.fixed_segments]  # after `connection add oracle`: the segments a journal line needs
+# 1 = "300"                            # besides cost center and account
 #
 # [service]                        # `ml-connector serve`
 # timezone = "UTC"

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -26,13 +27,29 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 from ml_connector.systems.anaplan.imports import ImportOutcome
 from ml_connector.systems.anaplan.lists import ListMember
 
-__all__ = ["ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel"]
+__all__ = ["ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel", "SubmitLog"]
+
+
+class SubmitLog(Protocol):
+    """The store's memory of writes whose effect can land after their answer is lost (Oracle's journal
+    import job): remembered before the submit, so the next run resolves the job before submitting again."""
+
+    def submitted_request(self, reference: str) -> str | None:
+        """None when never submitted; else the ERP's request id ('' when the submit's answer was lost)."""
+
+    def submitting(self, reference: str) -> None: ...
+
+    def submitted(self, reference: str, request_id: str) -> None: ...
+
+    def forget(self, reference: str) -> None:
+        """The submitted job ended without creating the journal: it may be submitted again."""
 
 
 class ErpClient(Protocol):
     """An ERP seen by the flows. Every call goes through the shared budget and retry."""
 
     system: str
+    supplier_names_unique: bool  # the ERP refuses a second supplier with a name already taken
 
     def ping(self) -> str:
         """Authenticate and read one small thing; return a one-line description of what answered."""
@@ -60,8 +77,15 @@ class ErpClient(Protocol):
     def find_journal(self, reference: str) -> str | None:
         """The document id of a journal already carrying `reference`, or None."""
 
-    def post_journal(self, journal: JournalDraft) -> PostResult:
-        """Post for review, unless a journal with the same reference exists (then return it, created=False)."""
+    def post_journal(self, journal: JournalDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Post for review, unless a journal with the same reference exists (then return it, created=False).
+
+        With `submits`, a write that completes after its answer (an import job) is remembered before it is
+        sent, and one an earlier run sent is resolved before anything is sent again."""
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Load budget amounts through the ERP's budget route (replacing the amounts of the same cells);
+        a ConfigurationError when the ERP has none built."""
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """Create or update suppliers in bulk; one result per supplier, failures reported, not hidden."""

@@ -88,6 +88,10 @@ class Supplier:
     tax_id: str = ""
     payment_terms: str = ""
     status: str = "Active"
+    address: str = ""  # street line
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""  # ISO 3166 alpha-2
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,19 @@ class JournalDraft:
     @property
     def balanced(self) -> bool:
         return sum((line.amount for line in self.lines), Decimal(0)) == 0
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetDraft:
+    """Budget amounts for one period, loaded into the ERP's budget (not its journals): each line's amount
+    replaces what the budget held for its account and cost center. `reference` names the load (run name)."""
+
+    reference: str
+    budget: str
+    ledger: str
+    period: str  # YYYY-MM
+    currency: str
+    lines: tuple[JournalLineDraft, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ TOML = """
 system = "anaplan"
 [connections.oracle]
 system = "oracle"
+[connections.oracle.fixed_segments]
+1 = "300"
 [flows.actuals]
 kind = "actuals"
 source = "oracle"
@@ -45,6 +47,7 @@ workspace = "Acme Finance"
 model = "FP&A Sandbox"
 export = "Export Approved Budget"
 balancing_account = "1000"
+balancing_cost_center = "3900"
 """
 
 

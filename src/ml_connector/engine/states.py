@@ -44,6 +44,7 @@ class RecordState(StrEnum):
     LOADED = "loaded"  # its cell total is in Anaplan
     UNCHANGED = "unchanged"  # read again in the overlap window, identical to what is already loaded
     POSTED = "posted"  # written to the ERP (journal line, supplier)
+    REVISED = "revised"  # a changed plan figure: its earlier journal reversed (or a delta posted)
     QUARANTINED = "quarantined"  # bad or unmapped: reason and hint say what would fix it
     FAILED = "failed"  # the target refused it: error says why
     WOULD_LOAD = "would-load"  # dry run: would be loaded
@@ -55,6 +56,7 @@ FINAL_STATES = frozenset(
         RecordState.LOADED,
         RecordState.UNCHANGED,
         RecordState.POSTED,
+        RecordState.REVISED,
         RecordState.QUARANTINED,
         RecordState.FAILED,
         RecordState.WOULD_LOAD,

@@ -27,6 +27,7 @@ from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, RowMaker, cell_rows, load_rows
+from ml_connector.flows.signing import flow_signs
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched
 from ml_connector.ports import ModelRef, PlanningModel
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
@@ -107,6 +108,7 @@ class ActualsFlow:
             scope.audit,
             periods=options.periods,
             with_suppliers=bool(self.flow.supplier_import),
+            signs=flow_signs(self.flow, self.ctx.clients.erp(self.flow.source)),
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
         records = options.replay_records if options.replay_records is not None else self._records(since, until)

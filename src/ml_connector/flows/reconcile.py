@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
+from ml_connector.flows.signing import flow_signs
 from ml_connector.mapping import Dimension, PeriodFormat
 from ml_connector.records import EntryKind, LedgerLine
 
@@ -52,6 +53,7 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
     result = Reconciliation(name, sorted(periods or []))
     wanted = {fmt.to_anaplan(p) for p in periods} if periods else None
     erp = ctx.clients.erp(flow.source)
+    signs = flow_signs(flow, erp)
     ctx.progress.stage(f"reading {flow.source}")
     erp_totals: dict[Cell, Decimal] = defaultdict(Decimal)
     for record in erp.ledger_lines(None, None):
@@ -72,7 +74,7 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
         except RecordError as exc:
             result.unmapped[exc.message] = result.unmapped.get(exc.message, Decimal(0)) + record.amount
             continue
-        erp_totals[cell] += record.amount
+        erp_totals[cell] += signs.plan_amount(record.account, record.amount)
     result.erp = {c: v for c, v in erp_totals.items()}
     ctx.progress.stage(f"exporting {flow.reconcile_export!r}")
     anaplan = ctx.clients.anaplan(flow.target)

@@ -16,6 +16,7 @@ from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import RecordError, UnmappedError
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
+from ml_connector.mapping.signs import SignRule
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
 BATCH = 1000
@@ -81,7 +82,9 @@ class Stager:
         *,
         periods: set[str] | None = None,
         with_suppliers: bool = False,
+        signs: SignRule | None = None,
     ) -> None:
+        self.signs = signs or SignRule()
         self.flow = flow
         self.mapping = mapping
         self.periods = PeriodFormat(flow.period_format)
@@ -141,7 +144,7 @@ class Stager:
             entry = AuditEntry(record.source, record.source_key, record.kind.value, payload, RecordState.STAGED)
             try:
                 entry.target_key, measure = self.target(record)
-                micros = to_micros(record.amount)
+                micros = to_micros(self.signs.plan_amount(record.account, record.amount))
             except RecordError as exc:
                 entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                 entry.target_key = gap_key(exc)

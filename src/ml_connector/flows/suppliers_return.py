@@ -11,6 +11,7 @@ from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.staging import batched
+from ml_connector.flows.supplier_checks import SupplierChecks
 from ml_connector.records import Supplier
 
 COLUMNS = ["Code", "Name", "Tax Id", "Payment Terms", "Status"]
@@ -28,13 +29,23 @@ class SuppliersReturnFlow:
 
         return self.ctx.run(RunRequest(self.name, trigger, dry_run), body)
 
+    @staticmethod
+    def _predict(entry: AuditEntry, checks: SupplierChecks) -> None:
+        refusal = checks.refusal(entry.payload["Code"], entry.payload["Name"])
+        if refusal:
+            entry.state, entry.reason = RecordState.QUARANTINED, f"dry run: the ERP would refuse it: {refusal}"
+            entry.hint = "Rename the supplier in Anaplan (or use the ERP supplier's number), then run again."
+        else:
+            entry.reason = checks.action(entry.payload["Code"])
+
     def _run(self, run_id: str, audit: AuditTrail, dry_run: bool) -> None:
         flow = self.flow
         anaplan = self.ctx.clients.anaplan(flow.source)
         ref = anaplan.model(flow.workspace or None, flow.model)
         self.ctx.progress.stage(f"exporting {flow.export!r}")
         path = anaplan.export(ref, flow.export, self.ctx.workdir / f"{run_id}-suppliers.csv")
-        erp = None if dry_run else self.ctx.clients.erp(flow.target)
+        erp = self.ctx.clients.erp(flow.target)
+        checks = SupplierChecks(erp.suppliers(), names_unique=erp.supplier_names_unique) if dry_run else None
         rows = (
             (line, row)
             for line, row in export_rows(path, ["Code", "Name"], flow.export)
@@ -52,9 +63,13 @@ class SuppliersReturnFlow:
                 if not entry.payload.get("Name"):
                     entry.state, entry.reason = RecordState.QUARANTINED, "the supplier has no name"
                     entry.hint = "Give the supplier a name in Anaplan, then run again."
+            if checks is not None:
+                for entry in entries:
+                    if entry.state is RecordState.STAGED:
+                        self._predict(entry, checks)
             audit.add(entries)
             self.ctx.progress.advance(len(batch))
-            if erp is None:
+            if checks is not None:
                 continue
             suppliers = [
                 Supplier(
@@ -63,6 +78,11 @@ class SuppliersReturnFlow:
                     tax_id=e.payload.get("Tax Id", ""),
                     payment_terms=e.payload.get("Payment Terms", ""),
                     status=e.payload.get("Status", "") or "Active",
+                    # optional export columns: written where the ERP keeps them (M3 CRS620MI)
+                    address=e.payload.get("Address", ""),
+                    city=e.payload.get("City", ""),
+                    postal_code=e.payload.get("Postal Code", ""),
+                    country=e.payload.get("Country", ""),
                 )
                 for e in entries
                 if e.state is RecordState.STAGED
@@ -80,4 +100,4 @@ class SuppliersReturnFlow:
                         hint="Fix the supplier in Anaplan (or the ERP's rules), then run again.",
                     )
         if dry_run:
-            audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run: would be upserted")
+            audit.move(RecordState.STAGED, RecordState.WOULD_LOAD)  # each keeps its "would create/update" reason

@@ -219,3 +219,28 @@ class ConnectionCheck(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     detail: Mapped[str] = mapped_column(Text, default="")
     checked_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class ReturnJournal(Base):
+    """Every journal a return flow meant to post, posted, or is waiting on, by its deterministic reference.
+
+    Written as `intended` before anything reaches the ERP, `submitted` just before the write that can land
+    after its answer is lost (with the ERP's request id once known), `posted` once the ERP holds it. The
+    lines are the journal's own (a reversal's are already negated; the balancing line is not kept)."""
+
+    __tablename__ = "return_journals"
+    reference: Mapped[str] = mapped_column(String(100), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(20))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    reverses: Mapped[str] = mapped_column(String(100), default="")
+    lines: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    document_id: Mapped[str] = mapped_column(String(100), default="")
+    request_id: Mapped[str] = mapped_column(String(100), default="")
+    run_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(TZ)
+
+    __table_args__ = (Index("ix_return_journals_period", "flow", "version", "period"),)

@@ -86,3 +86,49 @@ def test_failed_part_is_read_from_whole_or_cut_answers() -> None:
         "[X1] Bad name.",
     )
     assert failed_part(ApiError("no", context=ApiContext("oracle", "POST", "u", 400, body_excerpt=cut)))[0] == "8"
+
+
+def test_payment_terms_go_to_every_site_of_the_supplier(admin: httpx.Client, oracle: OracleClient) -> None:
+    results = list(
+        oracle.upsert_suppliers(
+            [
+                Supplier("5001", "Rheinstahl Werkstoffe GmbH", payment_terms="Net 45"),
+                Supplier("9002", "Ohne Standort GmbH", payment_terms="Net 30"),
+            ]
+        )
+    )
+    assert [(r.number, r.ok) for r in results] == [("5001", True), ("9002", True)]
+    assert results[0].action == "updated"
+    assert "has no site and no address" in results[1].action  # said, not silently dropped
+    sites = _readout(admin)["5001"]["sites"]
+    assert sites and all(site["PaymentTerms"] == "Net 45" for site in sites)  # type: ignore[attr-defined, union-attr]
+
+
+def test_a_new_supplier_gets_its_address_and_a_site_with_its_terms(
+    admin: httpx.Client, make_client: Callable[..., OracleClient]
+) -> None:
+    oracle = make_client(supplier_site_bu="Acme Stuttgart BU")
+    supplier = Supplier(
+        "9004",
+        "Donau Praezision GmbH",
+        payment_terms="Net 60",
+        address="Industriestrasse 4",
+        city="Ulm",
+        postal_code="89073",
+        country="DE",
+    )
+    assert [(r.ok, r.action) for r in oracle.upsert_suppliers([supplier])] == [(True, "created")]
+    row = _readout(admin)["9004"]
+    (address,) = row["addresses"]  # type: ignore[misc]
+    (site,) = row["sites"]  # type: ignore[misc]
+    assert (address["AddressLine1"], address["City"], address["PostalCode"], address["Country"]) == (
+        "Industriestrasse 4",
+        "Ulm",
+        "89073",
+        "DE",
+    )
+    assert (site["ProcurementBU"], site["PaymentTerms"], site["SupplierAddressName"]) == (
+        "Acme Stuttgart BU",
+        "Net 60",
+        "Ulm",
+    )

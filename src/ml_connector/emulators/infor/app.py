@@ -7,7 +7,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/CSI/IDORequestService/ido/...`       CSI Mongoose IDOs        (behind the gateway)
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
-  `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`.
+  `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
+  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines).
 
 Example (tests):
 
@@ -34,6 +35,7 @@ from ml_connector.emulators.infor.fsm import fsm_router
 from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySettings, GatewayState
 from ml_connector.emulators.infor.ido import ido_router
 from ml_connector.emulators.infor.m3 import m3_router
+from ml_connector.emulators.infor.m3_programs import CallContext, upd_batch
 from ml_connector.emulators.infor.models import InforBackend
 from ml_connector.emulators.infor.oauth import AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, oauth_router
 from ml_connector.emulators.infor.readouts import journals_readout, suppliers_readout
@@ -81,6 +83,25 @@ class InforApp:
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:
             return journals_readout(self.backend)
+
+        @r.get("/m3/budgets")
+        def m3_budgets() -> list[dict[str, Any]]:
+            """BUS100MI budget lines: division, budget number and version, account, cost center, period, amount."""
+            with self.backend.lock:
+                return [
+                    dict(DIVI=k[0], BUNO=k[1], BVER=k[2], AIT1=k[4], AIT2=k[5], BUPE=k[11], BCUA=f"{v:f}")
+                    for k, v in sorted(self.backend.m3_budget_lines.items())
+                ]
+
+        @r.post("/m3/review")
+        def review_m3_batches() -> dict[str, Any]:
+            """A reviewer updates every validated GLS840 batch into the GL (GLS840 option 9)."""
+            with self.backend.lock:
+                checked = [b for b in self.backend.m3_batches.values() if b.status == "checked"]
+                for batch in checked:
+                    ctx = CallContext(self.backend, self.backend.company, batch.division)
+                    upd_batch(ctx, {"CONO": self.backend.company, "DIVI": batch.division, "KEY1": batch.key})
+            return {"updated": [b.description for b in checked]}
 
         @r.get("/suppliers")
         def suppliers() -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
+from ml_connector.emulators.infor.m3_budgets import TRANSACTIONS as budget_transactions
 from ml_connector.emulators.infor.m3_date_index import lines_between
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
@@ -169,6 +170,9 @@ SUPPLIER_INPUTS = {
     "VRNO": "tax_id",
     "TINO": "tax_id",
     "STAT": "status",
+    "ADR1": "address",
+    "TOWN": "city",
+    "PONO": "zip",
 }
 
 
@@ -386,6 +390,7 @@ TRANSACTIONS: dict[str, dict[str, Transaction]] = {
     },
     "APS200MI": {"GetInvoice": get_invoice, "GetInvTotInfo": get_inv_tot_info, "SearchSupInvoic": search_sup_invoic},
     "APS130MI": {"LstProposal": lst_proposal, "LstInvByPayDate": lst_inv_by_pay_date},
+    "BUS100MI": budget_transactions,
     "GLS840MI": {
         "AddBatchHead": add_batch_head,
         "AddBatchLine": add_batch_line,

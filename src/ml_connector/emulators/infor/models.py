@@ -66,6 +66,8 @@ class InforBackend:
             self.payments: list[Payment] = seed.payments
             self.journals: list[PostedJournal] = []
             self.m3_batches: dict[tuple[str, str], M3Batch] = {}
+            # BUS100MI budget lines: (DIVI, BUNO, BVER, CUCD, AIT1..AIT7, BUPE) -> amount
+            self.m3_budget_lines: dict[tuple[str, ...], Decimal] = {}
             self.csi_journal_rows: dict[str, dict[str, str]] = {}
             self.fsm_interface: list[dict[str, str]] = []
             self.fsm_results: list[dict[str, str]] = []

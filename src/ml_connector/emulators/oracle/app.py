@@ -4,6 +4,8 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 
 - `GET  /_emulator/journals`         journals created through journal import, with the caller's
                                       references (REFERENCE1 in `BatchName`, GROUP_ID, REFERENCE6)
+- `GET  /_emulator/budgets`          budget balances loaded by GL budget balance import (erpintegrations)
+- `POST /_emulator/journals/post`    a reviewer posts every imported batch still unposted (Status U -> P)
 - `POST /_emulator/journals/touch`   `{"count": n}`: the n least recently updated journal lines (with
                                       their header and batch) get `LastUpdateDate` = now
 - `GET  /_emulator/suppliers`        every supplier with its sites and addresses
@@ -30,6 +32,7 @@ from fastapi.responses import JSONResponse
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.common.admin import ASGIApp
 from ml_connector.emulators.common.volume import add_volume_route
+from ml_connector.emulators.oracle.budget_import import budget_readout
 from ml_connector.emulators.oracle.exceptions import fault_body
 from ml_connector.emulators.oracle.journal_import import finish_due_jobs
 from ml_connector.emulators.oracle.models import OracleBackend
@@ -95,6 +98,14 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
         if not isinstance(count, int) or count < 0:
             return JSONResponse({"error": "count must be a non-negative integer"}, status_code=400)
         return JSONResponse({"touched": backend.touch_journal_lines(count)})
+
+    @r.get("/budgets")
+    def budgets() -> list[dict[str, Any]]:
+        return budget_readout(backend)
+
+    @r.post("/journals/post")
+    def post_journals() -> dict[str, Any]:
+        return {"posted": backend.post_imported_batches()}
 
     @r.get("/suppliers")
     def suppliers() -> list[dict[str, Any]]:

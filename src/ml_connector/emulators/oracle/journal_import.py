@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from ml_connector.emulators.oracle.budget_import import is_budget_load, run_budget_load
 from ml_connector.emulators.oracle.exceptions import bad_request
 from ml_connector.emulators.oracle.journals import HeaderInput, LineInput, new_batch
 from ml_connector.emulators.oracle.periods import period_name
@@ -116,7 +117,8 @@ def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str)
     """Accept `importBulkData`: the file is checked now, the ESS job runs `backend.ess_seconds` later."""
     job_name = str(payload.get("JobName") or "")
     is_journal = "JournalImportLauncher" in job_name
-    rows = _rows(str(payload.get("DocumentContent") or "")) if is_journal else []
+    is_budget = is_budget_load(payload)
+    rows = _rows(str(payload.get("DocumentContent") or "")) if is_journal or is_budget else []
     request_id = backend.next_id("request")
     job: dict[str, Any] = {
         "ReqstId": str(request_id),
@@ -126,7 +128,9 @@ def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str)
         "due": time.monotonic() + backend.ess_seconds,
         "run": None,
     }
-    if not is_journal:
+    if is_budget:
+        job["run"] = lambda: run_budget_load(backend, job, rows)
+    elif not is_journal:
         # ASSUMPTION: other import jobs (suppliers, invoices) are accepted and succeed without effect.
         job["log"].append(f"Job {job_name} accepted; no data imported by the emulator.")
         job["run"] = lambda: "SUCCEEDED"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from ml_connector.emulators.oracle import resources as res
@@ -72,6 +73,8 @@ class OracleBackend:
             self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
             self.created_batches: list[int] = []
+            # (budget name, period name, account combination) -> amount, loaded by budget balance import
+            self.budget_balances: dict[tuple[str, str, str], Decimal] = {}
             self._next: dict[str, int] = {
                 "supplier": 300000047274101,
                 "child": 300000047277001,
@@ -253,6 +256,24 @@ class OracleBackend:
                 for item in (line, header, batch):
                     touch(item, when, "EMULATOR.TOUCH")
                 out.append({"JeBatchId": batch.data["JeBatchId"], "JeLineNumber": line.data["JeLineNumber"]})
+            return out
+
+    def post_imported_batches(self) -> list[int]:
+        """A reviewer posts every imported batch still unposted (Status U -> P), as the Post Journals process
+        does: batch, headers and lines get `LastUpdateDate` = now, the batch its `PostedDate`."""
+        with self.lock:
+            finish_due_jobs(self)
+            now, out = self.now(), []
+            for batch in self.roots["journalBatches"]:
+                if batch.data["JeBatchId"] not in self.created_batches or batch.data["Status"] != "U":
+                    continue
+                batch.data["Status"], batch.data["StatusMeaning"] = "P", "Posted"
+                batch.data["PostedDate"] = now.date()
+                for header, line in lines_of(batch):
+                    touch(line, now, "EMULATOR.REVIEWER")
+                    touch(header, now, "EMULATOR.REVIEWER")
+                touch(batch, now, "EMULATOR.REVIEWER")
+                out.append(int(batch.data["JeBatchId"]))
             return out
 
     def journal_readouts(self) -> list[dict[str, Any]]:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -35,6 +37,9 @@ from ml_connector.systems.infor.errors import SYSTEM
 from ml_connector.systems.infor.fsm import FsmLines
 from ml_connector.systems.infor.m3 import M3Lines
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
+
+if TYPE_CHECKING:
+    from ml_connector.ports import SubmitLog
 
 
 class ProductLineStrategy(Protocol):
@@ -146,9 +151,26 @@ class InforClient:
     def find_journal(self, reference: str) -> str | None:
         return self.line.find_journal(reference)
 
-    def post_journal(self, journal: JournalDraft) -> PostResult:
-        """Post for review unless a journal with `journal.reference` exists (then `created=False`)."""
+    def post_journal(self, journal: JournalDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Post for review unless a journal with `journal.reference` exists (then `created=False`).
+
+        Every Infor journal write takes effect before its answer (M3 and FSM transactions, CSI IDO updates), so
+        a lost answer is settled by looking the reference up again (`journals.post_once`); `submits` is not needed.
+        """
         return self.line.post_journal(journal)
+
+    # ASSUMPTION: M3 CRS620MI, CSI SLVendors and FSM keep supplier numbers unique, not names.
+    supplier_names_unique = False
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """M3: the budget lines of BUS100MI (`m3_budgets`). CSI and FSM budget objects are not in the notes, so
+        there plan figures go as journals for review."""
+        if not isinstance(self.line, M3Lines):
+            raise ConfigurationError(
+                f"plan-return cannot load budgets into Infor {self.settings.product.value.upper()}",
+                hint='Set post_as = "journal" on the plan-return flow: the figures are posted as journals for review.',
+            )
+        return self.line.post_budget(budget)
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         return self.line.upsert_suppliers(suppliers)

@@ -31,6 +31,7 @@ from ml_connector.systems.infor.journals import check_draft, post_once
 from ml_connector.systems.infor.paging import CursorGuard
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import csi_day, csi_stamp, format_amount, parse_csi_stamp
+from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "infor-csi"
 BASE = "CSI/IDORequestService/ido"
@@ -117,6 +118,8 @@ class CsiLines:
         # ASSUMPTION: `RecordDate` is the row's last-change stamp (Mongoose's audit column); the notes list
         # SLLedgers properties without saying which one changes on update.
         for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
+            if posted_by_us(row.get("Ref")):  # a plan journal we posted (own_journals)
+                continue
             fields = RowFields(
                 source_key=f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}",
                 ledger=self._ledger(row),

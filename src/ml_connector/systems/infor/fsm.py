@@ -34,6 +34,7 @@ from ml_connector.systems.infor.journals import check_draft, post_once
 from ml_connector.systems.infor.paging import CursorGuard, next_link
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import format_amount, m3_day, parse_iso_stamp
+from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "infor-fsm"
 BASE = "FSM/fsm/soap"
@@ -111,7 +112,7 @@ class FsmLines:
         # name no stamp field.
         for row in self.list("GLTransactionDetail", lpl_filter=_stamp_filter(since)):
             stamp = parse_iso_stamp(row.get("UpdateStamp"))
-            if not within(stamp, since, until):
+            if not within(stamp, since, until) or posted_by_us(row.get("Description")):
                 continue
             vendor = row.get("VendorGroupAndVendor", "").split()
             fields = RowFields(

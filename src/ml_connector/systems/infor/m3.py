@@ -17,6 +17,7 @@ from ml_connector.errors import ApiError, ConfigurationError, ConnectorError, Re
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     EntryKind,
     JournalDraft,
@@ -29,10 +30,12 @@ from ml_connector.records import (
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
+from ml_connector.systems.infor.m3_budgets import write_budget
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import m3_day, parse_day
+from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "infor-m3"
 BASE = "M3/m3api-rest/v2/execute"
@@ -117,6 +120,8 @@ class M3Lines:
 
         pager = DateWindowPager(fetch, self.settings.page_size)
         for rec in pager.read(self.settings.history_from, self._history_end()):
+            if posted_by_us(rec.get("VTXT")):  # a plan journal we posted (own_journals)
+                continue
             changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
             if changed is not None and ((low and changed < low) or (high and changed > high)):
                 continue
@@ -328,6 +333,18 @@ class M3Lines:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def post_budget(self, budget: BudgetDraft) -> PostResult:
+        """Replace the period's BUS100MI budget lines with the draft's (see `m3_budgets`)."""
+        division = self.settings.division
+        if not division:
+            raise ConfigurationError(
+                "Loading an M3 budget needs the division (DIVI) of the Infor connection",
+                hint="Set `division` on the Infor connection.",
+            )
+        number = self.settings.m3_budget_number
+        write_budget(self.call, budget, division=division, number=number)
+        return PostResult(budget.reference, f"{division}-{number}-{budget.budget}-{budget.period}", created=True)
+
     def _update(self, draft: JournalDraft, base: dict[str, str]) -> str:
         """UpdBatch (GLS840 option 9): the batch leaves the interface file and becomes GL vouchers."""
         try:
@@ -348,6 +365,15 @@ class M3Lines:
                 inputs["VRNO"] = sup.tax_id
             if sup.payment_terms:
                 inputs["TEPY"] = sup.payment_terms
+            # CRS620MI address fields: ADR1 (A36), TOWN (A20), PONO (A10), CSCD (country).
+            for field, value, width in (
+                ("ADR1", sup.address, 36),
+                ("TOWN", sup.city, 20),
+                ("PONO", sup.postal_code, 10),
+                ("CSCD", sup.country, 3),
+            ):
+                if value:
+                    inputs[field] = value[:width]
             inputs["STAT"] = ACTIVE_STATUS if sup.status.lower() in ("active", "20", "") else BLOCKED_STATUS
             try:
                 exists = self._supplier_exists(sup.number)

@@ -51,6 +51,7 @@ class InforSettings(RetrySettings):
     # M3 journals: False leaves each GLS840MI batch validated in the interface file for a person to review and
     # update (GLS840 option 9); True also runs UpdBatch, so the figures land in the GL at once.
     m3_update_batch: bool = False
+    m3_budget_number: str = "1"  # BUS100MI BUNO: the budget plan-return loads into with post_as = "budget"
     # The AP account given to invoice lines when the source names none (M3 APS200MI and FSM invoices).
     ap_account: str = "2000"
     # The earliest accounting date read by M3 date-window lists (GLS200MI needs FRDT/TODT).

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from ml_connector.errors import ConfigurationError
+from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
+    BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -21,15 +22,21 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
-from ml_connector.systems.oracle import coa, journals, payables, posting
+from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
 from ml_connector.systems.oracle.auth import authenticator_for
 from ml_connector.systems.oracle.coa import SegmentLayout
+from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
-from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
+from ml_connector.systems.oracle.suppliers import SupplierWriter, complete_supplier, read_suppliers
+
+if TYPE_CHECKING:
+    from ml_connector.ports import SubmitLog
 
 
 class OracleClient:
+    # A create with a taken name is refused (POZ-2130212, "A supplier with the name ... already exists").
+    supplier_names_unique = True
     """One Oracle Fusion connection: reads actuals and reference data, posts journals, upserts suppliers.
 
     Every request goes through `ApiSession` with the pod's shared budget; `budgets` and `redactor` come
@@ -175,12 +182,21 @@ class OracleClient:
         """The JeBatchId of the journal batch imported with `reference`, or None."""
         return self.poster.find(reference)
 
-    def post_journal(self, journal: JournalDraft) -> PostResult:
-        """Import the journal for review unless one with its reference exists; wait for the ESS job."""
+    def post_journal(self, journal: JournalDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Import the journal for review unless one with its reference exists; wait for the ESS job.
+
+        With `submits`, the import is remembered before it is submitted (and its ESS request id once known),
+        and an import an earlier run submitted is resolved first: its job is waited for, or, when its answer
+        was lost, the journal is looked for until it appears. Only a job that ended without the journal lets
+        it be submitted again, so a run that dies after the submit never leads to a second journal."""
         reference = posting.check_reference(journal.reference)
         existing = self.poster.find(reference)
         if existing is not None:
             return PostResult(reference, existing, created=False)
+        if submits is not None:
+            found = self._resolve_earlier_submit(reference, submits)
+            if found is not None:
+                return PostResult(reference, found, created=True)
         if not journal.lines:
             raise ConfigurationError(f"journal {reference} has no lines")
         ledger = self._ledger_named(journal.ledger or self.settings.ledger_name)
@@ -200,14 +216,74 @@ class OracleClient:
             ledger_id=int(ledger["LedgerId"]),
             group=posting.group_id(reference),
         )
+        if submits is not None:
+            submits.submitting(reference)
         request_id = self.poster.submit(body, reference)
         if request_id.startswith("journal:"):
             return PostResult(reference, request_id.removeprefix("journal:"), created=True)
+        if submits is not None:
+            submits.submitted(reference, request_id)
         status = self.poster.wait(request_id)
         found = self.poster.find(reference)
         if found is None:
+            if submits is not None:
+                submits.forget(reference)
             raise self.poster.failure(request_id, status, reference)
         return PostResult(reference, found, created=True)
+
+    def post_budget(self, budget: BudgetDraft, submits: SubmitLog | None = None) -> PostResult:
+        """Load the period's budget amounts (GL_BUDGET_INTERFACE through erpintegrations) and wait for the job.
+
+        A load an earlier run submitted is waited for first; since a load replaces amounts, submitting the same
+        figures again after a lost answer is harmless."""
+        reference = posting.check_reference(budget.reference)
+        if not budget.lines:
+            raise ConfigurationError(f"budget load {reference} has no lines")
+        if submits is not None:
+            earlier = submits.submitted_request(reference)
+            if earlier:
+                status = self.poster.wait(earlier)
+                if status in posting.TERMINAL_OK:
+                    return PostResult(reference, earlier, created=True)
+        ledger = self._ledger_named(budget.ledger or self.settings.ledger_name)
+        rows = budgets.budget_rows(
+            budget,
+            ledger_id=int(ledger["LedgerId"]),
+            layout_positions=self._fixed_segments(),
+            cost_center_segment=self.layout.cost_center,
+            account_segment=self.layout.account,
+        )
+        body = budgets.budget_request(
+            posting.zipped_csv(rows, "GlBudgetInterface.csv"), self.settings.budget_import_process
+        )
+        if submits is not None:
+            submits.submitting(reference)
+        response = self.poster.session.request("POST", "erpintegrations", safe_to_repeat=False, json=body)
+        request_id = str(response.json()["ReqstId"])
+        if submits is not None:
+            submits.submitted(reference, request_id)
+        status = self.poster.wait(request_id)
+        if status not in posting.TERMINAL_OK:
+            if submits is not None:
+                submits.forget(reference)
+            log = " ".join(self.poster.log(request_id).split())[:800]
+            raise BudgetLoadError(f"Oracle budget load {request_id} for {reference} ended {status}: {log}")
+        return PostResult(reference, request_id, created=True)
+
+    def _resolve_earlier_submit(self, reference: str, submits: SubmitLog) -> str | None:
+        """The journal an earlier run's import created, once its job ended; None when it may be submitted."""
+        request_id = submits.submitted_request(reference)
+        if request_id is None:
+            return None
+        if request_id:
+            self.poster.wait(request_id)  # still running after the timeout: JournalImportPendingError, try later
+            found = self.poster.find(reference)
+        else:
+            # The submit's answer was lost: the job may exist. Give it the time a lost answer gets.
+            found = self.poster.wait_for_journal(reference, self.poster.lost_answer_seconds)
+        if found is None:
+            submits.forget(reference)
+        return found
 
     def upsert_suppliers(self, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
         """Upsert in all-or-none batches; a failing supplier is reported and the rest of its batch retried."""
@@ -215,7 +291,32 @@ class OracleClient:
         writer = SupplierWriter(
             self.session, self.settings.rest_root, self.settings.supplier_batch_size, existing, posting.now_utc().date()
         )
-        return writer.write(suppliers)
+        return self._with_site_terms(writer, suppliers)
+
+    def _with_site_terms(self, writer: SupplierWriter, suppliers: Iterable[Supplier]) -> Iterator[SupplierWriteResult]:
+        """The writer's results, with each upserted supplier's payment terms put on its sites."""
+        sent: dict[str, Supplier] = {}
+
+        def remember(items: Iterable[Supplier]) -> Iterator[Supplier]:
+            for supplier in items:
+                sent[supplier.number] = supplier
+                yield supplier
+
+        for result in writer.write(remember(suppliers)):
+            supplier = sent.get(result.number)
+            if result.ok and supplier is not None and (supplier.payment_terms or supplier.address):
+                try:
+                    note = complete_supplier(
+                        self.session,
+                        supplier,
+                        site_bu=self.settings.supplier_site_bu,
+                        page_size=self.settings.page_size,
+                    )
+                except ApiError as exc:
+                    note = f"address and payment terms not set: {exc}"
+                if note:
+                    result = SupplierWriteResult(result.number, ok=True, action=f"{result.action}; {note}")
+            yield result
 
     # -- helpers ----------------------------------------------------------------------------------------
 

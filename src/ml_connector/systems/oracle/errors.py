@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ml_connector.errors import ApiError
+from ml_connector.errors import ApiError, RecordError
 
 
 class PagingError(ApiError):
@@ -34,6 +34,12 @@ class JournalImportPendingError(ApiError):
         "The import may still create the journal: check Scheduled Processes in Oracle and run again only "
         "after the job has ended (the journal is looked up first, so it is not posted twice then)."
     )
+
+
+class BudgetLoadError(RecordError):
+    """The budget balance load ended without loading the period's amounts (its job log says why)."""
+
+    default_hint = "Read the job log in Oracle (Scheduled Processes); fix the figures or the mapping, then run again."
 
 
 def error_text(body: Any) -> str:

@@ -25,6 +25,7 @@ from ml_connector.systems.oracle.amounts import (
 )
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.paging import local_link, read_collection, self_link
+from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "oracle"
 AMOUNT_HINT = "Correct the journal line's amounts in Oracle, or replay once it is fixed."
@@ -41,6 +42,8 @@ def wanted_batch(batch: dict[str, Any], until: datetime | None) -> bool:
     # ASSUMPTION: actuals are posted ("P") journals of the Actual balance type; unposted batches (such as
     # the ones we import for review) and budget/encumbrance batches are not actuals.
     if str(batch.get("Status") or "") != "P":
+        return False
+    if posted_by_us(batch.get("BatchName")):  # a plan journal we posted, posted by a reviewer: not actuals
         return False
     if str(batch.get("ActualFlagMeaning") or "Actual") != "Actual":
         return False
@@ -87,6 +90,8 @@ def read_ledger_lines(
             header_key = str(header.get("JeHeaderId") or link.rsplit("/", 1)[-1])
             lines_path = local_link(f"{link}/child/journalLines", session.base_url)
             for line in read_collection(session, lines_path, page_size=page_size):
+                if posted_by_us(line.get("Description")):
+                    continue
                 key = f"{SOURCE}:{batch_id}:{header_key}:{line.get('JeLineNumber')}"
                 if key in seen:
                     continue

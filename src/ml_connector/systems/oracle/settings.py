@@ -55,6 +55,10 @@ class OracleSettings(RetrySettings):
     fixed_segments: dict[int, str] = Field(default_factory=dict)
     journal_source: str = "Spreadsheet"
     journal_category: str = "Adjustment"
+    # The import process code of Validate and Upload Budgets, passed to the interface loader (budget route).
+    budget_import_process: str = "GlBudgetInterface"
+    # The procurement BU a supplier site is made in when suppliers-return gives a supplier its first site.
+    supplier_site_bu: str = ""
     cost_center_value_set: str = ""
     account_value_set: str = ""
     requests_per_minute: int = Field(default=600, ge=1)

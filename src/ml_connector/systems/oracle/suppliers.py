@@ -134,3 +134,58 @@ class SupplierWriter:
                 self.existing.add(s.number)
                 yield SupplierWriteResult(s.number, ok=True, action=action)
             return
+
+
+_PLAIN_NUMBER = re.compile(r"^[A-Za-z0-9._-]{1,30}$")
+
+
+def complete_supplier(session: ApiSession, supplier: Supplier, *, site_bu: str, page_size: int) -> str:
+    """Address, site and payment terms of an upserted supplier; '' when done, else what stands in the way.
+
+    Oracle keeps addresses and sites as children of the supplier and payment terms per site. An address is
+    added when the export gives one and the supplier has none; a site (for purchasing and pay, in the
+    procurement BU `site_bu`) when it has none; the terms go to every site."""
+    if not _PLAIN_NUMBER.match(supplier.number):
+        return f"address and payment terms not set: supplier number {supplier.number!r} cannot be looked up"
+    params = {"q": f"SupplierNumber='{supplier.number}'", "onlyData": "true"}
+    supplier_id = next(
+        (row.get("SupplierId") for row in read_collection(session, "suppliers", params, page_size=page_size)), None
+    )
+    if supplier_id is None:
+        return "address and payment terms not set: the supplier was not found after the upsert"
+    base = f"suppliers/{supplier_id}/child"
+    addresses = list(read_collection(session, f"{base}/addresses", {"onlyData": "true"}, page_size=page_size))
+    if supplier.address and not addresses:
+        address = {
+            "AddressName": (supplier.city or supplier.address)[:60],
+            "AddressLine1": supplier.address,
+            "City": supplier.city or None,
+            "PostalCode": supplier.postal_code or None,
+            "Country": supplier.country or None,
+            "AddressPurposeOrderingFlag": True,
+            "AddressPurposeRemitToFlag": True,
+        }
+        session.request("POST", f"{base}/addresses", safe_to_repeat=False, json=address)
+        addresses = [address]
+    sites = list(read_collection(session, f"{base}/sites", {"onlyData": "true"}, page_size=page_size))
+    if not sites and addresses and site_bu:
+        site = {
+            "SupplierSite": str(addresses[0]["AddressName"])[:15].upper(),
+            "ProcurementBU": site_bu,
+            "SupplierAddressName": addresses[0]["AddressName"],
+            "SitePurposePurchasingFlag": True,
+            "SitePurposePayFlag": True,
+            "PaymentTerms": supplier.payment_terms or None,
+        }
+        session.request("POST", f"{base}/sites", safe_to_repeat=False, json=site)
+        return ""
+    if not supplier.payment_terms:
+        return ""
+    if not sites:
+        why = "no address" if not addresses else "no supplier_site_bu on the connection"
+        return f"payment terms {supplier.payment_terms!r} not set: the supplier has no site and {why} to make one"
+    for site in sites:
+        if site.get("PaymentTerms") != supplier.payment_terms:
+            path = f"{base}/sites/{site['SupplierSiteId']}"
+            session.request("PATCH", path, safe_to_repeat=True, json={"PaymentTerms": supplier.payment_terms})
+    return ""
