@@ -326,7 +326,8 @@ def test_removing_a_connection_that_flows_use(ready: Cli) -> None:
     )
     write(ready.folder / "ml-connector.toml", text)
     assert ready("connection", "remove", "ora").exit_code == 0
-    assert "connections.ora" not in (ready.folder / "ml-connector.toml").read_text(encoding="utf-8")
+    left = (ready.folder / "ml-connector.toml").read_text(encoding="utf-8")
+    assert "[connections.ora]" not in left and "[connections.ora.fixed_segments]" not in left
     assert ready("connection", "list").exit_code == 0  # the file still loads: no orphaned sub-table
 
 
