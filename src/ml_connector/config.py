@@ -28,6 +28,7 @@ EntryKindName = Literal["gl", "invoice", "payment"]
 FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
 # What the service does with schedules missed while it was down: one run, none, or one per period.
 MisfirePolicy = Literal["once", "skip", "all"]
+AmountsName = Literal["ledger", "entered"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
@@ -65,6 +66,9 @@ class ActualsColumns(BaseModel):
     cost_center: str = "Cost Center"
     period: str = "Period"
     amount: str = "Amount"
+    # Empty: the import has no such column (every entity, or currency, adds up in one cell).
+    entity: str = ""
+    currency: str = ""
 
 
 class FlowSection(BaseModel):
@@ -83,6 +87,7 @@ class FlowSection(BaseModel):
     accounts_list: str = "GL Accounts"
     cost_centers_list: str = "Cost Centers"
     suppliers_list: str = "Suppliers"
+    entities_list: str = "Entities"
     # reference
     accounts_import: str = "Load GL Accounts"
     cost_centers_import: str = "Load Cost Centers"
@@ -93,6 +98,9 @@ class FlowSection(BaseModel):
     supplier_import: str | None = None
     include: list[EntryKindName] = Field(default_factory=lambda: list[EntryKindName](["gl"]))
     period_format: str = "%b %y"
+    # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
+    # own amount and currency (needs columns.currency).
+    amounts: AmountsName = "ledger"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return
@@ -283,6 +291,11 @@ def cross_check(config: Config) -> list[str]:
             problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
+        if flow.kind == "actuals" and flow.amounts == "entered" and not flow.columns.currency:
+            problems.append(
+                f'{where}.columns.currency: amounts = "entered" needs the import\'s currency column, '
+                "or lines of different currencies would add up in one cell"
+            )
         if flow.kind == "plan-return" and not flow.balancing_account:
             problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
     return problems

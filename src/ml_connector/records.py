@@ -33,7 +33,9 @@ class LedgerLine:
     """One posted amount: a GL journal line, a supplier invoice, or a payment.
 
     `source_key` is unique and stable within `source` (e.g. batch/header/line ids): it is the key for
-    de-duplication across overlapping reads and for the audit trail.
+    de-duplication across overlapping reads and for the audit trail. `ledger` is the entity the line
+    belongs to (Oracle ledger, M3 division, CSI site, FSM accounting entity); `amount` is accounted, in
+    that entity's functional `currency`.
     """
 
     source: str
@@ -49,6 +51,10 @@ class LedgerLine:
     supplier: str | None = None
     updated_at: datetime | None = None
     description: str = ""
+    # The amount as entered, in the currency of the transaction, where the ERP gives it apart from the
+    # accounted `amount` (which is in `currency`, the ledger's or company's functional currency).
+    entered_amount: Decimal | None = None
+    entered_currency: str = ""
 
 
 @dataclass(frozen=True, slots=True)

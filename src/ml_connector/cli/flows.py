@@ -140,13 +140,22 @@ def print_reconciliation(result: Reconciliation) -> None:
     differences = result.differences
     periods = ", ".join(result.periods) or "all periods"
     table = Table(title=f"reconciliation · {result.flow} · {periods}", title_justify="left")
-    for column in ("account", "cost center", "period", "ERP", "Anaplan", "difference"):
+    cells = set(result.erp) | set(result.anaplan)
+    # Entity and currency columns only when some cell has them (a flow that maps neither shows neither).
+    parts = [p for p in ("entity", "account", "cost_center", "period", "currency") if any(c[p] for c in cells)]
+    parts = parts or ["account", "cost_center", "period"]
+    for column in [p.replace("_", " ") for p in parts] + ["ERP", "Anaplan", "difference"]:
         table.add_column(column, justify="right" if column in ("ERP", "Anaplan", "difference") else "left")
-    for (account, cost_center, label), erp, plan in differences:
-        table.add_row(account, cost_center, label, f"{erp:,.2f}", f"{plan:,.2f}", f"[red]{erp - plan:,.2f}[/]")
-    erp_total = sum(result.erp.values())
-    plan_total = sum(result.anaplan.values())
-    table.add_row("[bold]total", "", "", f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")
+    for cell, erp, plan in differences:
+        named = [cell[p] for p in parts]
+        table.add_row(*named, f"{erp:,.2f}", f"{plan:,.2f}", f"[red]{erp - plan:,.2f}[/]")
+    # Totals per currency: amounts of different currencies are never added up, not even here.
+    for currency in sorted({c["currency"] for c in cells} or {""}):
+        erp_total = sum(v for c, v in result.erp.items() if c["currency"] == currency)
+        plan_total = sum(v for c, v in result.anaplan.items() if c["currency"] == currency)
+        label = f"[bold]total {currency}".rstrip()
+        blanks = [""] * (len(parts) - 1)
+        table.add_row(label, *blanks, f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")
     table.caption = f"{result.matched} cells agree, {len(differences)} differ"
     console.print(table)
     for reason, amount in sorted(result.unmapped.items()):

@@ -26,8 +26,8 @@ from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.loading import LoadResult, RowMaker, cell_rows, load_rows
-from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched
+from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
+from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
@@ -47,19 +47,49 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
 
     def make(key: str, cell: list[CellTotal]) -> dict[str, str]:
         cell_key = CellKey.parse(key, CellKind.GL)
-        return {
+        row = {
             cols.account: cell_key["account"],
             cols.cost_center: cell_key["cost_center"],
             cols.period: cell_key["period"],
             cols.amount: str(sum((c.amount for c in cell), start=Decimal(0))),
         }
+        if cols.entity:
+            row[cols.entity] = cell_key["entity"]
+        if cols.currency:
+            row[cols.currency] = cell_key["currency"]
+        return row
 
-    return [cols.account, cols.cost_center, cols.period, cols.amount], make
+    return gl_columns(flow), make
+
+
+def mixed_currencies(cell: list[CellTotal]) -> list[str]:
+    """The currencies of a cell's lines when there is more than one (lines loaded before currencies
+    were recorded name none and are left out)."""
+    found = sorted({c.currency for c in cell if c.currency})
+    return found if len(found) > 1 else []
+
+
+def one_currency_cells(
+    cells: Iterable[tuple[str, list[CellTotal]]], refused: dict[str, str]
+) -> Iterator[tuple[str, list[CellTotal]]]:
+    """The cells whose lines share one currency; the others go into `refused` (cell key -> reason),
+    never into a total."""
+    for key, cell in cells:
+        currencies = mixed_currencies(cell)
+        if currencies:
+            refused[key] = (
+                f"lines in {' and '.join(currencies)} would add up in one cell; amounts of different "
+                "currencies never meet unconverted"
+            )
+            continue
+        yield key, cell
 
 
 def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
     cell_key = CellKey.parse(key, CellKind.SUPPLIER)
-    measures = {c.measure: c.amount for c in cell}
+    measures: dict[str, Decimal] = {}
+    for total in cell:
+        measures[total.measure] = measures.get(total.measure, Decimal(0)) + total.amount
     return {
         "Supplier": cell_key["supplier"],
         "Period": cell_key["period"],
@@ -69,6 +99,10 @@ def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
 
 
 SUPPLIER_COLUMNS = ["Supplier", "Period", "Invoiced", "Paid"]
+HINT_MIXED = (
+    "Give the import an entity column (columns.entity) and map each entity to its own member, or load "
+    'entered amounts with a currency column (amounts = "entered", columns.currency); then replay the run.'
+)
 
 
 class ActualsFlow:
@@ -137,25 +171,35 @@ class ActualsFlow:
 
     def _load_gl(self, planning: PlanningModel, ref: ModelRef, scope: RunScope) -> LoadResult:
         columns, make = gl_row(self.flow)
-        return load_rows(
+        refused: dict[str, str] = {}
+        cells = one_currency_cells(grouped(scope.staging.totals(GL_PREFIX)), refused)
+        result = load_rows(
             planning,
             ref,
             self.flow.actuals_import,
-            cell_rows(scope.staging.totals(GL_PREFIX), make),
+            ((key, make(key, cell)) for key, cell in cells),
             scope.audit,
             prefix=GL_PREFIX,
             columns=columns,
             path=self.ctx.workdir / f"{scope.run_id}-actuals.csv",
         )
+        refuse_cells(scope.audit, refused, HINT_MIXED)
+        result.rejected_cells.update(refused)
+        return result
 
     def _load_suppliers(self, planning: PlanningModel, ref: ModelRef, scope: RunScope) -> LoadResult:
-        return load_rows(
+        refused: dict[str, str] = {}
+        cells = one_currency_cells(grouped(scope.staging.totals(SUPPLIER_PREFIX)), refused)
+        result = load_rows(
             planning,
             ref,
             self.flow.supplier_import or "",
-            cell_rows(scope.staging.totals(SUPPLIER_PREFIX), supplier_row),
+            ((key, supplier_row(key, cell)) for key, cell in cells),
             scope.audit,
             prefix=SUPPLIER_PREFIX,
             columns=SUPPLIER_COLUMNS,
             path=self.ctx.workdir / f"{scope.run_id}-supplier-spend.csv",
         )
+        refuse_cells(scope.audit, refused, "Load the supplier spend of one currency per flow, then replay the run.")
+        result.rejected_cells.update(refused)
+        return result

@@ -11,6 +11,7 @@ from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.flows.csvfile import check_columns
 from ml_connector.flows.loading import grouped
+from ml_connector.flows.staging import gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
 
 
@@ -18,12 +19,8 @@ def dry_run_check(
     flow: FlowSection, anaplan: PlanningModel, ref: ModelRef, ledger: StagingArea, audit: AuditTrail
 ) -> dict[str, Any]:
     """Mark what would load and quarantine what Anaplan would reject; write nothing anywhere."""
-    cols = flow.columns
-    check_columns(
-        anaplan.import_columns(ref, flow.actuals_import),
-        [cols.account, cols.cost_center, cols.period, cols.amount],
-        flow.actuals_import,
-    )
+    check_columns(anaplan.import_columns(ref, flow.actuals_import), gl_columns(flow), flow.actuals_import)
+    entities = {m.code for m in anaplan.list_members(ref, flow.entities_list)} if flow.columns.entity else set()
     accounts = {m.code for m in anaplan.list_members(ref, flow.accounts_list)}
     cost_centers = {m.code for m in anaplan.list_members(ref, flow.cost_centers_list)}
     suppliers: set[str] = set()
@@ -38,7 +35,10 @@ def dry_run_check(
             cell = CellKey.parse(key, kind)
             if kind is CellKind.GL:
                 account, cost_center = cell["account"], cell["cost_center"]
+                entity = cell["entity"]
+                unknown_entity = flow.columns.entity and entity not in entities
                 missing = [
+                    f"{entity!r} is not in {flow.entities_list!r}" if unknown_entity else "",
                     f"{account!r} is not in {flow.accounts_list!r}" if account not in accounts else "",
                     f"{cost_center!r} is not in {flow.cost_centers_list!r}" if cost_center not in cost_centers else "",
                 ]

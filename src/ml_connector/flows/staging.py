@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import date, datetime
@@ -14,11 +15,12 @@ from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
 from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
-from ml_connector.errors import RecordError, UnmappedError
+from ml_connector.errors import InvalidRecordError, RecordError, UnmappedError
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
 BATCH = 1000
+CURRENCY = re.compile(r"^[A-Z]{3}$")
 T = TypeVar("T")
 GL_PREFIX = CellKind.GL.prefix
 SUPPLIER_PREFIX = CellKind.SUPPLIER.prefix
@@ -41,6 +43,13 @@ def line_payload(line: LedgerLine) -> dict[str, Any]:
     data["kind"] = line.kind.value
     data["posted_on"] = line.posted_on.isoformat()
     data["updated_at"] = line.updated_at.isoformat() if line.updated_at else None
+    # Left out when the ERP gave none, so lines read before they existed keep their payload hash.
+    if line.entered_amount is None:
+        del data["entered_amount"]
+    else:
+        data["entered_amount"] = str(line.entered_amount)
+    if not line.entered_currency:
+        del data["entered_currency"]
     return data
 
 
@@ -59,6 +68,51 @@ def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
         supplier=payload.get("supplier"),
         updated_at=datetime.fromisoformat(payload["updated_at"]) if payload.get("updated_at") else None,
         description=payload.get("description", ""),
+        entered_amount=Decimal(payload["entered_amount"]) if payload.get("entered_amount") is not None else None,
+        entered_currency=payload.get("entered_currency", ""),
+    )
+
+
+def amount_of(flow: FlowSection, line: LedgerLine) -> tuple[Decimal, str]:
+    """The amount a flow loads for a line and its currency: accounted (`amounts = "ledger"`) or as
+    entered. A line whose ERP gives one amount only has it in both."""
+    if flow.amounts == "entered" and line.entered_amount is not None:
+        amount, currency = line.entered_amount, line.entered_currency
+    else:
+        amount, currency = line.amount, line.currency
+    currency = currency.strip().upper()
+    if currency and not CURRENCY.match(currency):
+        raise InvalidRecordError(
+            f"currency {currency!r} of {line.source_key} is not an ISO 4217 code",
+            hint="Fix the line's currency at the source, then replay.",
+        )
+    if not currency and flow.columns.currency:
+        raise InvalidRecordError(
+            f"{line.source_key} names no currency, and the import has a currency column",
+            hint="Fix the line's currency at the source, then replay.",
+        )
+    return amount, currency
+
+
+def gl_columns(flow: FlowSection) -> list[str]:
+    """The import's columns a GL row fills, in the key's order (entity and currency when configured)."""
+    cols = flow.columns
+    named = [cols.entity, cols.account, cols.cost_center, cols.period, cols.currency, cols.amount]
+    return [c for c in named if c]
+
+
+def gl_cell(flow: FlowSection, mapping: MappingTable, line: LedgerLine, period: str) -> CellKey:
+    """The GL cell of a line: the entity and the currency are parts only when the import has their
+    columns (otherwise empty, and the cell adds up every entity of one currency)."""
+    entity = mapping.resolve(Dimension.ENTITY, line.ledger) if flow.columns.entity else ""
+    currency = amount_of(flow, line)[1] if flow.columns.currency else ""
+    return CellKey.of(
+        CellKind.GL,
+        entity=entity,
+        account=mapping.resolve(Dimension.ACCOUNT, line.account),
+        cost_center=mapping.resolve(Dimension.COST_CENTER, line.cost_center),
+        period=period,
+        currency=currency,
     )
 
 
@@ -96,9 +150,7 @@ class Stager:
         """(cell key, measure) of a line; RecordError if it cannot be mapped."""
         period = self.periods.to_anaplan(line.period)
         if line.kind is EntryKind.GL:
-            account = self.mapping.resolve(Dimension.ACCOUNT, line.account)
-            cost_center = self.mapping.resolve(Dimension.COST_CENTER, line.cost_center)
-            return CellKey.of(CellKind.GL, account=account, cost_center=cost_center, period=period).encode(), ""
+            return gl_cell(self.flow, self.mapping, line, period).encode(), ""
         if not line.supplier:
             raise RecordError(f"{line.kind.value} {line.source_key} names no supplier", hint="Fix it at the source.")
         supplier = self.mapping.resolve(Dimension.SUPPLIER, line.supplier)
@@ -141,7 +193,8 @@ class Stager:
             entry = AuditEntry(record.source, record.source_key, record.kind.value, payload, RecordState.STAGED)
             try:
                 entry.target_key, measure = self.target(record)
-                micros = to_micros(record.amount)
+                amount, currency = amount_of(self.flow, record)
+                micros = to_micros(amount)
             except RecordError as exc:
                 entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                 entry.target_key = gap_key(exc)
@@ -149,7 +202,9 @@ class Stager:
                 dropped[record.source_key] = entry.hash
             else:
                 dropped.pop(record.source_key, None)
-                staged[record.source_key] = StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash)
+                staged[record.source_key] = StagedLine(
+                    record.source_key, entry.target_key, micros, measure, entry.hash, currency
+                )
             entries.append(entry)
         unchanged = self.ledger.already_loaded(
             {s.source_key: s.payload_hash for s in staged.values()},
