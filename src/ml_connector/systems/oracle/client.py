@@ -98,6 +98,12 @@ class OracleClient:
 
     def ping(self) -> str:
         """Authenticate and read the ledgers; one line naming the pod and what answered."""
+        if self.settings.ledger_name:
+            ledger = self._ledger_named(self.settings.ledger_name)  # a ledger Oracle lacks is an error
+            return (
+                f"Oracle Fusion {urlsplit(self.settings.pod_url).netloc}: ledger {ledger.get('Name')} "
+                f"({ledger.get('CurrencyCode')})"
+            )
         ledgers = self._ledgers()
         names = ", ".join(str(x.get("Name")) for x in ledgers) or "no ledgers visible"
         return f"Oracle Fusion {urlsplit(self.settings.pod_url).netloc}: {names}"
@@ -137,7 +143,11 @@ class OracleClient:
     def ledger_lines(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
-        """GL lines of posted journals updated in [since, until); the engine passes since = watermark - overlap."""
+        """GL lines of posted journals updated in [since, until); the engine passes since = watermark - overlap.
+        A `ledger_name` Oracle does not have is a configuration error here, before anything is read (it
+        would otherwise read no line and succeed)."""
+        if self.settings.ledger_name:
+            self._ledger_named(self.settings.ledger_name)
         return journals.read_ledger_lines(
             self.session,
             self.layout,
