@@ -84,6 +84,9 @@ class PlanningModel(Protocol):
 
     def list_members(self, ref: ModelRef, list_name: str) -> list[ListMember]: ...
 
+    def time_periods(self, ref: ModelRef) -> list[str]:
+        """The labels of the model's time periods, so a period label is checked before it is loaded."""
+
     def load(self, ref: ModelRef, import_name: str, path: Path, rows_sent: int) -> ImportOutcome:
         """Upload `path` as the import's source file and run it, holding the model's lock; with its dump."""
 

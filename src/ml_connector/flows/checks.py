@@ -1,4 +1,5 @@
-"""Dry-run checks: every row a run would load, against the import's columns and the lists' members."""
+"""Dry-run checks: every row a run would load, against the import's columns, the lists' members and
+the model's time periods."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def dry_run_check(
     if flow.supplier_import:
         suppliers = {m.code for m in anaplan.list_members(ref, flow.suppliers_list)}
         kinds.append(CellKind.SUPPLIER)
+    periods = set(anaplan.time_periods(ref))
     rows = rejected = 0
     for kind in kinds:
         for key, _cell in grouped(ledger.totals(kind.prefix)):
@@ -45,6 +47,8 @@ def dry_run_check(
             else:
                 supplier = cell["supplier"]
                 missing = [f"{supplier!r} is not in {flow.suppliers_list!r}" if supplier not in suppliers else ""]
+            if cell["period"] not in periods:
+                missing.append(f"period {cell['period']!r} is not in the model's time dimension")
             problems = [m for m in missing if m]
             if problems:
                 rejected += 1
@@ -53,7 +57,7 @@ def dry_run_check(
                     RecordState.QUARANTINED,
                     target_keys=[key],
                     reason="dry run: Anaplan would reject this row: " + "; ".join(problems),
-                    hint="Run the reference flow first, or fix the mapping.",
+                    hint="Run the reference flow first, fix the mapping, or set period_format to the model's labels.",
                 )
     audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
     return {"rows": rows, "rows_rejected": rejected}
