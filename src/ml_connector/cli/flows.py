@@ -15,7 +15,7 @@ from ml_connector.engine.queries import audit_page, find_run, run_history
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConfigurationError, RecordError
-from ml_connector.flows.reconcile import Reconciliation, reconcile
+from ml_connector.flows.reconcile import Reconciliation, reconcile, repair
 from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
 from ml_connector.records import PERIOD_PATTERN
@@ -126,12 +126,31 @@ def reconcile_command(
     ctx: typer.Context,
     flow: str = typer.Argument(..., help="An actuals flow."),
     period: list[str] = typer.Option([], "--period", help="YYYY-MM (repeatable); all periods if none."),
+    fix: bool = typer.Option(
+        False, "--repair", help="Resend the full totals of the cells that differ, then reconcile again."
+    ),
 ) -> None:
-    """Compare ERP totals by account and cost center with what Anaplan holds; exit 10 on a difference."""
+    """Compare ERP totals per cell with what Anaplan holds; exit 10 on a difference (left after --repair)."""
     app: AppContext = ctx.obj
-    with LiveProgress(f"reconcile {flow}") as progress:
-        result = reconcile(flow_context(app, progress), flow, sorted(_periods(period) or []))
-    print_reconciliation(result)
+    periods = sorted(_periods(period) or [])
+    with LiveProgress(f"reconcile {flow}{' --repair' if fix else ''}") as progress:
+        context = flow_context(app, progress)
+        if fix:
+            done = repair(context, flow, periods)
+            result = done.after
+        else:
+            result = reconcile(context, flow, periods)
+    if fix:
+        print_reconciliation(done.before)
+        if done.run is None:
+            console.print("nothing to repair")
+        else:
+            console.print(f"repair run {done.run.id[:8]}:")
+            _finish(app, done.run, strict=False)
+            console.print("after the repair:")
+            print_reconciliation(result)
+    else:
+        print_reconciliation(result)
     if result.differences:
         raise typer.Exit(RECONCILE_DIFFERENCES)
 

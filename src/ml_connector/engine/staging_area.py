@@ -93,6 +93,20 @@ class StagingArea:
                 if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
             }
 
+    def loaded_in(self, target_keys: Collection[str]) -> dict[str, str]:
+        """Source key -> payload hash of the flow's loaded lines in these cells."""
+        cells = sorted(target_keys)
+        found: dict[str, str] = {}
+        with self.store.session() as session:
+            for start in range(0, len(cells), 1000):
+                rows = session.execute(
+                    select(LoadedLine.source_key, LoadedLine.payload_hash).where(
+                        LoadedLine.flow == self.flow, LoadedLine.target_key.in_(cells[start : start + 1000])
+                    )
+                )
+                found.update({key: digest for key, digest in rows})
+        return found
+
     def stage(self, lines: Sequence[StagedLine]) -> None:
         if not lines:
             return

@@ -40,6 +40,8 @@ class RunOptions:
     trigger: Trigger = Trigger.MANUAL
     parent_run_id: str | None = None
     replay_records: Iterable[LedgerLine | RejectedRecord] | None = None
+    # A repair: every line of these GL cells is read afresh and their full totals resent.
+    repair_cells: frozenset[str] | None = None
 
 
 def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
@@ -105,6 +107,18 @@ HINT_MIXED = (
 )
 
 
+def with_zero_cells(
+    cells: Iterable[tuple[str, list[CellTotal]]], wanted: frozenset[str], refused: dict[str, str]
+) -> Iterator[tuple[str, list[CellTotal]]]:
+    """`cells`, then a zero total for each key of `wanted` they neither named nor refused."""
+    named: set[str] = set()
+    for key, cell in cells:
+        named.add(key)
+        yield key, cell
+    for key in sorted(wanted - named - set(refused)):
+        yield key, []
+
+
 class ActualsFlow:
     def __init__(self, ctx: FlowContext, name: str) -> None:
         self.ctx = ctx
@@ -129,7 +143,8 @@ class ActualsFlow:
         until = datetime.now(UTC)
         since = options.since
         mark = watermarks.read(self.ctx.store, self.name, self.flow.source)
-        if since is None and options.replay_records is None:
+        repair = options.repair_cells
+        if since is None and options.replay_records is None and repair is None:
             since = mark - timedelta(minutes=self.flow.overlap_minutes) if mark else None
         # A --since later than the watermark leaves a gap unread: moving the watermark over it would lose it.
         covers_gap = options.since is None or mark is None or options.since <= mark
@@ -140,14 +155,22 @@ class ActualsFlow:
             scope.staging,
             scope.audit,
             periods=options.periods,
-            with_suppliers=bool(self.flow.supplier_import),
+            with_suppliers=bool(self.flow.supplier_import) and repair is None,
+            only_cells=repair,
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
         records = options.replay_records if options.replay_records is not None else self._records(since, until)
+        if repair is not None:
+            records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         for batch in batched(records):
             stager.take(batch)
             self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
+        if repair is not None:
+            # Lines loaded into a repaired cell that the ERP no longer has must leave its total.
+            gone = {k: h for k, h in scope.staging.loaded_in(repair).items() if k not in stager.seen}
+            scope.staging.tombstone(list(gone), gone)
+            scope.detail["repair"] = {"cells": len(repair), "lines": len(stager.seen), "gone": len(gone)}
         planning = self.ctx.clients.anaplan(self.flow.target)
         ref = planning.model(self.flow.workspace or None, self.flow.model)
         if options.dry_run:
@@ -156,10 +179,10 @@ class ActualsFlow:
             return
         scope.stage(RunStage.LOAD)
         self.ctx.progress.stage(f"loading {self.flow.model}")
-        loads = [self._load_gl(planning, ref, scope)]
-        if self.flow.supplier_import:
+        loads = [self._load_gl(planning, ref, scope, repair or frozenset())]
+        if self.flow.supplier_import and repair is None:
             loads.append(self._load_suppliers(planning, ref, scope))
-        moves_watermark = options.periods is None and options.replay_records is None and covers_gap
+        moves_watermark = options.periods is None and options.replay_records is None and repair is None and covers_gap
         watermark = None
         if moves_watermark and stager.latest_update is not None:
             watermark = WatermarkMove(self.flow.source, min(stager.latest_update, until))
@@ -169,10 +192,15 @@ class ActualsFlow:
             for x in loads
         ]
 
-    def _load_gl(self, planning: PlanningModel, ref: ModelRef, scope: RunScope) -> LoadResult:
+    def _load_gl(
+        self, planning: PlanningModel, ref: ModelRef, scope: RunScope, zero_if_empty: frozenset[str] = frozenset()
+    ) -> LoadResult:
+        """The full totals of every touched cell; cells of `zero_if_empty` that no line touches are sent
+        as zero (a repaired cell Anaplan holds a figure for and the ERP has no line in)."""
         columns, make = gl_row(self.flow)
         refused: dict[str, str] = {}
-        cells = one_currency_cells(grouped(scope.staging.totals(GL_PREFIX)), refused)
+        totals = one_currency_cells(grouped(scope.staging.totals(GL_PREFIX)), refused)
+        cells = with_zero_cells(totals, zero_if_empty, refused)
         result = load_rows(
             planning,
             ref,

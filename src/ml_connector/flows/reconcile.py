@@ -14,7 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 from ml_connector.config import FlowSection
 from ml_connector.engine.keys import CellKey, CellKind
+from ml_connector.engine.runs import RunInfo
+from ml_connector.engine.states import Trigger
 from ml_connector.errors import ConfigurationError, RecordError
+from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.staging import amount_of, gl_cell, gl_columns
@@ -117,3 +120,24 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
             result.anaplan[cell] = amount
     result.erp = {c: v for c, v in result.erp.items() if v or c in result.anaplan}
     return result
+
+
+@dataclass
+class Repair:
+    """What `reconcile --repair` found, did and found after."""
+
+    before: Reconciliation
+    run: RunInfo | None
+    after: Reconciliation
+
+
+def repair(ctx: FlowContext, name: str, periods: list[str] | None = None) -> Repair:
+    """Resend the full totals of exactly the cells that differ (an actuals run of trigger `repair`,
+    under the model's lock and audited like any run), then reconcile again."""
+    before = reconcile(ctx, name, periods)
+    cells = frozenset(cell.encode() for cell, _erp, _plan in before.differences)
+    if not cells:
+        return Repair(before, None, before)
+    ctx.progress.stage(f"repairing {len(cells)} cell(s)")
+    info = ActualsFlow(ctx, name).run(RunOptions(trigger=Trigger.REPAIR, repair_cells=cells))
+    return Repair(before, info, reconcile(ctx, name, periods))

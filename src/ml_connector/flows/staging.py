@@ -135,6 +135,7 @@ class Stager:
         *,
         periods: set[str] | None = None,
         with_suppliers: bool = False,
+        only_cells: frozenset[str] | None = None,
     ) -> None:
         self.flow = flow
         self.mapping = mapping
@@ -143,6 +144,9 @@ class Stager:
         self.ledger = ledger
         self.audit = audit
         self.with_suppliers = with_suppliers
+        # A repair restages every line of these cells, loaded or not, and nothing else.
+        self.only_cells = only_cells
+        self.seen: set[str] = set()
         self.latest_update: datetime | None = None
         self.read = 0
 
@@ -201,15 +205,24 @@ class Stager:
                 staged.pop(record.source_key, None)
                 dropped[record.source_key] = entry.hash
             else:
+                if self.only_cells is not None and entry.target_key not in self.only_cells:
+                    continue
+                self.seen.add(record.source_key)
                 dropped.pop(record.source_key, None)
                 staged[record.source_key] = StagedLine(
                     record.source_key, entry.target_key, micros, measure, entry.hash, currency
                 )
             entries.append(entry)
-        unchanged = self.ledger.already_loaded(
-            {s.source_key: s.payload_hash for s in staged.values()},
-            {s.source_key: s.target_key for s in staged.values()},
-        )
+        if self.only_cells is not None:
+            # Only the lines of the cells repaired are audited and staged: nothing else may change.
+            entries = [e for e in entries if e.source_key in staged]
+            dropped = {}
+        unchanged: set[str] = set()
+        if self.only_cells is None:
+            unchanged = self.ledger.already_loaded(
+                {s.source_key: s.payload_hash for s in staged.values()},
+                {s.source_key: s.target_key for s in staged.values()},
+            )
         for entry in entries:
             if entry.source_key in unchanged and entry.state is RecordState.STAGED:
                 entry.state = RecordState.UNCHANGED
