@@ -29,6 +29,7 @@ FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
 # What the service does with schedules missed while it was down: one run, none, or one per period.
 MisfirePolicy = Literal["once", "skip", "all"]
 AmountsName = Literal["ledger", "entered"]
+PeriodsName = Literal["closed", "open-and-closed"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
@@ -101,6 +102,9 @@ class FlowSection(BaseModel):
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
+    # "closed": only periods the ERP has closed (lines of open ones wait, quarantined, for a replay);
+    # "open-and-closed": open periods too, marked preliminary in the run summary.
+    periods: PeriodsName = "open-and-closed"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return

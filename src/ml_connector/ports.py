@@ -17,6 +17,7 @@ from ml_connector.records import (
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
@@ -44,6 +45,10 @@ class ErpClient(Protocol):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL postings updated in [since, until) (all when None), streamed, each once per read."""
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        """Each accounting period ("YYYY-MM") of the ledger(s) read and its status; empty when the ERP
+        publishes none."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

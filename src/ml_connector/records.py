@@ -28,6 +28,14 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+class PeriodStatus(StrEnum):
+    """Where an accounting period stands in the ERP's close."""
+
+    OPEN = "open"  # still taking postings: its figures are preliminary
+    CLOSED = "closed"  # closed (or permanently closed): its figures are final
+    FUTURE = "future"  # not opened yet (future-enterable or never opened)
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerLine:
     """One posted amount: a GL journal line, a supplier invoice, or a payment.

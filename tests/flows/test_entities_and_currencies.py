@@ -25,7 +25,7 @@ from ml_connector.flows.reconcile import reconcile
 from ml_connector.flows.runner import run_flow
 from ml_connector.mapping.rules import parse_csv
 from ml_connector.ports import ErpClient, PlanningModel
-from ml_connector.records import LedgerLine
+from ml_connector.records import LedgerLine, PeriodStatus
 from ml_connector.root import Root
 from tests.support.records import gl_line
 
@@ -64,6 +64,9 @@ class FakeErp:
 
     def ledger_lines(self, since: object = None, until: object = None) -> Iterator[LedgerLine]:
         return iter(list(self.lines))
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        return {}
 
     def close(self) -> None:
         return None

@@ -42,6 +42,9 @@ def _since(value: str | None) -> datetime | None:
 
 def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
     console.print(run_summary(run, app.redact))
+    preliminary = run.detail.get("preliminary") or []
+    if preliminary:
+        console.print(f"[yellow]still open in the ERP, figures preliminary: {', '.join(preliminary)}[/]")
     bad = run.counts.get(RecordState.QUARANTINED.value, 0) + run.counts.get(RecordState.FAILED.value, 0)
     if bad:
         console.print(f"{bad} record(s) need attention: `ml-connector audit {run.id[:8]} --state quarantined`")

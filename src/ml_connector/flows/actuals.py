@@ -24,12 +24,13 @@ from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
+from ml_connector.errors import ConfigurationError
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
-from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 
 @dataclass
@@ -139,6 +140,23 @@ class ActualsFlow:
         if EntryKind.PAYMENT.value in kinds:
             yield from erp.payments(since)
 
+    def _statuses(self, options: RunOptions) -> dict[str, PeriodStatus]:
+        """The ERP's period statuses; a configuration error when the flow needs them and the ERP has
+        none, or when a period asked for is a future one."""
+        statuses = self.ctx.clients.erp(self.flow.source).period_statuses()
+        if self.flow.periods == "closed" and not statuses:
+            raise ConfigurationError(
+                f"flow {self.name!r} loads closed periods only, and {self.flow.source!r} publishes no period status",
+                hint='Set periods = "open-and-closed" on the flow.',
+            )
+        future = sorted(p for p in options.periods or () if statuses.get(p) is PeriodStatus.FUTURE)
+        if future:
+            raise ConfigurationError(
+                f"period {', '.join(future)} is a future period in {self.flow.source!r}: nothing is posted in it yet",
+                hint="Ask for a period that is open or closed.",
+            )
+        return statuses
+
     def _body(self, scope: RunScope, options: RunOptions) -> None:
         until = datetime.now(UTC)
         since = options.since
@@ -149,6 +167,7 @@ class ActualsFlow:
         # A --since later than the watermark leaves a gap unread: moving the watermark over it would lose it.
         covers_gap = options.since is None or mark is None or options.since <= mark
         scope.window(since, until)
+        statuses = self._statuses(options)
         stager = Stager(
             self.flow,
             self.ctx.mapping(self.flow, self.name),
@@ -157,6 +176,7 @@ class ActualsFlow:
             periods=options.periods,
             with_suppliers=bool(self.flow.supplier_import) and repair is None,
             only_cells=repair,
+            statuses=statuses,
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
         records = options.replay_records if options.replay_records is not None else self._records(since, until)
@@ -166,6 +186,8 @@ class ActualsFlow:
             stager.take(batch)
             self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
+        if stager.preliminary:
+            scope.detail["preliminary"] = sorted(stager.preliminary)
         if repair is not None:
             # Lines loaded into a repaired cell that the ERP no longer has must leave its total.
             gone = {k: h for k, h in scope.staging.loaded_in(repair).items() if k not in stager.seen}

@@ -22,7 +22,7 @@ from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.staging import amount_of, gl_cell, gl_columns
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
-from ml_connector.records import EntryKind, LedgerLine
+from ml_connector.records import EntryKind, LedgerLine, PeriodStatus
 
 Cell = CellKey  # a GL cell: entity, account, cost center, Anaplan period, currency
 
@@ -56,13 +56,18 @@ def erp_cells(
     """The ERP's totals per cell, mapped as the flow maps them. A cell whose lines come in two
     currencies is not a total: it is listed apart, as the run refuses to load it."""
     fmt = PeriodFormat(flow.period_format)
+    erp = ctx.clients.erp(flow.source)
+    # A flow that loads closed periods only is compared on closed periods only.
+    statuses = erp.period_statuses() if flow.periods == "closed" else {}
     totals: dict[Cell, Decimal] = defaultdict(Decimal)
     currencies: dict[Cell, set[str]] = defaultdict(set)
-    for record in ctx.clients.erp(flow.source).ledger_lines(None, None):
+    for record in erp.ledger_lines(None, None):
         if not isinstance(record, LedgerLine):
             result.unreadable[record.reason] = result.unreadable.get(record.reason, 0) + 1
             continue
         if record.kind is not EntryKind.GL:
+            continue
+        if statuses and statuses.get(record.period) is not PeriodStatus.CLOSED:
             continue
         try:
             label = fmt.to_anaplan(record.period)
@@ -92,6 +97,10 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
     wanted = {fmt.to_anaplan(p) for p in periods} if periods else None
     ctx.progress.stage(f"reading {flow.source}")
     result.erp = erp_cells(ctx, flow, mapping, wanted, result)
+    if flow.periods == "closed":
+        closed = {p for p, s in ctx.clients.erp(flow.source).period_statuses().items() if s is PeriodStatus.CLOSED}
+        loaded = {fmt.to_anaplan(p) for p in closed}
+        wanted = loaded if wanted is None else wanted & loaded
     ctx.progress.stage(f"exporting {flow.reconcile_export!r}")
     anaplan = ctx.clients.anaplan(flow.target)
     ref = anaplan.model(flow.workspace or None, flow.model)

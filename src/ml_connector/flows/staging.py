@@ -17,7 +17,7 @@ from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError, RecordError, UnmappedError
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
-from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 BATCH = 1000
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -136,6 +136,7 @@ class Stager:
         periods: set[str] | None = None,
         with_suppliers: bool = False,
         only_cells: frozenset[str] | None = None,
+        statuses: dict[str, PeriodStatus] | None = None,
     ) -> None:
         self.flow = flow
         self.mapping = mapping
@@ -147,8 +148,28 @@ class Stager:
         # A repair restages every line of these cells, loaded or not, and nothing else.
         self.only_cells = only_cells
         self.seen: set[str] = set()
+        self.statuses = statuses or {}
+        self.preliminary: set[str] = set()  # open periods whose lines were staged
         self.latest_update: datetime | None = None
         self.read = 0
+
+    def check_period(self, line: LedgerLine) -> None:
+        """RecordError when the flow must not load the line's period (future, or open when it loads
+        closed periods only); notes an open period it loads as preliminary."""
+        status = self.statuses.get(line.period)
+        if status is PeriodStatus.FUTURE:
+            raise InvalidRecordError(
+                f"period {line.period} is a future period in the ERP's calendar",
+                hint="Check the line's accounting date at the source.",
+            )
+        if self.flow.periods == "closed" and status is not PeriodStatus.CLOSED:
+            state = "still open" if status is PeriodStatus.OPEN else "not in the ERP's calendar"
+            raise RecordError(
+                f"period {line.period} is {state}; this flow loads closed periods only",
+                hint='Replay this run once the period is closed, or set periods = "open-and-closed".',
+            )
+        if status is PeriodStatus.OPEN:
+            self.preliminary.add(line.period)
 
     def target(self, line: LedgerLine) -> tuple[str, str]:
         """(cell key, measure) of a line; RecordError if it cannot be mapped."""
@@ -196,6 +217,7 @@ class Stager:
             payload = line_payload(record)
             entry = AuditEntry(record.source, record.source_key, record.kind.value, payload, RecordState.STAGED)
             try:
+                self.check_period(record)
                 entry.target_key, measure = self.target(record)
                 amount, currency = amount_of(self.flow, record)
                 micros = to_micros(amount)

@@ -24,6 +24,7 @@ from ml_connector.records import (
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
@@ -127,6 +128,11 @@ class InforClient:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
         return self.line.ledger_lines(since, until)
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        # ASSUMPTION: the API notes document no period-status read for M3 (no GLS/CRS period program),
+        # CSI or FSM, so none is claimed: a flow with periods = "closed" refuses an Infor source.
+        return {}
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         return self.line.invoices(since)

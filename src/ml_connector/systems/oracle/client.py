@@ -16,17 +16,29 @@ from ml_connector.records import (
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
     SupplierWriteResult,
 )
 from ml_connector.systems.oracle import coa, journals, payables, posting
+from ml_connector.systems.oracle.amounts import period_from_name
 from ml_connector.systems.oracle.auth import authenticator_for
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
+
+GL_APPLICATION = 101  # General Ledger's application id in GL_PERIOD_STATUSES
+# CLOSING_STATUS: O open, C closed, P permanently closed, F future enterable, N never opened.
+CLOSING_STATUS = {
+    "O": PeriodStatus.OPEN,
+    "C": PeriodStatus.CLOSED,
+    "P": PeriodStatus.CLOSED,
+    "F": PeriodStatus.FUTURE,
+    "N": PeriodStatus.FUTURE,
+}
 
 
 class OracleClient:
@@ -99,6 +111,7 @@ class OracleClient:
     def ping(self) -> str:
         """Authenticate and read the ledgers; one line naming the pod and what answered."""
         if self.settings.ledger_name:
+            self._ledger = None  # a ping always asks Oracle
             ledger = self._ledger_named(self.settings.ledger_name)  # a ledger Oracle lacks is an error
             return (
                 f"Oracle Fusion {urlsplit(self.settings.pod_url).netloc}: ledger {ledger.get('Name')} "
@@ -156,6 +169,20 @@ class OracleClient:
             until=until,
             page_size=self.settings.page_size,
         )
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        """The General Ledger statuses of the ledger's periods (accountingPeriodStatusLOV), by "YYYY-MM"."""
+        ledger = self._ledger_named(self.settings.ledger_name)
+        params = {"q": f"LedgerId={ledger.get('LedgerId')} and ApplicationId={GL_APPLICATION}", "onlyData": "true"}
+        out: dict[str, PeriodStatus] = {}
+        for row in read_collection(
+            self.session, "accountingPeriodStatusLOV", params, page_size=self.settings.page_size
+        ):
+            period = period_from_name(row.get("PeriodNameId"))
+            status = CLOSING_STATUS.get(str(row.get("ClosingStatus") or ""))
+            if period and status and str(row.get("AdjustmentPeriodFlag") or "N") != "Y":
+                out[period] = status
+        return out
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""

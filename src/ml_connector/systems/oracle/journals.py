@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from ml_connector.http import ApiSession
@@ -104,7 +103,8 @@ def line_record(
         if line.get("EnteredDr") is not None or line.get("EnteredCr") is not None:
             entered = net_amount(line.get("EnteredDr"), line.get("EnteredCr"))
         if line.get("AccountedDr") is None and line.get("AccountedCr") is None:
-            amount, currency = entered or Decimal(0), line.get("CurrencyCode")
+            amount = net_amount(line.get("EnteredDr"), line.get("EnteredCr"))  # neither: a rejected line
+            currency = line.get("CurrencyCode")
         else:
             amount = net_amount(line.get("AccountedDr"), line.get("AccountedCr"))
             currency = header.get("LedgerCurrencyCode") or line.get("CurrencyCode")
