@@ -84,6 +84,7 @@ class FlowSection(BaseModel):
     mapping: str = ""
     schedule: str | None = None
     misfire: MisfirePolicy | None = Field(None, description="overrides [service] misfire for this flow")
+    after: list[str] = Field(default_factory=list, description="flows that must have succeeded before this one")
     # Anaplan lists that hold the members (dry runs check rows against them)
     accounts_list: str = "GL Accounts"
     cost_centers_list: str = "Cost Centers"
@@ -295,6 +296,11 @@ def cross_check(config: Config) -> list[str]:
             problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
+        for before in flow.after:
+            if before not in config.flows:
+                problems.append(f"{where}.after: no flow named {before!r}")
+        if _comes_after(config, name, name):
+            problems.append(f"{where}.after: the flow comes after itself (a cycle of `after`)")
         if flow.kind == "actuals" and flow.amounts == "entered" and not flow.columns.currency:
             problems.append(
                 f'{where}.columns.currency: amounts = "entered" needs the import\'s currency column, '
@@ -303,6 +309,16 @@ def cross_check(config: Config) -> list[str]:
         if flow.kind == "plan-return" and not flow.balancing_account:
             problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
     return problems
+
+
+def _comes_after(config: Config, name: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether `name`, through its `after` chain, comes after `target`."""
+    for before in config.flows[name].after if name in config.flows else []:
+        if before == target:
+            return True
+        if before not in seen and _comes_after(config, before, target, seen | {before}):
+            return True
+    return False
 
 
 def skeleton(store_url: str, key_file: str) -> str:

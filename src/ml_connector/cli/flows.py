@@ -15,6 +15,7 @@ from ml_connector.engine.queries import audit_page, find_run, run_history
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConfigurationError, RecordError
+from ml_connector.flows.order import pending
 from ml_connector.flows.reconcile import Reconciliation, reconcile, repair
 from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
@@ -65,6 +66,8 @@ def run(
     app.config().flow(flow)
     with LiveProgress(f"{flow}{' (dry run)' if dry_run else ''}") as progress:
         context = flow_context(app, progress)
+        for before, why in pending(context, flow):
+            console.print(f"{flow} runs after {before}: {why}{' (not for a dry run)' if dry_run else ''}")
         info = run_flow(context, flow, dry_run=dry_run, since=_since(since), periods=_periods(period))
     _finish(app, info, strict)
 
