@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from ml_connector.records import (
     Account,
+    AccountBalance,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -49,6 +50,9 @@ class ErpClient(Protocol):
     def period_statuses(self) -> dict[str, PeriodStatus]:
         """Each accounting period ("YYYY-MM") of the ledger(s) read and its status; empty when the ERP
         publishes none."""
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        """The ERP's period activity by account and cost center ("YYYY-MM"); None when it publishes none."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

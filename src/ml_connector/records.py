@@ -66,6 +66,18 @@ class LedgerLine:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountBalance:
+    """The ERP's own period activity of one account and cost center of a ledger (accounted amounts)."""
+
+    ledger: str
+    period: str
+    account: str
+    cost_center: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class RejectedRecord:
     """A source record that could not be read as a canonical record (e.g. a non-numeric amount)."""
 

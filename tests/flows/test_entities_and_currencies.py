@@ -68,6 +68,9 @@ class FakeErp:
     def period_statuses(self) -> dict[str, PeriodStatus]:
         return {}
 
+    def period_balances(self, period: str) -> None:
+        return None
+
     def close(self) -> None:
         return None
 

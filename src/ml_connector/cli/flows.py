@@ -46,6 +46,14 @@ def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
     preliminary = run.detail.get("preliminary") or []
     if preliminary:
         console.print(f"[yellow]still open in the ERP, figures preliminary: {', '.join(preliminary)}[/]")
+    check = run.detail.get("balance_check") or {}
+    if check.get("differing"):
+        console.print(
+            f"[yellow]warning: {check['differing']} cell(s) differ from the ERP's own balances "
+            f"({', '.join(check['periods'])}): lines the run could not see or load[/]"
+        )
+        for cell in check["cells"]:
+            console.print(f"  {cell['cell']}: ERP {cell['erp']}, loaded {cell['loaded']}")
     bad = run.counts.get(RecordState.QUARANTINED.value, 0) + run.counts.get(RecordState.FAILED.value, 0)
     if bad:
         console.print(f"{bad} record(s) need attention: `ml-connector audit {run.id[:8]} --state quarantined`")

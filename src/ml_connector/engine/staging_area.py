@@ -272,3 +272,16 @@ class StagingArea:
     def discard(self) -> None:
         with self.store.session() as session:
             session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))
+
+
+def loaded_totals(store: Store, flow: str, prefix: str) -> dict[str, Decimal]:
+    """The total of every cell under `prefix` that the flow's loaded lines make up (what Anaplan holds
+    from this flow, as far as the store knows)."""
+    copy = LoadedLine.__table__.c
+    query = (
+        select(copy.target_key, func.sum(copy.amount_micros))
+        .where(copy.flow == flow, copy.target_key.startswith(prefix, autoescape=True))
+        .group_by(copy.target_key)
+    )
+    with store.session() as session:
+        return {key: from_micros(int(micros or 0)) for key, micros in session.execute(query)}

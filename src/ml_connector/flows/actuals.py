@@ -27,6 +27,7 @@ from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
+from ml_connector.flows.ledger_check import balance_check
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
@@ -213,6 +214,11 @@ class ActualsFlow:
             {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}
             for x in loads
         ]
+        if repair is None and options.replay_records is None:
+            self.ctx.progress.stage("checking the ERP's balances")
+            check = balance_check(self.ctx, self.name, self.flow, stager.mapping, stager.gl_periods)
+            if check is not None:
+                scope.detail["balance_check"] = check
 
     def _load_gl(
         self, planning: PlanningModel, ref: ModelRef, scope: RunScope, zero_if_empty: frozenset[str] = frozenset()

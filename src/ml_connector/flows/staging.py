@@ -150,6 +150,7 @@ class Stager:
         self.seen: set[str] = set()
         self.statuses = statuses or {}
         self.preliminary: set[str] = set()  # open periods whose lines were staged
+        self.gl_periods: set[str] = set()  # periods of the GL lines staged
         self.latest_update: datetime | None = None
         self.read = 0
 
@@ -230,6 +231,8 @@ class Stager:
                 if self.only_cells is not None and entry.target_key not in self.only_cells:
                     continue
                 self.seen.add(record.source_key)
+                if record.kind is EntryKind.GL:
+                    self.gl_periods.add(record.period)
                 dropped.pop(record.source_key, None)
                 staged[record.source_key] = StagedLine(
                     record.source_key, entry.target_key, micros, measure, entry.hash, currency

@@ -21,6 +21,7 @@ import httpx
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.records import (
     Account,
+    AccountBalance,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -128,6 +129,10 @@ class InforClient:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
         return self.line.ledger_lines(since, until)
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        # ASSUMPTION: not read yet (M3 GLS215MI publishes balances by balance key; not mapped here).
+        return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:
         # ASSUMPTION: the API notes document no period-status read for M3 (no GLS/CRS period program),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
+    AccountBalance,
     CostCenter,
     JournalDraft,
     LedgerLine,
@@ -30,6 +32,7 @@ from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, read_suppliers
 
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 GL_APPLICATION = 101  # General Ledger's application id in GL_PERIOD_STATUSES
 # CLOSING_STATUS: O open, C closed, P permanently closed, F future enterable, N never opened.
 CLOSING_STATUS = {
@@ -169,6 +172,30 @@ class OracleClient:
             until=until,
             page_size=self.settings.page_size,
         )
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
+        combination of the ledger, in its currency, by account and cost center."""
+        ledger = self._ledger_named(self.settings.ledger_name)
+        segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
+        combination = self.layout.delimiter.join(["%"] * segments)
+        year, month = int(period[:4]), int(period[5:])
+        name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
+        finder = (
+            f"AccountBalanceFinder;accountCombination={combination},accountingPeriod={name},"
+            f"currency={ledger.get('CurrencyCode')},ledgerName={ledger.get('Name')},mode=Detail"
+        )
+        out: list[AccountBalance] = []
+        params = {"finder": finder, "onlyData": "true"}
+        for row in read_collection(self.session, "ledgerBalances", params, page_size=self.settings.page_size):
+            try:
+                account, cost_center = self.layout.split(str(row.get("DetailAccountCombination") or ""))
+                amount = Decimal(str(row.get("PeriodActivity") or "0"))
+            except (ValueError, ArithmeticError):
+                continue  # a combination of another structure, or a figure that is no number: not comparable
+            currency = str(row.get("Currency") or ledger.get("CurrencyCode") or "")
+            out.append(AccountBalance(str(ledger.get("Name") or ""), period, account, cost_center, amount, currency))
+        return out
 
     def period_statuses(self) -> dict[str, PeriodStatus]:
         """The General Ledger statuses of the ledger's periods (accountingPeriodStatusLOV), by "YYYY-MM"."""
