@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ml_connector.errors import ConfigurationError
+from ml_connector.mapping.periods import PeriodFormat
 
 DEFAULT_FILE = "ml-connector.toml"
 SYSTEMS = ("anaplan", "infor", "oracle")
@@ -100,6 +101,7 @@ class FlowSection(BaseModel):
     supplier_import: str | None = None
     include: list[EntryKindName] = Field(default_factory=lambda: list[EntryKindName](["gl"]))
     period_format: str = "%b %y"
+    fiscal_year_start: int = Field(1, ge=1, le=12, description="the month a fiscal year starts in")
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
@@ -296,6 +298,10 @@ def cross_check(config: Config) -> list[str]:
             problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
+        try:
+            PeriodFormat(flow.period_format, flow.fiscal_year_start)
+        except ConfigurationError as exc:
+            problems.append(f"{where}.period_format: {exc.message}")
         for before in flow.after:
             if before not in config.flows:
                 problems.append(f"{where}.after: no flow named {before!r}")

@@ -31,7 +31,7 @@ def balance_check(
     if flow.amounts != "ledger" or not periods:
         return None
     erp = ctx.clients.erp(flow.source)
-    fmt = PeriodFormat(flow.period_format)
+    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
     held_by_label: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for key, amount in loaded_totals(ctx.store, name, GL_PREFIX).items():
         held_by_label[CellKey.parse(key, CellKind.GL)["period"]][key] = amount

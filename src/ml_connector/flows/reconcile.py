@@ -55,7 +55,7 @@ def erp_cells(
 ) -> dict[Cell, Decimal]:
     """The ERP's totals per cell, mapped as the flow maps them. A cell whose lines come in two
     currencies is not a total: it is listed apart, as the run refuses to load it."""
-    fmt = PeriodFormat(flow.period_format)
+    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
     erp = ctx.clients.erp(flow.source)
     # A flow that loads closed periods only is compared on closed periods only.
     statuses = erp.period_statuses() if flow.periods == "closed" else {}
@@ -91,7 +91,7 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
     flow = ctx.config.flow(name)
     if flow.kind != "actuals":
         raise ConfigurationError(f"flow {name!r} is {flow.kind}; reconcile compares an actuals flow")
-    fmt = PeriodFormat(flow.period_format)
+    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
     mapping = ctx.mapping(flow, name)
     result = Reconciliation(name, sorted(periods or []))
     wanted = {fmt.to_anaplan(p) for p in periods} if periods else None

@@ -140,7 +140,7 @@ class Stager:
     ) -> None:
         self.flow = flow
         self.mapping = mapping
-        self.periods = PeriodFormat(flow.period_format)
+        self.periods = PeriodFormat(flow.period_format, flow.fiscal_year_start)
         self.only_periods = periods
         self.ledger = ledger
         self.audit = audit
