@@ -29,7 +29,8 @@ EntryKindName = Literal["gl", "invoice", "payment"]
 FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
 # What the service does with schedules missed while it was down: one run, none, or one per period.
 MisfirePolicy = Literal["once", "skip", "all"]
-AmountsName = Literal["ledger", "entered"]
+AmountsName = Literal["ledger", "entered", "reporting"]
+RateDateName = Literal["period-end", "accounting-date"]
 PeriodsName = Literal["closed", "open-and-closed"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
@@ -105,6 +106,11 @@ class FlowSection(BaseModel):
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
+    # "reporting": accounted amounts converted into reporting_currency with the rates of rates_file
+    reporting_currency: str = ""
+    rates_file: str = ""
+    rate_type: str = "Corporate"
+    rate_date: RateDateName = "period-end"
     # "closed": only periods the ERP has closed (lines of open ones wait, quarantined, for a replay);
     # "open-and-closed": open periods too, marked preliminary in the run summary.
     periods: PeriodsName = "open-and-closed"
@@ -307,6 +313,11 @@ def cross_check(config: Config) -> list[str]:
                 problems.append(f"{where}.after: no flow named {before!r}")
         if _comes_after(config, name, name):
             problems.append(f"{where}.after: the flow comes after itself (a cycle of `after`)")
+        if flow.kind == "actuals" and flow.amounts == "reporting":
+            if len(flow.reporting_currency) != 3 or not flow.reporting_currency.isupper():
+                problems.append(f'{where}.reporting_currency: amounts = "reporting" needs a currency code such as USD')
+            if not flow.rates_file:
+                problems.append(f'{where}.rates_file: amounts = "reporting" needs a rate file (from,to,type,date,rate)')
         if flow.kind == "actuals" and flow.amounts == "entered" and not flow.columns.currency:
             problems.append(
                 f'{where}.columns.currency: amounts = "entered" needs the import\'s currency column, '

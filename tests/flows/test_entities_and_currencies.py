@@ -33,6 +33,7 @@ US = gl_line("1000.00", source_key="us-1", ledger="US1", account="6100", cost_ce
 MX = gl_line(
     "20000.00", source_key="mx-1", ledger="MX1", account="6100", cost_center="1100", period="2026-03", currency="MXN"
 )
+RATES = "from,to,type,date,rate\nMXN,USD,Corporate,2026-02-28,0.0500\nMXN,USD,Corporate,2026-03-31,0.0542\n"
 MAPPING = "dimension,kind,source,target\naccount,pattern,*,=\ncost_center,pattern,*,=\nentity,pattern,*,=\n"
 COMMON = 'source = "infor"\ntarget = "anaplan"\nworkspace = "Acme Finance"\nmodel = "FP&A"\nmapping = "entities"\n'
 FLOWS = f"""
@@ -41,6 +42,15 @@ kind = "actuals"
 {COMMON}
 [flows.entities]
 kind = "actuals"
+{COMMON}actuals_import = "Load Entity Actuals"
+reconcile_export = "Export Entity Actuals"
+columns = {{entity = "Entity", currency = "Currency"}}
+
+[flows.reporting]
+kind = "actuals"
+amounts = "reporting"
+reporting_currency = "USD"
+rates_file = "rates.csv"
 {COMMON}actuals_import = "Load Entity Actuals"
 reconcile_export = "Export Entity Actuals"
 columns = {{entity = "Entity", currency = "Currency"}}
@@ -96,6 +106,7 @@ class ErpSwapped:
 def world(sandbox: Sandbox) -> Iterator[tuple[FlowContext, FakeErp]]:
     with sandbox.config_path.open("a", encoding="utf-8") as handle:
         handle.write(FLOWS)
+    (sandbox.config_path.parent / "rates.csv").write_text(RATES, encoding="utf-8")
     root = Root(config_module.load(sandbox.config_path))
     ctx = root.flow_context()
     replace_mapping(ctx.store, "entities", parse_csv(MAPPING, "test mapping"))
@@ -189,3 +200,30 @@ def test_an_entity_no_mapping_covers_is_quarantined(sandbox: Sandbox, world: tup
     found = states(ctx, info.id)
     assert found["mx-1"][0] == RecordState.QUARANTINED.value and "MX1" in found["mx-1"][1]
     assert cells(sandbox, "Entity Actuals") == {("US1", "USD", "6100", "1100", "Mar 26"): Decimal("1000")}
+
+
+def test_reporting_currency_converts_with_the_rate_and_keeps_it_in_the_audit(
+    sandbox: Sandbox, world: tuple[FlowContext, FakeErp]
+) -> None:
+    ctx, erp = world
+    erp.lines = [US, MX, replace(MX, source_key="mx-old", period="2026-01", amount=Decimal("100.00"))]
+    info = run_flow(ctx, "reporting")
+    assert cells(sandbox, "Entity Actuals") == {
+        ("US1", "USD", "6100", "1100", "Mar 26"): Decimal("1000"),
+        ("MX1", "USD", "6100", "1100", "Mar 26"): Decimal("1084"),  # 20,000.00 MXN at 0.0542
+    }
+    records = {r.source_key: r for r in audit_page(ctx.store, info.id)}
+    conversion = records["mx-1"].payload["conversion"]
+    assert conversion == {
+        "amount": "20000.00",
+        "currency": "MXN",
+        "rate": "0.0542",
+        "rate_type": "Corporate",
+        "rate_date": "2026-03-31",
+        "converted": "1084.00",
+        "to": "USD",
+    }
+    old = records["mx-old"]  # January: the file's first MXN rate is of February
+    assert old.state == RecordState.QUARANTINED.value
+    assert "no Corporate rate from MXN to USD on or before 2026-01-31" in old.reason
+    assert reconcile(ctx, "reporting").differences == []

@@ -29,6 +29,7 @@ from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.ledger_check import balance_check
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
+from ml_connector.flows.rates import rates_of
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
@@ -178,6 +179,7 @@ class ActualsFlow:
             with_suppliers=bool(self.flow.supplier_import) and repair is None,
             only_cells=repair,
             statuses=statuses,
+            rates=rates_of(self.ctx, self.flow),
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
         records = options.replay_records if options.replay_records is not None else self._records(since, until)

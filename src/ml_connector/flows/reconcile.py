@@ -20,6 +20,7 @@ from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
+from ml_connector.flows.rates import rates_of
 from ml_connector.flows.staging import amount_of, gl_cell, gl_columns
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus
@@ -59,6 +60,7 @@ def erp_cells(
     erp = ctx.clients.erp(flow.source)
     # A flow that loads closed periods only is compared on closed periods only.
     statuses = erp.period_statuses() if flow.periods == "closed" else {}
+    rates = rates_of(ctx, flow)
     totals: dict[Cell, Decimal] = defaultdict(Decimal)
     currencies: dict[Cell, set[str]] = defaultdict(set)
     for record in erp.ledger_lines(None, None):
@@ -74,7 +76,7 @@ def erp_cells(
             if wanted is not None and label not in wanted:
                 continue
             cell = gl_cell(flow, mapping, record, label)
-            amount, currency = amount_of(flow, record)
+            amount, currency, _conversion = amount_of(flow, record, rates)
         except RecordError as exc:
             result.unmapped[exc.message] = result.unmapped.get(exc.message, Decimal(0)) + record.amount
             continue

@@ -15,7 +15,8 @@ from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
 from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
-from ml_connector.errors import InvalidRecordError, RecordError, UnmappedError
+from ml_connector.errors import ConfigurationError, InvalidRecordError, RecordError, UnmappedError
+from ml_connector.flows.rates import Conversion, RateTable, convert
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
@@ -73,9 +74,12 @@ def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
     )
 
 
-def amount_of(flow: FlowSection, line: LedgerLine) -> tuple[Decimal, str]:
-    """The amount a flow loads for a line and its currency: accounted (`amounts = "ledger"`) or as
-    entered. A line whose ERP gives one amount only has it in both."""
+def amount_of(
+    flow: FlowSection, line: LedgerLine, rates: RateTable | None = None
+) -> tuple[Decimal, str, Conversion | None]:
+    """The amount a flow loads for a line, its currency, and the conversion when it was converted:
+    accounted (`amounts = "ledger"`), as entered, or accounted and converted to the reporting
+    currency. A line whose ERP gives one amount only has it in both."""
     if flow.amounts == "entered" and line.entered_amount is not None:
         amount, currency = line.entered_amount, line.entered_currency
     else:
@@ -86,12 +90,39 @@ def amount_of(flow: FlowSection, line: LedgerLine) -> tuple[Decimal, str]:
             f"currency {currency!r} of {line.source_key} is not an ISO 4217 code",
             hint="Fix the line's currency at the source, then replay.",
         )
-    if not currency and flow.columns.currency:
+    if not currency and (flow.columns.currency or flow.amounts == "reporting"):
         raise InvalidRecordError(
-            f"{line.source_key} names no currency, and the import has a currency column",
+            f"{line.source_key} names no currency, and the flow needs one",
             hint="Fix the line's currency at the source, then replay.",
         )
-    return amount, currency
+    if flow.amounts != "reporting":
+        return amount, currency, None
+    if rates is None:
+        raise ConfigurationError("a reporting-currency flow was run without its rates")  # a bug, not bad data
+    done = convert(rates, line, amount, currency, flow.reporting_currency, flow.rate_type, flow.rate_date)
+    return done.amount, done.currency, done
+
+
+def conversion_payload(done: Conversion) -> dict[str, str]:
+    """What the audit keeps of a conversion: the amount before, its currency, the rate, type and date."""
+    return {
+        "amount": str(done.original_amount),
+        "currency": done.original_currency,
+        "rate": str(done.rate),
+        "rate_type": done.rate_type,
+        "rate_date": done.rate_date.isoformat(),
+        "converted": str(done.amount),
+        "to": done.currency,
+    }
+
+
+def cell_currency(flow: FlowSection, line: LedgerLine) -> str:
+    """The currency part of a line's cell (empty without a currency column)."""
+    if not flow.columns.currency:
+        return ""
+    if flow.amounts == "reporting":
+        return flow.reporting_currency
+    return amount_of(flow, line)[1]
 
 
 def gl_columns(flow: FlowSection) -> list[str]:
@@ -105,7 +136,7 @@ def gl_cell(flow: FlowSection, mapping: MappingTable, line: LedgerLine, period: 
     """The GL cell of a line: the entity and the currency are parts only when the import has their
     columns (otherwise empty, and the cell adds up every entity of one currency)."""
     entity = mapping.resolve(Dimension.ENTITY, line.ledger) if flow.columns.entity else ""
-    currency = amount_of(flow, line)[1] if flow.columns.currency else ""
+    currency = cell_currency(flow, line)
     return CellKey.of(
         CellKind.GL,
         entity=entity,
@@ -137,6 +168,7 @@ class Stager:
         with_suppliers: bool = False,
         only_cells: frozenset[str] | None = None,
         statuses: dict[str, PeriodStatus] | None = None,
+        rates: RateTable | None = None,
     ) -> None:
         self.flow = flow
         self.mapping = mapping
@@ -149,6 +181,7 @@ class Stager:
         self.only_cells = only_cells
         self.seen: set[str] = set()
         self.statuses = statuses or {}
+        self.rates = rates
         self.preliminary: set[str] = set()  # open periods whose lines were staged
         self.gl_periods: set[str] = set()  # periods of the GL lines staged
         self.latest_update: datetime | None = None
@@ -220,8 +253,10 @@ class Stager:
             try:
                 self.check_period(record)
                 entry.target_key, measure = self.target(record)
-                amount, currency = amount_of(self.flow, record)
+                amount, currency, conversion = amount_of(self.flow, record, self.rates)
                 micros = to_micros(amount)
+                if conversion is not None:
+                    payload["conversion"] = conversion_payload(conversion)
             except RecordError as exc:
                 entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                 entry.target_key = gap_key(exc)
