@@ -1,5 +1,5 @@
-"""`after`: a flow runs only after the flows it names have succeeded, by hand and under `serve`
-(run first, it used to fail 499 records whose members the reference flow had not made yet)."""
+"""`after`: a flow runs only after the flows it names have succeeded, by hand, under `serve` and in a
+worker's job (run first, it used to fail 499 records whose members the reference flow had not made yet)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.root import Root
 from ml_connector.service.alerts import Alerter
 from ml_connector.service.scheduler import Service
+from ml_connector.workers.jobs import FlowJobs
 from tests.support.cli import invoke
 
 
@@ -87,3 +88,15 @@ def test_unknown_or_circular_after_is_a_configuration_error(sandbox: Sandbox, af
     add_after(sandbox, "actuals-oracle", after)
     with pytest.raises(ConfigurationError, match=problem):
         config_module.load(Path(sandbox.config_path))
+
+
+def test_a_worker_job_runs_the_prerequisite_first(sandbox: Sandbox) -> None:
+    add_after(sandbox, "actuals-oracle", '"reference-oracle"')
+    root = Root(config_module.load(sandbox.config_path))
+    try:
+        done = FlowJobs(root.flow_context())("actuals-oracle", "queued")
+        runs = list(reversed(run_history(root.store, limit=10)))
+    finally:
+        root.close()
+    assert [(r.flow, r.trigger) for r in runs] == [("reference-oracle", "queued"), ("actuals-oracle", "queued")]
+    assert done["run_id"] == runs[1].id and runs[1].counts.get(RecordState.FAILED.value, 0) == 0
