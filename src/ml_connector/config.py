@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ml_connector.errors import ConfigurationError
+from ml_connector.mapping.periods import PeriodFormat
 
 DEFAULT_FILE = "ml-connector.toml"
 SYSTEMS = ("anaplan", "infor", "oracle")
@@ -28,6 +29,9 @@ EntryKindName = Literal["gl", "invoice", "payment"]
 FlowKind = Literal["reference", "actuals", "plan-return", "suppliers-return"]
 # What the service does with schedules missed while it was down: one run, none, or one per period.
 MisfirePolicy = Literal["once", "skip", "all"]
+AmountsName = Literal["ledger", "entered", "reporting"]
+RateDateName = Literal["period-end", "accounting-date"]
+PeriodsName = Literal["closed", "open-and-closed"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
@@ -65,6 +69,9 @@ class ActualsColumns(BaseModel):
     cost_center: str = "Cost Center"
     period: str = "Period"
     amount: str = "Amount"
+    # Empty: the import has no such column (every entity, or currency, adds up in one cell).
+    entity: str = ""
+    currency: str = ""
 
 
 class FlowSection(BaseModel):
@@ -79,10 +86,12 @@ class FlowSection(BaseModel):
     mapping: str = ""
     schedule: str | None = None
     misfire: MisfirePolicy | None = Field(None, description="overrides [service] misfire for this flow")
+    after: list[str] = Field(default_factory=list, description="flows that must have succeeded before this one")
     # Anaplan lists that hold the members (dry runs check rows against them)
     accounts_list: str = "GL Accounts"
     cost_centers_list: str = "Cost Centers"
     suppliers_list: str = "Suppliers"
+    entities_list: str = "Entities"
     # reference
     accounts_import: str = "Load GL Accounts"
     cost_centers_import: str = "Load Cost Centers"
@@ -93,6 +102,18 @@ class FlowSection(BaseModel):
     supplier_import: str | None = None
     include: list[EntryKindName] = Field(default_factory=lambda: list[EntryKindName](["gl"]))
     period_format: str = "%b %y"
+    fiscal_year_start: int = Field(1, ge=1, le=12, description="the month a fiscal year starts in")
+    # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
+    # own amount and currency (needs columns.currency).
+    amounts: AmountsName = "ledger"
+    # "reporting": accounted amounts converted into reporting_currency with the rates of rates_file
+    reporting_currency: str = ""
+    rates_file: str = ""
+    rate_type: str = "Corporate"
+    rate_date: RateDateName = "period-end"
+    # "closed": only periods the ERP has closed (lines of open ones wait, quarantined, for a replay);
+    # "open-and-closed": open periods too, marked preliminary in the run summary.
+    periods: PeriodsName = "open-and-closed"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return
@@ -345,6 +366,25 @@ def cross_check(flows: dict[str, FlowSection], connections: dict[str, Connection
             problems.append(f"{where}.model: name the Anaplan model ({anaplan_end} side)")
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
+        try:
+            PeriodFormat(flow.period_format, flow.fiscal_year_start)
+        except ConfigurationError as exc:
+            problems.append(f"{where}.period_format: {exc.message}")
+        for before in flow.after:
+            if before not in flows:
+                problems.append(f"{where}.after: no flow named {before!r}")
+        if _comes_after(flows, name, name):
+            problems.append(f"{where}.after: the flow comes after itself (a cycle of `after`)")
+        if flow.kind == "actuals" and flow.amounts == "reporting":
+            if len(flow.reporting_currency) != 3 or not flow.reporting_currency.isupper():
+                problems.append(f'{where}.reporting_currency: amounts = "reporting" needs a currency code such as USD')
+            if not flow.rates_file:
+                problems.append(f'{where}.rates_file: amounts = "reporting" needs a rate file (from,to,type,date,rate)')
+        if flow.kind == "actuals" and flow.amounts == "entered" and not flow.columns.currency:
+            problems.append(
+                f'{where}.columns.currency: amounts = "entered" needs the import\'s currency column, '
+                "or lines of different currencies would add up in one cell"
+            )
         if flow.kind == "plan-return":
             problems += return_problems(where, flow, connections.get(flow.target))
     return problems
@@ -369,6 +409,16 @@ def return_problems(where: str, flow: FlowSection, target: ConnectionSection | N
                 'segment (e.g. [connections.oracle.fixed_segments] 1 = "300" for the company)'
             )
     return problems
+
+
+def _comes_after(flows: dict[str, FlowSection], name: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether `name`, through its `after` chain, comes after `target`."""
+    for before in flows[name].after if name in flows else []:
+        if before == target:
+            return True
+        if before not in seen and _comes_after(flows, before, target, seen | {before}):
+            return True
+    return False
 
 
 def skeleton(store_url: str, key_file: str) -> str:

@@ -14,10 +14,12 @@ from typing import Any, Protocol
 
 from ml_connector.records import (
     Account,
+    AccountBalance,
     BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
@@ -61,6 +63,13 @@ class ErpClient(Protocol):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL postings updated in [since, until) (all when None), streamed, each once per read."""
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        """Each accounting period ("YYYY-MM") of the ledger(s) read and its status; empty when the ERP
+        publishes none."""
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        """The ERP's period activity by account and cost center ("YYYY-MM"); None when it publishes none."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""
@@ -107,6 +116,9 @@ class PlanningModel(Protocol):
         """The columns the named import reads, in its order."""
 
     def list_members(self, ref: ModelRef, list_name: str) -> list[ListMember]: ...
+
+    def time_periods(self, ref: ModelRef) -> list[str]:
+        """The labels of the model's time periods, so a period label is checked before it is loaded."""
 
     def load(self, ref: ModelRef, import_name: str, path: Path, rows_sent: int) -> ImportOutcome:
         """Upload `path` as the import's source file and run it, holding the model's lock; with its dump."""

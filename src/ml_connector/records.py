@@ -28,12 +28,22 @@ def period_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+class PeriodStatus(StrEnum):
+    """Where an accounting period stands in the ERP's close."""
+
+    OPEN = "open"  # still taking postings: its figures are preliminary
+    CLOSED = "closed"  # closed (or permanently closed): its figures are final
+    FUTURE = "future"  # not opened yet (future-enterable or never opened)
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerLine:
     """One posted amount: a GL journal line, a supplier invoice, or a payment.
 
     `source_key` is unique and stable within `source` (e.g. batch/header/line ids): it is the key for
-    de-duplication across overlapping reads and for the audit trail.
+    de-duplication across overlapping reads and for the audit trail. `ledger` is the entity the line
+    belongs to (Oracle ledger, M3 division, CSI site, FSM accounting entity); `amount` is accounted, in
+    that entity's functional `currency`.
     """
 
     source: str
@@ -49,6 +59,22 @@ class LedgerLine:
     supplier: str | None = None
     updated_at: datetime | None = None
     description: str = ""
+    # The amount as entered, in the currency of the transaction, where the ERP gives it apart from the
+    # accounted `amount` (which is in `currency`, the ledger's or company's functional currency).
+    entered_amount: Decimal | None = None
+    entered_currency: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    """The ERP's own period activity of one account and cost center of a ledger (accounted amounts)."""
+
+    ledger: str
+    period: str
+    account: str
+    cost_center: str
+    amount: Decimal
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ def totals(store: Store, batch: list[LedgerLine | RejectedRecord]) -> dict[str, 
 
 
 def test_bad_then_good_in_one_batch_counts_the_good_version(store: Store) -> None:
-    assert totals(store, [BAD, GOOD]) == {"GL|4000|1100|Jan 26": Decimal(25)}
+    assert totals(store, [BAD, GOOD]) == {"GL||4000|1100|Jan 26|": Decimal(25)}
 
 
 def test_good_then_bad_in_one_batch_counts_nothing(store: Store) -> None:

@@ -27,6 +27,12 @@ def cell_keys(draw: st.DrawFn) -> CellKey:
 GAPS = st.builds(GapKey, TEXT, TEXT)
 
 
+def gl(**parts: str) -> CellKey:
+    """A GL cell of account 4000, cost center 1100, Jan 26, no entity or currency; `parts` override."""
+    named = {"entity": "", "account": "4000", "cost_center": "1100", "period": "Jan 26", "currency": ""}
+    return CellKey.of(CellKind.GL, **(named | parts))
+
+
 @given(key=cell_keys())
 def test_cell_key_round_trips(key: CellKey) -> None:
     text = key.encode()
@@ -69,24 +75,36 @@ def test_sorted_keys_keep_each_kind_together(keys: list[CellKey]) -> None:
 
 def test_codes_with_separators_are_no_longer_merged() -> None:
     """Before, `A|B` was written `A/B`: its amounts went into the cell of another code."""
-    piped = CellKey.of(CellKind.GL, account="A|B", cost_center="1100", period="Jan 26")
-    slashed = CellKey.of(CellKind.GL, account="A/B", cost_center="1100", period="Jan 26")
+    piped = gl(account="A|B")
+    slashed = gl(account="A/B")
     assert piped.encode() != slashed.encode()
     assert CellKey.parse(piped.encode())["account"] == "A|B"
-    shifted = CellKey.of(CellKind.GL, account="A", cost_center="B|1100", period="Jan 26")
+    shifted = gl(account="A", cost_center="B|1100")
     assert shifted.encode() != piped.encode()
 
 
 def test_plain_keys_are_written_as_they_always_were() -> None:
-    gl = CellKey.of(CellKind.GL, account="4000", cost_center="1100", period="Jan 26")
-    assert gl.encode() == "GL|4000|1100|Jan 26"
+    cell = gl(entity="US1", currency="USD")
+    assert cell.encode() == "GL|US1|4000|1100|Jan 26|USD"
     assert CellKey.of(CellKind.SUPPLIER, supplier="V100", period="Jan 26").encode() == "SUP|V100|Jan 26"
     assert CellKey.of(CellKind.ACCOUNT_LIST, code="4000").encode() == "account|4000"
     assert CellKey.of(CellKind.COST_CENTER_LIST, code="1100").encode() == "cost_center|1100"
     assert CellKey.of(CellKind.SUPPLIER_LIST, code="V1").encode() == "supplier|V1"
     assert GapKey("account", "9999").encode() == "unmapped:account:9999"
-    assert CellKey.parse("GL|4000|1100|Jan 26") == gl
-    assert gl.named() == {"account": "4000", "cost_center": "1100", "period": "Jan 26"}
+    assert CellKey.parse("GL|US1|4000|1100|Jan 26|USD") == cell
+    assert cell.named() == {
+        "entity": "US1",
+        "account": "4000",
+        "cost_center": "1100",
+        "period": "Jan 26",
+        "currency": "USD",
+    }
+
+
+def test_gl_keys_stored_before_entity_and_currency_read_with_both_empty() -> None:
+    old = CellKey.parse("GL|4000|1100|Jan 26", CellKind.GL)
+    assert old == gl() and old.encode() == "GL||4000|1100|Jan 26|"
+    assert CellKey.parse("GL|A\\|B|1100|Jan 26")["account"] == "A|B"
 
 
 def test_stored_gap_with_a_colon_in_its_code_still_reads() -> None:

@@ -41,9 +41,9 @@ def run(store: Store, table: MappingTable) -> tuple[dict[str, Decimal], dict[str
 
 def test_a_remapped_line_read_again_moves_to_its_new_cell(store: Store) -> None:
     first, _ = run(store, mapping("4000"))
-    assert first == {"GL|4000|1100|Jan 26": Decimal("25")}
+    assert first == {"GL||4000|1100|Jan 26|": Decimal("25")}
     again, counts = run(store, mapping("4000"))
     assert again == {} and counts == {RecordState.UNCHANGED.value: 1}
     moved, counts = run(store, mapping("4100"))
-    assert moved == {"GL|4000|1100|Jan 26": Decimal(0), "GL|4100|1100|Jan 26": Decimal("25")}
+    assert moved == {"GL||4000|1100|Jan 26|": Decimal(0), "GL||4100|1100|Jan 26|": Decimal("25")}
     assert counts == {RecordState.LOADED.value: 1}

@@ -34,4 +34,4 @@ def test_a_code_with_the_separator_loads_into_its_own_cell(sandbox: Sandbox, ctx
     # Every cell holds what the ERP booked on the cost center mapped to it, not the sum of two.
     result = reconcile(ctx, "actuals-infor")
     assert result.differences == []
-    assert {cell[1] for cell in result.erp} >= {"12|00", "12/00"}
+    assert {cell["cost_center"] for cell in result.erp} >= {"12|00", "12/00"}

@@ -15,7 +15,8 @@ from ml_connector.engine.queries import audit_page, find_run, run_history
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.errors import ConfigurationError, RecordError
-from ml_connector.flows.reconcile import Reconciliation, reconcile
+from ml_connector.flows.order import pending
+from ml_connector.flows.reconcile import Reconciliation, reconcile, repair
 from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
 from ml_connector.records import PERIOD_PATTERN
@@ -48,6 +49,17 @@ def _since(value: str | None) -> datetime | None:
 
 def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
     console.print(run_summary(run, app.redact))
+    preliminary = run.detail.get("preliminary") or []
+    if preliminary:
+        console.print(f"[yellow]still open in the ERP, figures preliminary: {', '.join(preliminary)}[/]")
+    check = run.detail.get("balance_check") or {}
+    if check.get("differing"):
+        console.print(
+            f"[yellow]warning: {check['differing']} cell(s) differ from the ERP's own balances "
+            f"({', '.join(check['periods'])}): lines the run could not see or load[/]"
+        )
+        for cell in check["cells"]:
+            console.print(f"  {cell['cell']}: ERP {cell['erp']}, loaded {cell['loaded']}")
     bad = 0
     for state in (RecordState.QUARANTINED, RecordState.FAILED):
         count = run.counts.get(state.value, 0)
@@ -72,6 +84,8 @@ def run(
     app.config().flow(flow)
     with LiveProgress(f"{flow}{' (dry run)' if dry_run else ''}") as progress:
         context = flow_context(app, progress)
+        for before, why in pending(context, flow):
+            console.print(f"{flow} runs after {before}: {why}{' (not for a dry run)' if dry_run else ''}")
         info = run_flow(context, flow, dry_run=dry_run, since=moment, periods=periods)
     _finish(app, info, strict)
 
@@ -143,12 +157,31 @@ def reconcile_command(
     ctx: typer.Context,
     flow: str = typer.Argument(..., help="An actuals flow."),
     period: list[str] = typer.Option([], "--period", help="YYYY-MM (repeatable); all periods if none."),
+    fix: bool = typer.Option(
+        False, "--repair", help="Resend the full totals of the cells that differ, then reconcile again."
+    ),
 ) -> None:
-    """Compare ERP totals by account and cost center with what Anaplan holds; exit 10 on a difference."""
+    """Compare ERP totals per cell with what Anaplan holds; exit 10 on a difference (left after --repair)."""
     app: AppContext = ctx.obj
-    with LiveProgress(f"reconcile {flow}") as progress:
-        result = reconcile(flow_context(app, progress), flow, sorted(_periods(period) or []))
-    print_reconciliation(result)
+    periods = sorted(_periods(period) or [])
+    with LiveProgress(f"reconcile {flow}{' --repair' if fix else ''}") as progress:
+        context = flow_context(app, progress)
+        if fix:
+            done = repair(context, flow, periods)
+            result = done.after
+        else:
+            result = reconcile(context, flow, periods)
+    if fix:
+        print_reconciliation(done.before)
+        if done.run is None:
+            console.print("nothing to repair")
+        else:
+            console.print(f"repair run {done.run.id[:8]}:")
+            _finish(app, done.run, strict=False)
+            console.print("after the repair:")
+            print_reconciliation(result)
+    else:
+        print_reconciliation(result)
     if result.differences:
         raise typer.Exit(RECONCILE_DIFFERENCES)
 
@@ -157,20 +190,22 @@ def print_reconciliation(result: Reconciliation) -> None:
     differences = result.differences
     periods = ", ".join(result.periods) or "all periods"
     table = Table(title=f"reconciliation · {result.flow} · {periods}", title_justify="left")
-    for column in ("account", "cost center", "period", "ERP", "Anaplan", "difference"):
+    cells = set(result.erp) | set(result.anaplan)
+    # Entity and currency columns only when some cell has them (a flow that maps neither shows neither).
+    parts = [p for p in ("entity", "account", "cost_center", "period", "currency") if any(c[p] for c in cells)]
+    parts = parts or ["account", "cost_center", "period"]
+    for column in [p.replace("_", " ") for p in parts] + ["ERP", "Anaplan", "difference"]:
         table.add_column(column, justify="right" if column in ("ERP", "Anaplan", "difference") else "left")
-    for (account, cost_center, label), erp, plan in differences:
-        table.add_row(
-            plain(account),
-            plain(cost_center),
-            plain(label),
-            f"{erp:,.2f}",
-            f"{plan:,.2f}",
-            f"[red]{erp - plan:,.2f}[/]",
-        )
-    erp_total = sum(result.erp.values())
-    plan_total = sum(result.anaplan.values())
-    table.add_row("[bold]total", "", "", f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")
+    for cell, erp, plan in differences:
+        named = [plain(cell[p]) for p in parts]
+        table.add_row(*named, f"{erp:,.2f}", f"{plan:,.2f}", f"[red]{erp - plan:,.2f}[/]")
+    # Totals per currency: amounts of different currencies are never added up, not even here.
+    for currency in sorted({c["currency"] for c in cells} or {""}):
+        erp_total = sum(v for c, v in result.erp.items() if c["currency"] == currency)
+        plan_total = sum(v for c, v in result.anaplan.items() if c["currency"] == currency)
+        label = f"[bold]total {currency}".rstrip()
+        blanks = [""] * (len(parts) - 1)
+        table.add_row(label, *blanks, f"{erp_total:,.2f}", f"{plan_total:,.2f}", f"{erp_total - plan_total:,.2f}")
     table.caption = f"{result.matched} cells agree, {len(differences)} differ"
     console.print(table)
     for reason, amount in sorted(result.unmapped.items()):

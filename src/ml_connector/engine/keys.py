@@ -2,7 +2,7 @@
 
 Both are stored as text (`target_key` of the audit and the ledger), built and read only here:
 
-    cell    <tag>|<part>|<part>...        GL|4000|1100|Jan 26    SUP|V100|Jan 26    account|4000
+    cell    <tag>|<part>|<part>...        GL|US1|4000|1100|Jan 26|USD    SUP|V100|Jan 26    account|4000
     gap     unmapped:<dimension>:<code>   unmapped:cost_center:1999
 
 Inside a part, the separator and the escape character are escaped with a backslash (`A|B` is
@@ -10,6 +10,10 @@ written `A\\|B`, `C:\\x` in a gap is written `C\\:\\\\x`), so any text round-tri
 keys never share an encoding. A part holding neither is written as it is, so keys stored before
 escaping existed read the same. Every key of a kind starts with the kind's tag and separator (its
 `prefix`), so a kind is selected with SQL `startswith(prefix)`.
+
+A GL cell is (entity, account, cost center, period, currency). The entity and the currency are empty
+when the flow's import has no column for them. Keys stored before they existed (`GL|4000|1100|Jan 26`)
+read as such a key, with both empty; migration 0004 rewrites the stored ones to the five-part form.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class CellKind(Enum):
 
     Adding a dimension to a kind is one edit here, plus its value where such keys are built."""
 
-    GL = ("GL", ("account", "cost_center", "period"))
+    GL = ("GL", ("entity", "account", "cost_center", "period", "currency"))
     SUPPLIER = ("SUP", ("supplier", "period"))
     ACCOUNT_LIST = ("account", ("code",))
     COST_CENTER_LIST = ("cost_center", ("code",))
@@ -85,6 +89,11 @@ class CellKind(Enum):
             if kind.tag == tag:
                 return kind
         raise ValueError(f"no cell kind is tagged {tag!r}")
+
+
+# Dimensions a kind had before some were added: a stored key of that many parts reads with the
+# added parts empty (keys written before the entity and the currency were part of a GL cell).
+LEGACY_DIMENSIONS: dict[CellKind, tuple[str, ...]] = {CellKind.GL: ("account", "cost_center", "period")}
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,12 @@ class CellKey:
         found = CellKind.from_tag(tag)
         if kind is not None and found is not kind:
             raise ValueError(f"{text!r} is a {found.name} key, not {kind.name}")
-        return cls(found, tuple(split(rest, CELL_SEPARATOR)))
+        parts = split(rest, CELL_SEPARATOR)
+        legacy = LEGACY_DIMENSIONS.get(found)
+        if legacy is not None and len(parts) == len(legacy) != len(found.dimensions):
+            named = dict(zip(legacy, parts, strict=True))
+            return cls(found, tuple(named.get(name, "") for name in found.dimensions))
+        return cls(found, tuple(parts))
 
     def __str__(self) -> str:
         return self.encode()

@@ -25,6 +25,7 @@ from ml_connector.store.models import LedgerStaging, LoadedLine
 
 MICROS = Decimal(1_000_000)
 MAX_MICROS = 2**62
+RESTAGED = ("target_key", "amount_micros", "measure", "payload_hash", "currency")
 
 
 def to_micros(amount: Decimal) -> int:
@@ -53,13 +54,18 @@ class StagedLine:
     amount_micros: int
     measure: str
     payload_hash: str
+    currency: str = ""
 
 
 @dataclass(frozen=True)
 class CellTotal:
+    """The total of one measure of one cell, in one currency (a cell whose lines come in two currencies
+    gives two totals, so the caller can refuse to add them up)."""
+
     target_key: str
     measure: str
     amount: Decimal
+    currency: str = ""
 
 
 class StagingArea:
@@ -87,6 +93,20 @@ class StagingArea:
                 if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
             }
 
+    def loaded_in(self, target_keys: Collection[str]) -> dict[str, str]:
+        """Source key -> payload hash of the flow's loaded lines in these cells."""
+        cells = sorted(target_keys)
+        found: dict[str, str] = {}
+        with self.store.session() as session:
+            for start in range(0, len(cells), 1000):
+                rows = session.execute(
+                    select(LoadedLine.source_key, LoadedLine.payload_hash).where(
+                        LoadedLine.flow == self.flow, LoadedLine.target_key.in_(cells[start : start + 1000])
+                    )
+                )
+                found.update({key: digest for key, digest in rows})
+        return found
+
     def stage(self, lines: Sequence[StagedLine]) -> None:
         if not lines:
             return
@@ -100,6 +120,7 @@ class StagingArea:
                 "amount_micros": line.amount_micros,
                 "measure": line.measure,
                 "payload_hash": line.payload_hash,
+                "currency": line.currency,
                 "updated_at": now,
             }
             for line in lines
@@ -110,7 +131,7 @@ class StagingArea:
             # The last version read wins when a source key comes twice in one run.
             statement = statement.on_conflict_do_update(
                 index_elements=["run_id", "source_key"],
-                set_={c: statement.excluded[c] for c in ("target_key", "amount_micros", "measure", "payload_hash")},
+                set_={c: statement.excluded[c] for c in RESTAGED},
             )
             session.execute(statement, rows)
 
@@ -148,24 +169,27 @@ class StagingArea:
             select(copy.target_key).join(staged, and_(copy.flow == self.flow, copy.source_key == staged.c.source_key)),
         ).subquery("affected")
         contributions = union_all(
-            select(copy.target_key, copy.measure, copy.amount_micros).where(
+            select(copy.target_key, copy.measure, copy.currency, copy.amount_micros).where(
                 copy.flow == self.flow,
                 copy.target_key.in_(select(affected.c.target_key)),
                 copy.source_key.not_in(select(staged.c.source_key)),
             ),
-            select(staged.c.target_key, staged.c.measure, staged.c.amount_micros).where(staged.c.target_key != ""),
+            select(staged.c.target_key, staged.c.measure, staged.c.currency, staged.c.amount_micros).where(
+                staged.c.target_key != ""
+            ),
         ).subquery("contributions")
         cells = (
             select(
                 affected.c.target_key,
                 contributions.c.measure,
+                contributions.c.currency,
                 func.coalesce(func.sum(contributions.c.amount_micros), 0),
             )
             .select_from(affected)
             .outerjoin(contributions, contributions.c.target_key == affected.c.target_key)
             .where(affected.c.target_key.startswith(prefix, autoescape=True))
-            .group_by(affected.c.target_key, contributions.c.measure)
-            .order_by(affected.c.target_key, contributions.c.measure)
+            .group_by(affected.c.target_key, contributions.c.measure, contributions.c.currency)
+            .order_by(affected.c.target_key, contributions.c.measure, contributions.c.currency)
         )
         if self.store.is_postgres:
             # Staging was just filled: without fresh statistics PostgreSQL takes it for a few rows and
@@ -174,8 +198,8 @@ class StagingArea:
             with self.store.session() as session:
                 session.execute(text("ANALYZE ledger_staging, ledger_lines"))
         with self.store.session() as session:
-            for key, measure, micros in session.execute(cells).yield_per(2000):
-                yield CellTotal(key, measure or "", from_micros(int(micros)))
+            for key, measure, currency, micros in session.execute(cells).yield_per(2000):
+                yield CellTotal(key, measure or "", from_micros(int(micros)), currency or "")
 
     def merge(self, session: Session, *, exclude_target_keys: Collection[str] = ()) -> int:
         """Make staged lines the loaded truth, except those in cells Anaplan rejected (they stay
@@ -191,6 +215,7 @@ class StagingArea:
             LedgerStaging.target_key,
             LedgerStaging.amount_micros,
             LedgerStaging.measure,
+            LedgerStaging.currency,
             LedgerStaging.payload_hash,
             literal(self.run_id),
             LedgerStaging.updated_at,
@@ -203,6 +228,7 @@ class StagingArea:
                     "target_key",
                     "amount_micros",
                     "measure",
+                    "currency",
                     "payload_hash",
                     "run_id",
                     "updated_at",
@@ -246,3 +272,16 @@ class StagingArea:
     def discard(self) -> None:
         with self.store.session() as session:
             session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))
+
+
+def loaded_totals(store: Store, flow: str, prefix: str) -> dict[str, Decimal]:
+    """The total of every cell under `prefix` that the flow's loaded lines make up (what Anaplan holds
+    from this flow, as far as the store knows)."""
+    copy = LoadedLine.__table__.c
+    query = (
+        select(copy.target_key, func.sum(copy.amount_micros))
+        .where(copy.flow == flow, copy.target_key.startswith(prefix, autoescape=True))
+        .group_by(copy.target_key)
+    )
+    with store.session() as session:
+        return {key: from_micros(int(micros or 0)) for key, micros in session.execute(query)}

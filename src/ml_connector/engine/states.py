@@ -32,6 +32,7 @@ class Trigger(StrEnum):
     RESUME = "resume"  # `serve` redoing a scheduled run that its stop interrupted
     QUEUED = "queued"  # `ml-connector enqueue`, run by a worker
     REPLAY = "replay"  # `ml-connector replay`
+    REPAIR = "repair"  # `ml-connector reconcile --repair`: resends the cells that differ
 
 
 SCHEDULED_TRIGGERS = frozenset({Trigger.SCHEDULE, Trigger.CATCH_UP, Trigger.RESUME})

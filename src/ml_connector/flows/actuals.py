@@ -24,13 +24,16 @@ from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
+from ml_connector.errors import ConfigurationError
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.loading import LoadResult, RowMaker, cell_rows, load_rows
+from ml_connector.flows.ledger_check import balance_check
+from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
+from ml_connector.flows.rates import rates_of
 from ml_connector.flows.signing import flow_signs
-from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched
+from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
 from ml_connector.ports import ModelRef, PlanningModel
-from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 
 @dataclass
@@ -41,6 +44,8 @@ class RunOptions:
     trigger: Trigger = Trigger.MANUAL
     parent_run_id: str | None = None
     replay_records: Iterable[LedgerLine | RejectedRecord] | None = None
+    # A repair: every line of these GL cells is read afresh and their full totals resent.
+    repair_cells: frozenset[str] | None = None
 
 
 def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
@@ -48,19 +53,49 @@ def gl_row(flow: FlowSection) -> tuple[list[str], RowMaker]:
 
     def make(key: str, cell: list[CellTotal]) -> dict[str, str]:
         cell_key = CellKey.parse(key, CellKind.GL)
-        return {
+        row = {
             cols.account: cell_key["account"],
             cols.cost_center: cell_key["cost_center"],
             cols.period: cell_key["period"],
             cols.amount: str(sum((c.amount for c in cell), start=Decimal(0))),
         }
+        if cols.entity:
+            row[cols.entity] = cell_key["entity"]
+        if cols.currency:
+            row[cols.currency] = cell_key["currency"]
+        return row
 
-    return [cols.account, cols.cost_center, cols.period, cols.amount], make
+    return gl_columns(flow), make
+
+
+def mixed_currencies(cell: list[CellTotal]) -> list[str]:
+    """The currencies of a cell's lines when there is more than one (lines loaded before currencies
+    were recorded name none and are left out)."""
+    found = sorted({c.currency for c in cell if c.currency})
+    return found if len(found) > 1 else []
+
+
+def one_currency_cells(
+    cells: Iterable[tuple[str, list[CellTotal]]], refused: dict[str, str]
+) -> Iterator[tuple[str, list[CellTotal]]]:
+    """The cells whose lines share one currency; the others go into `refused` (cell key -> reason),
+    never into a total."""
+    for key, cell in cells:
+        currencies = mixed_currencies(cell)
+        if currencies:
+            refused[key] = (
+                f"lines in {' and '.join(currencies)} would add up in one cell; amounts of different "
+                "currencies never meet unconverted"
+            )
+            continue
+        yield key, cell
 
 
 def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
     cell_key = CellKey.parse(key, CellKind.SUPPLIER)
-    measures = {c.measure: c.amount for c in cell}
+    measures: dict[str, Decimal] = {}
+    for total in cell:
+        measures[total.measure] = measures.get(total.measure, Decimal(0)) + total.amount
     return {
         "Supplier": cell_key["supplier"],
         "Period": cell_key["period"],
@@ -70,6 +105,22 @@ def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
 
 
 SUPPLIER_COLUMNS = ["Supplier", "Period", "Invoiced", "Paid"]
+HINT_MIXED = (
+    "Give the import an entity column (columns.entity) and map each entity to its own member, or load "
+    'entered amounts with a currency column (amounts = "entered", columns.currency); then replay the run.'
+)
+
+
+def with_zero_cells(
+    cells: Iterable[tuple[str, list[CellTotal]]], wanted: frozenset[str], refused: dict[str, str]
+) -> Iterator[tuple[str, list[CellTotal]]]:
+    """`cells`, then a zero total for each key of `wanted` they neither named nor refused."""
+    named: set[str] = set()
+    for key, cell in cells:
+        named.add(key)
+        yield key, cell
+    for key in sorted(wanted - named - set(refused)):
+        yield key, []
 
 
 class ActualsFlow:
@@ -92,30 +143,61 @@ class ActualsFlow:
         if EntryKind.PAYMENT.value in kinds:
             yield from erp.payments(since)
 
+    def _statuses(self, options: RunOptions) -> dict[str, PeriodStatus]:
+        """The ERP's period statuses; a configuration error when the flow needs them and the ERP has
+        none, or when a period asked for is a future one."""
+        statuses = self.ctx.clients.erp(self.flow.source).period_statuses()
+        if self.flow.periods == "closed" and not statuses:
+            raise ConfigurationError(
+                f"flow {self.name!r} loads closed periods only, and {self.flow.source!r} publishes no period status",
+                hint='Set periods = "open-and-closed" on the flow.',
+            )
+        future = sorted(p for p in options.periods or () if statuses.get(p) is PeriodStatus.FUTURE)
+        if future:
+            raise ConfigurationError(
+                f"period {', '.join(future)} is a future period in {self.flow.source!r}: nothing is posted in it yet",
+                hint="Ask for a period that is open or closed.",
+            )
+        return statuses
+
     def _body(self, scope: RunScope, options: RunOptions) -> None:
         until = datetime.now(UTC)
         since = options.since
         mark = watermarks.read(self.ctx.store, self.name, self.flow.source)
-        if since is None and options.replay_records is None:
+        repair = options.repair_cells
+        if since is None and options.replay_records is None and repair is None:
             since = mark - timedelta(minutes=self.flow.overlap_minutes) if mark else None
         # A --since later than the watermark leaves a gap unread: moving the watermark over it would lose it.
         covers_gap = options.since is None or mark is None or options.since <= mark
         scope.window(since, until)
+        statuses = self._statuses(options)
         stager = Stager(
             self.flow,
             self.ctx.mapping(self.flow, self.name),
             scope.staging,
             scope.audit,
             periods=options.periods,
-            with_suppliers=bool(self.flow.supplier_import),
+            with_suppliers=bool(self.flow.supplier_import) and repair is None,
             signs=flow_signs(self.flow, self.ctx.clients.erp(self.flow.source)),
+            only_cells=repair,
+            statuses=statuses,
+            rates=rates_of(self.ctx, self.flow),
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
         records = options.replay_records if options.replay_records is not None else self._records(since, until)
+        if repair is not None:
+            records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         for batch in batched(records):
             stager.take(batch)
             self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
+        if stager.preliminary:
+            scope.detail["preliminary"] = sorted(stager.preliminary)
+        if repair is not None:
+            # Lines loaded into a repaired cell that the ERP no longer has must leave its total.
+            gone = {k: h for k, h in scope.staging.loaded_in(repair).items() if k not in stager.seen}
+            scope.staging.tombstone(list(gone), gone)
+            scope.detail["repair"] = {"cells": len(repair), "lines": len(stager.seen), "gone": len(gone)}
         planning = self.ctx.clients.anaplan(self.flow.target)
         ref = planning.model(self.flow.workspace or None, self.flow.model)
         if options.dry_run:
@@ -124,10 +206,10 @@ class ActualsFlow:
             return
         scope.stage(RunStage.LOAD)
         self.ctx.progress.stage(f"loading {self.flow.model}")
-        loads = [self._load_gl(planning, ref, scope)]
-        if self.flow.supplier_import:
+        loads = [self._load_gl(planning, ref, scope, repair or frozenset())]
+        if self.flow.supplier_import and repair is None:
             loads.append(self._load_suppliers(planning, ref, scope))
-        moves_watermark = options.periods is None and options.replay_records is None and covers_gap
+        moves_watermark = options.periods is None and options.replay_records is None and repair is None and covers_gap
         watermark = None
         if moves_watermark and stager.latest_update is not None:
             watermark = WatermarkMove(self.flow.source, min(stager.latest_update, until))
@@ -136,28 +218,48 @@ class ActualsFlow:
             {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}
             for x in loads
         ]
+        if repair is None and options.replay_records is None:
+            self.ctx.progress.stage("checking the ERP's balances")
+            check = balance_check(self.ctx, self.name, self.flow, stager.mapping, stager.gl_periods)
+            if check is not None:
+                scope.detail["balance_check"] = check
 
-    def _load_gl(self, planning: PlanningModel, ref: ModelRef, scope: RunScope) -> LoadResult:
+    def _load_gl(
+        self, planning: PlanningModel, ref: ModelRef, scope: RunScope, zero_if_empty: frozenset[str] = frozenset()
+    ) -> LoadResult:
+        """The full totals of every touched cell; cells of `zero_if_empty` that no line touches are sent
+        as zero (a repaired cell Anaplan holds a figure for and the ERP has no line in)."""
         columns, make = gl_row(self.flow)
-        return load_rows(
+        refused: dict[str, str] = {}
+        totals = one_currency_cells(grouped(scope.staging.totals(GL_PREFIX)), refused)
+        cells = with_zero_cells(totals, zero_if_empty, refused)
+        result = load_rows(
             planning,
             ref,
             self.flow.actuals_import,
-            cell_rows(scope.staging.totals(GL_PREFIX), make),
+            ((key, make(key, cell)) for key, cell in cells),
             scope.audit,
             prefix=GL_PREFIX,
             columns=columns,
             path=self.ctx.workdir / f"{scope.run_id}-actuals.csv",
         )
+        refuse_cells(scope.audit, refused, HINT_MIXED)
+        result.rejected_cells.update(refused)
+        return result
 
     def _load_suppliers(self, planning: PlanningModel, ref: ModelRef, scope: RunScope) -> LoadResult:
-        return load_rows(
+        refused: dict[str, str] = {}
+        cells = one_currency_cells(grouped(scope.staging.totals(SUPPLIER_PREFIX)), refused)
+        result = load_rows(
             planning,
             ref,
             self.flow.supplier_import or "",
-            cell_rows(scope.staging.totals(SUPPLIER_PREFIX), supplier_row),
+            ((key, supplier_row(key, cell)) for key, cell in cells),
             scope.audit,
             prefix=SUPPLIER_PREFIX,
             columns=SUPPLIER_COLUMNS,
             path=self.ctx.workdir / f"{scope.run_id}-supplier-spend.csv",
         )
+        refuse_cells(scope.audit, refused, "Load the supplier spend of one currency per flow, then replay the run.")
+        result.rejected_cells.update(refused)
+        return result

@@ -115,3 +115,9 @@ def load_rows(
             hint="Add the missing member or fix the mapping, then `ml-connector replay RUN`.",
         )
     return result
+
+
+def refuse_cells(audit: AuditTrail, refused: dict[str, str], hint: str) -> None:
+    """Mark the records of cells that were not sent, for a reason of their own, failed."""
+    for key, reason in refused.items():
+        audit.move(RecordState.STAGED, RecordState.FAILED, target_keys=[key], reason=reason, hint=hint)

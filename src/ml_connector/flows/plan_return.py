@@ -138,7 +138,7 @@ class PlanReturnFlow:
         self.ctx.progress.stage(f"exporting {flow.export!r}")
         path = anaplan.export(ref, flow.export, self.ctx.workdir / f"{run_id}-plan.csv")
         mapping = self.ctx.mapping(flow, self.name)
-        fmt = PeriodFormat(flow.period_format)
+        fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
         by_period: dict[str, PeriodPlan] = defaultdict(PeriodPlan)
         entries: list[AuditEntry] = []
         for line, row in export_rows(path, [cols.account, cols.cost_center, cols.period, cols.amount], flow.export):

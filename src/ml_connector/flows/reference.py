@@ -116,10 +116,14 @@ class ReferenceFlow:
         scope.detail["loads"] = [{"import": x.import_name, "task": x.task_id, "rows": x.rows_sent} for x in loads]
 
     def _stage(self, feed: ListFeed, mapping: MappingTable, audit: AuditTrail) -> dict[str, dict[str, str]]:
-        """Map every member; the audit gets every one, the returned rows one per Anaplan code."""
-        rows: dict[str, dict[str, str]] = {}
+        """Map every member; the audit gets every one, the returned rows one per Anaplan code.
+
+        Several ERP codes may map onto one member (`3999 -> 3900`). The member is never renamed from
+        one of them: its own code's name wins; without its own code, the first code's. The others
+        are reported as a conflict on their records."""
+        entries: list[AuditEntry] = []
+        senders: dict[str, list[tuple[str, Member]]] = {}
         for batch in batched(feed.read()):
-            entries = []
             for member in batch:
                 code = _code(member)
                 entry = AuditEntry(
@@ -132,10 +136,28 @@ class ReferenceFlow:
                     entry.target_key = gap_key(exc)
                 else:
                     entry.target_key = CellKey.of(feed.cells, code=target).encode()
-                    rows[entry.target_key] = feed.row(target, member)
+                    senders.setdefault(entry.target_key, []).append((code, member))
                 entries.append(entry)
-            audit.add(entries)
             self.ctx.progress.advance(len(batch))
+        rows: dict[str, dict[str, str]] = {}
+        conflicts: dict[str, str] = {}  # source key -> reason
+        for key, found in senders.items():
+            target = CellKey.parse(key, feed.cells)["code"]
+            own = [x for x in found if x[0] == target]
+            code, member = own[0] if own else min(found, key=lambda x: x[0])
+            rows[key] = feed.row(target, member)
+            for other, theirs in found:
+                if other != code and theirs.name != member.name:
+                    conflicts[f"{feed.kind}:{other}"] = (
+                        f"maps onto {target!r}, which keeps the name {member.name!r} of {code!r}; "
+                        f"this code's name {theirs.name!r} was not sent"
+                    )
+        for entry in entries:
+            if entry.source_key in conflicts:
+                entry.reason = conflicts[entry.source_key]
+                entry.hint = "Expected when several codes share a member; otherwise fix the mapping."
+        for part in batched(entries):
+            audit.add(part)
         return rows
 
     def _load(

@@ -8,6 +8,7 @@ from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import Trigger
 from ml_connector.flows.actuals import ActualsFlow, RunOptions
 from ml_connector.flows.context import FlowContext
+from ml_connector.flows.order import run_prerequisites
 from ml_connector.flows.plan_return import PlanReturnFlow
 from ml_connector.flows.reference import ReferenceFlow
 from ml_connector.flows.suppliers_return import SuppliersReturnFlow
@@ -22,6 +23,8 @@ def run_flow(
     periods: set[str] | None = None,
     trigger: Trigger = Trigger.MANUAL,
 ) -> RunInfo:
+    if not dry_run:
+        run_prerequisites(ctx, name, lambda before: run_flow(ctx, before, trigger=trigger))
     kind = ctx.config.flow(name).kind
     if kind == "actuals":
         options = RunOptions(dry_run=dry_run, since=since, periods=periods, trigger=trigger)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import date, datetime
@@ -14,12 +15,14 @@ from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
 from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
-from ml_connector.errors import RecordError, UnmappedError
+from ml_connector.errors import ConfigurationError, InvalidRecordError, RecordError, UnmappedError
+from ml_connector.flows.rates import Conversion, RateTable, convert
 from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
 from ml_connector.mapping.signs import SignRule
-from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
+from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 BATCH = 1000
+CURRENCY = re.compile(r"^[A-Z]{3}$")
 T = TypeVar("T")
 GL_PREFIX = CellKind.GL.prefix
 SUPPLIER_PREFIX = CellKind.SUPPLIER.prefix
@@ -42,6 +45,13 @@ def line_payload(line: LedgerLine) -> dict[str, Any]:
     data["kind"] = line.kind.value
     data["posted_on"] = line.posted_on.isoformat()
     data["updated_at"] = line.updated_at.isoformat() if line.updated_at else None
+    # Left out when the ERP gave none, so lines read before they existed keep their payload hash.
+    if line.entered_amount is None:
+        del data["entered_amount"]
+    else:
+        data["entered_amount"] = str(line.entered_amount)
+    if not line.entered_currency:
+        del data["entered_currency"]
     return data
 
 
@@ -60,6 +70,81 @@ def line_from_payload(payload: dict[str, Any]) -> LedgerLine:
         supplier=payload.get("supplier"),
         updated_at=datetime.fromisoformat(payload["updated_at"]) if payload.get("updated_at") else None,
         description=payload.get("description", ""),
+        entered_amount=Decimal(payload["entered_amount"]) if payload.get("entered_amount") is not None else None,
+        entered_currency=payload.get("entered_currency", ""),
+    )
+
+
+def amount_of(
+    flow: FlowSection, line: LedgerLine, rates: RateTable | None = None
+) -> tuple[Decimal, str, Conversion | None]:
+    """The amount a flow loads for a line, its currency, and the conversion when it was converted:
+    accounted (`amounts = "ledger"`), as entered, or accounted and converted to the reporting
+    currency. A line whose ERP gives one amount only has it in both."""
+    if flow.amounts == "entered" and line.entered_amount is not None:
+        amount, currency = line.entered_amount, line.entered_currency
+    else:
+        amount, currency = line.amount, line.currency
+    currency = currency.strip().upper()
+    if currency and not CURRENCY.match(currency):
+        raise InvalidRecordError(
+            f"currency {currency!r} of {line.source_key} is not an ISO 4217 code",
+            hint="Fix the line's currency at the source, then replay.",
+        )
+    if not currency and (flow.columns.currency or flow.amounts == "reporting"):
+        raise InvalidRecordError(
+            f"{line.source_key} names no currency, and the flow needs one",
+            hint="Fix the line's currency at the source, then replay.",
+        )
+    if flow.amounts != "reporting":
+        return amount, currency, None
+    if rates is None:
+        raise ConfigurationError("a reporting-currency flow was run without its rates")  # a bug, not bad data
+    done = convert(rates, line, amount, currency, flow.reporting_currency, flow.rate_type, flow.rate_date)
+    return done.amount, done.currency, done
+
+
+def conversion_payload(done: Conversion) -> dict[str, str]:
+    """What the audit keeps of a conversion: the amount before, its currency, the rate, type and date."""
+    return {
+        "amount": str(done.original_amount),
+        "currency": done.original_currency,
+        "rate": str(done.rate),
+        "rate_type": done.rate_type,
+        "rate_date": done.rate_date.isoformat(),
+        "converted": str(done.amount),
+        "to": done.currency,
+    }
+
+
+def cell_currency(flow: FlowSection, line: LedgerLine) -> str:
+    """The currency part of a line's cell (empty without a currency column)."""
+    if not flow.columns.currency:
+        return ""
+    if flow.amounts == "reporting":
+        return flow.reporting_currency
+    return amount_of(flow, line)[1]
+
+
+def gl_columns(flow: FlowSection) -> list[str]:
+    """The import's columns a GL row fills, in the key's order (entity and currency when configured)."""
+    cols = flow.columns
+    named = [cols.entity, cols.account, cols.cost_center, cols.period, cols.currency, cols.amount]
+    return [c for c in named if c]
+
+
+def gl_cell(flow: FlowSection, mapping: MappingTable, line: LedgerLine, period: str) -> CellKey:
+    """The GL cell of a line: the entity and the currency are parts only when the import has their
+    columns (otherwise empty, and the cell adds up every entity of one currency)."""
+    entity = mapping.resolve(Dimension.ENTITY, line.ledger) if flow.columns.entity else ""
+    currency = cell_currency(flow, line)
+    return CellKey.of(
+        CellKind.GL,
+        entity=entity,
+        account=mapping.resolve(Dimension.ACCOUNT, line.account),
+        cost_center=mapping.resolve(Dimension.COST_CENTER, line.cost_center),
+        period=period,
+        currency=currency,
     )
 
 
@@ -83,25 +168,51 @@ class Stager:
         periods: set[str] | None = None,
         with_suppliers: bool = False,
         signs: SignRule | None = None,
+        only_cells: frozenset[str] | None = None,
+        statuses: dict[str, PeriodStatus] | None = None,
+        rates: RateTable | None = None,
     ) -> None:
         self.signs = signs or SignRule()
         self.flow = flow
         self.mapping = mapping
-        self.periods = PeriodFormat(flow.period_format)
+        self.periods = PeriodFormat(flow.period_format, flow.fiscal_year_start)
         self.only_periods = periods
         self.ledger = ledger
         self.audit = audit
         self.with_suppliers = with_suppliers
+        # A repair restages every line of these cells, loaded or not, and nothing else.
+        self.only_cells = only_cells
+        self.seen: set[str] = set()
+        self.statuses = statuses or {}
+        self.rates = rates
+        self.preliminary: set[str] = set()  # open periods whose lines were staged
+        self.gl_periods: set[str] = set()  # periods of the GL lines staged
         self.latest_update: datetime | None = None
         self.read = 0
+
+    def check_period(self, line: LedgerLine) -> None:
+        """RecordError when the flow must not load the line's period (future, or open when it loads
+        closed periods only); notes an open period it loads as preliminary."""
+        status = self.statuses.get(line.period)
+        if status is PeriodStatus.FUTURE:
+            raise InvalidRecordError(
+                f"period {line.period} is a future period in the ERP's calendar",
+                hint="Check the line's accounting date at the source.",
+            )
+        if self.flow.periods == "closed" and status is not PeriodStatus.CLOSED:
+            state = "still open" if status is PeriodStatus.OPEN else "not in the ERP's calendar"
+            raise RecordError(
+                f"period {line.period} is {state}; this flow loads closed periods only",
+                hint='Replay this run once the period is closed, or set periods = "open-and-closed".',
+            )
+        if status is PeriodStatus.OPEN:
+            self.preliminary.add(line.period)
 
     def target(self, line: LedgerLine) -> tuple[str, str]:
         """(cell key, measure) of a line; RecordError if it cannot be mapped."""
         period = self.periods.to_anaplan(line.period)
         if line.kind is EntryKind.GL:
-            account = self.mapping.resolve(Dimension.ACCOUNT, line.account)
-            cost_center = self.mapping.resolve(Dimension.COST_CENTER, line.cost_center)
-            return CellKey.of(CellKind.GL, account=account, cost_center=cost_center, period=period).encode(), ""
+            return gl_cell(self.flow, self.mapping, line, period).encode(), ""
         if not line.supplier:
             raise RecordError(f"{line.kind.value} {line.source_key} names no supplier", hint="Fix it at the source.")
         supplier = self.mapping.resolve(Dimension.SUPPLIER, line.supplier)
@@ -143,21 +254,39 @@ class Stager:
             payload = line_payload(record)
             entry = AuditEntry(record.source, record.source_key, record.kind.value, payload, RecordState.STAGED)
             try:
+                self.check_period(record)
                 entry.target_key, measure = self.target(record)
-                micros = to_micros(self.signs.plan_amount(record.account, record.amount))
+                amount, currency, conversion = amount_of(self.flow, record, self.rates)
+                micros = to_micros(self.signs.plan_amount(record.account, amount))
+                if conversion is not None:
+                    payload["conversion"] = conversion_payload(conversion)
             except RecordError as exc:
                 entry.state, entry.reason, entry.hint = RecordState.QUARANTINED, exc.message, exc.hint
                 entry.target_key = gap_key(exc)
                 staged.pop(record.source_key, None)
                 dropped[record.source_key] = entry.hash
             else:
+                if self.only_cells is not None and entry.target_key not in self.only_cells:
+                    continue
+                if self.only_cells is not None:  # a repair: which lines the ERP still has (memory stays flat otherwise)
+                    self.seen.add(record.source_key)
+                if record.kind is EntryKind.GL:
+                    self.gl_periods.add(record.period)
                 dropped.pop(record.source_key, None)
-                staged[record.source_key] = StagedLine(record.source_key, entry.target_key, micros, measure, entry.hash)
+                staged[record.source_key] = StagedLine(
+                    record.source_key, entry.target_key, micros, measure, entry.hash, currency
+                )
             entries.append(entry)
-        unchanged = self.ledger.already_loaded(
-            {s.source_key: s.payload_hash for s in staged.values()},
-            {s.source_key: s.target_key for s in staged.values()},
-        )
+        if self.only_cells is not None:
+            # Only the lines of the cells repaired are audited and staged: nothing else may change.
+            entries = [e for e in entries if e.source_key in staged]
+            dropped = {}
+        unchanged: set[str] = set()
+        if self.only_cells is None:
+            unchanged = self.ledger.already_loaded(
+                {s.source_key: s.payload_hash for s in staged.values()},
+                {s.source_key: s.target_key for s in staged.values()},
+            )
         for entry in entries:
             if entry.source_key in unchanged and entry.state is RecordState.STAGED:
                 entry.state = RecordState.UNCHANGED

@@ -27,6 +27,7 @@ class Dimension(StrEnum):
     ACCOUNT = "account"
     COST_CENTER = "cost_center"
     SUPPLIER = "supplier"
+    ENTITY = "entity"
 
 
 class RuleKind(StrEnum):

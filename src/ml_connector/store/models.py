@@ -123,6 +123,7 @@ class LoadedLine(Base):
     target_key: Mapped[str] = mapped_column(String(300))
     amount_micros: Mapped[int] = mapped_column(BigInteger)
     measure: Mapped[str] = mapped_column(String(50), default="")
+    currency: Mapped[str] = mapped_column(String(20), default="", server_default="")
     payload_hash: Mapped[str] = mapped_column(String(64))
     run_id: Mapped[str] = mapped_column(String(36))
     updated_at: Mapped[datetime] = mapped_column(TZ)
@@ -193,6 +194,7 @@ class LedgerStaging(Base):
     target_key: Mapped[str] = mapped_column(String(300))
     amount_micros: Mapped[int] = mapped_column(BigInteger)
     measure: Mapped[str] = mapped_column(String(50), default="")
+    currency: Mapped[str] = mapped_column(String(20), default="", server_default="")
     payload_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(TZ)
 

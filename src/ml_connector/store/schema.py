@@ -30,6 +30,15 @@ def upgrade(store: Store, revision: str = "head") -> str:
     return current_revision(store) or ""
 
 
+def downgrade(store: Store, revision: str) -> str:
+    """Take the schema back down to `revision`; returns the revision now in place."""
+    config = _config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    return current_revision(store) or ""
+
+
 def current_revision(store: Store) -> str | None:
     with store.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -107,6 +107,8 @@ def add_overview(app: FastAPI, console: Console) -> None:
         account: str = Query("", max_length=200),
         cost_center: str = Query("", max_length=200),
         period: str = Query("", max_length=100),
+        entity: str = Query("", max_length=200),
+        currency: str = Query("", max_length=10),
         q: str = Query("", max_length=200),
     ) -> Response:
         flows = queries.flow_names(console.store)
@@ -114,7 +116,9 @@ def add_overview(app: FastAPI, console: Console) -> None:
             raise HTTPException(404, f"no flow {flow!r} has run")
         context: dict[str, object] = {"flows": flows, "flow": flow, "q": q, "cell": None, "lines": [], "cells": []}
         if flow and account and cost_center and period:
-            cell = CellKey.of(CellKind.GL, account=account, cost_center=cost_center, period=period)
+            cell = CellKey.of(
+                CellKind.GL, entity=entity, account=account, cost_center=cost_center, period=period, currency=currency
+            )
             lines = queries.cell_lines(console.store, flow, cell.encode())
             if not lines:
                 raise HTTPException(404, f"{flow} has loaded nothing into {cell.named()}")

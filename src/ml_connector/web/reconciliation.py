@@ -29,10 +29,10 @@ def by_period(result: Reconciliation) -> list[tuple[str, Decimal, Decimal]]:
     the net sum would hide every difference."""
     erp: dict[str, Decimal] = defaultdict(Decimal)
     plan: dict[str, Decimal] = defaultdict(Decimal)
-    for (_account, _cost_center, period), amount in result.erp.items():
-        erp[period] += abs(amount)
-    for (_account, _cost_center, period), amount in result.anaplan.items():
-        plan[period] += abs(amount)
+    for cell, amount in result.erp.items():
+        erp[cell["period"]] += abs(amount)
+    for cell, amount in result.anaplan.items():
+        plan[cell["period"]] += abs(amount)
     return [(p, erp[p], plan[p]) for p in sorted(set(erp) | set(plan), key=period_order)]
 
 
@@ -49,7 +49,7 @@ def period_order(label: str) -> tuple[int, str]:
 
 def cell_rows(result: Reconciliation) -> list[tuple[Cell, Decimal, Decimal]]:
     """Every cell, those that differ first."""
-    cells = sorted(set(result.erp) | set(result.anaplan))
+    cells = sorted(set(result.erp) | set(result.anaplan), key=lambda cell: cell.parts)
     rows = [(c, result.erp.get(c, Decimal(0)), result.anaplan.get(c, Decimal(0))) for c in cells]
     return sorted(rows, key=lambda row: row[1] == row[2])
 

@@ -22,20 +22,22 @@ def test_seeded_fpa_definition() -> None:
     assert [m.name for m in tenant.models] == ["FP&A", "FP&A Sandbox"]
     fpa = tenant.models[0]
     assert fpa.periods[0] == "Jan 25" and fpa.periods[-1] == "Dec 27" and len(fpa.periods) == 36
-    assert [x.name for x in fpa.lists] == ["GL Accounts", "Cost Centers", "Suppliers"]
-    assert [x.name for x in fpa.modules] == ["Actuals", "Supplier Spend", "Budget"]
+    assert [x.name for x in fpa.lists] == ["GL Accounts", "Cost Centers", "Suppliers", "Entities", "Currencies"]
+    assert [x.name for x in fpa.modules] == ["Actuals", "Supplier Spend", "Budget", "Entity Actuals"]
     assert [x.file for x in fpa.imports] == [
         "gl_accounts.csv",
         "cost_centers.csv",
         "suppliers.csv",
         "actuals.csv",
         "supplier_spend.csv",
+        "entity_actuals.csv",
     ]
     assert [x.name for x in fpa.exports] == [
         "Export Approved Budget",
         "Export Supplier List",
         "Export Actuals",
         "Export Supplier Spend",
+        "Export Entity Actuals",
     ]
     assert fpa.processes[0].actions == ("Load Actuals", "Load Supplier Spend")
 

@@ -2,6 +2,7 @@
 
 - `GET /_emulator/tasks`: every task with model, action, state, started/ended (epoch seconds).
 - `GET /_emulator/models/{model}/modules/{module}/cells`: `[{<dimension>: code, ..., line_item, value}]`.
+- `DELETE /_emulator/models/{model}/modules/{module}/cells`: empties the module (a restored backup).
 - `GET /_emulator/models/{model}/lists/{list}/items`: `[{id, code, name, properties}]`.
 - `GET /_emulator/models/{model}/files/{file}`: the raw content of a file (what an import will read).
 - `PUT /_emulator/settings`: `{"task_seconds", "token_ttl", "cell_write_limit", "rate_limit_per_minute",
@@ -53,6 +54,20 @@ def add_admin_routes(router: APIRouter, backend: AnaplanBackend) -> None:
             if mod is None:
                 return not_found(module)
             return m.planning.cell_rows(mod)
+
+    @router.delete("/models/{model}/modules/{module}/cells", response_model=None)
+    def wipe_cells(model: str, module: str) -> dict[str, int] | JSONResponse:
+        """Empty a module, as a model restored from an older backup would be (for repair tests)."""
+        with backend.lock:
+            m = next((x for x in backend.models.values() if model in (x.id, x.name)), None)
+            if m is None:
+                return not_found(model)
+            mod = next((x for x in m.planning.modules.values() if module in (x.id, x.name)), None)
+            if mod is None:
+                return not_found(module)
+            wiped = len(mod.cells)
+            mod.cells.clear()
+            return {"wiped": wiped}
 
     @router.get("/models/{model}/lists/{list_name}/items", response_model=None)
     def items(model: str, list_name: str) -> list[dict[str, Any]] | JSONResponse:

@@ -13,6 +13,9 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
                                       "limit_cap": 500}` (omitted fields reset)
 - `PUT  /_emulator/access`           `{"suppliers": "forbidden", "invoices": "empty"}`: role gaps (403)
                                       and data-access gaps (200, no rows) per top-level resource
+- `POST /_emulator/journals/hidden`  `{"period": "Mar-26", "account_combination": "300-3100-6300", "amount": 99.5}`:
+                                      a posted line journals do not show (a data-access gap) that
+                                      ledgerBalances counts
 - `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created)
 - `GET|PUT /_emulator/trusted-issuers` `{"issuer": name, "public_key": PEM}`: trust client-signed JWTs (Bearer)
 - `PUT  /_emulator/volume`          `{"extra_lines": n, "seed": s}`: n more posted journal lines (oracle/volume.py)
@@ -24,6 +27,7 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -172,6 +176,17 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
         with backend.lock:
             backend.access = {str(k): str(v) for k, v in body.items()}
         return JSONResponse(backend.access)
+
+    @r.post("/journals/hidden")
+    async def add_hidden_line(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        try:
+            line = (str(body["period"]), str(body["account_combination"]), Decimal(str(body["amount"])))
+        except (KeyError, TypeError, ArithmeticError):
+            return JSONResponse({"error": 'give {"period": "Mar-26", "account_combination": ..., "amount": ...}'}, 400)
+        with backend.lock:
+            backend.hidden_lines.append(line)
+        return JSONResponse({"hidden": len(backend.hidden_lines)})
 
     @r.get("/jobs")
     def jobs() -> list[dict[str, Any]]:

@@ -77,6 +77,9 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
             elif period[0] == target[0] or combo.split(seeded.delimiter)[-1] < "4000":
                 # Balance-sheet accounts carry forward; income and expense accounts restart each year.
                 begin[combo] += amount
+    for period_name, combo, amount in backend.hidden_lines:
+        if _period_index(period_name) == target and _matches(pattern, combo, seeded.delimiter):
+            activity[combo] += amount
     detail = variables.get("mode", "").lower() == "detail"
     groups: dict[str, list[str]] = defaultdict(list)
     for combo in sorted(set(begin) | set(activity)):

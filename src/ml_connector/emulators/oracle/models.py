@@ -70,6 +70,9 @@ class OracleBackend:
             self.ess_seconds = self.default_ess_seconds
             self.per_minute: int | None = None
             self.access: dict[str, str] = {}  # resource -> "forbidden" | "empty" (role / data-access gaps)
+            # Posted amounts the integration user's data access set does not show in journals, but that
+            # count in ledgerBalances: (period "Mar-26", account combination, accounted amount).
+            self.hidden_lines: list[tuple[str, str, Decimal]] = []
             self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
             self.created_batches: list[int] = []

@@ -147,6 +147,19 @@ LEDGERS = ResourceSpec(
     ),
     key="LedgerId",
 )
+# ASSUMPTION: the documented composite key is PeriodNameId, ApplicationId and LedgerId; the other
+# attribute names follow GL_PERIOD_STATUSES (CLOSING_STATUS: O open, C closed, P permanently closed,
+# F future enterable, N never opened). ApplicationId 101 is General Ledger.
+PERIOD_STATUSES = ResourceSpec(
+    "accountingPeriodStatusLOV",
+    _attrs(
+        "PeriodNameId LedgerId:int ApplicationId:int ClosingStatus StartDate:date EndDate:date "
+        "PeriodYear:int PeriodNumber:int AdjustmentPeriodFlag"
+    ),
+    # The real hash serializes PeriodNameId (a string); this one, opaque all the same, serializes the
+    # period's year and number, as the kit's hash keys are of numbers only.
+    hash_key=("LedgerId", "ApplicationId", "PeriodYear", "PeriodNumber"),
+)
 VALUE_SET_VALUES = ResourceSpec(
     "values",
     _attrs(
@@ -315,6 +328,7 @@ TOP_LEVEL: dict[str, ResourceSpec] = {
         ACCOUNT_COMBINATIONS,
         CHART_OF_ACCOUNTS,
         LEDGERS,
+        PERIOD_STATUSES,
         VALUE_SETS,
         SUPPLIERS,
         SUPPLIERS_LOV,

@@ -7,6 +7,7 @@ they were created; periods after `posted_through` stay unposted.
 
 from __future__ import annotations
 
+import calendar
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +19,7 @@ import yaml
 from ml_connector.emulators.oracle import resources as res
 from ml_connector.emulators.oracle.journal_seed import seed_journals
 from ml_connector.emulators.oracle.payables_seed import seed_payables
+from ml_connector.emulators.oracle.periods import months, period_name
 from ml_connector.emulators.oracle.resources import Item
 from ml_connector.emulators.oracle.suppliers import new_supplier
 
@@ -85,6 +87,32 @@ class Builder:
         }
         return Seeded(self.roots, self.delim, self.ledger, self.coa["name"], self.as_of, valid)
 
+    def _period_statuses(self) -> None:
+        """The ledger's periods: closed up to `open_from`, open until `future_from`, then future."""
+        gen = self.seed["generation"]
+        status = self.seed.get("period_status") or {}
+        open_from = str(status.get("open_from", "9999-12"))
+        future_from = str(status.get("future_from", "9999-12"))
+        for year, month in months(gen["first_period"], int(gen["periods"]) + int(status.get("future_periods", 0))):
+            key = f"{year:04d}-{month:02d}"
+            closing = "C" if key < open_from else "O" if key < future_from else "F"
+            self.roots["accountingPeriodStatusLOV"].append(
+                Item(
+                    res.PERIOD_STATUSES,
+                    {
+                        "PeriodNameId": period_name(year, month),
+                        "LedgerId": self.ledger["id"],
+                        "ApplicationId": 101,
+                        "ClosingStatus": closing,
+                        "StartDate": date(year, month, 1),
+                        "EndDate": date(year, month, calendar.monthrange(year, month)[1]),
+                        "PeriodYear": year,
+                        "PeriodNumber": month,
+                        "AdjustmentPeriodFlag": "N",
+                    },
+                )
+            )
+
     def _reference(self) -> None:
         created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
         led = self.ledger
@@ -105,6 +133,7 @@ class Builder:
                 },
             )
         )
+        self._period_statuses()
         coa = self.coa
         self.roots["chartOfAccountsLOV"].append(
             Item(

@@ -30,7 +30,7 @@ from ml_connector.systems.anaplan.discovery import Discovery, ModelRef
 from ml_connector.systems.anaplan.errors import ImportFailedError
 from ml_connector.systems.anaplan.files import ChunkedUpload, UploadResult, download
 from ml_connector.systems.anaplan.imports import ImportOutcome, RejectedRow, fetch_dump, fetch_process_dump
-from ml_connector.systems.anaplan.lists import ListMember, ModelStatus, list_members, model_status
+from ml_connector.systems.anaplan.lists import ListMember, ModelStatus, list_members, model_status, time_periods
 from ml_connector.systems.anaplan.settings import AnaplanSettings
 from ml_connector.systems.anaplan.tasks import TaskOutcome, TaskPoller, TaskRunner
 
@@ -162,6 +162,9 @@ class AnaplanClient:
     def list_members(self, ref: ModelRef, list_name: str) -> list[ListMember]:
         found = self.discovery.object(ref, "list", list_name)
         return list_members(self.api, ref, str(found["id"]), str(found.get("name", "")))
+
+    def time_periods(self, ref: ModelRef) -> list[str]:
+        return time_periods(self.api, ref)
 
     def model_status(self, ref: ModelRef) -> ModelStatus:
         return model_status(self.api, ref)

@@ -59,6 +59,17 @@ def list_members(api: AnaplanApi, ref: ModelRef, list_id: str, list_name: str = 
     return members
 
 
+# ASSUMPTION: the model's monthly Time dimension answers to the id of the cell-write docs' example
+# ("20000000003"); the docs name no other id for Time.
+TIME_DIMENSION_ID = "20000000003"
+
+
+def time_periods(api: AnaplanApi, ref: ModelRef) -> list[str]:
+    """The labels of the model's time periods (`Jan 26`, ...), as the Time dimension's items name them."""
+    body = api.get(f"{ref.path}/dimensions/{TIME_DIMENSION_ID}/items", f"reading the time periods of model {ref}")
+    return [str(item.get("name") or "") for item in body.get("items") or []]
+
+
 def model_status(api: AnaplanApi, ref: ModelRef) -> ModelStatus:
     body = api.get(f"/models/{ref.model_id}/status", f"reading the status of model {ref}")
     raw = body.get("requestStatus")

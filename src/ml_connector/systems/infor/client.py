@@ -22,10 +22,12 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
 from ml_connector.records import (
     Account,
+    AccountBalance,
     BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
@@ -132,6 +134,15 @@ class InforClient:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
         return self.line.ledger_lines(since, until)
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        # ASSUMPTION: not read yet (M3 GLS215MI publishes balances by balance key; not mapped here).
+        return None
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        # ASSUMPTION: the API notes document no period-status read for M3 (no GLS/CRS period program),
+        # CSI or FSM, so none is claimed: a flow with periods = "closed" refuses an Infor source.
+        return {}
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         return self.line.invoices(since)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -13,16 +14,19 @@ from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
+    AccountBalance,
     BudgetDraft,
     CostCenter,
     JournalDraft,
     LedgerLine,
+    PeriodStatus,
     PostResult,
     RejectedRecord,
     Supplier,
     SupplierWriteResult,
 )
 from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
+from ml_connector.systems.oracle.amounts import period_from_name
 from ml_connector.systems.oracle.auth import authenticator_for
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
@@ -32,6 +36,17 @@ from ml_connector.systems.oracle.suppliers import SupplierWriter, complete_suppl
 
 if TYPE_CHECKING:
     from ml_connector.ports import SubmitLog
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+GL_APPLICATION = 101  # General Ledger's application id in GL_PERIOD_STATUSES
+# CLOSING_STATUS: O open, C closed, P permanently closed, F future enterable, N never opened.
+CLOSING_STATUS = {
+    "O": PeriodStatus.OPEN,
+    "C": PeriodStatus.CLOSED,
+    "P": PeriodStatus.CLOSED,
+    "F": PeriodStatus.FUTURE,
+    "N": PeriodStatus.FUTURE,
+}
 
 
 class OracleClient:
@@ -105,6 +120,13 @@ class OracleClient:
 
     def ping(self) -> str:
         """Authenticate and read the ledgers; one line naming the pod and what answered."""
+        if self.settings.ledger_name:
+            self._ledger = None  # a ping always asks Oracle
+            ledger = self._ledger_named(self.settings.ledger_name)  # a ledger Oracle lacks is an error
+            return (
+                f"Oracle Fusion {urlsplit(self.settings.pod_url).netloc}: ledger {ledger.get('Name')} "
+                f"({ledger.get('CurrencyCode')})"
+            )
         ledgers = self._ledgers()
         names = ", ".join(str(x.get("Name")) for x in ledgers) or "no ledgers visible"
         return f"Oracle Fusion {urlsplit(self.settings.pod_url).netloc}: {names}"
@@ -144,7 +166,11 @@ class OracleClient:
     def ledger_lines(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
-        """GL lines of posted journals updated in [since, until); the engine passes since = watermark - overlap."""
+        """GL lines of posted journals updated in [since, until); the engine passes since = watermark - overlap.
+        A `ledger_name` Oracle does not have is a configuration error here, before anything is read (it
+        would otherwise read no line and succeed)."""
+        if self.settings.ledger_name:
+            self._ledger_named(self.settings.ledger_name)
         return journals.read_ledger_lines(
             self.session,
             self.layout,
@@ -153,6 +179,44 @@ class OracleClient:
             until=until,
             page_size=self.settings.page_size,
         )
+
+    def period_balances(self, period: str) -> list[AccountBalance] | None:
+        """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
+        combination of the ledger, in its currency, by account and cost center."""
+        ledger = self._ledger_named(self.settings.ledger_name)
+        segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
+        combination = self.layout.delimiter.join(["%"] * segments)
+        year, month = int(period[:4]), int(period[5:])
+        name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
+        finder = (
+            f"AccountBalanceFinder;accountCombination={combination},accountingPeriod={name},"
+            f"currency={ledger.get('CurrencyCode')},ledgerName={ledger.get('Name')},mode=Detail"
+        )
+        out: list[AccountBalance] = []
+        params = {"finder": finder, "onlyData": "true"}
+        for row in read_collection(self.session, "ledgerBalances", params, page_size=self.settings.page_size):
+            try:
+                account, cost_center = self.layout.split(str(row.get("DetailAccountCombination") or ""))
+                amount = Decimal(str(row.get("PeriodActivity") or "0"))
+            except (ValueError, ArithmeticError):
+                continue  # a combination of another structure, or a figure that is no number: not comparable
+            currency = str(row.get("Currency") or ledger.get("CurrencyCode") or "")
+            out.append(AccountBalance(str(ledger.get("Name") or ""), period, account, cost_center, amount, currency))
+        return out
+
+    def period_statuses(self) -> dict[str, PeriodStatus]:
+        """The General Ledger statuses of the ledger's periods (accountingPeriodStatusLOV), by "YYYY-MM"."""
+        ledger = self._ledger_named(self.settings.ledger_name)
+        params = {"q": f"LedgerId={ledger.get('LedgerId')} and ApplicationId={GL_APPLICATION}", "onlyData": "true"}
+        out: dict[str, PeriodStatus] = {}
+        for row in read_collection(
+            self.session, "accountingPeriodStatusLOV", params, page_size=self.settings.page_size
+        ):
+            period = period_from_name(row.get("PeriodNameId"))
+            status = CLOSING_STATUS.get(str(row.get("ClosingStatus") or ""))
+            if period and status and str(row.get("AdjustmentPeriodFlag") or "N") != "Y":
+                out[period] = status
+        return out
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""

@@ -113,8 +113,12 @@ def line_record(
         return RejectedRecord(SOURCE, key, EntryKind.GL.value, f"LastUpdateDate: {exc}", hint, payload, None)
     try:
         # Accounted amounts are in the ledger currency, which is what plans are kept in.
+        entered = None
+        if line.get("EnteredDr") is not None or line.get("EnteredCr") is not None:
+            entered = net_amount(line.get("EnteredDr"), line.get("EnteredCr"))
         if line.get("AccountedDr") is None and line.get("AccountedCr") is None:
-            amount, currency = net_amount(line.get("EnteredDr"), line.get("EnteredCr")), line.get("CurrencyCode")
+            amount = net_amount(line.get("EnteredDr"), line.get("EnteredCr"))  # neither: a rejected line
+            currency = line.get("CurrencyCode")
         else:
             amount = net_amount(line.get("AccountedDr"), line.get("AccountedCr"))
             currency = header.get("LedgerCurrencyCode") or line.get("CurrencyCode")
@@ -147,6 +151,8 @@ def line_record(
         kind=EntryKind.GL,
         updated_at=updated,
         description=str(line.get("Description") or ""),
+        entered_amount=entered,
+        entered_currency=str(line.get("CurrencyCode") or "") if entered is not None else "",
     )
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_console"
-down_revision = "0003_return_journals"
+down_revision = "0004_ledger_cells"
 branch_labels = None
 depends_on = None
 

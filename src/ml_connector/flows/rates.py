@@ -1,0 +1,118 @@
+"""Exchange rates for a reporting currency, from a rate file (CSV).
+
+    from,to,type,date,rate
+    MXN,USD,Corporate,2026-03-31,0.0542
+    EUR,USD,Corporate,2026-03-31,1.0815
+
+A line is converted with the rate of its currency into the reporting currency, of the flow's rate type,
+on the latest date not after the rate date (the line's accounting date, or its period's last day).
+The converted amount is rounded to cents (half to even); the audit keeps the amount before, the rate,
+its type and its date. A missing rate quarantines the line; nothing is converted with a guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from pathlib import Path
+
+from ml_connector.config import FlowSection
+from ml_connector.errors import ConfigurationError, RecordError
+from ml_connector.flows.context import FlowContext
+from ml_connector.records import LedgerLine
+
+CENT = Decimal("0.01")
+COLUMNS = ("from", "to", "type", "date", "rate")
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One line's conversion, as the audit keeps it."""
+
+    amount: Decimal
+    currency: str
+    rate: Decimal
+    rate_type: str
+    rate_date: date
+    original_amount: Decimal
+    original_currency: str
+
+
+@dataclass
+class RateTable:
+    """Rates by (from, to, type), each a list of (date, rate) in date order."""
+
+    rates: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> RateTable:
+        """Read a rate file; a ConfigurationError names the file, the line and what is wrong."""
+        table = cls()
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise ConfigurationError(
+                        f"the rate file {path} has no column(s) {', '.join(missing)}",
+                        hint="Its header is: from,to,type,date,rate",
+                    )
+                for number, row in enumerate(reader, start=2):
+                    try:
+                        day = date.fromisoformat(row["date"].strip())
+                        rate = Decimal(row["rate"].strip())
+                    except (ValueError, InvalidOperation):
+                        raise ConfigurationError(
+                            f"{path}, line {number}: date {row['date']!r} or rate {row['rate']!r} is not valid",
+                            hint="Dates are YYYY-MM-DD and rates plain numbers such as 0.0542.",
+                        ) from None
+                    if rate <= 0:
+                        raise ConfigurationError(f"{path}, line {number}: the rate {rate} is not positive")
+                    key = (row["from"].strip().upper(), row["to"].strip().upper(), row["type"].strip())
+                    bisect.insort(table.rates.setdefault(key, []), (day, rate))
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read the rate file {path}: {exc.strerror}") from None
+        return table
+
+    def rate(self, source: str, target: str, rate_type: str, on: date) -> tuple[date, Decimal] | None:
+        found = self.rates.get((source, target, rate_type), [])
+        index = bisect.bisect_right(found, (on, Decimal("Infinity")))
+        return found[index - 1] if index else None
+
+
+def rate_date(line: LedgerLine, rule: str) -> date:
+    """The day whose rate converts `line`: its accounting date, or its period's last day."""
+    if rule == "period-end":
+        year, month = int(line.period[:4]), int(line.period[5:])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return line.posted_on
+
+
+def convert(
+    table: RateTable, line: LedgerLine, amount: Decimal, currency: str, target: str, rate_type: str, rule: str
+) -> Conversion:
+    """`amount` in `currency` as `target`; RecordError when the table has no rate for it."""
+    day = rate_date(line, rule)
+    if currency == target:
+        return Conversion(amount, target, Decimal(1), rate_type, day, amount, currency)
+    found = table.rate(currency, target, rate_type, day)
+    if found is None:
+        raise RecordError(
+            f"no {rate_type} rate from {currency} to {target} on or before {day}",
+            hint="Add the rate to the flow's rates_file, then replay the run.",
+        )
+    when, rate = found
+    converted = (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return Conversion(converted, target, rate, rate_type, when, amount, currency)
+
+
+def rates_of(ctx: FlowContext, flow: FlowSection) -> RateTable | None:
+    """The flow's rate table (its `rates_file`, relative to the config file), when it converts to a
+    reporting currency."""
+    if flow.amounts != "reporting":
+        return None
+    return RateTable.load(ctx.config.resolve(flow.rates_file))
