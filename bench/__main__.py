@@ -15,7 +15,7 @@ RESULTS = Path(__file__).parent / "results"
 CASES: dict[str, list[list[str]]] = {
     "audit": [["bench.audit_bulk", "100000"]],
     "pipeline": [["bench.pipeline", str(n)] for n in (50_000, 200_000, 1_000_000)],
-    "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor")],
+    "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor", "anaplan")],
 }
 
 

@@ -42,6 +42,7 @@ class CallContext:
     backend: InforBackend
     company: str
     division: str  # "" = every division the user can see
+    maxrecs: int = 0  # the call's `maxrecs` (0 = no limit): a program may stop early, `_run` cuts the rest
 
 
 Transaction = Callable[[CallContext, Record], list[Record]]
@@ -80,7 +81,8 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     divisions = divisions_for(ctx, inputs)
     # ASSUMPTION: list order is division, accounting date, then journal keys (M3's file order is not documented).
     with ctx.backend.lock:
-        lines = lines_between(ctx.backend, divisions, start, end)
+        # maxrecs before formatting: a call for 100 lines of a range of a million formats (and copies) 100.
+        lines = lines_between(ctx.backend, divisions, start, end, ctx.maxrecs)
     return [f.voucher_line(ln, ctx.company) for ln in lines]
 
 
