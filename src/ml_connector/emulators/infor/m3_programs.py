@@ -14,6 +14,7 @@ from datetime import date, datetime
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
 from ml_connector.emulators.infor.m3_date_index import lines_between
+from ml_connector.emulators.infor.m3_metadata import output_fields
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
 
@@ -159,7 +160,10 @@ def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
         sup = ctx.backend.suppliers.get(inputs["SUNO"].strip())
         if sup is None:
             raise M3Error(f"Supplier number {inputs['SUNO'].strip()} does not exist", "WSU0103", "SUNO")
-        return [f.supplier(sup, ctx.company)]
+        record = f.supplier(sup, ctx.company)
+    # Only GetBasicData's documented outputs (infor.md appendix B): the address lives in CRS622MI, not here.
+    documented = output_fields("CRS620MI", "GetBasicData") or record
+    return [{k: v for k, v in record.items() if k in documented}]
 
 
 SUPPLIER_INPUTS = {
