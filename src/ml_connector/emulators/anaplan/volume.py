@@ -6,7 +6,8 @@ dimension and a NUMBER line item (the seeded "Actuals"): the last list dimension
 gets new members, each filled for every member of the other lists and every period, in model order, until N
 cells exist; the last member may be partly filled. Amounts are deterministic for the seed. The members and cells
 are ordinary ones: views, large-volume read requests, list reads and exports serve them like the seeded data;
-`POST /_emulator/reset` drops them.
+`POST /_emulator/reset` drops them. `PUT /_emulator/volume` answers in the shape every emulator shares; its
+`journals` count is, here, the number of list members added.
 """
 
 from __future__ import annotations
