@@ -17,7 +17,7 @@ CASES: dict[str, list[list[str]]] = {
     "audit": [["bench.audit_bulk", "100000"]],
     "pipeline": [["bench.pipeline", str(n)] for n in (50_000, 200_000, 1_000_000)],
     "e2e": [["bench.e2e", "--lines", "200000"]],
-    "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor")],
+    "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor", "anaplan")],
 }
 
 

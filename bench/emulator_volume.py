@@ -2,6 +2,7 @@
 
 python -m bench.emulator_volume oracle 1000000
 python -m bench.emulator_volume infor 1000000
+python -m bench.emulator_volume anaplan 1000000
 """
 
 from __future__ import annotations
@@ -43,19 +44,43 @@ def infor(count: int) -> dict[str, object]:
     started = time.perf_counter()
     scanned = [ln for ln in backend.lines if date(2026, 3, 1) <= ln.acct_date <= date(2026, 3, 31)]
     scan = time.perf_counter() - started
-    assert len(again) == len(first) == len(scanned)
+    started = time.perf_counter()
+    for _ in range(20):
+        page = lines_between(backend, divisions, date(2026, 3, 1), date(2026, 3, 31), 100)
+    maxrecs_100 = (time.perf_counter() - started) / 20
+    assert len(again) == len(first) == len(scanned) and page == first[:100]
     return {
         "seed_seconds": round(seeded, 2),
         "journals": journals,
         "month_lines": len(first),
         "date_range_first_call_seconds": round(first_call, 3),
         "date_range_call_seconds": round(later_calls, 4),
+        "date_range_maxrecs_100_call_seconds": round(maxrecs_100, 5),
         "full_scan_seconds": round(scan, 3),
     }
 
 
+def anaplan(count: int) -> dict[str, object]:
+    from ml_connector.emulators.anaplan import build_app
+    from ml_connector.emulators.anaplan.volume import add_lines
+
+    backend = build_app(task_seconds=0).backend
+    started = time.perf_counter()
+    members = add_lines(backend, count, 42)
+    seeded = time.perf_counter() - started
+    planning = backend.models[backend.tenant.models[0].id].planning
+    started = time.perf_counter()
+    rows = planning.cell_rows(planning.modules["Actuals"])
+    return {
+        "seed_seconds": round(seeded, 2),
+        "members": members,
+        "actuals_rows": len(rows),
+        "export_rows_seconds": round(time.perf_counter() - started, 2),
+    }
+
+
 def main(system: str, count: int) -> dict[str, object]:
-    figures = {"oracle": oracle, "infor": infor}[system](count)
+    figures = {"oracle": oracle, "infor": infor, "anaplan": anaplan}[system](count)
     peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return {"benchmark": f"emulator_volume_{system}", "extra_lines": count, **figures, "peak_rss_mb": peak}
 

@@ -22,3 +22,12 @@ def gls840_calls() -> list[dict[str, Any]]:
     """The GLS840MI transactions of the sample batch, in order: {"transaction", "inputs"}."""
     calls: list[dict[str, Any]] = json.loads(GLS840_BATCH.read_text(encoding="utf-8"))["calls"]
     return calls
+
+
+ANAPLAN_OBJECT_IDS = HERE / "anaplan" / "object_ids.json"
+
+
+def anaplan_object_ids() -> dict[str, Any]:
+    """Documented sample ids by kind, and the documented prefix of each 12-digit kind (`prefix_table`)."""
+    ids: dict[str, Any] = json.loads(ANAPLAN_OBJECT_IDS.read_text(encoding="utf-8"))
+    return ids

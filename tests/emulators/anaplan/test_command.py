@@ -1,4 +1,4 @@
-"""`ml-connector emulate anaplan` prints one JSON line and serves until terminated."""
+"""`ml-connector emulate anaplan` prints one JSON line and serves until terminated (with any extra volume)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def test_emulate_command_prints_connection_facts(tmp_path: Path) -> None:
         "60",
         "--cert-out",
         str(tmp_path),
+        "--extra-lines",
+        "300",
+        "--seed",
+        "5",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
@@ -38,7 +42,9 @@ def test_emulate_command_prints_connection_facts(tmp_path: Path) -> None:
                 break
             except httpx.ConnectError:
                 time.sleep(0.05)
-        assert health.json()["system"] == "anaplan"
+        assert health.json()["system"] == "anaplan" and facts["extra_lines"] == 300
+        cells = httpx.get(f"{facts['base_url']}/_emulator/models/FP&A/modules/Actuals/cells").json()
+        assert sum(1 for row in cells if row["Cost Centers"].startswith("V")) == 300
         login = httpx.post(f"{facts['auth_url']}/token/authenticate", auth=(facts["user"], facts["password"]))
         assert login.status_code == 201
     finally:

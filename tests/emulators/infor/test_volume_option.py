@@ -62,3 +62,21 @@ def test_added_lines_are_exact_in_number_and_balanced_per_journal(count: int, se
     start, end = date(2026, 1, 1), date(2026, 2, 28)
     scanned = {id(ln) for ln in BACKEND.lines if start <= ln.acct_date <= end}
     assert {id(ln) for ln in lines_between(BACKEND, BACKEND.division_codes(), start, end)} == scanned
+
+
+@settings(max_examples=15, deadline=None)
+@given(limit=st.integers(min_value=1, max_value=300))
+def test_a_date_range_limit_gives_the_first_lines_of_the_whole_range(limit: int) -> None:
+    BACKEND.reset()
+    add_lines(BACKEND, 200, 3)
+    divisions, start, end = BACKEND.division_codes(), date(2026, 1, 1), date(2026, 3, 31)
+    whole = lines_between(BACKEND, divisions, start, end)
+    assert lines_between(BACKEND, divisions, start, end, limit) == whole[:limit]
+
+
+def test_maxrecs_on_the_date_range_program_gives_the_first_records_in_order(infor: Infor) -> None:
+    infor.admin.put("/_emulator/volume", json={"extra_lines": 2000, "seed": 5}).raise_for_status()
+    whole = _month(infor)
+    params = {"FRDT": "20260301", "TODT": "20260331"}
+    first = records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=7", params=params))
+    assert len(whole) > 7 and first == whole[:7]

@@ -46,8 +46,10 @@ from ml_connector.emulators.anaplan.exceptions import (
     oauth_error_response,
 )
 from ml_connector.emulators.anaplan.models import DEFAULT_TASK_SECONDS, AnaplanBackend
+from ml_connector.emulators.anaplan.volume import add_lines
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.common.admin import Receive, Scope, Send
+from ml_connector.emulators.common.volume import add_volume_route
 
 DEFAULT_USER = "integration@acme-components.example"
 DEFAULT_PASSWORD = "Emulator-Pass-1"  # noqa: S105 - the emulator's documented seeded credential
@@ -135,6 +137,7 @@ def build_app(
     backend.on_auth = kit.stats.record_auth
     add_admin_routes(kit.router, backend)
     add_oauth_client_routes(kit.router, backend)
+    add_volume_route(kit.router, lambda count, seed: add_lines(backend, count, seed))
     app.include_router(routes_auth.router)
     app.include_router(routes_bulk.tenant_router)
     app.include_router(routes_users.router)

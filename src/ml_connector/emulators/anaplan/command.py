@@ -13,6 +13,7 @@ from ml_connector.emulators.anaplan.app import DEFAULT_PASSWORD, DEFAULT_USER, b
 from ml_connector.emulators.anaplan.auth import DEFAULT_TOKEN_TTL
 from ml_connector.emulators.anaplan.behaviours import BEHAVIOURS
 from ml_connector.emulators.anaplan.models import DEFAULT_TASK_SECONDS
+from ml_connector.emulators.anaplan.volume import add_lines
 from ml_connector.emulators.common import serve_forever
 from ml_connector.emulators.common.conformance import listing
 from ml_connector.serving import usable_port
@@ -35,6 +36,12 @@ def register(app: typer.Typer) -> None:
         cert_out: Annotated[
             Path | None, typer.Option(help="Directory for the CA certificate and private key (certificate auth).")
         ] = None,
+        extra_lines: Annotated[
+            int, typer.Option(min=0, help="Actuals cells to add to the first model (large-volume reads, exports).")
+        ] = 0,
+        seed: Annotated[
+            int, typer.Option(help="Random seed for --extra-lines: the same seed gives the same cells.")
+        ] = 0,
         list_behaviours: Annotated[
             bool,
             typer.Option(
@@ -49,6 +56,11 @@ def register(app: typer.Typer) -> None:
         emulator = build_app(
             definition=definition, user=user, password=password, token_ttl=token_ttl, task_seconds=task_seconds
         )
+        if extra_lines:
+            try:
+                add_lines(emulator.backend, extra_lines, seed)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--extra-lines") from None
         port = usable_port(host, port)  # 0: any free port, named in the JSON line
-        typer.echo(json.dumps(emulator.facts(f"http://{host}:{port}", cert_out)))
+        typer.echo(json.dumps(emulator.facts(f"http://{host}:{port}", cert_out) | {"extra_lines": extra_lines}))
         serve_forever(emulator, host, port)

@@ -74,6 +74,18 @@ def _date_range(c: httpx.Client) -> None:
     expect(result["errorField"] == "FRDT", "a reversed date range is a NOK on FRDT")
 
 
+def _documented_outputs_only(c: httpx.Client) -> None:
+    record = c.get(f"{M3}/CRS620MI/GetBasicData", params={"SUNO": "S10001"}).json()["results"][0]["records"][0]
+    expect(not {"ADR1", "TOWN", "PONO", "LMTS"} & set(record), "GetBasicData has no address or LMTS fields")
+    expect({"SUNO", "SUNM", "STAT", "VRNO"} <= set(record), "GetBasicData has its documented fields")
+
+
+def _maxrecs_on_date_range(c: httpx.Client) -> None:
+    params = {"FRDT": "20250101", "TODT": "20271231"}
+    records = c.get(f"{M3}/GLS200MI/LstVouchersByDt;maxrecs=3", params=params).json()["results"][0]["records"]
+    expect(len(records) == 3, "maxrecs=3 gives three records")
+
+
 BEHAVIOURS = [
     Behaviour(
         "M3 v2 answers results[].records with the transaction counters", "infor.md 2.2 (v2 response JSON)", _v2_envelope
@@ -104,4 +116,10 @@ BEHAVIOURS = [
         _gls840_unknown_interface,
     ),
     Behaviour("GLS200MI LstVouchersByDt reads a FRDT..TODT range", "infor.md 2.4 and appendix A", _date_range),
+    Behaviour(
+        "M3 transactions answer only their documented output fields",
+        "infor.md appendix B (M3H5 {PGM}/{TRN}Response.cs, from M3's MI metadata)",
+        _documented_outputs_only,
+    ),
+    Behaviour("maxrecs caps a date-range read", "infor.md 2.2 (matrix parameter maxrecs)", _maxrecs_on_date_range),
 ]

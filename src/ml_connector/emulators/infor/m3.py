@@ -7,6 +7,7 @@ infor.md 2.1). Answers use the v2 envelope of infor.md 2.2.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -181,7 +182,7 @@ def _run(
         raise M3Error(
             f"Transaction {transaction} does not exist in {program}", "XTR0001", "transaction", request_level=True
         )
-    records = handler(ctx, inputs)
+    records = handler(replace(ctx, maxrecs=maxrecs), inputs)
     if maxrecs:
         records = records[:maxrecs]
     if columns:

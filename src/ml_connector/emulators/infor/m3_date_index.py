@@ -50,18 +50,30 @@ class DateIndex:
             self.lines[division] = [ln for _, ln in rows]
         self.source, self.size = id(lines), len(lines)
 
-    def between(self, division: str, start: date, end: date) -> list[LedgerLine]:
+    def between(self, division: str, start: date, end: date, limit: int = 0) -> list[LedgerLine]:
         keys = self.keys.get(division, [])
         lo = bisect.bisect_left(keys, (start, -1, -1, -1))
         hi = bisect.bisect_right(keys, (end, 1 << 62, 1 << 62, 1 << 62))
+        if limit:
+            hi = min(hi, lo + limit)
         return self.lines.get(division, [])[lo:hi]
 
 
 _INDEXES: dict[int, DateIndex] = {}
 
 
-def lines_between(backend: InforBackend, divisions: list[str], start: date, end: date) -> list[LedgerLine]:
-    """The lines of `divisions` dated start..end, by division, date, then journal keys (caller holds the lock)."""
+def lines_between(
+    backend: InforBackend, divisions: list[str], start: date, end: date, limit: int = 0
+) -> list[LedgerLine]:
+    """The lines of `divisions` dated start..end, by division, date, then journal keys (caller holds the lock).
+
+    With `limit` (a call's maxrecs) at most that many, and no more are copied out of the index than that.
+    """
     index = _INDEXES.setdefault(id(backend), DateIndex())
     index.refresh(backend.lines)
-    return [ln for division in sorted(divisions) for ln in index.between(division, start, end)]
+    out: list[LedgerLine] = []
+    for division in sorted(divisions):
+        out += index.between(division, start, end, limit - len(out) if limit else 0)
+        if limit and len(out) >= limit:
+            break
+    return out

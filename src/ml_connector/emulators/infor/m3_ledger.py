@@ -204,9 +204,13 @@ def get_voucher_head(ctx: CallContext, inputs: Record) -> list[Record]:
     if not lines:
         raise M3Error(f"Voucher {inputs['VONO'].strip()} does not exist", "WVO0103", "VONO")
     amounts = [Decimal(r["ACAM"]) for r in lines if _numeric(r["ACAM"])]
-    head = {k: lines[0][k] for k in ("CONO", "DIVI", "YEA4", "VSER", "VONO", "JRNO", "ACDT", "VTXT")}
+    foreign = [Decimal(r["CUAM"]) for r in lines if _numeric(r.get("CUAM", ""))]
+    # Only the documented outputs (infor.md appendix B, GetVoucherHeadResponse.cs: 14 fields); a voucher's journal,
+    # date and text are line fields (LstVoucherLines), not head fields.
+    head = {k: lines[0].get(k, "") for k in ("CONO", "DIVI", "YEA4", "VSER", "VONO", "FEID", "FNCN", "TDSC", "VDSC")}
     head |= {"DSUM": f"{sum(a for a in amounts if a > 0):.2f}", "CSUM": f"{sum(a for a in amounts if a < 0):.2f}"}
-    return [head]
+    head |= {"CUAD": f"{sum(a for a in foreign if a > 0):.2f}", "CUAC": f"{sum(a for a in foreign if a < 0):.2f}"}
+    return [head | {"CUCD": lines[0].get("CUCD", "")}]
 
 
 def get_voucher_line(ctx: CallContext, inputs: Record) -> list[Record]:

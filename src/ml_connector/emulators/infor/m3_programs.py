@@ -15,6 +15,7 @@ from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
 from ml_connector.emulators.infor.m3_budgets import TRANSACTIONS as budget_transactions
 from ml_connector.emulators.infor.m3_date_index import lines_between
+from ml_connector.emulators.infor.m3_metadata import output_fields
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
 
@@ -43,6 +44,7 @@ class CallContext:
     backend: InforBackend
     company: str
     division: str  # "" = every division the user can see
+    maxrecs: int = 0  # the call's `maxrecs` (0 = no limit): a program may stop early, `_run` cuts the rest
 
 
 Transaction = Callable[[CallContext, Record], list[Record]]
@@ -81,7 +83,8 @@ def lst_vouchers_by_dt(ctx: CallContext, inputs: Record) -> list[Record]:
     divisions = divisions_for(ctx, inputs)
     # ASSUMPTION: list order is division, accounting date, then journal keys (M3's file order is not documented).
     with ctx.backend.lock:
-        lines = lines_between(ctx.backend, divisions, start, end)
+        # maxrecs before formatting: a call for 100 lines of a range of a million formats (and copies) 100.
+        lines = lines_between(ctx.backend, divisions, start, end, ctx.maxrecs)
     return [f.voucher_line(ln, ctx.company) for ln in lines]
 
 
@@ -158,7 +161,10 @@ def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:
         sup = ctx.backend.suppliers.get(inputs["SUNO"].strip())
         if sup is None:
             raise M3Error(f"Supplier number {inputs['SUNO'].strip()} does not exist", "WSU0103", "SUNO")
-        return [f.supplier(sup, ctx.company)]
+        record = f.supplier(sup, ctx.company)
+    # Only GetBasicData's documented outputs (infor.md appendix B): the address lives in CRS622MI, not here.
+    documented = output_fields("CRS620MI", "GetBasicData") or record
+    return [{k: v for k, v in record.items() if k in documented}]
 
 
 SUPPLIER_INPUTS = {

@@ -26,6 +26,13 @@ def _collection_envelope(c: httpx.Client) -> None:
     expect(body["count"] == 2 and body["hasMore"] is True, "count is the page size, hasMore true")
 
 
+def _journal_errors_and_logs(c: httpx.Client) -> None:
+    batch = c.get(f"{REST}/journalBatches", params={"limit": "1", "onlyData": "true"}).json()["items"][0]
+    for child in ("journalErrors", "journalActionLogs"):
+        answer = c.get(f"{REST}/journalBatches/{batch['JeBatchId']}/child/{child}")
+        expect(answer.status_code == 200 and "items" in answer.json(), f"{child} is a collection")
+
+
 def _qbe_star(c: httpx.Client) -> None:
     items = c.get(f"{REST}/suppliers", params={"q": "Supplier LIKE 'Rhein*'"}).json()["items"]
     expect([i["Supplier"] for i in items] == ["Rheinstahl Werkstoffe GmbH"], "v1 * wildcard matches")
@@ -95,6 +102,11 @@ BEHAVIOURS = [
         "invoices and payablesPayments carry their documented attributes; describe lists them",
         "Oracle REST API for Financials op-invoices-get, op-payablespayments-get (oracle.md 5)",
         _documented_attributes,
+    ),
+    Behaviour(
+        "journalBatches has the journalErrors and journalActionLogs children",
+        "Oracle REST API for Financials, Journal Batches/Errors and Journal Batches/Action Logs (oracle.md 2.2)",
+        _journal_errors_and_logs,
     ),
     Behaviour(
         "journalBatches has no POST create",

@@ -94,6 +94,24 @@ JOURNAL_HEADERS = ResourceSpec(
     hash_key=("JeHeaderId",),
     children=(JOURNAL_LINES,),
 )
+# Journal Batches/Errors and Journal Batches/Action Logs (Oracle REST API for Financials, api-journal-batches-errors
+# and api-journal-batches-action-logs: accessors journalErrors and journalActionLogs, hash-keyed items); attribute
+# lists: oracle.md 2.2 ("Errors child", "Action logs child", from the ORACLE_FUSION_GL_JOURNAL_* field lists).
+# ASSUMPTION: the emulator's batches neither fail import validation nor go through approval, so both collections
+# are empty; the hash keys below are never built.
+JOURNAL_ERRORS = ResourceSpec(
+    "journalErrors",
+    _attrs(
+        "BatchName HeaderName ErrorNumber:int JeLineNumber:int ErrorMessage ErrorMessageName CreationDate:ts "
+        "LastUpdateDate:ts"
+    ),
+    hash_key=("JeBatchId", "ErrorNumber"),
+)
+JOURNAL_ACTION_LOGS = ResourceSpec(
+    "journalActionLogs",
+    _attrs("ActionCodeMeaning ActionDate:ts UserName CreationDate:ts LastUpdateDate:ts"),
+    hash_key=("JeBatchId", "ActionLogId"),
+)
 _JOURNAL_BATCH_ATTRS = _attrs(
     "JeBatchId:int BatchName BatchDescription DefaultPeriodName AccountedPeriodType Status StatusMeaning "
     "CompletionStatusMeaning ApprovalStatusMeaning FundsStatusMeaning ActualFlagMeaning UserJeSourceName "
@@ -106,7 +124,7 @@ JOURNAL_BATCHES = ResourceSpec(
     "journalBatches",
     _JOURNAL_BATCH_ATTRS,
     key="JeBatchId",
-    children=(JOURNAL_HEADERS,),
+    children=(JOURNAL_HEADERS, JOURNAL_ERRORS, JOURNAL_ACTION_LOGS),
     # ASSUMPTION: Oracle's page cuts the JournalsFinder variable list off after "Acco..."; these are the
     # likely ones (period, batch name, source, status).
     finders={
