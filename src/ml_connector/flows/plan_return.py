@@ -19,6 +19,7 @@ from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.mapping import Dimension, PeriodFormat
@@ -119,6 +120,7 @@ class PlanReturnFlow:
                 description=f"{flow.version} from Anaplan {flow.model}, {period} (for review)",
                 lines=tuple(lines),
             )
+            failpoint("plan_return.before_post")
             self.ctx.progress.stage(f"posting {reference}")
             try:
                 result = erp.post_journal(draft)
@@ -127,6 +129,7 @@ class PlanReturnFlow:
                     RecordState.STAGED, RecordState.FAILED, target_keys=[reference], reason=str(exc), hint=exc.hint
                 )
                 continue
+            failpoint("plan_return.after_post")
             note = "" if result.created else "already posted earlier (found by its reference); not posted again"
             audit.move(
                 RecordState.STAGED,

@@ -17,6 +17,7 @@ from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, load_rows
 from ml_connector.flows.staging import batched, gap_key
@@ -135,6 +136,7 @@ class ReferenceFlow:
                     rows[entry.target_key] = feed.row(target, member)
                 entries.append(entry)
             audit.add(entries)
+            failpoint("reference.staging_batch")
             self.ctx.progress.advance(len(batch))
         return rows
 
@@ -161,6 +163,7 @@ class ReferenceFlow:
             # a rejected actuals row, named and replayable.
             ignored_ok=True,
         )
+        failpoint("reference.before_audit")
         audit.move(RecordState.STAGED, RecordState.LOADED, target_prefix=prefix, target_ref=result.task_id)
         return result
 

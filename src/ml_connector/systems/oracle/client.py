@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ml_connector.errors import ConfigurationError
+from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
@@ -201,9 +202,11 @@ class OracleClient:
             group=posting.group_id(reference),
         )
         request_id = self.poster.submit(body, reference)
+        failpoint("oracle.after_submit")
         if request_id.startswith("journal:"):
             return PostResult(reference, request_id.removeprefix("journal:"), created=True)
         status = self.poster.wait(request_id)
+        failpoint("oracle.after_import_job")
         found = self.poster.find(reference)
         if found is None:
             raise self.poster.failure(request_id, status, reference)
