@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the JSON goes (default {RESULTS})")
     args = parser.parse_args(argv)
+    # The emulators' injected drops raise inside uvicorn on purpose; their tracebacks are noise here.
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     flows = [f.strip() for f in args.flows.split(",") if f.strip()]
     started = time.monotonic()

@@ -136,7 +136,24 @@ class Round:
                 code = -signal.SIGKILL
         finally:
             log.close()
+        if code == -signal.SIGKILL:
+            self.lapse_leases_of(proc.pid)
         return Outcome(code, time.monotonic() - started)
+
+    def lapse_leases_of(self, pid: int) -> None:
+        """Let a killed process's leases run out now instead of in 30 s (the CLI's lease time to live).
+
+        Only the clock is skipped: the product still finds the dead holder's lease and takes it over
+        because it has expired, exactly as it would 30 s later; the process is known to be dead."""
+        engine = create_engine(self.store_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE leases SET expires_at = acquired_at WHERE holder LIKE :a OR holder LIKE :b"),
+                    {"a": f"%:{pid}:%", "b": f"%:{pid}"},
+                )
+        finally:
+            engine.dispose()
 
     # -- workers (PostgreSQL) -----------------------------------------------------------------------
 
@@ -208,6 +225,12 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     """Reset the emulators and make a fresh configured folder; on PostgreSQL a fresh database too."""
     emulators.reset()
     box = configure(emulators, folder)
+    # A journal import whose answer was lost is looked for until the ESS timeout; the emulated job takes
+    # half a second, so 20 s keeps a lost submit from holding a run for Oracle's default half hour.
+    text_ = box.config_path.read_text(encoding="utf-8")
+    box.config_path.write_text(
+        text_.replace("[connections.oracle]\n", "[connections.oracle]\ness_timeout_seconds = 20\n", 1), "utf-8"
+    )
     env = dict(os.environ)
     env.pop("ML_CONNECTOR_CONFIG", None)
     for name in ("ML_CONNECTOR_FAILPOINTS", "ML_CONNECTOR_FAILPOINTS_ONCE"):
