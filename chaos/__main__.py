@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.no_chosen:
                     tallies.append(chaos.chosen_cli(store) if cli else chaos.chosen_workers())
                     _line(tallies[-1])
+                    _write(args.out, args.seed, started, tallies)
                 if args.random:
                     rounds = max(1, min(args.rounds, args.random))
                     tallies.append(
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                         else chaos.random_workers(args.random, rounds)
                     )
                     _line(tallies[-1])
+                    _write(args.out, args.seed, started, tallies)
     finally:
         emulators.stop()
     elapsed = time.monotonic() - started
@@ -61,24 +63,23 @@ def main(argv: list[str] | None = None) -> int:
     for t in tallies:
         for v in t.violations:
             print(f"  [{t.store} / {t.scenario}] {v}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps(
-            {
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                "seed": args.seed,
-                "minutes": round(elapsed / 60, 1),
-                "kills": kills,
-                "violations": violations,
-                "scenarios": [t.as_json() for t in tallies],
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    _write(args.out, args.seed, started, tallies)
     print(f"written to {args.out}")
     return 1 if violations else 0
+
+
+def _write(out: Path, seed: int, started: float, tallies: list[Tally]) -> None:
+    """The figures so far as JSON (written after every scenario, so a stopped run keeps its results)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": seed,
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "kills": sum(t.kills for t in tallies),
+        "violations": sum(len(t.violations) for t in tallies),
+        "scenarios": [t.as_json() for t in tallies],
+    }
+    out.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
 
 
 def _line(t: Tally) -> None:

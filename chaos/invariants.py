@@ -93,12 +93,12 @@ def compare(expected: Snapshot, found: Snapshot) -> list[str]:
     for ref, docs in found.journals.items():
         if len(docs) > 1:
             out.append(f"{ref}: {len(docs)} ERP documents for one reference")
-    for ref, docs in expected.journals.items():
-        got = found.journals.get(ref, [])
-        if not got:
+    for ref, want_docs in expected.journals.items():
+        got_docs = found.journals.get(ref, [])
+        if not got_docs:
             out.append(f"{ref}: journal missing")
-        elif got[0] != docs[0]:
-            out.append(f"{ref}: journal differs from the clean baseline ({got[0][:160]} / {docs[0][:160]})")
+        elif got_docs[0] != want_docs[0]:
+            out.append(f"{ref}: journal differs from the clean baseline ({got_docs[0][:160]} / {want_docs[0][:160]})")
     extra = set(found.journals) - set(expected.journals)
     if extra:
         out.append(f"journals the baseline did not post: {sorted(extra)[:5]}")
