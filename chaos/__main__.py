@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     for t in tallies:
         for v in t.violations:
             print(f"  [{t.store} / {t.scenario}] {v}")
+        for g in t.gave_up:
+            print(f"  [{t.store} / {t.scenario}] gave up under faults (not a violation): {g}")
     _write(args.out, args.seed, started, tallies)
     print(f"written to {args.out}")
     return 1 if violations else 0
