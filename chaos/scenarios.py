@@ -84,6 +84,7 @@ class Chaos:
         self.seed = seed
         self.flows = flows or ORDER
         self.durations: dict[str, float] = {}
+        self.startup = 0.0  # how long `ml-connector` takes before a run begins (imports, config, store)
         self.rounds = 0
         self.baseline: invariants.Snapshot | None = None
 
@@ -115,6 +116,9 @@ class Chaos:
                         raise RuntimeError(f"baseline run of {flow} failed ({outcome.code}); see {made.folder}")
                     self.durations[flow] = min(self.durations.get(flow, 1e9), outcome.seconds)
             self.baseline = invariants.snapshot(self.emulators)
+            began = time.monotonic()
+            made.cli("runs", "--limit", "1")
+            self.startup = time.monotonic() - began
         finally:
             made.close()
 
@@ -191,8 +195,9 @@ class Chaos:
                     got = tally.kills
                     while tally.kills - got < target:
                         flow = self.rng.choice(self.flows)
-                        # A kill anywhere between the process's start and the end of a typical run.
-                        outcome = made.run(flow, kill_after=jitter(self.rng, 0.3, 1.3 * self.durations[flow]))
+                        # A kill anywhere in a typical run, after the process's start-up (80 %) or during it.
+                        low = self.startup * 0.8 if self.rng.random() < 0.8 else 0.3
+                        outcome = made.run(flow, kill_after=jitter(self.rng, low, 1.2 * self.durations[flow]))
                         if outcome.killed:
                             tally.kills += 1
                         if outcome.code != 0:
