@@ -283,7 +283,12 @@ class Chaos:
                 with TokenExpirer(self.emulators):
                     got, queued = tally.kills, set[str]()
                     while tally.kills - got < target:
-                        if not queued or all(self._job(made, f) == "succeeded" for f in queued):
+                        states = {f: self._job(made, f) for f in queued}
+                        failed = [f for f, state in states.items() if state == "failed"]
+                        if failed:  # a run that gave up under faults: cron queues it again
+                            tally.reruns += len(failed)
+                            self._enqueue(made, *failed)
+                        elif all(state == "succeeded" for state in states.values()):
                             batch = self.rng.sample(self.flows, min(4, len(self.flows)))
                             self._enqueue(made, *batch)
                             queued = set(batch)
