@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 
 CHROMIUM = /usr/bin/chromium
 
-.PHONY: demo test lint typecheck pytest bench clean browser screenshots
+.PHONY: demo test lint typecheck pytest bench chaos clean browser screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/ml-connector demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench chaos
+	$(BIN)/ruff format --check src tests bench chaos
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,6 +39,10 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The fault suite (not part of `make test`, which runs a short version): see the README.
+chaos: $(STAMP)
+	$(BIN)/python -m chaos
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

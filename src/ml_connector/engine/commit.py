@@ -18,6 +18,7 @@ from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.runs import mark_committed
 from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState
+from ml_connector.failpoints import failpoint
 from ml_connector.store.database import Store
 
 
@@ -52,8 +53,10 @@ def commit(
     watermark: WatermarkMove | None,
 ) -> None:
     rejected = {cell for load in loads for cell in load.rejected_cells}
+    failpoint("commit.before")
     with store.session() as session:
         staging.merge(session, exclude_target_keys=rejected)
+        failpoint("commit.inside")
         if watermark is not None:
             watermarks.advance(session, flow, watermark.source, watermark.to, run_id)
         for load in loads:

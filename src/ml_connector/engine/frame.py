@@ -27,6 +27,7 @@ from ml_connector.engine.runs import RunInfo, RunLog, final_state
 from ml_connector.engine.staging_area import StagingArea
 from ml_connector.engine.states import RecordState, RunStage, RunState, Trigger
 from ml_connector.errors import ConnectorError
+from ml_connector.failpoints import failpoint
 from ml_connector.store.database import Store
 
 INTERRUPTED_REASON = "the run stopped before this record's load or write was confirmed; the next run reads it again"
@@ -97,11 +98,13 @@ def run_frame(
         run_id = runs.start(
             request.flow, trigger=request.trigger, dry_run=request.dry_run, parent_run_id=request.parent_run_id
         )
+        failpoint("run.after_start")
         scope = RunScope(
             store, runs, request, run_id, AuditTrail(store, run_id), StagingArea(store, request.flow, run_id)
         )
         try:
             body(scope)
+            failpoint("run.after_body")
         except ConnectorError as exc:
             scope.staging.discard()
             scope.audit.move(RecordState.STAGED, RecordState.FAILED, reason=str(exc), hint=exc.hint)

@@ -25,6 +25,7 @@ from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.errors import ConfigurationError
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.ledger_check import balance_check
@@ -189,6 +190,7 @@ class ActualsFlow:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         for batch in batched(records):
             stager.take(batch)
+            failpoint("actuals.staging_batch")
             self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
         if stager.preliminary:
@@ -204,6 +206,7 @@ class ActualsFlow:
             self.ctx.progress.stage("checking against the model")
             scope.detail["check"] = dry_run_check(self.flow, planning, ref, scope.staging, scope.audit)
             return
+        failpoint("actuals.after_staging")
         scope.stage(RunStage.LOAD)
         self.ctx.progress.stage(f"loading {self.flow.model}")
         loads = [self._load_gl(planning, ref, scope, repair or frozenset())]
@@ -213,6 +216,7 @@ class ActualsFlow:
         watermark = None
         if moves_watermark and stager.latest_update is not None:
             watermark = WatermarkMove(self.flow.source, min(stager.latest_update, until))
+        failpoint("actuals.before_commit")
         scope.commit(loads, watermark)
         scope.detail["loads"] = [
             {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}

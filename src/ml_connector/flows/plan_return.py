@@ -41,6 +41,7 @@ from ml_connector.engine.return_journals import (
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.signing import flow_signs
@@ -240,6 +241,7 @@ class PlanReturnFlow:
     ) -> bool:
         """Post one journal or budget load; False when the ERP already had it (found by its reference)."""
         self.ctx.progress.stage(f"posting {record.reference}")
+        failpoint("plan_return.before_post")  # between a reversal and its new journal, too
         if record.kind == JournalKind.BUDGET:
             flow = self.flow
             lines = tuple(JournalLineDraft(a, c, v, record.reference) for (a, c), v in sorted(record.lines.items()))
@@ -248,6 +250,7 @@ class PlanReturnFlow:
             result = erp.post_budget(budget, submits)
         else:
             result = erp.post_journal(self._draft(record, period), submits)
+        failpoint("plan_return.after_post")
         journals.mark(record.reference, JournalState.POSTED, document_id=result.document_id)
         record.state, record.document_id = JournalState.POSTED, result.document_id
         return result.created

@@ -17,6 +17,7 @@ from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
 from ml_connector.errors import RecordError
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.loading import LoadResult, load_rows
 from ml_connector.flows.staging import batched, gap_key
@@ -138,6 +139,7 @@ class ReferenceFlow:
                     entry.target_key = CellKey.of(feed.cells, code=target).encode()
                     senders.setdefault(entry.target_key, []).append((code, member))
                 entries.append(entry)
+            failpoint("reference.staging_batch")
             self.ctx.progress.advance(len(batch))
         rows: dict[str, dict[str, str]] = {}
         conflicts: dict[str, str] = {}  # source key -> reason
@@ -183,6 +185,7 @@ class ReferenceFlow:
             # a rejected actuals row, named and replayable.
             ignored_ok=True,
         )
+        failpoint("reference.before_audit")
         audit.move(RecordState.STAGED, RecordState.LOADED, target_prefix=prefix, target_ref=result.task_id)
         return result
 

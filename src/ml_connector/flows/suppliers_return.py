@@ -8,6 +8,7 @@ from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, Trigger
+from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.staging import batched
@@ -88,6 +89,7 @@ class SuppliersReturnFlow:
                 if e.state is RecordState.STAGED
             ]
             for result in erp.upsert_suppliers(suppliers):
+                failpoint("suppliers.during_batch")
                 key = f"supplier:{result.number}"
                 if result.ok:
                     audit.move(RecordState.STAGED, RecordState.POSTED, target_keys=[key], target_ref=result.action)

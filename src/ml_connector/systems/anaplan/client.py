@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
+from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
@@ -192,7 +193,9 @@ class AnaplanClient:
             )
         with self.locks.hold(ref.lock_key, self.settings.lock_timeout_seconds):
             self._uploader().upload(ref, file_id, path)
+            failpoint("anaplan.after_upload")
             task = self.tasks.run(ref, "import", import_id, name)
+            failpoint("anaplan.after_import_done")
             rejected: list[RejectedRow] = []
             missing = False
             if task.failure_dump_available:
@@ -209,6 +212,7 @@ class AnaplanClient:
         with self.locks.hold(ref.lock_key, self.settings.lock_timeout_seconds):
             outcome = self.tasks.run(ref, "export", export_id, str(exp.get("name", "")))
             outcome.raise_for_failure()
+            failpoint("anaplan.after_export_done")
             return download(self.api, ref, export_id, dest)
 
     def run_process(self, ref: ModelRef, name: str) -> TaskOutcome:

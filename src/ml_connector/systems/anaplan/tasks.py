@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_connector.errors import ApiError, ModelBusyError, RetriableError, TaskFailedError, UnavailableError
+from ml_connector.failpoints import failpoint
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.discovery import ModelRef
 
@@ -175,6 +176,7 @@ class TaskRunner:
         task_id = task.get("taskId") if isinstance(task, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise ApiError(f"Anaplan answered {what} without a task id")
+        failpoint("anaplan.after_task_start")
         return task_id
 
     def _task_ids(self, path: str) -> list[str]:

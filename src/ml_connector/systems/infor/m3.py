@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ml_connector.errors import ApiError, ConfigurationError, ConnectorError, RetriableError
+from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
@@ -378,6 +379,7 @@ class M3Lines:
             try:
                 exists = self._supplier_exists(sup.number)
                 self._write_supplier(exists, inputs)
+                failpoint("m3.after_supplier_write")
             except ConnectorError as exc:
                 yield SupplierWriteResult(number=sup.number, ok=False, error=str(exc))
                 continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ml_connector.failpoints import failpoint
 from ml_connector.records import JournalDraft, JournalLineDraft
 from ml_connector.systems.infor.errors import M3TransactionError
 from ml_connector.systems.infor.values import format_amount, m3_day
@@ -70,11 +71,13 @@ def write_batch(call: MiCall, draft: JournalDraft, base: dict[str, str]) -> bool
     """
     head = base | {"INTN": GL_INTERFACE, "DESC": draft.reference, "USID": "MLCONN"}
     added = _add(call, "AddBatchHead", head, "KEY1")
+    failpoint("m3.after_batch_head")
     for number, line in enumerate(draft.lines, start=1):
         added = (
             _add(call, "AddBatchLine", base | {"LINE": str(number), "PARM": parm_line(draft, line)}, "LINE") or added
         )
     # Option 6 again is harmless on a validated batch, and validates one whose CtrlBatch a crash cut off.
+    failpoint("m3.before_ctrl_batch")
     call("GLS840MI", "CtrlBatch", base)
     return added
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from ml_connector.errors import ApiError, ConfigurationError
+from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor
 from ml_connector.records import (
     Account,
@@ -283,11 +284,13 @@ class OracleClient:
         if submits is not None:
             submits.submitting(reference)
         request_id = self.poster.submit(body, reference)
+        failpoint("oracle.after_submit")
         if request_id.startswith("journal:"):
             return PostResult(reference, request_id.removeprefix("journal:"), created=True)
         if submits is not None:
             submits.submitted(reference, request_id)
         status = self.poster.wait(request_id)
+        failpoint("oracle.after_import_job")
         found = self.poster.find(reference)
         if found is None:
             if submits is not None:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ml_connector.errors import ApiError, RetriableError
+from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession
 from ml_connector.records import Supplier, SupplierWriteResult
 from ml_connector.systems.oracle.errors import error_text
@@ -104,6 +105,7 @@ class SupplierWriter:
                 for s in pending
             ]
             try:
+                failpoint("oracle.supplier_batch")
                 self.batches_sent += 1
                 # An upsert with the same payload leaves the same state, so a lost answer may be re-sent.
                 self.session.request(

@@ -1,0 +1,174 @@
+"""What must hold after every round, read from the emulators' own read-outs and the store's tables.
+
+No code of the product's flows, engine, mapping or clients is used: the expected figures come from a
+baseline (the same flows run once, cleanly, without faults or kills, against freshly seeded emulators)
+and every comparison is done here on plain JSON. A violation is a sentence saying what broke.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from chaos.world import BUDGETS, SYSTEMS
+from ml_connector.demo.sandbox import Emulators
+
+# The record states a run may leave behind (a record is never left `staged`).
+FINAL_RECORD_STATES = {"loaded", "unchanged", "posted", "quarantined", "failed", "would-load", "discarded"}
+FINAL_RUN_STATES = {"succeeded", "partial", "failed", "interrupted"}
+
+
+def _get(url: str) -> Any:
+    response = httpx.get(url, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+@dataclass
+class Snapshot:
+    """The business state of the three systems, normalised for comparison."""
+
+    cells: dict[str, dict[str, str]]  # "model/module" -> {cell key: value}
+    items: dict[str, list[str]]  # "model/list" -> sorted "code|name|properties"
+    journals: dict[str, list[str]]  # "system reference" -> [one normalised document per document found]
+    suppliers: dict[str, list[str]]  # "system number" -> [one normalised supplier per record found]
+
+
+def snapshot(emulators: Emulators) -> Snapshot:
+    anaplan = emulators.url("anaplan")
+    info = _get(f"{anaplan}/_emulator/info")
+    cells: dict[str, dict[str, str]] = {}
+    items: dict[str, list[str]] = {}
+    for model in info["models"]:
+        for module in model["modules"]:
+            rows = _get(f"{anaplan}/_emulator/models/{model['name']}/modules/{module}/cells")
+            cells[f"{model['name']}/{module}"] = {
+                "|".join(f"{k}={v}" for k, v in sorted(row.items()) if k != "value"): _value(row["value"])
+                for row in rows
+            }
+        for list_name in model["lists"]:
+            found = _get(f"{anaplan}/_emulator/models/{model['name']}/lists/{list_name}/items")
+            items[f"{model['name']}/{list_name}"] = sorted(
+                f"{i.get('code')}|{i.get('name')}|{sorted((i.get('properties') or {}).items())}" for i in found
+            )
+    journals: dict[str, list[str]] = defaultdict(list)
+    for doc in _get(f"{emulators.url('oracle')}/_emulator/journals"):
+        lines = sorted(
+            f"{ln.get('AccountCombination')} dr={ln.get('EnteredDr')} cr={ln.get('EnteredCr')}"
+            for header in doc.get("headers", [])
+            for ln in header.get("lines", [])
+        )
+        journals[f"oracle {doc.get('Reference1')}"].append(f"{doc.get('DefaultPeriodName')} {lines}")
+    for doc in _get(f"{emulators.url('infor')}/_emulator/journals"):
+        lines = sorted(f"{ln['account']}/{ln['cost_center']} {Decimal(str(ln['amount']))}" for ln in doc["lines"])
+        journals[f"infor {doc['reference']}"].append(f"{doc['status']} {lines}")
+    suppliers: dict[str, list[str]] = defaultdict(list)
+    for sup in _get(f"{emulators.url('oracle')}/_emulator/suppliers"):
+        suppliers[f"oracle {sup.get('SupplierNumber')}"].append(f"{sup.get('Supplier')}|{sup.get('TaxpayerId')}")
+    for sup in _get(f"{emulators.url('infor')}/_emulator/suppliers"):
+        suppliers[f"infor {sup['id']}"].append(f"{sup['name']}|{sup['tax_id']}|{sup['status']}")
+    return Snapshot(cells, items, dict(journals), dict(suppliers))
+
+
+def compare(expected: Snapshot, found: Snapshot) -> list[str]:
+    """Cells, list items, journals and suppliers as the clean baseline left them; nothing twice."""
+    out: list[str] = []
+    for where, want in expected.cells.items():
+        got = found.cells.get(where, {})
+        wrong = [k for k in set(want) | set(got) if want.get(k) != got.get(k)]
+        if wrong:
+            k = sorted(wrong)[0]
+            out.append(
+                f"cells of {where}: {len(wrong)} differ from the sum of the mapped source lines "
+                f"(e.g. {k}: expected {want.get(k)}, found {got.get(k)})"
+            )
+    for where, want_items in expected.items.items():
+        if found.items.get(where) != want_items:
+            out.append(f"list items of {where} differ from the baseline")
+    for ref, docs in found.journals.items():
+        if len(docs) > 1:
+            out.append(f"{ref}: {len(docs)} ERP documents for one reference")
+    for ref, want_docs in expected.journals.items():
+        got_docs = found.journals.get(ref, [])
+        if not got_docs:
+            out.append(f"{ref}: journal missing")
+        elif got_docs[0] != want_docs[0]:
+            out.append(f"{ref}: journal differs from the clean baseline ({got_docs[0][:160]} / {want_docs[0][:160]})")
+    extra = set(found.journals) - set(expected.journals)
+    if extra:
+        out.append(f"journals the baseline did not post: {sorted(extra)[:5]}")
+    for number, records in found.suppliers.items():
+        if len(records) > 1:
+            out.append(f"supplier {number} exists {len(records)} times")
+    if set(found.suppliers) != set(expected.suppliers):
+        out.append(f"suppliers differ: {sorted(set(found.suppliers) ^ set(expected.suppliers))[:5]}")
+    return out
+
+
+def no_overlapping_tasks(emulators: Emulators) -> list[str]:
+    """No two actions on one model at once (the Anaplan emulator's task records)."""
+    per_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for task in _get(f"{emulators.url('anaplan')}/_emulator/tasks"):
+        if task.get("started") is not None:
+            per_model[task["model_id"]].append(task)
+    out = []
+    for model, tasks in per_model.items():
+        tasks.sort(key=lambda t: t["started"])
+        for before, after in zip(tasks, tasks[1:], strict=False):
+            if before.get("ended") is None or after["started"] < before["ended"]:
+                out.append(f"model {model}: task {after['task_id']} started while {before['task_id']} ran")
+    return out
+
+
+def within_budget(emulators: Emulators) -> tuple[list[str], dict[str, int]]:
+    """The busiest 60 s each emulator saw, against the tenant's requests per minute."""
+    out, busiest = [], {}
+    for system in SYSTEMS:
+        stats = _get(f"{emulators.url(system)}/_emulator/stats")
+        busiest[system] = int(stats["max_requests_per_60s"])
+        if busiest[system] > BUDGETS[system]:
+            out.append(f"{system}: {busiest[system]} requests in the busiest 60 s, budget {BUDGETS[system]}")
+    return out, busiest
+
+
+def store_states(store_url: str) -> tuple[list[str], dict[str, int]]:
+    """Every run finished, every record in one final state, no interrupted run with loaded records."""
+    engine = create_engine(store_url)
+    out: list[str] = []
+    try:
+        with engine.connect() as conn:
+            runs = list(conn.execute(text("SELECT id, flow, state, stage FROM runs")))
+            records = list(
+                conn.execute(
+                    text(
+                        "SELECT r.state AS run_state, r.flow LIKE 'actuals%' AS commits, a.state, count(*) AS n "
+                        "FROM audit_records a JOIN runs r ON r.id = a.run_id GROUP BY r.state, commits, a.state"
+                    )
+                )
+            )
+    finally:
+        engine.dispose()
+    by_state = Counter(run.state for run in runs)
+    for run in runs:
+        if run.state not in FINAL_RUN_STATES:
+            out.append(f"run {run.id} of {run.flow} left {run.state} (stage {run.stage})")
+    for row in records:
+        if row.state not in FINAL_RECORD_STATES:
+            out.append(f"{row.n} audit record(s) of {row.run_state} runs left {row.state}")
+        if row.run_state == "interrupted" and row.commits and row.state == "loaded":
+            # An actuals run's records become `loaded` in its commit; a committed run is not interrupted.
+            out.append(f"{row.n} record(s) loaded by actuals runs labelled interrupted (history contradicts data)")
+    return out, dict(by_state)
+
+
+def _value(value: Any) -> str:
+    """A number in one canonical form (1, 1.0 and "1.00" are one figure); text as it is."""
+    try:
+        return str(Decimal(str(value)).normalize())
+    except ArithmeticError:
+        return str(value)

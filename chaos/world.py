@@ -1,0 +1,279 @@
+"""The world the suite runs in: the three emulators (threads of this process), their faults, one
+store per round (a SQLite folder or a fresh PostgreSQL database) and the `ml-connector` processes."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from ml_connector import config as config_module
+from ml_connector.demo import mappings
+from ml_connector.demo.sandbox import Emulators, Sandbox, configure
+from ml_connector.engine.mappings import replace_mapping
+from ml_connector.http import Redactor
+from ml_connector.mapping.rules import parse_csv
+from ml_connector.store import Store, upgrade
+from ml_connector.vault import Vault, load_key
+
+CLI = str(Path(sys.executable).parent / "ml-connector")
+SYSTEMS = ("anaplan", "oracle", "infor")
+PG_ADMIN_URL = os.environ.get("ML_CONNECTOR_CHAOS_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Oracle and Infor budgets as the sandbox sets them; Anaplan's is the connection default.
+BUDGETS = {"anaplan": 600, "oracle": 6000, "infor": 6000}
+
+
+def fault_settings(seed: int) -> dict[str, Any]:
+    """30 % 429s, 5 % 503s (of all requests: the 503 draw only sees the 70 % not refused), drops, lost answers."""
+    return {
+        "rate_429": 0.30,
+        "retry_after_seconds": 0,
+        "rate_5xx": round(0.05 / 0.70, 4),
+        "status_5xx": 503,
+        "drop_rate": 0.02,
+        "lost_response_rate": 0.02,
+        "seed": seed,
+    }
+
+
+def set_faults(emulators: Emulators, settings: dict[str, Any] | None) -> None:
+    for system in SYSTEMS:
+        httpx.put(f"{emulators.url(system)}/_emulator/faults", json=settings or {}, timeout=30).raise_for_status()
+
+
+class TokenExpirer:
+    """Expires every issued token of the three emulators every `every` seconds while running."""
+
+    def __init__(self, emulators: Emulators, every: float = 2.5) -> None:
+        self.emulators, self.every = emulators, every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.expiries = 0
+
+    def __enter__(self) -> TokenExpirer:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            for system in SYSTEMS:
+                httpx.post(f"{self.emulators.url(system)}/_emulator/expire-tokens", timeout=30)
+            self.expiries += 1
+
+
+@dataclass
+class Outcome:
+    code: int | None  # None: still running when the harness killed it
+    seconds: float
+
+    @property
+    def killed(self) -> bool:
+        return self.code == -signal.SIGKILL
+
+
+@dataclass
+class Round:
+    """One fresh store and config against freshly reset emulators."""
+
+    emulators: Emulators
+    folder: Path
+    store_url: str
+    config_path: Path
+    env: dict[str, str]
+    pg_database: str | None = None
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: list[IO[bytes]] = field(default_factory=list)
+    worker_env: dict[str, str] = field(default_factory=dict)
+
+    # -- CLI runs (SQLite) --------------------------------------------------------------------------
+
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CLI, "--config", str(self.config_path), *args],
+            capture_output=True,
+            text=True,
+            env={**self.env, **(env or {})},
+            timeout=timeout,
+            check=False,
+        )
+
+    def run(self, flow: str, *, env: dict[str, str] | None = None, kill_after: float | None = None) -> Outcome:
+        """`ml-connector run FLOW`; SIGKILL it after `kill_after` seconds if it is still running."""
+        started = time.monotonic()
+        log = (self.folder / "runs.log").open("ab")
+        try:
+            proc = subprocess.Popen(
+                [CLI, "--config", str(self.config_path), "run", flow],
+                env={**self.env, **(env or {})},
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+            try:
+                code = proc.wait(timeout=kill_after if kill_after is not None else 600)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                code = -signal.SIGKILL
+        finally:
+            log.close()
+        if code == -signal.SIGKILL:
+            self.lapse_leases_of(proc.pid)
+        return Outcome(code, time.monotonic() - started)
+
+    def lapse_leases_of(self, pid: int) -> None:
+        """Let a killed process's leases run out now instead of in 30 s (the CLI's lease time to live).
+
+        Only the clock is skipped: the product still finds the dead holder's lease and takes it over
+        because it has expired, exactly as it would 30 s later; the process is known to be dead."""
+        engine = create_engine(self.store_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE leases SET expires_at = acquired_at WHERE holder LIKE :a OR holder LIKE :b"),
+                    {"a": f"%:{pid}:%", "b": f"%:{pid}"},
+                )
+        finally:
+            engine.dispose()
+
+    # -- workers (PostgreSQL) -----------------------------------------------------------------------
+
+    def start_worker(self, index: int) -> subprocess.Popen[bytes]:
+        log = (self.folder / f"worker-{index}.log").open("ab")
+        args = [CLI, "--config", str(self.config_path), "--log-level", "INFO", "worker"]
+        args += ["--heartbeat-seconds", "0.5", "--stalled-after-seconds", "3", "--lease-ttl-seconds", "4"]
+        args += ["--poll-seconds", "0.3", "--workdir", str(self.folder / f"work-{index}")]
+        proc = subprocess.Popen(args, env={**self.env, **self.worker_env}, stdout=log, stderr=subprocess.STDOUT)
+        if index < len(self.workers):
+            self.workers[index] = proc
+            self.logs[index].close()
+            self.logs[index] = log
+        else:
+            self.workers.append(proc)
+            self.logs.append(log)
+        return proc
+
+    def restart_workers(self, env: dict[str, str]) -> None:
+        self.stop_workers()
+        self.worker_env = env
+        for index in range(2):
+            self.start_worker(index)
+
+    def revive_dead_workers(self) -> int:
+        """Start again every worker that died; returns how many died since the last look."""
+        dead = 0
+        for index, proc in enumerate(self.workers):
+            if proc.poll() is not None:
+                dead += 1
+                self.start_worker(index)
+        return dead
+
+    def stop_workers(self) -> None:
+        for proc in self.workers:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.workers:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in self.logs:
+            log.close()
+        self.workers.clear()
+        self.logs.clear()
+
+    def query(self, sql: str, **params: Any) -> list[Any]:
+        engine = create_engine(self.store_url)
+        try:
+            with engine.connect() as conn:
+                return list(conn.execute(text(sql), params))
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        self.stop_workers()
+        if self.pg_database:
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)'))
+            finally:
+                admin.dispose()
+
+
+def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
+    """Reset the emulators and make a fresh configured folder; on PostgreSQL a fresh database too."""
+    emulators.reset()
+    box = configure(emulators, folder)
+    # A journal import whose answer was lost is looked for until the ESS timeout; the emulated job takes
+    # half a second, so 20 s keeps a lost submit from holding a run for Oracle's default half hour.
+    text_ = box.config_path.read_text(encoding="utf-8")
+    box.config_path.write_text(
+        text_.replace("[connections.oracle]\n", "[connections.oracle]\ness_timeout_seconds = 20\n", 1), "utf-8"
+    )
+    env = dict(os.environ)
+    env.pop("ML_CONNECTOR_CONFIG", None)
+    for name in ("ML_CONNECTOR_FAILPOINTS", "ML_CONNECTOR_FAILPOINTS_ONCE"):
+        env.pop(name, None)
+    sqlite_url = f"sqlite:///{folder / 'ml-connector.db'}"
+    if store == "sqlite":
+        env.pop("ML_CONNECTOR_STORE_URL", None)
+        return Round(emulators, folder, sqlite_url, box.config_path, env)
+    database = f"mlc_chaos_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    finally:
+        admin.dispose()
+    pg_url = make_url(PG_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
+    _seed(box, pg_url)
+    path = folder / "chaos-pg.toml"
+    path.write_text(box.config_path.read_text(encoding="utf-8").replace(f'"{sqlite_url}"', f'"{pg_url}"'), "utf-8")
+    env["ML_CONNECTOR_STORE_URL"] = pg_url
+    made = Round(emulators, folder, pg_url, path, env, pg_database=database)
+    done = made.cli("db", "upgrade")
+    if done.returncode != 0:
+        raise RuntimeError(f"db upgrade failed: {done.stderr}")
+    return made
+
+
+def _seed(box: Sandbox, pg_url: str) -> None:
+    """The sandbox's vault entries and mappings, copied into the PostgreSQL store (set-up only)."""
+    cfg = config_module.load(box.config_path)
+    key = load_key(cfg.resolve(cfg.vault.key_file))
+    source, target = Store(cfg.store.url), Store(pg_url)
+    try:
+        upgrade(target)
+        old, new = Vault(source, key, Redactor()), Vault(target, key, Redactor())
+        for name, section in cfg.connections.items():
+            new.put(name, section.system, old.get(name))
+        replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
+        replace_mapping(target, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+def jitter(rng: random.Random, low: float, high: float) -> float:
+    return low + (high - low) * rng.random()
