@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from ml_connector.cli.main import app
 
 
-def test_demo_runs_every_flow_and_reconciles(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--folder", str(tmp_path / "demo")])
+def test_demo_runs_every_flow_and_reconciles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a folder given relative to here, as `make demo` gives `.demo`
+    result = CliRunner().invoke(app, ["demo", "--folder", "demo"])
     assert result.exit_code == 0, result.output
     for flow in ("reference-infor", "actuals-oracle", "plan-return-infor", "suppliers-return-oracle"):
         assert flow in result.output

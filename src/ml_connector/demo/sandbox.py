@@ -182,7 +182,8 @@ def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1)
 
 def _configure(box: Sandbox) -> None:
     path = box.config_path
-    store_url = f"sqlite:///{box.folder / 'ml-connector.db'}"
+    # Absolute: the folder may be given relative to where the command runs (`make demo`: `.demo`).
+    store_url = f"sqlite:///{box.folder.resolve() / 'ml-connector.db'}"
     text = config_module.skeleton(store_url, "ml-connector.key")
     path.write_text(text + flows_toml(), encoding="utf-8")
     a, o = box.url("anaplan"), box.url("oracle")
