@@ -19,14 +19,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from ml_connector import config as config_module
-from ml_connector.demo import mappings
-from ml_connector.demo.sandbox import Emulators, Sandbox, configure
-from ml_connector.engine.mappings import replace_mapping
-from ml_connector.http import Redactor
-from ml_connector.mapping.rules import parse_csv
-from ml_connector.store import Store, upgrade
-from ml_connector.vault import Vault, load_key
+from ml_connector.demo.sandbox import Emulators, configure, copy_to_store
 
 CLI = str(Path(sys.executable).parent / "ml-connector")
 SYSTEMS = ("anaplan", "oracle", "infor")
@@ -247,7 +240,7 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     finally:
         admin.dispose()
     pg_url = make_url(PG_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
-    _seed(box, pg_url)
+    copy_to_store(box, pg_url)
     path = folder / "chaos-pg.toml"
     path.write_text(box.config_path.read_text(encoding="utf-8").replace(f'"{sqlite_url}"', f'"{pg_url}"'), "utf-8")
     env["ML_CONNECTOR_STORE_URL"] = pg_url
@@ -256,23 +249,6 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     if done.returncode != 0:
         raise RuntimeError(f"db upgrade failed: {done.stderr}")
     return made
-
-
-def _seed(box: Sandbox, pg_url: str) -> None:
-    """The sandbox's vault entries and mappings, copied into the PostgreSQL store (set-up only)."""
-    cfg = config_module.load(box.config_path)
-    key = load_key(cfg.resolve(cfg.vault.key_file))
-    source, target = Store(cfg.store.url), Store(pg_url)
-    try:
-        upgrade(target)
-        old, new = Vault(source, key, Redactor()), Vault(target, key, Redactor())
-        for name, section in cfg.connections.items():
-            new.put(name, section.system, old.get(name))
-        replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
-        replace_mapping(target, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
-    finally:
-        source.dispose()
-        target.dispose()
 
 
 def jitter(rng: random.Random, low: float, high: float) -> float:

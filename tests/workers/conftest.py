@@ -16,14 +16,8 @@ from typing import IO, Any
 import pytest
 from sqlalchemy import text
 
-from ml_connector import config as config_module
-from ml_connector.demo import mappings
-from ml_connector.demo.sandbox import Sandbox, start
-from ml_connector.engine.mappings import replace_mapping
-from ml_connector.http import Redactor
-from ml_connector.mapping.rules import parse_csv
-from ml_connector.store import Store, upgrade
-from ml_connector.vault import Vault, load_key
+from ml_connector.demo.sandbox import Sandbox, copy_to_store, start
+from ml_connector.store import Store
 from ml_connector.workers.schema import apply_queue_schema
 
 CLI = str(Path(sys.executable).parent / "ml-connector")
@@ -68,23 +62,6 @@ def write_fleet_config(box: Sandbox, store_url: str, requests_per_minute: int) -
     path = box.folder / "fleet.toml"
     path.write_text(f"{head}\n{fleet_flows(MODELS)}\n{connections}", encoding="utf-8")
     return path
-
-
-def seed_store(box: Sandbox, store_url: str) -> None:
-    """Migrate the PostgreSQL store and give it the sandbox's vault entries and mappings."""
-    cfg = config_module.load(box.config_path)
-    key = load_key(cfg.resolve(cfg.vault.key_file))
-    source, target = Store(cfg.store.url), Store(store_url)
-    try:
-        upgrade(target)
-        old, new = Vault(source, key, Redactor()), Vault(target, key, Redactor())
-        for name, section in cfg.connections.items():
-            new.put(name, section.system, old.get(name))
-        replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
-        replace_mapping(target, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
-    finally:
-        source.dispose()
-        target.dispose()
 
 
 @dataclass
@@ -152,7 +129,7 @@ def fleet_factory(tmp_path: Path, pg_url: str) -> Iterator[Any]:
 
     def make(requests_per_minute: int = 600) -> Fleet:
         box = start(tmp_path / "sandbox", task_seconds=0.05)
-        seed_store(box, pg_url)
+        copy_to_store(box, pg_url)
         path = write_fleet_config(box, pg_url, requests_per_minute)
         env = dict(os.environ, ML_CONNECTOR_STORE_URL=pg_url)
         env.pop("ML_CONNECTOR_CONFIG", None)

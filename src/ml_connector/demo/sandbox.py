@@ -248,3 +248,22 @@ def _configure(box: Sandbox) -> None:
 
 def facts(box: Sandbox) -> str:
     return json.dumps({name: server.url for name, server in box.servers.items()})
+
+
+def copy_to_store(box: Sandbox, store_url: str) -> None:
+    """Migrate another store (a PostgreSQL one, for workers) and give it the sandbox's vault entries and
+    demo mappings, encrypted with the same key."""
+    cfg = config_module.load(box.config_path)
+    source, target = Store(cfg.store_url), Store(store_url)
+    old, new = Root(cfg, source), Root(cfg, target)
+    try:
+        upgrade(target)
+        for name, section in cfg.connections.items():
+            new.vault().put(name, section.system, old.vault().get(name))
+        replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
+        replace_mapping(target, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
+    finally:
+        old.close()
+        new.close()
+        source.dispose()
+        target.dispose()
