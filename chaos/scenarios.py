@@ -162,6 +162,12 @@ class Chaos:
                 failures += 1
         tally.gave_up.append(f"{flow}: {MAX_ATTEMPTS} runs failed under faults in a row (see {made.folder})")
 
+    def _armed(self, made: Round, flow: str) -> tuple[Path, dict[str, str]]:
+        """A folder that remembers which points fired, and the environment arming the flow's chain once."""
+        once = Path(tempfile.mkdtemp(prefix=f"{flow}-", dir=made.folder))
+        env = {"ML_CONNECTOR_FAILPOINTS": ",".join(self.chains[flow]), "ML_CONNECTOR_FAILPOINTS_ONCE": str(once)}
+        return once, env
+
     def chosen_cli(self, store: str = "sqlite", flows: list[str] | None = None) -> Tally:
         tally = Tally("chosen points", store)
         started = time.monotonic()
@@ -170,11 +176,7 @@ class Chaos:
             self._faults_on()
             with TokenExpirer(self.emulators):
                 for flow in flows or self.flows:
-                    once = Path(tempfile.mkdtemp(prefix=f"{flow}-", dir=made.folder))
-                    env = {
-                        "ML_CONNECTOR_FAILPOINTS": ",".join(self.chains[flow]),
-                        "ML_CONNECTOR_FAILPOINTS_ONCE": str(once),
-                    }
+                    once, env = self._armed(made, flow)
                     self.until_success(made, flow, tally, env)
                     self._note_chain(flow, once, tally)
             self._finish(made, tally)
@@ -254,11 +256,7 @@ class Chaos:
             self._faults_on()
             with TokenExpirer(self.emulators):
                 for flow in flows or self.flows:
-                    once = Path(tempfile.mkdtemp(prefix=f"{flow}-", dir=made.folder))
-                    env = {
-                        "ML_CONNECTOR_FAILPOINTS": ",".join(self.chains[flow]),
-                        "ML_CONNECTOR_FAILPOINTS_ONCE": str(once),
-                    }
+                    once, env = self._armed(made, flow)
                     made.restart_workers(env)
                     self._enqueue(made, flow)
                     self._drain(made, {flow}, tally)
