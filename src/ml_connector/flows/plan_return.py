@@ -29,6 +29,7 @@ from fnmatch import fnmatchcase
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.frame import RunRequest, RunScope
+from ml_connector.engine.keys import CELL_SEPARATOR, escape
 from ml_connector.engine.return_journals import (
     Cell,
     JournalKind,
@@ -145,7 +146,10 @@ class PlanReturnFlow:
         for line, row in export_rows(path, [cols.account, cols.cost_center, cols.period, cols.amount], flow.export):
             if flow.only and not fnmatchcase(row[cols.cost_center], flow.only):
                 continue
-            key = f"{row[cols.account]}|{row[cols.cost_center]}|{row[cols.period]}"
+            # Escaped: the codes `4|1`,`0` and `4`,`1|0` are two records, not one.
+            key = CELL_SEPARATOR.join(
+                escape(row[c], CELL_SEPARATOR) for c in (cols.account, cols.cost_center, cols.period)
+            )
             entry = AuditEntry(flow.source, key, "plan", {"line": line, **row}, RecordState.STAGED)
             try:
                 period = fmt.from_anaplan(row[cols.period])
