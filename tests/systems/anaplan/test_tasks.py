@@ -191,3 +191,21 @@ def test_token_expires_while_a_load_waits(
     stats = admin.get("/stats").json()
     assert stats["auth_calls"] == 2
     assert sum(v.get("401", 0) for v in stats["requests"].values()) == 1
+
+
+def test_columns_are_read_again_after_a_load_that_was_not_clean(
+    client: AnaplanClient, admin: httpx.Client, tmp_path: Path
+) -> None:
+    ref = client.model()
+    metadata = f"GET /2/0{ref.path}/imports/{client.discovery.object(ref, 'import', 'Load Actuals')['id']}"
+
+    def metadata_reads() -> int:
+        return sum(admin.get("/stats").json()["requests"].get(metadata, {}).values())
+
+    assert client.import_columns(ref, "Load Actuals") == HEADER
+    assert client.import_columns(ref, "Load Actuals") == HEADER
+    assert metadata_reads() == 1  # kept for the process
+    path = write_csv(tmp_path / "a.csv", HEADER, [["9999", "1100", "Jan 27", "5.00"]])  # no such account
+    client.load(ref, "Load Actuals", path, rows_sent=1)
+    assert client.import_columns(ref, "Load Actuals") == HEADER
+    assert metadata_reads() == 2  # the import may have changed: read again

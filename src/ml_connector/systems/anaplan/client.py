@@ -201,6 +201,9 @@ class AnaplanClient:
             if task.failure_dump_available:
                 rejected, missing = fetch_dump(self.api, ref, import_id, task.task_id)
         outcome = ImportOutcome.of(task, rejected, missing)
+        if task.failed or outcome.rows_failed or outcome.rows_ignored:
+            # Not a clean load: the import may have changed in the model; read its columns afresh next time.
+            self._columns.pop((ref.workspace_id, ref.model_id, import_name), None)
         if task.failed:
             raise ImportFailedError(f"{task.describe()} ({rows_sent} rows sent)", outcome)
         return outcome
