@@ -11,7 +11,7 @@ from typing import Any
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import BudgetRegistry, Redactor
+from ml_connector.http import BudgetRegistry, Redactor, Traffic
 from ml_connector.locking import ModelLocks
 from ml_connector.ports import ErpClient
 from ml_connector.systems.anaplan import AnaplanClient, AnaplanSettings
@@ -75,8 +75,10 @@ class ConnectionClients:
         budgets: BudgetRegistry,
         kept_tokens: KeptTokens,
         redactor: Redactor,
+        traffic: Traffic | None = None,
     ) -> None:
         self.config = config
+        self.traffic = traffic
         self.vault = vault
         self.locks = locks
         self.budgets = budgets
@@ -92,9 +94,9 @@ class ConnectionClients:
             if client is None:
                 settings = erp_settings(self.config, self.vault, name)
                 client = (
-                    OracleClient(settings, budgets=self.budgets, redactor=self.redactor)
+                    OracleClient(settings, budgets=self.budgets, redactor=self.redactor, traffic=self.traffic)
                     if isinstance(settings, OracleSettings)
-                    else InforClient(settings, budgets=self.budgets, redactor=self.redactor)
+                    else InforClient(settings, budgets=self.budgets, redactor=self.redactor, traffic=self.traffic)
                 )
                 self._erps[name] = client
             return client
@@ -115,6 +117,7 @@ class ConnectionClients:
                     budgets=self.budgets,
                     kept_tokens=self.kept_tokens,
                     redactor=self.redactor,
+                    traffic=self.traffic,
                 )
                 self._anaplans[name] = client
             return client

@@ -16,15 +16,17 @@ built (by its parameters), never swapped while it runs.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from ml_connector.config import Config
 from ml_connector.connections import ConnectionClients
 from ml_connector.flows.context import FlowContext, Progress, SilentProgress
-from ml_connector.http import BudgetRegistry, Redactor
+from ml_connector.http import BudgetRegistry, Redactor, Traffic
 from ml_connector.store.budget import sql_budget_factory
 from ml_connector.store.database import Store
 from ml_connector.store.lease import LeaseLocks
+from ml_connector.store.traffic import REQUEST, Tally, add_traffic
 from ml_connector.systems.anaplan.auth import KeptTokens
 from ml_connector.vault import Vault, load_key
 
@@ -55,7 +57,8 @@ class Root:
         self.lease_ttl = lease_ttl
         self.redactor = Redactor()
         self.budgets = BudgetRegistry(sql_budget_factory(self.store) if shared_budgets else None)
-        self.kept_tokens = KeptTokens(self.redactor)
+        self.traffic = Traffic(self._keep_traffic)
+        self.kept_tokens = KeptTokens(self.redactor, self.traffic)
         self.locks = LeaseLocks(self.store, ttl=lease_ttl)
         self._vault: Vault | None = None
         self._contexts: list[FlowContext] = []
@@ -78,7 +81,11 @@ class Root:
             budgets=self.budgets,
             kept_tokens=self.kept_tokens,
             redactor=self.redactor,
+            traffic=self.traffic,
         )
+
+    def _keep_traffic(self, counts: Mapping[tuple[str, str], int]) -> None:
+        add_traffic(self.store, {(REQUEST, system, outcome): Tally(n) for (system, outcome), n in counts.items()})
 
     def flow_context(self, *, progress: Progress | None = None, workdir: Path | None = None) -> FlowContext:
         """Clients, leases and a work folder for running flows; closed with the root."""
@@ -103,5 +110,6 @@ class Root:
         for context in contexts:
             context.clients.close()
         self.kept_tokens.close()
+        self.traffic.flush()
         if self._owns_store:
             self.store.dispose()

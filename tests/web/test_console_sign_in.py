@@ -53,6 +53,10 @@ def test_a_viewer_cannot_act(page: Page, console: Console) -> None:
     refused = page.request.post(f"{console.url}/gaps/rule", form=form)
     assert refused.status == 403 and "only an operator" in refused.text()
     assert page.request.post(f"{console.url}/runs/{partial.id}/replay", form={"csrf_token": token}).status == 403
+    page.goto(f"{console.url}/")
+    expect(page.locator("form[action='/reconcile/repair']")).to_have_count(0)
+    repair = {"csrf_token": token, "flow": "actuals-infor"}
+    assert page.request.post(f"{console.url}/reconcile/repair", form=repair).status == 403
     assert not any(r.source == "1999" for r in load_mapping(console.ctx.store, "infor").rules)
 
 

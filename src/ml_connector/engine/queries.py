@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +33,7 @@ from ml_connector.store.models import (
     Run,
     Watermark,
 )
+from ml_connector.store.traffic import LOCK_WAIT, REQUEST, traffic_totals
 
 CHUNK = 1000  # parameters per statement, well under every database's limit
 
@@ -556,6 +557,8 @@ class Operations:
     budget_tokens: list[tuple[str, float]]  # (tenant, tokens left when last counted)
     open_gaps: int
     quarantined: int
+    requests: list[tuple[str, str, int]] = field(default_factory=list)  # (system, outcome, requests)
+    lock_waits: list[tuple[str, int, float]] = field(default_factory=list)  # (lock, waits, seconds waited)
 
 
 def operations(store: Store, recent_runs: int = 5000) -> Operations:
@@ -589,7 +592,12 @@ def operations(store: Store, recent_runs: int = 5000) -> Operations:
         tokens = [
             (tenant, float(left)) for tenant, left in session.execute(select(BudgetBucket.tenant, BudgetBucket.tokens))
         ]
-    return Operations(runs, records, durations, last, tokens, len(mapping_gaps(store)), open_quarantined(store))
+    traffic = traffic_totals(store)
+    requests = sorted((name, outcome, t.count) for (kind, name, outcome), t in traffic.items() if kind == REQUEST)
+    waits = sorted((name, t.count, t.seconds) for (kind, name, _o), t in traffic.items() if kind == LOCK_WAIT)
+    return Operations(
+        runs, records, durations, last, tokens, len(mapping_gaps(store)), open_quarantined(store), requests, waits
+    )
 
 
 def run_info(row: Run) -> RunInfo:

@@ -10,6 +10,7 @@ from ml_connector.http.redaction import Redactor, mask_fields, redact_url
 from ml_connector.http.retry import RetryPolicy, RetrySettings
 from ml_connector.http.session import ApiSession, Authenticator
 from ml_connector.http.tokens import CachedToken, TokenKeeper
+from ml_connector.http.traffic import Traffic
 from ml_connector.http.transport import make_client
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "RetrySettings",
     "TokenBucket",
     "TokenKeeper",
+    "Traffic",
     "make_client",
     "mask_fields",
     "redact_url",

@@ -30,6 +30,7 @@ from ml_connector.errors import (
 from ml_connector.http.budget import RequestBudget
 from ml_connector.http.redaction import Redactor
 from ml_connector.http.retry import RetryPolicy, backoff_seconds, is_retriable, parse_retry_after
+from ml_connector.http.traffic import Traffic
 from ml_connector.http.transport import make_client
 
 log = logging.getLogger("ml_connector.http")
@@ -108,6 +109,7 @@ class ApiSession:
     `base_url` is joined with relative paths; absolute URLs (e.g. Oracle `self` links) pass as they are.
     `redactor` (the composition root's) scrubs every URL, error excerpt and log line; the system's auth
     registers the tokens it gets with it. Without one the session masks by field name only.
+    `traffic` (the root's) counts every request by outcome, for `/metrics`.
     """
 
     def __init__(
@@ -123,8 +125,10 @@ class ApiSession:
         budget_timeout: float = 600.0,
         sleep: Any = time.sleep,
         redactor: Redactor | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.system = system
+        self.traffic = traffic
         self.redactor = redactor if redactor is not None else Redactor()
         self.base_url = base_url.rstrip("/")
         self.auth = auth
@@ -233,6 +237,8 @@ class ApiSession:
     def _log(
         self, method: str, url: str, status: int | None, started: float, attempt: int, error: str | None = None
     ) -> None:
+        if self.traffic is not None:
+            self.traffic.request(self.system, status)
         log.info(
             "http request",
             extra={

@@ -32,11 +32,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ml_connector.errors import LockTimeoutError
 from ml_connector.store.database import Store
 from ml_connector.store.models import Lease
+from ml_connector.store.traffic import LOCK_WAIT, Tally, add_traffic
 
 log = logging.getLogger("ml_connector.store.lease")
 
@@ -128,10 +129,15 @@ class LeaseLocks:
         return f"{prefix[: _HOLDER_MAX - len(suffix) - 1]}:{suffix}"
 
     def _wait_for(self, key: str, holder: str, timeout: float | None) -> None:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        tries = 0
         while True:
+            tries += 1
             try:
                 if self._try_acquire(key, holder):
+                    if tries > 1:
+                        self._count_wait(key, time.monotonic() - started)
                     return
             except OperationalError as exc:
                 # A dropped connection or a busy database is a reason to wait, not to fail the run.
@@ -146,6 +152,14 @@ class LeaseLocks:
                     raise self._timeout_error(key, timeout)
                 pause = min(pause, remaining)
             time.sleep(pause)
+
+    def _count_wait(self, key: str, seconds: float) -> None:
+        """Add a wait for `key` to the store's counts (`/metrics`); a count that cannot be written is
+        only logged: the lease is held, and the run goes on."""
+        try:
+            add_traffic(self._store, {(LOCK_WAIT, key, ""): Tally(1, seconds)})
+        except SQLAlchemyError as exc:
+            log.warning("could not count the wait for the lock on %s: %s", key, exc)
 
     def _try_acquire(self, key: str, holder: str) -> bool:
         """One atomic attempt: insert the lease, or take it over if it has expired or is already ours."""

@@ -174,6 +174,18 @@ class BudgetBucket(Base):
     counted_at: Mapped[float] = mapped_column(Float)
 
 
+class TrafficCount(Base):
+    """What every process on this store has counted since it was made: requests by system and outcome
+    ("2xx", "429", "5xx", "network", ...), and waits for a lock by lock name, with the seconds waited."""
+
+    __tablename__ = "traffic_counts"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # "request" or "lock_wait"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # the system, or the lock's name
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)  # a request's outcome; "" for a wait
+    count: Mapped[int] = mapped_column(BigInteger)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
 class ScheduleState(Base):
     """When each flow's schedule last fired, so a restart can catch up once instead of bursting."""
 

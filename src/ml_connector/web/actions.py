@@ -1,6 +1,7 @@
 """What an operator does from the console: add the missing mapping rule, replay the runs a gap held
-back, replay a run's quarantined and failed records. Every form is POST with the session's CSRF token;
-a viewer gets a 403 page. Replays run as jobs (`web.jobs`) whose page shows their progress."""
+back, replay a run's quarantined and failed records, repair the cells reconcile finds differing.
+Every form is POST with the session's CSRF token; a viewer gets a 403 page. Replays and repairs run
+as jobs (`web.jobs`) whose page shows their progress."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from ml_connector.engine import queries
 from ml_connector.engine.mappings import add_rule
 from ml_connector.errors import ConnectorError
 from ml_connector.flows.context import FlowContext
+from ml_connector.flows.reconcile import repair
 from ml_connector.flows.replay import replay
 from ml_connector.mapping.rules import Dimension, Rule, RuleKind
 from ml_connector.pings import ping
 from ml_connector.web.console import Console
+from ml_connector.web.jobs import JobKind
 from ml_connector.web.pages import find_run
+from ml_connector.web.reconciliation import PERIOD
 from ml_connector.web.security import check_csrf, operator
 
 Operator = Annotated[SignedIn, Depends(operator)]
@@ -122,4 +126,24 @@ def add_actions(app: FastAPI, console: Console) -> None:
         what = f"{len(selected)} selected record(s) of run" if selected else "run"
         step = replay_selected if selected else replay_step
         job = console.jobs.submit(f"replay {what} {info.id[:8]} ({info.flow})", user.name, [info.id], step)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.post("/reconcile/repair", dependencies=[Checked])
+    def repair_flow(request: Request, user: Operator, flow: str = Form(...), period: str = Form("")) -> Response:
+        context = _flows(console)
+        actuals = context.config.flows.get(flow)
+        if actuals is None or actuals.kind != "actuals":
+            raise HTTPException(404, f"no actuals flow {flow!r}")
+        period = period.strip()
+        if period and not PERIOD.match(period):
+            raise HTTPException(400, f"period {period!r} is not YYYY-MM; write e.g. 2026-03")
+
+        def repair_step(name: str) -> str:
+            done = repair(_flows(console), name, [period] if period else None)
+            return done.run.id if done.run is not None else ""  # "": every cell agreed, nothing sent
+
+        where = f" for {period}" if period else ""
+        job = console.jobs.submit(
+            f"repair the differing cells of {flow}{where}", user.name, [flow], repair_step, JobKind.REPAIR
+        )
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -1,4 +1,4 @@
-"""Work the console starts (replays) runs one job at a time in a background thread, so a page answers
+"""Work the console starts (replays, repairs) runs one job at a time in a background thread, so a page answers
 at once and the job's page shows its progress until it is done."""
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ log = logging.getLogger(__name__)
 KEEP = 200  # finished jobs remembered for their pages
 
 
+class JobKind(StrEnum):
+    """What a job's steps are: runs to replay (one replay run each), or flows to repair (one repair run
+    each, or none when every cell already agrees)."""
+
+    REPLAY = "replay"
+    REPAIR = "repair"
+
+
 class JobState(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -31,7 +39,8 @@ class Job:
     id: str
     title: str
     by: str
-    steps: list[str]  # what it will do, e.g. one run id per replay
+    steps: list[str]  # what it will do: one run id per replay, one flow name per repair
+    kind: JobKind = JobKind.REPLAY
     state: JobState = JobState.QUEUED
     done: list[tuple[str, str]] = field(default_factory=list)  # (step, the run it made)
     error: str = ""
@@ -48,8 +57,8 @@ class JobQueue:
         self._guard = threading.Lock()
         self._redactor = redactor
 
-    def submit(self, title: str, by: str, steps: list[str], step: Step) -> Job:
-        job = Job(str(uuid.uuid4()), title, by, list(steps))
+    def submit(self, title: str, by: str, steps: list[str], step: Step, kind: JobKind = JobKind.REPLAY) -> Job:
+        job = Job(str(uuid.uuid4()), title, by, list(steps), kind)
         with self._guard:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEEP]:

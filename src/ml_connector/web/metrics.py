@@ -1,8 +1,9 @@
 """`/metrics` in the Prometheus text format (prometheus-client): a collector that reads the store at
 each scrape, so every process on one store reports the same figures and a restart loses nothing.
 
-Requests and 429s by system and lock waits are counted inside each running process, not in the store;
-they are not reported here yet."""
+Requests (by system and outcome, 429s apart) and lock waits are counted by every process on the
+store (`Root.traffic`, `LeaseLocks`) and added to the store at most every 10 s and when a process
+ends: a scrape sees the whole fleet's, workers included, up to 10 s late."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from ml_connector.engine import queries
@@ -50,10 +51,41 @@ class StoreCollector(Collector):
         for tenant, left in ops.budget_tokens:
             tokens.add_metric([tenant], left)
         yield tokens
+        yield from _traffic(ops)
         yield GaugeMetricFamily("mlc_open_mapping_gaps", "ERP codes records wait for a rule for.", value=ops.open_gaps)
         yield GaugeMetricFamily(
             "mlc_quarantined_records", "Records whose latest version is quarantined.", value=ops.quarantined
         )
+
+
+def _traffic(ops: queries.Operations) -> Iterator[Metric]:
+    requests = CounterMetricFamily(
+        "mlc_http_requests",
+        "Requests sent to each system by every process on the store, by outcome (2xx, 4xx, 429, 5xx, network).",
+        labels=["system", "outcome"],
+    )
+    limited = CounterMetricFamily(
+        "mlc_http_rate_limited", "Requests a system answered with 429 (too many requests).", labels=["system"]
+    )
+    per_system: dict[str, int] = defaultdict(int)
+    for system, outcome, count in ops.requests:
+        requests.add_metric([system, outcome], count)
+        per_system[system] += count if outcome == "429" else 0
+    for system, count in sorted(per_system.items()):
+        limited.add_metric([system], count)
+    yield requests
+    yield limited
+    waits = CounterMetricFamily(
+        "mlc_lock_waits", "Times a run had to wait for a lock (a model or a flow) another run held.", labels=["lock"]
+    )
+    waited = CounterMetricFamily(
+        "mlc_lock_wait_seconds", "Seconds runs spent waiting for a lock another run held.", labels=["lock"]
+    )
+    for lock, count, seconds in ops.lock_waits:
+        waits.add_metric([lock], count)
+        waited.add_metric([lock], seconds)
+    yield waits
+    yield waited
 
 
 def _durations(durations: list[tuple[str, float]]) -> HistogramMetricFamily:

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
-from ml_connector.http import ApiSession, CachedToken, Redactor, RequestBudget, TokenKeeper
+from ml_connector.http import ApiSession, CachedToken, Redactor, RequestBudget, TokenKeeper, Traffic
 from ml_connector.systems.anaplan.settings import AnaplanSettings, AuthKind
 
 RefreshTokenSink = Callable[[str], None]
@@ -296,8 +296,9 @@ class KeptTokens:
     auth's session scrubs with `redactor` (the root's), and registers its credential and tokens there.
     """
 
-    def __init__(self, redactor: Redactor | None = None) -> None:
+    def __init__(self, redactor: Redactor | None = None, traffic: Traffic | None = None) -> None:
         self.redactor = redactor if redactor is not None else Redactor()
+        self.traffic = traffic
         self._auths: dict[tuple[str, httpx.BaseTransport | None], AnaplanAuth] = {}
         self._lock = threading.Lock()
 
@@ -322,6 +323,7 @@ class KeptTokens:
                     transport=transport,
                     sleep=sleep,
                     redactor=self.redactor,
+                    traffic=self.traffic,
                 )
                 auth = AnaplanAuth(settings, session, on_refresh_token=on_refresh_token)
                 self._auths[key] = auth

@@ -23,7 +23,7 @@ import httpx
 
 from ml_connector.errors import AuthenticationError, ConfigurationError, ConnectorError
 from ml_connector.failpoints import failpoint
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic
 from ml_connector.locking import ModelLocks, ProcessModelLocks
 from ml_connector.systems.anaplan.api import AnaplanApi
 from ml_connector.systems.anaplan.auth import KeptTokens, RefreshTokenSink
@@ -59,6 +59,7 @@ class AnaplanClient:
         budgets: BudgetRegistry | None = None,
         kept_tokens: KeptTokens | None = None,
         redactor: Redactor | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.settings = settings
         self.locks: ModelLocks = locks or ProcessModelLocks()
@@ -88,6 +89,7 @@ class AnaplanClient:
             transport=transport,
             sleep=sleep,
             redactor=self.redactor,
+            traffic=traffic,
         )
         self.api = AnaplanApi(self._session)
         self.discovery = Discovery(self.api)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from ml_connector.errors import ConfigurationError
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor, make_client
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic, make_client
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -94,6 +94,7 @@ class InforClient:
         transport: httpx.BaseTransport | None = None,
         budgets: BudgetRegistry | None = None,
         redactor: Redactor | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.settings = settings
         self.redactor = redactor if redactor is not None else Redactor()
@@ -103,7 +104,13 @@ class InforClient:
         http = make_client(transport=transport)
         policy = settings.retry_policy
         auth_session = ApiSession(
-            SYSTEM, settings.credentials.auth_url, budget=budget, policy=policy, client=http, redactor=self.redactor
+            SYSTEM,
+            settings.credentials.auth_url,
+            budget=budget,
+            policy=policy,
+            client=http,
+            redactor=self.redactor,
+            traffic=traffic,
         )
         self.auth = InforAuth(settings.credentials, auth_session, grant=settings.grant)
         self.session = ApiSession(
@@ -114,6 +121,7 @@ class InforClient:
             policy=policy,
             client=http,
             redactor=self.redactor,
+            traffic=traffic,
         )
         self.line: ProductLineStrategy = STRATEGIES[settings.product](settings, self.session)
 

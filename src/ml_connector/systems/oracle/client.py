@@ -12,7 +12,7 @@ import httpx
 
 from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.failpoints import failpoint
-from ml_connector.http import ApiSession, BudgetRegistry, Redactor
+from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -72,6 +72,7 @@ class OracleClient:
         transport: httpx.BaseTransport | None = None,
         budgets: BudgetRegistry | None = None,
         redactor: Redactor | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.settings = settings
         self.redactor = redactor if redactor is not None else Redactor()
@@ -85,6 +86,7 @@ class OracleClient:
             policy=settings.retry_policy,
             transport=transport,
             redactor=self.redactor,
+            traffic=traffic,
         )
         self.auth = authenticator_for(settings, token_session)
         self._token_session = token_session
@@ -96,6 +98,7 @@ class OracleClient:
             policy=settings.retry_policy,
             transport=transport,
             redactor=self.redactor,
+            traffic=traffic,
         )
         self.layout = SegmentLayout.of(settings)
         self.journal_source = settings.journal_source
