@@ -63,6 +63,8 @@ def _ledgers(b: InforBackend, sites: set[str]) -> list[Row]:
             "CurrCode": ln.currency,
             "ExchRate": "1",
             "Ref": ln.reference or ln.text,
+            # ASSUMPTION: seeded rows came from no journal the API shows; a posted SLJournals entry keeps its Id.
+            "FromId": ln.journal_id,
             "VendNum": ln.supplier,
             "Voucher": str(ln.voucher_no) if ln.trans_code == 40 else "",
             "RefType": {40: "V", 50: "P"}.get(ln.trans_code, "J"),
@@ -215,6 +217,7 @@ VIEWS: dict[str, IdoView] = {
                 "CurrCode",
                 "ExchRate",
                 "Ref",
+                "FromId",  # the journal the row was posted from (CHJournals column family, infor.md 3.4)
                 "VendNum",
                 "Voucher",
                 "RefType",
