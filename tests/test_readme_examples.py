@@ -27,6 +27,7 @@ def test_the_readme_configuration_loads_as_written(tmp_path: Path) -> None:
     loaded = config_module.load(path)
     flow = loaded.flow("plan-return-oracle")
     assert flow.mapping == "oracle" and flow.revisions == "reverse" and flow.flip_signs == ["revenue"]
+    assert (flow.post_as, flow.budget_name) == ("budget", "Budget")
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_the_readme_configuration_loads_as_written(tmp_path: Path) -> None:
     ],
 )
 def test_a_missing_return_setting_is_named(tmp_path: Path, remove: str, named: str) -> None:
-    text = readme_config()
+    text = readme_config().replace('post_as = "budget"', 'post_as = "journal"')
     if remove.startswith("[connections"):
         text = text.split(remove, 1)[0]
     else:
@@ -52,7 +53,7 @@ def test_a_missing_return_setting_is_named(tmp_path: Path, remove: str, named: s
 def test_budget_route_is_refused_for_csi_by_name(tmp_path: Path) -> None:
     text = readme_config().replace('product = "m3"', 'product = "csi"')
     text = text.replace('target = "oracle"\nworkspace', 'target = "infor"\nworkspace', 1)
-    text = text.replace('post_as = "journal"', 'post_as = "budget"')
+    assert 'post_as = "budget"' in text
     path = tmp_path / "ml-connector.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigurationError) as info:
