@@ -36,6 +36,7 @@ def write(tmp_path: Path, erp: str, flow: str) -> Path:
     [
         ("oracle", "", "budget"),
         ("m3", 'budget_name = "PLN"\n', "budget"),
+        ("m3", 'budget_name = "FC26"\n', "budget"),  # BVER is A4 (GLS215MI outputs, infor.md appendix B)
         ("csi", 'balancing_account = "1000"\nbalancing_cost_center = "1900"\n', "journal"),
         ("fsm", 'balancing_account = "1000"\nbalancing_cost_center = "1900"\n', "journal"),
         ("oracle", 'post_as = "journal"\nbalancing_account = "1000"\nbalancing_cost_center = "3900"\n', "journal"),

@@ -426,10 +426,10 @@ def return_problems(where: str, flow: FlowSection, target: ConnectionSection | N
         problems.append(f'{where}.post_as: "budget" is built for Oracle and Infor M3; use "journal" for this target')
     elif target is not None and target.system == "infor":
         version = flow.budget_name or flow.version
-        if not 1 <= len(version) <= 3:
+        if not 1 <= len(version) <= 4:  # BVER(A4), infor.md appendix B
             what = repr(flow.budget_name) if flow.budget_name else f"the default, the version {flow.version!r},"
             problems.append(
-                f"{where}.budget_name: M3 loads budget figures into a budget version of 1-3 characters (BUS100MI "
+                f"{where}.budget_name: M3 loads budget figures into a budget version of 1-4 characters (BUS100MI "
                 f'BVER) and {what} is not one: set budget_name = "PLN" (your budget version), or post_as = '
                 '"journal" to post journals for review'
             )
@@ -486,7 +486,7 @@ EXAMPLES = """
 # currency = "EUR"
 # ledger = "Acme EU Ledger"
 # post_as = "budget"               # the default on Oracle and M3: the ERP's budget; or "journal" for review
-# budget_name = "Budget"           # Oracle budget / M3 budget version (1-3 characters); default: version
+# budget_name = "Budget"           # Oracle budget / M3 budget version (1-4 characters); default: version
 # balancing_account = "1000"       # journals only: the balancing line
 # balancing_cost_center = "3900"
 # revisions = "reverse"            # journals only: or "delta"
