@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from ml_connector.demo.sandbox import Sandbox
+from tests.flows.test_plan_revisions_csi_fsm import add_target
 from tests.support.cli import invoke
 
 # plan flow -> (actuals flow, how a reviewer posts the journals in the ERP emulator)
@@ -36,3 +37,29 @@ def test_a_budget_posted_by_a_reviewer_never_comes_back_as_actuals(sandbox: Sand
     after = actuals_cells(sandbox)
     assert after == before  # no budget figure reached the Actuals module
     assert "Budget" not in invoke(sandbox, "mapping", "gaps", width=200).output
+
+
+def test_a_csi_budget_journal_posted_by_a_reviewer_never_comes_back_as_actuals(sandbox: Sandbox) -> None:
+    """CSI has no budget route: plan-return enters its journals in the plan journal (PLAN); a reviewer posts them
+    to the ledger, and the CSI actuals flow never loads them."""
+    plan = add_target(sandbox, "csi")
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    block = text.split("[flows.actuals-infor]\n", 1)[1].split("\n[", 1)[0]
+    block = block.replace('source = "infor"', 'source = "infor-csi"').replace("schedule = ", "# schedule = ")
+    sandbox.config_path.write_text(text + f"\n[flows.actuals-csi]\n{block}\n", encoding="utf-8")
+    assert invoke(sandbox, "run", "reference-infor").exit_code == 0
+    assert invoke(sandbox, "run", "actuals-csi").exit_code in (0, 4)
+    before = actuals_cells(sandbox)
+    posted = invoke(sandbox, "run", plan, width=200)
+    assert posted.exit_code == 0, posted.output
+    entered = [j for j in httpx.get(f"{sandbox.url('infor')}/_emulator/journals").json() if j["product"] == "CSI"]
+    assert entered and {j["detail"]["Id"] for j in entered} == {"PLAN"}
+    reviewed = httpx.post(f"{sandbox.url('infor')}/_emulator/csi/review").json()["posted"]
+    assert reviewed and all(ref.startswith("MLC-") for ref in reviewed)
+    rerun = invoke(sandbox, "run", "actuals-csi", width=200)
+    assert rerun.exit_code in (0, 4), rerun.output
+    assert actuals_cells(sandbox) == before  # no budget figure reached the Actuals module
+    again = invoke(sandbox, "run", plan, width=200)  # the posted journals are found: nothing posted twice
+    assert again.exit_code == 0, again.output
+    journals = httpx.get(f"{sandbox.url('infor')}/_emulator/journals").json()
+    assert sorted(j["reference"] for j in journals if j["product"] == "CSI") == sorted(reviewed)
