@@ -4,6 +4,7 @@ reported by setting name before any network call."""
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ def test_the_readme_configuration_loads_as_written(tmp_path: Path) -> None:
     loaded = config_module.load(path)
     flow = loaded.flow("plan-return-oracle")
     assert flow.mapping == "oracle" and flow.revisions == "reverse" and flow.flip_signs == ["revenue"]
+    assert (flow.post_as, flow.budget_name) == ("budget", "Budget")
 
 
 @pytest.mark.parametrize(
@@ -37,7 +39,7 @@ def test_the_readme_configuration_loads_as_written(tmp_path: Path) -> None:
     ],
 )
 def test_a_missing_return_setting_is_named(tmp_path: Path, remove: str, named: str) -> None:
-    text = readme_config()
+    text = readme_config().replace('post_as = "budget"', 'post_as = "journal"')
     if remove.startswith("[connections"):
         text = text.split(remove, 1)[0]
     else:
@@ -52,7 +54,7 @@ def test_a_missing_return_setting_is_named(tmp_path: Path, remove: str, named: s
 def test_budget_route_is_refused_for_csi_by_name(tmp_path: Path) -> None:
     text = readme_config().replace('product = "m3"', 'product = "csi"')
     text = text.replace('target = "oracle"\nworkspace', 'target = "infor"\nworkspace', 1)
-    text = text.replace('post_as = "journal"', 'post_as = "budget"')
+    assert 'post_as = "budget"' in text
     path = tmp_path / "ml-connector.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigurationError) as info:
@@ -78,3 +80,18 @@ def test_init_examples_load_once_uncommented(tmp_path: Path) -> None:
     path.write_text(body.replace("[service]", connections + "[service]", 1), encoding="utf-8")
     loaded = config_module.load(path)
     assert loaded.flow("plan-return-oracle").balancing_cost_center == "3900"
+
+
+def test_the_readme_csi_connection_example_loads_with_a_journal_plan_return(tmp_path: Path) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    csi = next(b for b in blocks if "csi_plan_journal" in b)
+    flow = (
+        '[connections.anaplan]\nsystem = "anaplan"\nuser = "u"\n'
+        '[flows.plan-return-csi]\nkind = "plan-return"\nsource = "anaplan"\ntarget = "infor-csi"\nmodel = "FP&A"\n'
+        'export = "Export Approved Budget"\nbalancing_account = "1000"\nbalancing_cost_center = "1900"\n'
+    )
+    path = tmp_path / "ml-connector.toml"
+    path.write_text(textwrap.dedent(csi) + flow, encoding="utf-8")
+    loaded = config_module.load(path)
+    assert loaded.flow("plan-return-csi").post_as == "journal"  # CSI has no budget route
+    assert loaded.connection("infor-csi").options()["csi_plan_journal"] == "PLAN"

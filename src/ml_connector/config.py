@@ -131,9 +131,12 @@ class FlowSection(BaseModel):
     account_types: dict[str, str] = Field(
         default_factory=dict, description="ERP account -> type (revenue, liability, equity, asset, expense)"
     )
-    post_as: Literal["journal", "budget"] = Field(
-        "journal",
-        description="plan-return: journals for review, or the ERP's budget route (Oracle budget balance import)",
+    # None until the file is read: then "budget" where the target ERP has a budget route (Oracle, Infor M3),
+    # else "journal" (`default_post_as`).
+    post_as: Literal["journal", "budget"] | None = Field(
+        None,
+        description="plan-return: the ERP's budget route (default where there is one: Oracle budget balance "
+        "import, M3 BUS100MI) or journals for review (the default elsewhere)",
     )
     budget_name: str = Field("", description="plan-return with post_as = budget: the ERP's budget (default: version)")
     revisions: Literal["reverse", "delta"] = Field(
@@ -227,6 +230,13 @@ class Config(BaseModel):
     service: ServiceSection = Field(default_factory=ServiceSection)
     alerts: AlertsSection = Field(default_factory=AlertsSection)
     path: Path = Path(DEFAULT_FILE)
+
+    @model_validator(mode="after")
+    def _post_as_defaults(self) -> Config:
+        for flow in self.flows.values():
+            if flow.kind == "plan-return" and flow.post_as is None:
+                flow.post_as = default_post_as(self.connections.get(flow.target))
+        return self
 
     def connection(self, name: str) -> ConnectionSection:
         try:
@@ -390,16 +400,39 @@ def cross_check(flows: dict[str, FlowSection], connections: dict[str, Connection
     return problems
 
 
+def has_budget_route(target: ConnectionSection | None) -> bool:
+    """Whether plan-return can load budgets into the target: Oracle (GL budget balance import) and Infor M3
+    (BUS100MI). CSI and FSM document no budget object the product can write, so they take journals."""
+    if target is None:
+        return False
+    return target.system == "oracle" or (target.system == "infor" and target.options().get("product") == "m3")
+
+
+def default_post_as(target: ConnectionSection | None) -> Literal["journal", "budget"]:
+    """Budget figures go to the ERP's budget where it has a route, else to journals for review."""
+    return "budget" if has_budget_route(target) else "journal"
+
+
 def return_problems(where: str, flow: FlowSection, target: ConnectionSection | None) -> list[str]:
     """What a plan-return flow lacks, by setting name, before any network call."""
     problems = []
-    if flow.post_as == "journal":
+    post_as = flow.post_as or default_post_as(target)
+    if post_as == "journal":
         if not flow.balancing_account:
             problems.append(f"{where}.balancing_account: a journal for review needs a balancing account")
         if not flow.balancing_cost_center:
             problems.append(f"{where}.balancing_cost_center: the balancing line needs a cost center")
-    elif target is not None and target.system != "oracle" and target.options().get("product") != "m3":
+    elif target is not None and not has_budget_route(target):
         problems.append(f'{where}.post_as: "budget" is built for Oracle and Infor M3; use "journal" for this target')
+    elif target is not None and target.system == "infor":
+        version = flow.budget_name or flow.version
+        if not 1 <= len(version) <= 4:  # BVER(A4), infor.md appendix B
+            what = repr(flow.budget_name) if flow.budget_name else f"the default, the version {flow.version!r},"
+            problems.append(
+                f"{where}.budget_name: M3 loads budget figures into a budget version of 1-4 characters (BUS100MI "
+                f'BVER) and {what} is not one: set budget_name = "PLN" (your budget version), or post_as = '
+                '"journal" to post journals for review'
+            )
     if target is not None and target.system == "oracle":
         options = target.options()
         used = {int(options.get("cost_center_segment", 2)), int(options.get("account_segment", 3))}
@@ -450,12 +483,13 @@ EXAMPLES = """
 # export = "Export Approved Budget"
 # mapping = "oracle"               # read in reverse: Anaplan codes back to ERP codes
 # only = "3*"                      # only these cost centers go to this ERP
-# balancing_account = "1000"
-# balancing_cost_center = "3900"
 # currency = "EUR"
 # ledger = "Acme EU Ledger"
-# revisions = "reverse"            # or "delta"
-# post_as = "journal"              # or "budget" (Oracle GL budget)
+# post_as = "budget"               # the default on Oracle and M3: the ERP's budget; or "journal" for review
+# budget_name = "Budget"           # Oracle budget / M3 budget version (1-4 characters); default: version
+# balancing_account = "1000"       # journals only: the balancing line
+# balancing_cost_center = "3900"
+# revisions = "reverse"            # journals only: or "delta"
 # flip_signs = ["revenue"]         # revenue planned positive, booked as a credit
 #
 # [flows.suppliers-return-oracle]

@@ -93,7 +93,10 @@ def test_a_plan_return_without_a_balancing_account(ready: Cli) -> None:
     add_oracle(ready)
     write_anaplan(ready)
     with (ready.folder / "ml-connector.toml").open("a") as handle:
-        handle.write('\n[flows.p]\nkind = "plan-return"\nsource = "ap"\ntarget = "ora"\nmodel = "M"\nexport = "E"\n')
+        handle.write(
+            '\n[flows.p]\nkind = "plan-return"\nsource = "ap"\ntarget = "ora"\nmodel = "M"\nexport = "E"\n'
+            'post_as = "journal"\n'
+        )
     refused(ready("runs"), 2, "flows.p.balancing_account")
 
 

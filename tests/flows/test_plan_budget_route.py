@@ -1,6 +1,7 @@
-"""`post_as = "budget"`: Oracle plan figures go to the GL budget (budget balance import through
-erpintegrations), not to journals; a revision loads the changed period again (amounts replace), an emptied
-cell is loaded as zero, and nothing reaches the journals an actuals run reads."""
+"""`post_as = "budget"`, the default where the ERP has a budget route: Oracle plan figures go to the GL
+budget (budget balance import through erpintegrations), M3's to BUS100MI, not to journals; a revision loads
+the changed period again (amounts replace), an emptied cell is loaded as zero, and nothing reaches the
+journals an actuals run reads."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from tests.support.cli import invoke
 from tests.support.returns import approved_budget, erp_journals, month_of, set_budget
 
 
-def use_budget_route(box: Sandbox) -> None:
+def use_default_post_as(box: Sandbox, flow: str, extra: str = "") -> None:
+    """Drop the sandbox's `post_as = "journal"` from the flow: the default is then the ERP's budget route."""
     text = box.config_path.read_text(encoding="utf-8")
-    text = text.replace("[flows.plan-return-oracle]\n", '[flows.plan-return-oracle]\npost_as = "budget"\n')
+    head, block = text.split(f"[flows.{flow}]\n", 1)
+    block, rest = block.split("\n[", 1)
+    lines = [line for line in block.splitlines() if not line.startswith("post_as")]
+    text = head + f"[flows.{flow}]\n{extra}" + "\n".join(lines) + "\n[" + rest
     box.config_path.write_text(text, encoding="utf-8")
 
 
@@ -30,7 +35,7 @@ def oracle_budget(box: Sandbox) -> dict[tuple[str, str, str], Decimal]:
 
 
 def test_budget_figures_load_into_the_oracle_budget_and_revise_in_place(sandbox: Sandbox) -> None:
-    use_budget_route(sandbox)
+    use_default_post_as(sandbox, "plan-return-oracle")
     first = invoke(sandbox, "run", "plan-return-oracle", width=200)
     assert first.exit_code == 0, first.output
     assert oracle_budget(sandbox) == approved_budget(sandbox, "3")
@@ -55,10 +60,7 @@ def m3_budget(box: Sandbox) -> dict[tuple[str, str, str], Decimal]:
 
 
 def test_budget_figures_load_into_an_m3_budget_through_bus100mi(sandbox: Sandbox) -> None:
-    text = sandbox.config_path.read_text(encoding="utf-8")
-    settings = 'post_as = "budget"\nbudget_name = "PLN"\n'
-    text = text.replace("[flows.plan-return-infor]\n", f"[flows.plan-return-infor]\n{settings}")
-    sandbox.config_path.write_text(text, encoding="utf-8")
+    use_default_post_as(sandbox, "plan-return-infor", 'budget_name = "PLN"\n')
     assert invoke(sandbox, "run", "plan-return-infor").exit_code == 0
     assert m3_budget(sandbox) == approved_budget(sandbox, "1")
     set_budget(sandbox, "4000", "1100", "Dec 26", "123.45")

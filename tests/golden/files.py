@@ -9,12 +9,19 @@ from typing import Any
 
 HERE = Path(__file__).parent
 GL_INTERFACE_CSV = HERE / "oracle" / "GlInterface.csv"
+GL_BUDGET_INTERFACE_CSV = HERE / "oracle" / "GlBudgetInterface.csv"
 GLS840_BATCH = HERE / "infor" / "gls840_batch.json"
 
 
 def gl_interface_rows() -> list[list[str]]:
     """The rows of the sample FBDI journal-import CSV, as written (no header row)."""
     with GL_INTERFACE_CSV.open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def gl_budget_interface_rows() -> list[list[str]]:
+    """The rows of the sample FBDI budget balance import CSV, as written (no header row)."""
+    with GL_BUDGET_INTERFACE_CSV.open(newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
 
 

@@ -113,6 +113,7 @@ mapping = "infor"
 export = "Export Approved Budget"
 only = "1*"
 currency = "USD"
+post_as = "journal"                      # journals for review (the default on M3 is its budget, BUS100MI)
 balancing_account = "1000"
 balancing_cost_center = "1900"
 {common}
@@ -125,6 +126,7 @@ export = "Export Approved Budget"
 only = "3*"
 currency = "EUR"
 ledger = "Acme EU Ledger"
+post_as = "journal"                      # journals for review (the default on Oracle is its GL budget)
 balancing_account = "1000"
 balancing_cost_center = "3900"
 {common}

@@ -2,9 +2,11 @@
 
 Every return journal carries its deterministic reference (`MLC-<3 letters>-<8 hex>-<YYYY-MM>`, then
 `-<n><J|R|D>` for revisions): Oracle names the batch after it (REFERENCE1) and keeps it as each line's
-description (REFERENCE10); M3 gives it to each updated line as the voucher text (VTXT); CSI keeps it in `Ref`;
-FSM in each line's `Description`. Actuals readers skip these lines, so a budget posted for review, and later
-posted by a reviewer, never comes back into Anaplan as actuals.
+description (REFERENCE10); M3 gives it to each updated line as the voucher text (VTXT); CSI keeps it in `Ref`
+and enters plan journals in a journal of their own (`csi_plan_journal`, whose posted rows carry it as FromId);
+FSM in each line's `Description` (its run group, FSM's batch name, is the reference too). Actuals readers
+skip these lines, so a budget posted for review, and later posted by a reviewer, never comes back into Anaplan
+as actuals.
 """
 
 from __future__ import annotations

@@ -26,3 +26,18 @@ def test_info_describes_the_same_properties(infor: Infor) -> None:
 def test_an_undocumented_property_still_fails(infor: Infor) -> None:
     answer = infor.api.get(f"{IDO}/load/SLVchHdrs", params={"properties": "VendNum,Nope"}, headers=DETROIT).json()
     assert answer["Success"] is False and "Nope" in answer["Message"]
+
+
+# The SLVendors property list public code loads (infor.md 3.4).
+VENDORS = (
+    "VendNum,Name,RecordDate,LastPaid,CurrCode,TermsCode,PayType,Phone,Stat,VadAddr_1,VadCity,VadState,VadZip,"
+    "VadCountry"
+)
+
+
+def test_the_vendor_property_list_loads_and_info_names_the_same(infor: Infor) -> None:
+    items = load(infor, "SLVendors", DETROIT, properties=VENDORS, recordcap=0)["Items"]
+    assert items and all(set(VENDORS.split(",")) <= set(item) for item in items)
+    assert any(item["LastPaid"][:8].isdigit() for item in items)  # a supplier that was paid shows the date
+    info = infor.api.get(f"{IDO}/info/SLVendors", headers=DETROIT).json()
+    assert set(VENDORS.split(",")) <= {p["Name"] for p in info["Properties"]}

@@ -40,6 +40,7 @@ def _calls(infor: Infor) -> dict[tuple[str, str], list[dict[str, str]]]:
         ("GLS200MI", "GetVoucherHead"): ("GetVoucherHead", voucher),
         ("CRS630MI", "LstAccountID"): ("LstAccountID", {"AITP": "1"}),
         ("CRS620MI", "GetBasicData"): ("GetBasicData", {"SUNO": "S10001"}),
+        ("CRS620MI", "LstSuppliers"): ("LstSuppliers", {}),
         ("APS200MI", "GetInvoice"): ("GetInvoice", {k: found[0][k] for k in ("DIVI", "YEA4", "JRNO", "JSNO")}),
         ("APS130MI", "LstInvByPayDate"): ("LstInvByPayDate", {"DIVI": "US1", "PRPN": "1", "PYON": "1"}),
         ("GLS215MI", "LstPerBalances"): (

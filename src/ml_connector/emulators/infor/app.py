@@ -8,7 +8,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
-  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines).
+  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines),
+  `csi/review` (POST: a reviewer posts every SLJournals entry into the ledger).
 
 Example (tests):
 
@@ -34,6 +35,7 @@ from ml_connector.emulators.infor.exceptions import gateway_body, gateway_error
 from ml_connector.emulators.infor.fsm import fsm_router
 from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySettings, GatewayState
 from ml_connector.emulators.infor.ido import ido_router
+from ml_connector.emulators.infor.ido_writes import post_journals
 from ml_connector.emulators.infor.m3 import m3_router
 from ml_connector.emulators.infor.m3_programs import CallContext, upd_batch
 from ml_connector.emulators.infor.models import InforBackend
@@ -102,6 +104,11 @@ class InforApp:
                     ctx = CallContext(self.backend, self.backend.company, batch.division)
                     upd_batch(ctx, {"CONO": self.backend.company, "DIVI": batch.division, "KEY1": batch.key})
             return {"updated": [b.description for b in checked]}
+
+        @r.post("/csi/review")
+        def review_csi_journals() -> dict[str, Any]:
+            """A reviewer posts every SLJournals entry into the ledger (CSI Journal Posting)."""
+            return {"posted": post_journals(self.backend)}
 
         @r.get("/suppliers")
         def suppliers() -> list[dict[str, Any]]:

@@ -78,6 +78,9 @@ def _documented_outputs_only(c: httpx.Client) -> None:
     record = c.get(f"{M3}/CRS620MI/GetBasicData", params={"SUNO": "S10001"}).json()["results"][0]["records"][0]
     expect(not {"ADR1", "TOWN", "PONO", "LMTS"} & set(record), "GetBasicData has no address or LMTS fields")
     expect({"SUNO", "SUNM", "STAT", "VRNO"} <= set(record), "GetBasicData has its documented fields")
+    listed = c.get(f"{M3}/CRS620MI/LstSuppliers;maxrecs=1").json()["results"][0]["records"][0]
+    expect(not {"STAT", "VRNO", "ADR1", "LMTS"} & set(listed), "LstSuppliers has no STAT, VRNO, address or LMTS")
+    expect({"SUNO", "SUNM", "TEPY", "TINO"} <= set(listed), "LstSuppliers has its documented fields")
 
 
 def _maxrecs_on_date_range(c: httpx.Client) -> None:

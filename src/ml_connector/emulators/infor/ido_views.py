@@ -63,6 +63,8 @@ def _ledgers(b: InforBackend, sites: set[str]) -> list[Row]:
             "CurrCode": ln.currency,
             "ExchRate": "1",
             "Ref": ln.reference or ln.text,
+            # ASSUMPTION: seeded rows came from no journal the API shows; a posted SLJournals entry keeps its Id.
+            "FromId": ln.journal_id,
             "VendNum": ln.supplier,
             "Voucher": str(ln.voucher_no) if ln.trans_code == 40 else "",
             "RefType": {40: "V", 50: "P"}.get(ln.trans_code, "J"),
@@ -103,6 +105,9 @@ def _unit_codes(b: InforBackend, sites: set[str]) -> list[Row]:
 
 
 def _vendors(b: InforBackend, sites: set[str]) -> list[Row]:
+    last_paid: dict[str, date] = {}
+    for p in b.payments:
+        last_paid[p.supplier] = max(last_paid.get(p.supplier, p.pay_date), p.pay_date)
     return [
         {
             "VendNum": s.id,
@@ -111,6 +116,8 @@ def _vendors(b: InforBackend, sites: set[str]) -> list[Row]:
             "TermsCode": s.terms,
             "CurrCode": s.currency,
             "Stat": "A" if s.status == "20" else "I",
+            "Phone": "",  # ASSUMPTION: the seeded suppliers have no phone number on file
+            "LastPaid": csi_date(last_paid.get(s.id)),
             "VadAddr_1": s.address,
             "VadCity": s.city,
             "VadState": s.state,
@@ -215,6 +222,7 @@ VIEWS: dict[str, IdoView] = {
                 "CurrCode",
                 "ExchRate",
                 "Ref",
+                "FromId",  # the journal the row was posted from (CHJournals column family, infor.md 3.4)
                 "VendNum",
                 "Voucher",
                 "RefType",
@@ -232,6 +240,10 @@ VIEWS: dict[str, IdoView] = {
         IdoView("SLCharts", "chart", ("Acct",), ("Acct", "Description", "Type", "RecordDate"), _charts),
         # ASSUMPTION: the unit-code-1 (cost center) IDO name; infor.md does not name one.
         IdoView("SLUnitcd1s", "unitcd1", ("UnitCode1",), ("UnitCode1", "Description", "RecordDate"), _unit_codes),
+        # Properties: infor.md 3.4, the SLVendors list public code loads (VendNum Name RecordDate LastPaid CurrCode
+        # TermsCode PayType Phone Stat VadAddr_1 VadCity VadState VadZip VadCountry), plus TaxRegNum1: the vendor's
+        # tax registration number as CSI source names it (vendor.tax_reg_num1, e.g. @VendorTaxRegNum1 in voucher
+        # posting; the IDO property follows the column, as TaxRegNum1 does on customers).
         IdoView(
             "SLVendors",
             "vendor",
@@ -243,6 +255,8 @@ VIEWS: dict[str, IdoView] = {
                 "TermsCode",
                 "CurrCode",
                 "Stat",
+                "Phone",
+                "LastPaid",
                 "VadAddr_1",
                 "VadCity",
                 "VadState",

@@ -15,6 +15,7 @@ from typing import Any
 from ml_connector.emulators.infor.exceptions import IdoError
 from ml_connector.emulators.infor.ido_views import IdoView, Row, csi_date, item_id
 from ml_connector.emulators.infor.models import InforBackend
+from ml_connector.emulators.infor.records import JournalLine
 
 INSERT, UPDATE, DELETE = 1, 2, 4
 VENDOR_ATTRS = {
@@ -166,3 +167,32 @@ def _refresh_item(view: IdoView, action: int, row: Row, sent: list[str], number:
         if p in sent
     ]
     return {"Action": action, "ItemId": item_id(view, row), "ItemNo": number, "Properties": props, "UpdateLocking": 0}
+
+
+def post_journals(backend: InforBackend) -> list[str]:
+    """A reviewer's journal posting (CSI Journal Posting): every SLJournals entry goes to the ledger, one posted
+    journal per (site, journal Id, Ref), and leaves the journal. Ledger rows keep `Ref` and carry the journal as
+    `FromId`. The references posted, in order."""
+    with backend.lock:
+        groups: dict[tuple[str, str, str], list[Row]] = {}
+        for row in backend.csi_journal_rows.values():
+            groups.setdefault((row["Site"], row["Id"], row["Ref"]), []).append(row)
+        posted = []
+        for (site, journal_id, ref), rows in sorted(groups.items()):
+            rows.sort(key=lambda r: int(r["SeqNo"]) if r["SeqNo"].isdigit() else 0)
+            lines = [
+                JournalLine(
+                    datetime.strptime(r["TransDate"][:8], "%Y%m%d").date(),  # noqa: DTZ007 - a calendar date
+                    r["Acct"],
+                    r["AcctUnit1"],
+                    r["DomAmount"],
+                    r["CurrCode"],
+                    r["Ref"],
+                )
+                for r in rows
+            ]
+            backend.post_journal("CSI", ref, site, lines, {"Id": journal_id})
+            for r in rows:
+                backend.csi_journal_rows.pop(f"{r['Id']}|{r['SeqNo']}", None)
+            posted.append(ref)
+        return posted

@@ -148,11 +148,15 @@ def lst_suppliers(ctx: CallContext, inputs: Record) -> list[Record]:
     with ctx.backend.lock:
         sups = sorted(ctx.backend.suppliers.values(), key=lambda s: s.id)
         records = [f.supplier(s, ctx.company) for s in sups]
-    return [
+    chosen = [
         r
         for r in records
         if r["SUNO"] >= start and (not stop or r["SUNO"] <= stop) and (not since or r["LMTS"] > since)
     ]
+    # Only LstSuppliers' documented outputs (infor.md appendix B, 71 fields): no STAT, no VRNO, no address and no
+    # LMTS there (GetBasicData has STAT and VRNO; LMTS is only an input).
+    documented = output_fields("CRS620MI", "LstSuppliers") or {}
+    return [{k: v for k, v in r.items() if k in documented} for r in chosen]
 
 
 def get_basic_data(ctx: CallContext, inputs: Record) -> list[Record]:

@@ -147,6 +147,7 @@ class InforBackend:
                         changed=now,
                         trans_num=next(self._trans_num),
                         reference=reference,
+                        journal_id=detail.get("Id", ""),
                     )
                 )
             return journal

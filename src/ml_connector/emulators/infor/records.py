@@ -65,6 +65,7 @@ class LedgerLine:
     change_no: int = 0
     trans_num: int = 0
     reference: str = ""  # the poster's reference, for journals written through the API
+    journal_id: str = ""  # CSI: the journal (SLJournals Id) a posted row came from, SLLedgers FromId
 
 
 @dataclass

@@ -19,17 +19,21 @@ if TYPE_CHECKING:
 # ASSUMPTION: the seeded ledger's accounting calendar names its months "Mon-YY" (as journal import does).
 PERIOD = re.compile(r"^[A-Z][a-z]{2}-\d{2}$")
 BUDGET_ACCOUNT_MARK = "generalLedgerBudgetBalance"
-COLUMNS = {
-    "RUN_NAME": 0,
-    "STATUS": 1,
-    "LEDGER_ID": 2,
-    "BUDGET_NAME": 3,
-    "PERIOD_NAME": 4,
-    "CURRENCY_CODE": 5,
-    **{f"SEGMENT{i}": 5 + i for i in range(1, 31)},
-    "BUDGET_AMOUNT": 36,
-    "LEDGER_NAME": 37,
-}
+# The GL_BUDGET_INTERFACE sheet of Oracle's "Import General Ledger Budget Balances" template
+# (GeneralLedgerBudgetBalanceImportTemplate.xlsm, FBDI for Financials), in its column order, which the CSV keeps
+# ("Don't change the order of the columns in the template"). tests/golden/oracle/GlBudgetInterface.csv is a sample.
+TEMPLATE_ORDER = (
+    "RUN_NAME",
+    "STATUS",
+    "LEDGER_ID",
+    "BUDGET_NAME",
+    "PERIOD_NAME",
+    "CURRENCY_CODE",
+    *(f"SEGMENT{i}" for i in range(1, 31)),
+    "BUDGET_AMOUNT",
+    "LEDGER_NAME",
+)
+PLACE = {name: place for place, name in enumerate(TEMPLATE_ORDER)}
 
 
 def is_budget_load(payload: dict[str, Any]) -> bool:
@@ -37,8 +41,8 @@ def is_budget_load(payload: dict[str, Any]) -> bool:
 
 
 def _field(row: list[str], name: str) -> str:
-    pos = COLUMNS[name]
-    return row[pos].strip() if pos < len(row) else ""
+    place = PLACE[name]
+    return row[place].strip() if place < len(row) else ""
 
 
 def run_budget_load(backend: OracleBackend, job: dict[str, Any], rows: list[list[str]]) -> str:
@@ -56,7 +60,11 @@ def run_budget_load(backend: OracleBackend, job: dict[str, Any], rows: list[list
             problems.append("RUN_NAME is required")
         if _field(row, "STATUS") != "NEW":
             problems.append("STATUS must be NEW")
-        if _field(row, "LEDGER_ID") != str(ledger["id"]) and _field(row, "LEDGER_NAME") != ledger["name"]:
+        ledger_id, ledger_name = _field(row, "LEDGER_ID"), _field(row, "LEDGER_NAME")
+        if ledger_id and ledger_name:
+            # oedmf GL_BUDGET_INTERFACE: "Use either LEDGER_NAME or LEDGER_ID, but not both."
+            problems.append("give either LEDGER_ID or LEDGER_NAME, not both")
+        elif ledger_id != str(ledger["id"]) and ledger_name != ledger["name"]:
             problems.append("the ledger is not valid")
         budget = _field(row, "BUDGET_NAME")
         if not budget:

@@ -118,7 +118,7 @@ class CsiLines:
         # ASSUMPTION: `RecordDate` is the row's last-change stamp (Mongoose's audit column); the notes list
         # SLLedgers properties without saying which one changes on update.
         for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
-            if posted_by_us(row.get("Ref")):  # a plan journal we posted (own_journals)
+            if posted_by_us(row.get("Ref")) or self._plan_journal(row):  # plan, not actuals (own_journals)
                 continue
             fields = RowFields(
                 source_key=f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}",
@@ -214,13 +214,24 @@ class CsiLines:
             raise ido_error(ido, body, None, self.session.redactor)
         return [i for i in body.get("RefreshItems") or [] if isinstance(i, dict)]
 
+    def _plan_journal(self, row: Row) -> bool:
+        """A ledger row posted from the plan journal (`csi_plan_journal`), whoever entered it there."""
+        journal = self.settings.csi_plan_journal.strip()
+        return bool(journal) and row.get("FromId", "").strip() == journal
+
     def find_journal(self, reference: str) -> str | None:
+        """The journal with this reference: still in SLJournals (for review), or posted by a reviewer, when its
+        rows have left the journal for the ledger (SLLedgers, same Ref)."""
         rows = list(self.load("SLJournals", filters=[f"Ref = {quote(reference)}"], orderby="Id"))
         rows = [r for r in rows if r.get("Ref") == reference]
-        if not rows:
-            return None
-        first = min(rows, key=lambda r: int(r["SeqNo"]) if r.get("SeqNo", "").isdigit() else 0)
-        return f"{first.get('Site', '')}:{first.get('Id', '')}:{first.get('SeqNo', '')}"
+        if rows:
+            first = min(rows, key=lambda r: int(r["SeqNo"]) if r.get("SeqNo", "").isdigit() else 0)
+            return f"{first.get('Site', '')}:{first.get('Id', '')}:{first.get('SeqNo', '')}"
+        posted = [r for r in self.load("SLLedgers", filters=[f"Ref = {quote(reference)}"]) if r.get("Ref") == reference]
+        if posted:
+            first = min(posted, key=lambda r: int(r["TransNum"]) if r.get("TransNum", "").isdigit() else 0)
+            return f"{first.get('Site', '')}:{first.get('FromId', '')}:posted:{first.get('TransNum', '')}"
+        return None
 
     def post_journal(self, draft: JournalDraft) -> PostResult:
         # ASSUMPTION: SLJournals `Ref` holds 30 characters; the notes give no length.
@@ -235,6 +246,8 @@ class CsiLines:
                 "CurrCode": draft.currency,
                 "Ref": draft.reference,
             }
+            if self.settings.csi_plan_journal.strip():
+                values["Id"] = self.settings.csi_plan_journal.strip()
             if self.settings.csi_site:
                 values["Site"] = self.settings.csi_site
             props = [{"Name": k, "Value": v, "Modified": True, "IsNull": False} for k, v in values.items()]

@@ -260,8 +260,17 @@ class M3Lines:
             yield CostCenter(code=rec.get("AITM", ""), name=rec.get("TX40", ""), enabled=rec.get("LCCD", "0") != "1")
 
     def suppliers(self) -> Iterator[Supplier]:
+        """LstSuppliers for the numbers, names and terms; GetBasicData for status and VAT number, which
+        LstSuppliers does not return (its documented outputs have TINO but no STAT or VRNO)."""
         for rec in self._keyed_pages("CRS620MI", "LstSuppliers", {"CONO": self.company}, "FRSU", "SUNO"):
-            yield _supplier(rec)
+            number = rec.get("SUNO", "")
+            try:
+                basic = self.call("CRS620MI", "GetBasicData", {"CONO": self.company, "SUNO": number})
+            except M3TransactionError as exc:
+                if exc.field == "SUNO":  # deleted since it was listed
+                    continue
+                raise
+            yield _supplier(rec, basic[0] if basic else {})
 
     # --- writes ------------------------------------------------------------------------------------
 
@@ -411,13 +420,14 @@ def _keys(rec: Record) -> tuple[str, ...]:
     return tuple(rec.get(k, "") for k in ("YEA4", "JRNO", "JSNO"))
 
 
-def _supplier(rec: Record) -> Supplier:
+def _supplier(listed: Record, basic: Record) -> Supplier:
+    """A supplier from its LstSuppliers record and its GetBasicData record (STAT, VRNO live only there)."""
     return Supplier(
-        number=rec.get("SUNO", ""),
-        name=rec.get("SUNM", ""),
-        tax_id=rec.get("VRNO", "") or rec.get("TINO", ""),
-        payment_terms=rec.get("TEPY", ""),
-        status="Active" if rec.get("STAT", ACTIVE_STATUS) == ACTIVE_STATUS else "Inactive",
+        number=listed.get("SUNO", ""),
+        name=listed.get("SUNM", "") or basic.get("SUNM", ""),
+        tax_id=basic.get("VRNO", "") or listed.get("TINO", ""),
+        payment_terms=listed.get("TEPY", "") or basic.get("TEPY", ""),
+        status="Active" if basic.get("STAT", ACTIVE_STATUS) == ACTIVE_STATUS else "Inactive",
     )
 
 

@@ -28,9 +28,10 @@ def budget_period(period: str) -> str:
 def write_budget(call: MiCall, budget: BudgetDraft, *, division: str, number: str) -> int:
     """Replace the period's budget line of every cell in `budget`; the number of lines written."""
     version = budget.budget
-    if not version or len(version) > 3:
+    # M3 documents BVER as A4 (GLS215MI LstPerBalances outputs, infor.md appendix B).
+    if not version or len(version) > 4:
         raise ConfigurationError(
-            f"M3 budget version {version!r} is not usable (BUS100MI BVER is 1-3 characters)",
+            f"M3 budget version {version!r} is not usable (BUS100MI BVER is 1-4 characters)",
             hint='Set budget_name on the plan-return flow to the M3 budget version, e.g. budget_name = "PLN".',
         )
     written = 0

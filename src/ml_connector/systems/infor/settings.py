@@ -45,6 +45,10 @@ class InforSettings(RetrySettings):
     # CSI: the Mongoose configuration (X-Infor-MongooseConfig), typically {TENANT}_{SITE}.
     mongoose_config: str = ""
     csi_site: str = ""
+    # CSI has no budget object plan-return can write, so plan figures go to a journal of their own (SLJournals
+    # Id): once a reviewer posts it, its ledger rows carry it as FromId and actuals readers skip them.
+    # ASSUMPTION: a journal named PLAN exists (made in CSI's Journals form); name another one here.
+    csi_plan_journal: str = "PLAN"
     # FSM: finance enterprise group and accounting entity for journals.
     fsm_enterprise_group: str = "1"
     fsm_accounting_entity: str = ""

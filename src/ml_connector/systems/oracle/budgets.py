@@ -15,7 +15,9 @@ from typing import Any
 
 from ml_connector.records import BudgetDraft
 
-# 0-based positions in GlBudgetInterface.csv (the GL_BUDGET_INTERFACE template's column order, oedmf).
+# 0-based positions in GlBudgetInterface.csv: the column order of the GL_BUDGET_INTERFACE sheet of Oracle's
+# "Import General Ledger Budget Balances" template. Checked against tests/golden/oracle/GlBudgetInterface.csv,
+# written from the documentation (the emulator reads its own copy of the order, checked against the same file).
 COLUMNS = {
     "RUN_NAME": 0,
     "STATUS": 1,
