@@ -8,7 +8,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
-  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines).
+  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines),
+  `ledger/change` (POST: a posted line changed in place, with a new change date).
 
 Example (tests):
 
@@ -83,6 +84,29 @@ class InforApp:
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:
             return journals_readout(self.backend)
+
+        @r.post("/ledger/change")
+        async def change_ledger_line(request: Request) -> JSONResponse:
+            """Change one posted line in place: `{"line": n, "amount": "12.50"}` (amount optional). Its change
+            date (LMDT / RecordDate / UpdateStamp) becomes now, so incremental reads see it again."""
+            body = await request.json()
+            if not isinstance(body, dict) or not isinstance(body.get("line"), int):
+                return JSONResponse({"error": 'body must be {"line": <index>, "amount": "<text>"}'}, status_code=400)
+            amount = body.get("amount")
+            try:
+                line = self.backend.change_line(body["line"], None if amount is None else str(amount))
+            except IndexError:
+                return JSONResponse({"error": f"there is no line {body['line']}"}, status_code=404)
+            return JSONResponse(
+                {
+                    "division": line.division,
+                    "year": line.year,
+                    "journal_no": line.journal_no,
+                    "journal_seq": line.journal_seq,
+                    "amount": line.amount,
+                    "changed": line.changed.isoformat() if line.changed else None,
+                }
+            )
 
         @r.get("/m3/budgets")
         def m3_budgets() -> list[dict[str, Any]]:
