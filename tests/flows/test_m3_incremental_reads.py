@@ -3,7 +3,7 @@ emulator itself, and a line changed after the last run (even on the watermark's 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,3 +30,36 @@ def test_a_run_with_no_change_makes_at_most_ten_infor_requests(sandbox: Sandbox,
     made = infor_requests(sandbox) - before
     assert made <= 10, f"a run with nothing changed made {made} Infor requests"
     assert again.counts.get(RecordState.LOADED.value, 0) == 0
+
+
+def loadable_lines(box: Sandbox, count: int) -> list[int]:
+    """Positions of posted lines the demo mapping loads (seeded GL lines of a plant, numeric amounts)."""
+    backend = box.emulators["infor"].backend
+    picked = []
+    for n, line in enumerate(backend.lines):
+        if line.cost_center in ("1100", "1200", "1300") and line.text and not line.reference:
+            try:
+                Decimal(line.amount)
+            except ArithmeticError:
+                continue
+            picked.append(n)
+        if len(picked) == count:
+            return picked
+    raise AssertionError("the seed has no such lines")
+
+
+def test_lines_changed_at_the_watermark_and_just_before_it_are_read_again(sandbox: Sandbox, ctx: FlowContext) -> None:
+    run_flow(ctx, "reference-infor")
+    run_flow(ctx, "actuals-infor")
+    mark = watermarks.read(ctx.store, "actuals-infor", "infor")
+    assert mark is not None
+    at_mark, late = loadable_lines(sandbox, 2)
+    changes = [(at_mark, mark), (late, mark - timedelta(minutes=30))]  # late-arriving: stamped before the mark
+    for line, when in changes:
+        body = {"line": line, "amount": "4321.09", "changed": when.isoformat()}
+        httpx.post(f"{sandbox.url('infor')}/_emulator/ledger/change", json=body, timeout=10).raise_for_status()
+    again = run_flow(ctx, "actuals-infor")
+    assert again.counts.get(RecordState.LOADED.value, 0) == 2
+    after = watermarks.read(ctx.store, "actuals-infor", "infor")
+    assert after is not None and after >= mark
+    assert after <= datetime.now(UTC)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,14 +88,23 @@ class InforApp:
 
         @r.post("/ledger/change")
         async def change_ledger_line(request: Request) -> JSONResponse:
-            """Change one posted line in place: `{"line": n, "amount": "12.50"}` (amount optional). Its change
-            date (LMDT / RecordDate / UpdateStamp) becomes now, so incremental reads see it again."""
+            """Change one posted line in place: `{"line": n, "amount": "12.50", "changed": "2026-11-21T00:00Z"}`
+            (amount and changed optional). Its change date (LMDT / RecordDate / UpdateStamp) becomes `changed`
+            or now, so incremental reads see it again."""
             body = await request.json()
             if not isinstance(body, dict) or not isinstance(body.get("line"), int):
                 return JSONResponse({"error": 'body must be {"line": <index>, "amount": "<text>"}'}, status_code=400)
             amount = body.get("amount")
             try:
-                line = self.backend.change_line(body["line"], None if amount is None else str(amount))
+                when = (
+                    datetime.fromisoformat(str(body["changed"]).replace("Z", "+00:00")) if "changed" in body else None
+                )
+            except ValueError:
+                return JSONResponse({"error": "changed must be an ISO-8601 time"}, status_code=400)
+            if when is not None and when.tzinfo is None:
+                return JSONResponse({"error": "changed must carry a time zone (e.g. Z)"}, status_code=400)
+            try:
+                line = self.backend.change_line(body["line"], None if amount is None else str(amount), when)
             except IndexError:
                 return JSONResponse({"error": f"there is no line {body['line']}"}, status_code=404)
             return JSONResponse(
