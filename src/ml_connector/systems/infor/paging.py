@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 from ml_connector.errors import ApiError
 
 T = TypeVar("T")
+CEILING = 0.9  # the most of a page a window is expected to hold
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,12 @@ class DateWindowPager(Generic[T]):
     def _window_days(self) -> int:
         if not self.density:
             return 1 << 30  # nothing (or nothing but empty days) learned yet: the whole rest, if it fits
-        return max(1, int(self.fill * self.page_size / self.density))
+        # Rounded, not truncated: days are coarse (at 190 a day and 375 wanted, 1.97 days is 2, not 1), but never
+        # so far up that the expected count nears a full page.
+        days = max(1, round(self.fill * self.page_size / self.density))
+        while days > 1 and days * self.density > CEILING * self.page_size:
+            days -= 1
+        return days
 
     def _learn(self, count: int, days: int) -> None:
         seen = count / days
