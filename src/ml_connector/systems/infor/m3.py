@@ -39,6 +39,7 @@ from ml_connector.systems.infor.m3_changes import (
     changed_invoice_keys,
     payments_changed,
 )
+from ml_connector.systems.infor.m3_payments import payment_lines
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
@@ -48,10 +49,6 @@ from ml_connector.systems.own_journals import posted_by_us
 SOURCE = "infor-m3"
 BASE = "M3/m3api-rest/v2/execute"
 Record = dict[str, str]
-# ASSUMPTION: payment proposals (APS130MI PRPN) are numbered upwards per division; the scan stops after
-# this many numbers in a row that do not exist. The notes name no transaction that lists proposals.
-PROPOSAL_GAP = 3
-BULK = 100  # transactions per bulk call, as inforion sends them (infor.md 2.1, MaxChunk = 100)
 ACTIVE_STATUS, BLOCKED_STATUS = "20", "90"
 
 
@@ -92,6 +89,48 @@ class M3Lines:
         results = body.get("results") or [{}]
         records = results[0].get("records") or []
         return [{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)]
+
+    def call_bulk(
+        self, program: str, transactions: list[tuple[str, dict[str, str]]], *, maxrecs: int = 0
+    ) -> list[list[Record] | M3TransactionError]:
+        """Run many read transactions of one program in one `POST .../execute` (infor.md 2.1 bulk); each answer
+        in order, its records right-trimmed, or the `M3TransactionError` of that transaction alone."""
+        body = {
+            "program": program,
+            "cono": self.company,
+            "excludeEmptyValues": False,
+            "rightTrim": True,
+            "maxReturnedRecords": maxrecs,
+            "transactions": [{"transaction": name, "record": record} for name, record in transactions],
+        }
+        try:
+            response = self.session.request("POST", BASE, json=body, safe_to_repeat=True)
+        except ApiError as exc:
+            if exc.context is not None and exc.context.status == 400:
+                raise m3_error(
+                    program, "bulk", _excerpt_body(exc.context.body_excerpt), exc.context, self.session.redactor
+                ) from None
+            raise
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ApiError(f"M3 {program} bulk call answered with something other than JSON") from None
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(transactions) or answer.get("wasTerminated"):
+            raise ApiError(
+                f"M3 {program} bulk call gave {len(results) if isinstance(results, list) else 'no'} results "
+                f"for {len(transactions)} transactions",
+                hint="Run again; report it if it repeats.",
+            )
+        out: list[list[Record] | M3TransactionError] = []
+        for (name, _), result in zip(transactions, results, strict=True):
+            result = result if isinstance(result, dict) else {}
+            if "errorMessage" in result:
+                out.append(m3_error(program, name, result, None, self.session.redactor))
+                continue
+            records = result.get("records") or []
+            out.append([{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)])
+        return out
 
     # --- reads -------------------------------------------------------------------------------------
 
@@ -217,7 +256,7 @@ class M3Lines:
 
         APS130MI has no change date and takes one proposal number per transaction, so a run with `since` first
         asks the AP ledger whether any payment changed since (`m3_changes.payments_changed`, one call); only
-        then are the proposals read, all of them, in bulk calls of up to `BULK` transactions (the engine marks
+        then are the proposals read, all of them, in bulk calls (`m3_payments`; the engine marks
         the ones read before `unchanged`).
         """
         divisions = list(self.settings.divisions) or ([self.settings.division] if self.settings.division else [])
@@ -228,7 +267,7 @@ class M3Lines:
             )
         if since is not None and not payments_changed(self.call, since.astimezone(UTC).date(), self.settings):
             return
-        for divi, rec in self._payment_lines(divisions):
+        for divi, rec in payment_lines(self.call_bulk, divisions):
             key = ":".join(
                 ("m3", "pay", rec.get("CONO", self.company), divi)
                 + tuple(rec.get(k, "") for k in ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR"))
@@ -247,84 +286,6 @@ class M3Lines:
                 day_field="PYDT",
             )
             yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, rec)
-
-    def _payment_lines(self, divisions: list[str]) -> Iterator[tuple[str, Record]]:
-        """(division, paid invoice) of every payment proposal, read in bulk calls (infor.md 2.1).
-
-        Proposals are asked for PRPN 1, 2, ... per division until PROPOSAL_GAP numbers in a row do not exist,
-        a chunk of numbers per call; then LstInvByPayDate for every payment order found, `BULK` per call.
-        """
-        heads: list[tuple[str, str, str]] = []  # (division, proposal, payment order)
-        next_number = dict.fromkeys(divisions, 1)
-        misses = dict.fromkeys(divisions, 0)
-        while next_number:
-            share = max(1, BULK // len(next_number))
-            asked = [(divi, number) for divi, first in next_number.items() for number in range(first, first + share)]
-            answers = self.call_bulk(
-                "APS130MI", [("LstProposal", {"DIVI": d, "PRPN": str(n)}) for d, n in asked], maxrecs=0
-            )
-            for (divi, number), answer in zip(asked, answers, strict=True):
-                if divi not in next_number or number < next_number[divi]:
-                    continue  # the division's scan ended earlier in this chunk
-                if isinstance(answer, M3TransactionError):
-                    if answer.field != "PRPN":
-                        raise answer
-                    misses[divi] += 1
-                else:
-                    misses[divi] = 0
-                    heads += [(divi, str(number), head.get("PYON", "")) for head in answer]
-                next_number[divi] = number + 1
-                if misses[divi] >= PROPOSAL_GAP:
-                    del next_number[divi]
-        for at in range(0, len(heads), BULK):
-            chunk = heads[at : at + BULK]
-            calls = [("LstInvByPayDate", {"DIVI": d, "PRPN": p, "PYON": o}) for d, p, o in chunk]
-            for (divi, _, _), answer in zip(chunk, self.call_bulk("APS130MI", calls, maxrecs=0), strict=True):
-                if isinstance(answer, M3TransactionError):
-                    raise answer
-                yield from ((divi, rec) for rec in answer)
-
-    def call_bulk(
-        self, program: str, transactions: list[tuple[str, dict[str, str]]], *, maxrecs: int = 0
-    ) -> list[list[Record] | M3TransactionError]:
-        """Run many read transactions of one program in one `POST .../execute` (infor.md 2.1 bulk); each answer
-        in order, its records right-trimmed, or the `M3TransactionError` of that transaction alone."""
-        body = {
-            "program": program,
-            "cono": self.company,
-            "excludeEmptyValues": False,
-            "rightTrim": True,
-            "maxReturnedRecords": maxrecs,
-            "transactions": [{"transaction": name, "record": record} for name, record in transactions],
-        }
-        try:
-            response = self.session.request("POST", BASE, json=body, safe_to_repeat=True)
-        except ApiError as exc:
-            if exc.context is not None and exc.context.status == 400:
-                raise m3_error(
-                    program, "bulk", _excerpt_body(exc.context.body_excerpt), exc.context, self.session.redactor
-                ) from None
-            raise
-        try:
-            answer = response.json()
-        except ValueError:
-            raise ApiError(f"M3 {program} bulk call answered with something other than JSON") from None
-        results = answer.get("results") if isinstance(answer, dict) else None
-        if not isinstance(results, list) or len(results) != len(transactions) or answer.get("wasTerminated"):
-            raise ApiError(
-                f"M3 {program} bulk call gave {len(results) if isinstance(results, list) else 'no'} results "
-                f"for {len(transactions)} transactions",
-                hint="Run again; report it if it repeats.",
-            )
-        out: list[list[Record] | M3TransactionError] = []
-        for (name, _), result in zip(transactions, results, strict=True):
-            result = result if isinstance(result, dict) else {}
-            if "errorMessage" in result:
-                out.append(m3_error(program, name, result, None, self.session.redactor))
-                continue
-            records = result.get("records") or []
-            out.append([{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)])
-        return out
 
     def _dimension(self, dimension: int) -> Iterator[Record]:
         """CRS630MI LstAccountID from a start key (AITM), page by page; the start row is not read twice."""
