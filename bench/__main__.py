@@ -3,6 +3,7 @@
 python -m bench                 # all
 python -m bench audit pipeline  # some
 python -m bench e2e             # `run actuals-oracle` against a bare read of the same source, 200k lines
+python -m bench m3_pager        # the M3 date-window pager over 200k lines: calls against the page floor
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ CASES: dict[str, list[list[str]]] = {
     "audit": [["bench.audit_bulk", "100000"]],
     "pipeline": [["bench.pipeline", str(n)] for n in (50_000, 200_000, 1_000_000)],
     "e2e": [["bench.e2e", "--lines", "200000"]],
+    "m3_pager": [["bench.m3_pager", "--lines", "200000"]],
     "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor", "anaplan")],
 }
 

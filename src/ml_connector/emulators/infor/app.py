@@ -9,7 +9,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
   `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines),
-  `csi/review` (POST: a reviewer posts every SLJournals entry into the ledger).
+  `csi/review` (POST: a reviewer posts every SLJournals entry into the ledger),
+  `ledger/change` (POST: a posted line changed in place, with a new change date).
 
 Example (tests):
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,38 @@ class InforApp:
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:
             return journals_readout(self.backend)
+
+        @r.post("/ledger/change")
+        async def change_ledger_line(request: Request) -> JSONResponse:
+            """Change one posted line in place: `{"line": n, "amount": "12.50", "changed": "2026-11-21T00:00Z"}`
+            (amount and changed optional). Its change date (LMDT / RecordDate / UpdateStamp) becomes `changed`
+            or now, so incremental reads see it again."""
+            body = await request.json()
+            if not isinstance(body, dict) or not isinstance(body.get("line"), int):
+                return JSONResponse({"error": 'body must be {"line": <index>, "amount": "<text>"}'}, status_code=400)
+            amount = body.get("amount")
+            try:
+                when = (
+                    datetime.fromisoformat(str(body["changed"]).replace("Z", "+00:00")) if "changed" in body else None
+                )
+            except ValueError:
+                return JSONResponse({"error": "changed must be an ISO-8601 time"}, status_code=400)
+            if when is not None and when.tzinfo is None:
+                return JSONResponse({"error": "changed must carry a time zone (e.g. Z)"}, status_code=400)
+            try:
+                line = self.backend.change_line(body["line"], None if amount is None else str(amount), when)
+            except IndexError:
+                return JSONResponse({"error": f"there is no line {body['line']}"}, status_code=404)
+            return JSONResponse(
+                {
+                    "division": line.division,
+                    "year": line.year,
+                    "journal_no": line.journal_no,
+                    "journal_seq": line.journal_seq,
+                    "amount": line.amount,
+                    "changed": line.changed.isoformat() if line.changed else None,
+                }
+            )
 
         @r.get("/m3/budgets")
         def m3_budgets() -> list[dict[str, Any]]:

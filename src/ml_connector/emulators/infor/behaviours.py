@@ -89,6 +89,27 @@ def _maxrecs_on_date_range(c: httpx.Client) -> None:
     expect(len(records) == 3, "maxrecs=3 gives three records")
 
 
+def _voucher_lines_carry_change_dates(c: httpx.Client) -> None:
+    params = {"FRDT": "20251101", "TODT": "20251130"}
+    record = c.get(f"{M3}/GLS200MI/LstVouchersByDt;maxrecs=1", params=params).json()["results"][0]["records"][0]
+    expect(len(record["LMDT"].strip()) == 8 and len(record["RGDT"].strip()) == 8, "LMDT and RGDT are yyyyMMdd dates")
+    expect("LMTS" not in record, "GLS200MI has no LMTS timestamp")
+
+
+def _bulk_reads(c: httpx.Client) -> None:
+    body = {
+        "program": "CRS620MI",
+        "cono": "100",
+        "transactions": [
+            {"transaction": "GetBasicData", "record": {"SUNO": "S10001"}},
+            {"transaction": "GetBasicData", "record": {"SUNO": "NOPE"}},
+        ],
+    }
+    answer = c.post(M3, json=body).json()
+    expect(len(answer["results"]) == 2 and answer["nrOfFailedTransactions"] == 1, "one result per transaction")
+    expect(answer["results"][1]["errorField"] == "SUNO", "a failing transaction is reported in its own result")
+
+
 BEHAVIOURS = [
     Behaviour(
         "M3 v2 answers results[].records with the transaction counters", "infor.md 2.2 (v2 response JSON)", _v2_envelope
@@ -125,4 +146,14 @@ BEHAVIOURS = [
         _documented_outputs_only,
     ),
     Behaviour("maxrecs caps a date-range read", "infor.md 2.2 (matrix parameter maxrecs)", _maxrecs_on_date_range),
+    Behaviour(
+        "GL voucher lines carry their entry and change dates (RGDT, LMDT), not a timestamp",
+        "infor.md appendix B (GLS200MI/LstVouchersByDtResponse.cs: RGDT D10, LMDT D10, CHNO N3)",
+        _voucher_lines_carry_change_dates,
+    ),
+    Behaviour(
+        "A bulk POST runs many transactions of one program, each answered in its own result",
+        "infor.md 2.1 (bulk execute; inforion sends chunks of 100)",
+        _bulk_reads,
+    ),
 ]

@@ -1,14 +1,16 @@
-"""The ledger's lines by division and accounting date, so a date-range program reads only its range.
+"""The ledger's lines by division and a date, so a date-range program reads only its range.
 
-`GLS200MI/LstVouchersByDt` asks for FRDT..TODT. Scanning every line per call does not scale (the volume option
-seeds millions); this index keeps, per division, the lines sorted by (date, year, journal, sequence) and is
-updated when the ledger list changes: appended lines are inserted in place, a replaced list (reset) or a large
-addition (the volume option) is indexed again once.
+`GLS200MI/LstVouchersByDt` asks for FRDT..TODT (accounting date); `GLS200MI/SearchGenLedger` with an `LMDT`
+range asks for lines changed in a range of days. Scanning every line per call does not scale (the volume
+option seeds millions); an index keeps, per division, the lines sorted by (date, year, journal, sequence) and
+is updated when the ledger list changes: appended lines are inserted in place, a replaced list (reset), a large
+addition (the volume option) or a line changed in place (the change-date index) is indexed again once.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -17,38 +19,58 @@ if TYPE_CHECKING:
     from ml_connector.emulators.infor.models import InforBackend
     from ml_connector.emulators.infor.records import LedgerLine
 
+Key = tuple[date, int, int, int]
+
+
+def accounting_day(line: LedgerLine) -> date:
+    return line.acct_date
+
+
+def change_day(line: LedgerLine) -> date:
+    """The change date (LMDT) a line carries: its last change, or its entry when it never changed."""
+    moment = line.changed or line.created
+    return moment.date() if moment else date.min
+
 
 @dataclass
 class DateIndex:
-    """Per division: sort keys and the lines in that order. Valid for `source` while its length is `size`."""
+    """Per division: sort keys and the lines in that order. Valid for `source` while its length is `size`
+    (and, for `edits_matter`, while no line was changed in place)."""
 
+    day: Callable[[LedgerLine], date] = accounting_day
+    edits_matter: bool = False
     source: int = 0
     size: int = -1
-    keys: dict[str, list[tuple[date, int, int, int]]] = field(default_factory=dict)
+    edits: int = 0
+    keys: dict[str, list[Key]] = field(default_factory=dict)
     lines: dict[str, list[LedgerLine]] = field(default_factory=dict)
 
-    def refresh(self, lines: list[LedgerLine]) -> None:
-        if self.source == id(lines) and self.size == len(lines):
+    def _key(self, ln: LedgerLine) -> Key:
+        return (self.day(ln), ln.year, ln.journal_no, ln.journal_seq)
+
+    def refresh(self, lines: list[LedgerLine], edits: int = 0) -> None:
+        same_edits = not self.edits_matter or edits == self.edits
+        if self.source == id(lines) and self.size == len(lines) and same_edits:
             return
-        if self.source == id(lines) and 0 <= self.size < len(lines) and len(lines) - self.size < 10_000:
+        if same_edits and self.source == id(lines) and 0 <= self.size < len(lines) and len(lines) - self.size < 10_000:
             # A few lines appended (a posted journal): put each in its place instead of sorting everything again.
             for ln in lines[self.size :]:
                 keys = self.keys.setdefault(ln.division, [])
-                key = (ln.acct_date, ln.year, ln.journal_no, ln.journal_seq)
+                key = self._key(ln)
                 at = bisect.bisect_right(keys, key)
                 keys.insert(at, key)
                 self.lines.setdefault(ln.division, []).insert(at, ln)
             self.size = len(lines)
             return
-        grouped: dict[str, list[tuple[tuple[date, int, int, int], LedgerLine]]] = {}
+        grouped: dict[str, list[tuple[Key, LedgerLine]]] = {}
         for ln in lines:
-            grouped.setdefault(ln.division, []).append(((ln.acct_date, ln.year, ln.journal_no, ln.journal_seq), ln))
+            grouped.setdefault(ln.division, []).append((self._key(ln), ln))
         self.keys, self.lines = {}, {}
         for division, rows in grouped.items():
             rows.sort(key=lambda row: row[0])
             self.keys[division] = [k for k, _ in rows]
             self.lines[division] = [ln for _, ln in rows]
-        self.source, self.size = id(lines), len(lines)
+        self.source, self.size, self.edits = id(lines), len(lines), edits
 
     def between(self, division: str, start: date, end: date, limit: int = 0) -> list[LedgerLine]:
         keys = self.keys.get(division, [])
@@ -60,6 +82,16 @@ class DateIndex:
 
 
 _INDEXES: dict[int, DateIndex] = {}
+_CHANGE_INDEXES: dict[int, DateIndex] = {}
+
+
+def _collect(index: DateIndex, divisions: list[str], start: date, end: date, limit: int) -> list[LedgerLine]:
+    out: list[LedgerLine] = []
+    for division in sorted(divisions):
+        out += index.between(division, start, end, limit - len(out) if limit else 0)
+        if limit and len(out) >= limit:
+            break
+    return out
 
 
 def lines_between(
@@ -71,9 +103,14 @@ def lines_between(
     """
     index = _INDEXES.setdefault(id(backend), DateIndex())
     index.refresh(backend.lines)
-    out: list[LedgerLine] = []
-    for division in sorted(divisions):
-        out += index.between(division, start, end, limit - len(out) if limit else 0)
-        if limit and len(out) >= limit:
-            break
-    return out
+    return _collect(index, divisions, start, end, limit)
+
+
+def lines_changed_between(
+    backend: InforBackend, divisions: list[str], start: date, end: date, limit: int = 0
+) -> list[LedgerLine]:
+    """The lines of `divisions` whose change date (LMDT) is start..end, by division, change date, then journal
+    keys (caller holds the lock); at most `limit` when given."""
+    index = _CHANGE_INDEXES.setdefault(id(backend), DateIndex(change_day, edits_matter=True))
+    index.refresh(backend.lines, backend.ledger_edits)
+    return _collect(index, divisions, start, end, limit)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.exceptions import M3Error
 from ml_connector.emulators.infor.m3_budgets import TRANSACTIONS as budget_transactions
-from ml_connector.emulators.infor.m3_date_index import lines_between
+from ml_connector.emulators.infor.m3_date_index import lines_between, lines_changed_between
 from ml_connector.emulators.infor.m3_metadata import output_fields
 from ml_connector.emulators.infor.models import InforBackend, M3Batch
 from ml_connector.emulators.infor.records import JournalLine
@@ -104,10 +104,37 @@ def lst_voucher_lines(ctx: CallContext, inputs: Record) -> list[Record]:
 
 
 def search_gen_ledger(ctx: CallContext, inputs: Record) -> list[Record]:
+    """GL search. A change-date range (`LMDT:[20261101 TO 20261130]`, optionally with `DIVI:US1`) is served from
+    the change-date index, so an incremental read does not scan the ledger; any other query is matched line by
+    line.
+
+    ASSUMPTION: the GL search index holds the voucher line's fields under their MI names, LMDT (change date)
+    among them (every M3 table carries RGDT/LMDT/CHNO, and GLS200MI lists LMDT), and answers in division,
+    change date and journal order. The notes give SearchGenLedger's input (SQRY) only.
+    """
     require_fields(inputs, "SQRY")
+    query = inputs["SQRY"]
+    terms = _TERM.findall(query)
+    changed = [t for t in terms if t[0].upper() == "LMDT" and (t[2] or t[3])]
     with ctx.backend.lock:
-        records = [f.voucher_line(ln, ctx.company) for ln in ctx.backend.lines]
-    return [r for r in records if _matches(r, inputs["SQRY"])]
+        if changed:
+            low, high = _search_day(changed[0][2], date.min), _search_day(changed[0][3], date.max)
+            divisions = [t[4] or t[1] for t in terms if t[0].upper() == "DIVI"] or ctx.backend.division_codes()
+            only_index = all(t[0].upper() in ("LMDT", "DIVI") for t in terms)
+            lines = lines_changed_between(ctx.backend, divisions, low, high, ctx.maxrecs if only_index else 0)
+        else:
+            lines = list(ctx.backend.lines)
+        records = [f.voucher_line(ln, ctx.company) for ln in lines]
+    return [r for r in records if _matches(r, query)]
+
+
+def _search_day(text: str, open_end: date) -> date:
+    if text == "*":
+        return open_end
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        raise M3Error(f"Search query date {text!r} is invalid", "WSQ0102", "SQRY", request_level=True) from None
 
 
 # --- CRS630MI ----------------------------------------------------------------------------------------

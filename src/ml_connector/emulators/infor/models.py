@@ -71,6 +71,7 @@ class InforBackend:
             self.csi_journal_rows: dict[str, dict[str, str]] = {}
             self.fsm_interface: list[dict[str, str]] = []
             self.fsm_results: list[dict[str, str]] = []
+            self.ledger_edits = 0  # lines changed in place (not appended): the change-date index is rebuilt
             self._trans_num = itertools.count(max((line.trans_num for line in self.lines), default=0) + 1)
             self._journal_ids = itertools.count(1)
             self._journal_no: dict[tuple[str, int], int] = {}
@@ -151,6 +152,20 @@ class InforBackend:
                     )
                 )
             return journal
+
+    def change_line(self, number: int, amount: str | None = None, when: datetime | None = None) -> LedgerLine:
+        """Change a posted line in place, as a correction in the GL does: new change date (LMDT), CHNO + 1.
+
+        `number` is the line's position in the ledger (`lines`); `amount` replaces its amount when given.
+        """
+        with self.lock:
+            line = self.lines[number]
+            if amount is not None:
+                line.amount = amount
+            line.changed = when or self.clock()
+            line.change_no += 1
+            self.ledger_edits += 1
+            return line
 
     def upsert_supplier(self, supplier_id: str, changes: dict[str, str], create: bool) -> Supplier:
         """Create or change a supplier; `changes` uses the `Supplier` attribute names."""

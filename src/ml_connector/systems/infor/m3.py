@@ -2,7 +2,8 @@
 
 Matrix (`;`) parameters carry options (maxrecs, cono, divi), the query string carries input fields
 (infor.md 2.1). Readers: GLS200MI (GL lines), CRS630MI (accounts, cost centers), CRS620MI (suppliers),
-APS200MI (supplier invoices), APS130MI (payments). Journals: GLS840MI. Suppliers: CRS620MI.
+APS200MI (supplier invoices), APS130MI (payments); what changed since a watermark is asked for by change date
+(`m3_changes`). Journals: GLS840MI. Suppliers: CRS620MI.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
 from ml_connector.systems.infor.m3_budgets import write_budget
+from ml_connector.systems.infor.m3_changes import (
+    InvoiceKey,
+    changed_gl_lines,
+    changed_invoice_keys,
+    payments_changed,
+)
+from ml_connector.systems.infor.m3_payments import payment_lines
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
@@ -41,9 +49,6 @@ from ml_connector.systems.own_journals import posted_by_us
 SOURCE = "infor-m3"
 BASE = "M3/m3api-rest/v2/execute"
 Record = dict[str, str]
-# ASSUMPTION: payment proposals (APS130MI PRPN) are numbered upwards per division; the scan stops after
-# this many numbers in a row that do not exist. The notes name no transaction that lists proposals.
-PROPOSAL_GAP = 3
 ACTIVE_STATUS, BLOCKED_STATUS = "20", "90"
 
 
@@ -85,6 +90,48 @@ class M3Lines:
         records = results[0].get("records") or []
         return [{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)]
 
+    def call_bulk(
+        self, program: str, transactions: list[tuple[str, dict[str, str]]], *, maxrecs: int = 0
+    ) -> list[list[Record] | M3TransactionError]:
+        """Run many read transactions of one program in one `POST .../execute` (infor.md 2.1 bulk); each answer
+        in order, its records right-trimmed, or the `M3TransactionError` of that transaction alone."""
+        body = {
+            "program": program,
+            "cono": self.company,
+            "excludeEmptyValues": False,
+            "rightTrim": True,
+            "maxReturnedRecords": maxrecs,
+            "transactions": [{"transaction": name, "record": record} for name, record in transactions],
+        }
+        try:
+            response = self.session.request("POST", BASE, json=body, safe_to_repeat=True)
+        except ApiError as exc:
+            if exc.context is not None and exc.context.status == 400:
+                raise m3_error(
+                    program, "bulk", _excerpt_body(exc.context.body_excerpt), exc.context, self.session.redactor
+                ) from None
+            raise
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ApiError(f"M3 {program} bulk call answered with something other than JSON") from None
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(transactions) or answer.get("wasTerminated"):
+            raise ApiError(
+                f"M3 {program} bulk call gave {len(results) if isinstance(results, list) else 'no'} results "
+                f"for {len(transactions)} transactions",
+                hint="Run again; report it if it repeats.",
+            )
+        out: list[list[Record] | M3TransactionError] = []
+        for (name, _), result in zip(transactions, results, strict=True):
+            result = result if isinstance(result, dict) else {}
+            if "errorMessage" in result:
+                out.append(m3_error(program, name, result, None, self.session.redactor))
+                continue
+            records = result.get("records") or []
+            out.append([{str(k): str(v).rstrip() for k, v in r.items()} for r in records if isinstance(r, dict)])
+        return out
+
     # --- reads -------------------------------------------------------------------------------------
 
     def ping(self) -> str:
@@ -104,23 +151,21 @@ class M3Lines:
         return datetime.now(UTC).date() + timedelta(days=366)
 
     def ledger_lines(self, since: datetime | None, until: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
-        """GLS200MI LstVouchersByDt over the whole history, kept when the line's change date (LMDT) is in range.
+        """GL lines whose change date (LMDT) is in range.
 
-        The nearest documented last-update field of a GL line is LMDT (change date, a day): GLS200MI has no
-        LMTS. So `since`/`until` compare by day, inclusive; the engine's overlap and de-duplication on the
-        source key absorb the lines read twice.
+        Without `since` (a first run, a repair) the whole history is read by accounting date (GLS200MI
+        LstVouchersByDt from `history_from`) and kept when LMDT is in range. With `since` only the lines changed
+        since are asked for: GLS200MI SearchGenLedger on an LMDT range (`m3_changes`), so a run with nothing new
+        makes one call. LMDT is a day (GLS200MI has no LMTS), so `since`/`until` compare by day, inclusive; the
+        engine's overlap and de-duplication on the source key absorb the lines read twice.
         """
         low = since.astimezone(UTC).date() if since else None
         high = until.astimezone(UTC).date() if until else None
-
-        def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
-            inputs = {"FRDT": m3_day(window.start), "TODT": m3_day(window.end)}
-            if self.settings.division:
-                inputs["DIVI"] = self.settings.division
-            return self.call("GLS200MI", "LstVouchersByDt", inputs, maxrecs=maxrecs)
-
-        pager = DateWindowPager(fetch, self.settings.page_size)
-        for rec in pager.read(self.settings.history_from, self._history_end()):
+        if low is None:
+            records = self._gl_by_accounting_date()
+        else:
+            records = changed_gl_lines(self.call, low, high or self._history_end(), self.settings)
+        for rec in records:
             if posted_by_us(rec.get("VTXT")):  # a plan journal we posted (own_journals)
                 continue
             changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
@@ -143,27 +188,26 @@ class M3Lines:
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
 
-    def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
-        """APS200MI SearchSupInvoic by accounting-date windows.
-
-        APS200MI carries no change stamp, so every invoice is read (`since` cannot narrow it safely).
-        """
-        # ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`; the notes name SQRY only.
-        del since
-
+    def _gl_by_accounting_date(self) -> Iterator[Record]:
         def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
-            query = f"ACDT:[{m3_day(window.start)} TO {m3_day(window.end)}]"
+            inputs = {"FRDT": m3_day(window.start), "TODT": m3_day(window.end)}
             if self.settings.division:
-                query += f" DIVI:{self.settings.division}"
-            try:
-                return self.call("APS200MI", "SearchSupInvoic", {"SQRY": query}, maxrecs=maxrecs)
-            except M3TransactionError as exc:
-                if "does not exist" in exc.message or "no records" in exc.message.lower():
-                    return []
-                raise
+                inputs["DIVI"] = self.settings.division
+            return self.call("GLS200MI", "LstVouchersByDt", inputs, maxrecs=maxrecs)
 
-        pager = DateWindowPager(fetch, self.settings.page_size)
-        for rec in pager.read(self.settings.history_from, self._history_end()):
+        pager = DateWindowPager(fetch, self.settings.page_size, lambda rec: parse_day(rec.get("ACDT")))
+        yield from pager.read(self.settings.history_from, self._history_end())
+
+    def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
+        """Supplier invoices: all of them by accounting-date windows (APS200MI SearchSupInvoic), or with `since`
+        only those whose AP ledger entry changed since (`m3_changes.changed_invoice_keys`), each read with
+        APS200MI GetInvoice. APS200MI outputs carry no change date, so the lines have no `updated_at`."""
+        if since is None:
+            records = self._all_invoices()
+        else:
+            keys = changed_invoice_keys(self.call, since.astimezone(UTC).date(), self.settings)
+            records = (rec for key in keys for rec in self._invoice(key))
+        for rec in records:
             key = ":".join(("m3", "inv", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
             fields = RowFields(
                 source_key=key,
@@ -180,52 +224,68 @@ class M3Lines:
             )
             yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, rec)
 
+    def _all_invoices(self) -> Iterator[Record]:
+        # ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`; the notes name SQRY only.
+        def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
+            query = f"ACDT:[{m3_day(window.start)} TO {m3_day(window.end)}]"
+            if self.settings.division:
+                query += f" DIVI:{self.settings.division}"
+            try:
+                return self.call("APS200MI", "SearchSupInvoic", {"SQRY": query}, maxrecs=maxrecs)
+            except M3TransactionError as exc:
+                if "does not exist" in exc.message or "no records" in exc.message.lower():
+                    return []
+                raise
+
+        pager = DateWindowPager(fetch, self.settings.page_size, lambda rec: parse_day(rec.get("ACDT")))
+        yield from pager.read(self.settings.history_from, self._history_end())
+
+    def _invoice(self, key: InvoiceKey) -> list[Record]:
+        inputs = {"DIVI": key.division, "YEA4": key.year, "JRNO": key.journal, "JSNO": key.sequence}
+        try:
+            return self.call("APS200MI", "GetInvoice", inputs)
+        except M3TransactionError as exc:
+            if exc.field in ("JRNO", "JSNO", "YEA4"):
+                # The AP ledger names an entry APS200MI does not know (deleted since): nothing to read.
+                log.warning("M3 invoice %s is in the AP ledger but not in APS200MI: %s", key, exc.message)
+                return []
+            raise
+
     def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
-        """APS130MI: every payment proposal of each division, then its invoices paid (LstInvByPayDate)."""
-        del since  # APS130MI has no change stamp either
+        """APS130MI: every payment proposal of each division, then its invoices paid (LstInvByPayDate).
+
+        APS130MI has no change date and takes one proposal number per transaction, so a run with `since` first
+        asks the AP ledger whether any payment changed since (`m3_changes.payments_changed`, one call); only
+        then are the proposals read, all of them, in bulk calls (`m3_payments`; the engine marks
+        the ones read before `unchanged`).
+        """
         divisions = list(self.settings.divisions) or ([self.settings.division] if self.settings.division else [])
         if not divisions:
             raise ConfigurationError(
                 "Reading M3 payments needs the division(s): APS130MI requires DIVI",
                 hint="Set `division` or `divisions` on the Infor connection.",
             )
-        for divi in divisions:
-            for rec in self._division_payments(divi):
-                key = ":".join(
-                    ("m3", "pay", rec.get("CONO", self.company), divi)
-                    + tuple(rec.get(k, "") for k in ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR"))
-                )
-                fields = RowFields(
-                    source_key=key,
-                    ledger=divi,
-                    day=rec.get("PYDT", ""),
-                    account=rec.get("AIT1", ""),
-                    cost_center=rec.get("AIT2", ""),
-                    amount=rec.get("PYAM", ""),
-                    currency=rec.get("CUCD", ""),
-                    supplier=rec.get("SUNO", ""),
-                    description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
-                    amount_field="PYAM",
-                    day_field="PYDT",
-                )
-                yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, rec)
-
-    def _division_payments(self, divi: str) -> Iterator[Record]:
-        proposal, misses = 1, 0
-        while misses < PROPOSAL_GAP:
-            try:
-                heads = self.call("APS130MI", "LstProposal", {"DIVI": divi, "PRPN": str(proposal)})
-            except M3TransactionError as exc:
-                if exc.field != "PRPN":
-                    raise
-                misses += 1
-                proposal += 1
-                continue
-            misses = 0
-            for head in heads:
-                inputs = {"DIVI": divi, "PRPN": str(proposal), "PYON": head.get("PYON", "")}
-                yield from self.call("APS130MI", "LstInvByPayDate", inputs)
-            proposal += 1
+        if since is not None and not payments_changed(self.call, since.astimezone(UTC).date(), self.settings):
+            return
+        for divi, rec in payment_lines(self.call_bulk, divisions):
+            key = ":".join(
+                ("m3", "pay", rec.get("CONO", self.company), divi)
+                + tuple(rec.get(k, "") for k in ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR"))
+            )
+            fields = RowFields(
+                source_key=key,
+                ledger=divi,
+                day=rec.get("PYDT", ""),
+                account=rec.get("AIT1", ""),
+                cost_center=rec.get("AIT2", ""),
+                amount=rec.get("PYAM", ""),
+                currency=rec.get("CUCD", ""),
+                supplier=rec.get("SUNO", ""),
+                description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
+                amount_field="PYAM",
+                day_field="PYDT",
+            )
+            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, rec)
 
     def _dimension(self, dimension: int) -> Iterator[Record]:
         """CRS630MI LstAccountID from a start key (AITM), page by page; the start row is not read twice."""
