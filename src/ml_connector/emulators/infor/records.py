@@ -65,6 +65,7 @@ class LedgerLine:
     change_no: int = 0
     trans_num: int = 0
     reference: str = ""  # the poster's reference, for journals written through the API
+    lake_arrival: datetime | None = None  # when the Data Lake has it; None: since it was posted (datalake.py)
 
 
 @dataclass
