@@ -61,7 +61,6 @@ class CompassQuery:
         self.poll_first = poll_first
         self.poll_max = poll_max
         self.sleep = sleep
-        self.requests = 0
 
     def rows(self, sql: str) -> Iterator[dict[str, str]]:
         """Every row of the query's result, in the lake's order, as column -> text."""
@@ -81,7 +80,6 @@ class CompassQuery:
         raise LakeJobFailed(f"the Infor Data Lake could not run the query: {reason}", hint=HINT)
 
     def _submit(self, sql: str) -> str:
-        self.requests += 1
         response = self.session.request(
             "POST",
             JOBS,
@@ -100,7 +98,6 @@ class CompassQuery:
         deadline = time.monotonic() + QUERY_TIMEOUT_SECONDS
         pause = self.poll_first
         while True:
-            self.requests += 1
             body = _json(self.session.request("GET", f"{JOBS}{query_id}/status/").text)
             state = str(body.get("status", "")).upper()
             if state == "FINISHED":
@@ -118,7 +115,6 @@ class CompassQuery:
     def _failure(self, query_id: str) -> str:
         """The error details of a FAILED job, from its result call."""
         try:
-            self.requests += 1
             self.session.request("GET", f"{JOBS}{query_id}/result/", params={"offset": "0", "limit": "1"})
         except ConnectorError as exc:
             context = exc.context
@@ -129,7 +125,6 @@ class CompassQuery:
 
     def _cancel(self, query_id: str) -> None:
         try:
-            self.requests += 1
             self.session.request("PUT", f"{JOBS}{query_id}/cancel/", safe_to_repeat=True)
         except ConnectorError as exc:  # best effort: the lake ends it at 60 minutes anyway
             log.warning("cancelling Data Lake query %s failed: %s", query_id, exc)
@@ -159,7 +154,6 @@ class CompassQuery:
             # A full page: the next one may be empty, which ends the read.
 
     def _page(self, query_id: str, offset: int, limit: int) -> Iterator[dict[str, str]]:
-        self.requests += 1
         params = {"offset": str(offset), "limit": str(limit)}
         with self.session.stream("GET", f"{JOBS}{query_id}/result/", params=params) as response:
             for line in response.iter_lines():
