@@ -51,13 +51,14 @@ class InforProcess:
         if self.process.stdout is None:
             raise SystemExit("the Infor emulator gave no output")
         facts = json.loads(self.process.stdout.readline())
-        self.url = str(facts["base_url"])
+        self.url = str(facts["iu"])  # base_url carries the tenant
         for _ in range(1200):
             try:
                 if httpx.get(f"{self.url}/_emulator/health", timeout=5).status_code == 200:
                     return
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise SystemExit("the Infor emulator did not start")
 
     def stop(self) -> None:
