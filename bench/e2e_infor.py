@@ -59,6 +59,7 @@ class InforProcess:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
+        self.stop()
         raise SystemExit("the Infor emulator did not start")
 
     def stop(self) -> None:
