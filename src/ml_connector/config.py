@@ -32,6 +32,7 @@ MisfirePolicy = Literal["once", "skip", "all"]
 AmountsName = Literal["ledger", "entered", "reporting"]
 RateDateName = Literal["period-end", "accounting-date"]
 PeriodsName = Literal["closed", "open-and-closed"]
+ExtractName = Literal["rest", "bulk", "auto"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
@@ -115,6 +116,12 @@ class FlowSection(BaseModel):
     # "open-and-closed": open periods too, marked preliminary in the run summary.
     periods: PeriodsName = "open-and-closed"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
+    # actuals: how GL lines are read. "rest": the ERP's paged API; "bulk": the ERP's bulk route (Infor: one
+    # Data Lake Compass query); "auto": bulk for long windows (flows/extract.py).
+    extract: ExtractName = "rest"
+    # Infor bulk: the Data Lake holds lines some minutes after the ERP posts them; a bulk read starts this much
+    # earlier still, and its watermark stays this far behind the run's start.
+    lake_lag_minutes: int = Field(30, ge=0, le=24 * 60)
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return
     export: str = ""

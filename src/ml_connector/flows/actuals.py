@@ -28,6 +28,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.failpoints import failpoint
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
+from ml_connector.flows.extract import gl_route
 from ml_connector.flows.ledger_check import balance_check
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
 from ml_connector.flows.rates import rates_of
@@ -129,16 +130,22 @@ class ActualsFlow:
         self.ctx = ctx
         self.name = name
         self.flow = ctx.config.flow(name)
+        self.holdback = timedelta(0)  # how far behind the run's start the watermark stays (flows/extract.py)
 
     def run(self, options: RunOptions) -> RunInfo:
         request = RunRequest(self.name, options.trigger, options.dry_run, options.parent_run_id)
         return self.ctx.run(request, lambda scope: self._body(scope, options))
 
-    def _records(self, since: datetime | None, until: datetime) -> Iterator[LedgerLine | RejectedRecord]:
+    def _records(
+        self, since: datetime | None, until: datetime, scope: RunScope
+    ) -> Iterator[LedgerLine | RejectedRecord]:
         erp = self.ctx.clients.erp(self.flow.source)
         kinds = set(self.flow.include)
         if EntryKind.GL.value in kinds:
-            yield from erp.ledger_lines(since, until)
+            route = gl_route(erp, self.flow, since, until)
+            scope.detail["extract"] = route.name
+            self.holdback = route.holdback
+            yield from route.lines
         if EntryKind.INVOICE.value in kinds:
             yield from erp.invoices(since)
         if EntryKind.PAYMENT.value in kinds:
@@ -185,7 +192,7 @@ class ActualsFlow:
             rates=rates_of(self.ctx, self.flow),
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
-        records = options.replay_records if options.replay_records is not None else self._records(since, until)
+        records = options.replay_records if options.replay_records is not None else self._records(since, until, scope)
         if repair is not None:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         for batch in batched(records):
@@ -215,7 +222,7 @@ class ActualsFlow:
         moves_watermark = options.periods is None and options.replay_records is None and repair is None and covers_gap
         watermark = None
         if moves_watermark and stager.latest_update is not None:
-            watermark = WatermarkMove(self.flow.source, min(stager.latest_update, until))
+            watermark = WatermarkMove(self.flow.source, min(stager.latest_update, until - self.holdback))
         failpoint("actuals.before_commit")
         scope.commit(loads, watermark)
         scope.detail["loads"] = [

@@ -6,11 +6,14 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/M3/m3api-rest/v2/execute/...`        M3 MI programs          (behind the gateway)
 - `{ti}/CSI/IDORequestService/ido/...`       CSI Mongoose IDOs        (behind the gateway)
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
+- `{ti}/DATAFABRIC/compass/v2/...`           Data Lake Compass queries (behind the gateway; `compass.py`)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
   `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines),
   `csi/review` (POST: a reviewer posts every SLJournals entry into the ledger),
-  `ledger/change` (POST: a posted line changed in place, with a new change date).
+  `ledger/change` (POST: a posted line changed in place, with a new change date),
+  `datalake` (GET/PUT: delay_minutes, job_seconds, fail_jobs, break_pages; POST `datalake/catch-up`) and
+  `ledger` (POST: a person books a journal in the ERP, `{"division", "lines": [{account, cost_center, amount}]}`).
 
 Example (tests):
 
@@ -33,6 +36,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.common.volume import add_volume_route
+from ml_connector.emulators.infor.compass import compass_router
+from ml_connector.emulators.infor.datalake import DataLake
+from ml_connector.emulators.infor.datalake_admin import add_datalake_routes
 from ml_connector.emulators.infor.exceptions import gateway_body, gateway_error
 from ml_connector.emulators.infor.fsm import fsm_router
 from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySettings, GatewayState
@@ -53,6 +59,7 @@ class InforApp:
     def __init__(self, credentials: Credentials, policy: TokenPolicy, gateway_timeout: float) -> None:
         self.credentials = credentials
         self.backend = InforBackend()
+        self.lake = DataLake(self.backend)
         self.tokens = TokenStore(policy=policy)
         self.gateway = GatewayState(GatewaySettings(timeout_seconds=gateway_timeout))
         self._default_policy = TokenPolicy(**asdict(policy))
@@ -65,6 +72,7 @@ class InforApp:
         api.include_router(m3_router(credentials.tenant, self.backend))
         api.include_router(ido_router(credentials.tenant, self.backend))
         api.include_router(fsm_router(credentials.tenant, self.backend))
+        api.include_router(compass_router(credentials.tenant, self.lake))
         api.add_exception_handler(StarletteHTTPException, _gateway_http_error)
         self._add_admin_routes()
         api.add_middleware(GatewayMiddleware, tenant=credentials.tenant, tokens=self.tokens, state=self.gateway)
@@ -76,6 +84,7 @@ class InforApp:
     def reset(self) -> None:
         """Seeded data back, gateway and auth settings back to the built ones. Issued tokens stay valid."""
         self.backend.reset()
+        self.lake.reset()
         self.gateway.configure(self._default_gateway)
         self.tokens.policy = TokenPolicy(**asdict(self._default_policy))
         self.tokens.clear_logins()
@@ -83,6 +92,7 @@ class InforApp:
     def _add_admin_routes(self) -> None:
         r = self.kit.router
         add_volume_route(r, lambda count, seed: add_lines(self.backend, count, seed))
+        add_datalake_routes(r, self.lake)
 
         @r.get("/journals")
         def journals() -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ml_connector.emulators.infor.records import (
@@ -65,6 +65,8 @@ class InforBackend:
             self.invoices: list[SupplierInvoice] = seed.invoices
             self.payments: list[Payment] = seed.payments
             self.journals: list[PostedJournal] = []
+            # How long a line posted from now on takes to reach the Data Lake (datalake.py).
+            self.lake_delay = timedelta(0)
             self.m3_batches: dict[tuple[str, str], M3Batch] = {}
             # BUS100MI budget lines: (DIVI, BUNO, BVER, CUCD, AIT1..AIT7, BUPE) -> amount
             self.m3_budget_lines: dict[tuple[str, ...], Decimal] = {}
@@ -149,6 +151,7 @@ class InforBackend:
                         trans_num=next(self._trans_num),
                         reference=reference,
                         journal_id=detail.get("Id", ""),
+                        lake_arrival=now + self.lake_delay if self.lake_delay else None,
                     )
                 )
             return journal

@@ -35,8 +35,10 @@ from ml_connector.records import (
 )
 from ml_connector.systems.infor.auth import InforAuth
 from ml_connector.systems.infor.csi import CsiLines
+from ml_connector.systems.infor.datalake import CompassQuery
 from ml_connector.systems.infor.errors import SYSTEM
 from ml_connector.systems.infor.fsm import FsmLines
+from ml_connector.systems.infor.lake_lines import lake_ledger_lines
 from ml_connector.systems.infor.m3 import M3Lines
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 
@@ -142,6 +144,16 @@ class InforClient:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
         return self.line.ledger_lines(since, until)
+
+    def bulk_ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The same GL lines as `ledger_lines`, read with one Data Lake (Compass) query instead of the ERP's API.
+
+        The lake holds what the ERP posted some minutes ago: the caller reads behind its watermark to cover that.
+        """
+        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
+        return lake_ledger_lines(self.settings, compass.rows, since, until)
 
     def period_balances(self, period: str) -> list[AccountBalance] | None:
         # ASSUMPTION: not read yet (M3 GLS215MI publishes balances by balance key; not mapped here).

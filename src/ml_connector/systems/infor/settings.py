@@ -61,6 +61,8 @@ class InforSettings(RetrySettings):
     # The earliest accounting date read by M3 date-window lists (GLS200MI needs FRDT/TODT).
     history_from: date = date(2000, 1, 1)
     page_size: int = Field(500, ge=1, le=10_000)
+    # Rows per Data Lake result call (extract = "bulk"); Compass pages hold at most 100,000 rows (10 MB).
+    lake_page_rows: int = Field(50_000, ge=1, le=100_000)
     requests_per_minute: int = Field(600, ge=1)
     # Password grant needs the service-account keys; client credentials works with the app alone.
     grant: str = "password"
