@@ -46,7 +46,7 @@ from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.signing import flow_signs
-from ml_connector.mapping import Dimension, PeriodFormat
+from ml_connector.mapping import Dimension
 from ml_connector.mapping.signs import SignRule
 from ml_connector.ports import ErpClient
 from ml_connector.records import BudgetDraft, JournalDraft, JournalLineDraft
@@ -140,7 +140,7 @@ class PlanReturnFlow:
         self.ctx.progress.stage(f"exporting {flow.export!r}")
         path = anaplan.export(ref, flow.export, self.ctx.workdir / f"{run_id}-plan.csv")
         mapping = self.ctx.mapping(flow, self.name)
-        fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+        fmt = flow.period_mapping()
         by_period: dict[str, PeriodPlan] = defaultdict(PeriodPlan)
         entries: list[AuditEntry] = []
         for line, row in export_rows(path, [cols.account, cols.cost_center, cols.period, cols.amount], flow.export):

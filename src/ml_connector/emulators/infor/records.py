@@ -65,6 +65,7 @@ class LedgerLine:
     change_no: int = 0
     trans_num: int = 0
     reference: str = ""  # the poster's reference, for journals written through the API
+    calendar: str = "months"  # the division's accounting calendar (calendars.KINDS): its ACYP
 
 
 @dataclass
