@@ -109,6 +109,9 @@ class FlowSection(BaseModel):
     # An explicit period table, ERP period -> Anaplan label ("2026-P04" = "FY26 P04"); it wins over period_format.
     period_labels: dict[str, str] = Field(default_factory=dict)
     period_labels_file: str = Field("", description="CSV erp_period,label (relative to the config file)")
+    months_of_periods: bool = Field(
+        False, description="the ERP's fiscal years have 12 periods (4-4-5): period n may be written as a month"
+    )
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
@@ -154,7 +157,7 @@ class FlowSection(BaseModel):
     def period_mapping(self) -> PeriodFormat:
         """How this flow writes ERP periods as Anaplan time labels and reads them back."""
         labels = {**self._file_labels, **self.period_labels}
-        return PeriodFormat(self.period_format, self.fiscal_year_start, self._calendar, labels)
+        return PeriodFormat(self.period_format, self.fiscal_year_start, self._calendar, labels, self.months_of_periods)
 
     @field_validator("schedule")
     @classmethod

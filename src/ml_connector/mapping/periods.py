@@ -8,14 +8,14 @@ Three ways to write one as a label:
 - an explicit table (`labels`, the flow's `period_labels`): ERP period -> label. It wins over the pattern;
   a period it does not list cannot be placed.
 - strftime-like (`%b %y` gives "Mar 26"), on the first day of the month. `%b` is always the English month
-  abbreviation (Anaplan's labels), whatever the machine's locale. A fiscal period of a 12-period year
-  (4-4-5) is written as the month it stands for: period 1 is the `fiscal_year_start` month, as in
-  Anaplan's own 4-4-5 time scale. Period 13 has no month.
+  abbreviation (Anaplan's labels), whatever the machine's locale. A fiscal period is written as a month
+  only when the flow says its years have 12 periods (`months_of_periods`, a 4-4-5 year): period 1 is then
+  the `fiscal_year_start` month, as in Anaplan's own 4-4-5 time scale. Period 13 never has a month.
 - a fiscal pattern, when it holds a `{...}` field: `FY{fy2} P{pp}` gives "FY26 P09" for 2026-03 in a
   fiscal year starting in July (`fiscal_year_start = 7`), and "FY26 P13" for the ERP period 2026-P13.
   Fields: `{fy4}` / `{fy2}` the fiscal year (named by the calendar year it ends in; for an ERP period, the
   ERP's fiscal year); `{pp}` / `{p}` the period number (1-13) with or without a leading zero; `{mon}` the
-  month abbreviation; `{yyyy}` / `{yy}` the calendar year (the last three need a month).
+  month abbreviation; `{yyyy}` / `{yy}` the calendar year (the last three need a month, as above).
 
 A period that cannot be placed is an `UnmappedError` (the line is quarantined with the reason), never a
 guess. `from_anaplan` reads a label back into the form the ledger uses (`calendar`: "months" gives
@@ -55,6 +55,9 @@ class PeriodFormat:
     fiscal_year_start: int = 1
     calendar: str = "months"
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # The ERP's fiscal years have 12 periods (4-4-5): period n may be written as a month. A 13-period year's
+    # periods straddle months, so without it a label that needs a month is refused, never guessed.
+    months_of_periods: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.fiscal_year_start <= 12:
@@ -134,8 +137,9 @@ class PeriodFormat:
         return FIELD.sub(lambda m: values[m.group(1)], self.pattern)
 
     def month_of(self, period: FiscalPeriod) -> tuple[int, int] | None:
-        """(calendar year, month) a period of a 12-period fiscal year stands for; None for period 13."""
-        if period.number > 12:
+        """(calendar year, month) a period of a 12-period fiscal year stands for; None for period 13, or when
+        the flow does not say its fiscal years have 12 periods."""
+        if period.number > 12 or not self.months_of_periods:
             return None
         start = self.fiscal_year_start
         month = (period.number - 1 + start - 1) % 12 + 1
@@ -145,10 +149,12 @@ class PeriodFormat:
         month = self.month_of(period)
         needs_month = not self.fiscal or bool(set(FIELD.findall(self.pattern)) & MONTH_FIELDS)
         if month is None and needs_month:
+            why = "period 13 has no month" if period.number > 12 else "a fiscal period is not a month"
             raise UnmappedError(
-                f"period {period} (period 13 of a 13-period year) has no month for the label format {self.pattern!r}",
-                hint="Set period_format to a pattern of fiscal year and period, such as 'FY{fy2} P{pp}', or list "
-                "the period in period_labels; then replay the run.",
+                f"period {period} is a period of the ERP's fiscal calendar and {why}: the label format "
+                f"{self.pattern!r} needs one",
+                hint="Use a pattern of fiscal year and period such as 'FY{fy2} P{pp}', list the period in "
+                "period_labels, or (a 12-period 4-4-5 year) set months_of_periods = true; then replay the run.",
             )
         if not self.fiscal and month is not None:
             return self._month_label(*month)
