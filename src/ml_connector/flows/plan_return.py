@@ -49,7 +49,7 @@ from ml_connector.flows.signing import flow_signs
 from ml_connector.mapping import Dimension
 from ml_connector.mapping.signs import SignRule
 from ml_connector.ports import ErpClient
-from ml_connector.records import BudgetDraft, JournalDraft, JournalLineDraft
+from ml_connector.records import BudgetDraft, FiscalPeriod, JournalDraft, JournalLineDraft
 
 KIND_LETTER = {JournalKind.JOURNAL: "J", JournalKind.REVERSAL: "R", JournalKind.DELTA: "D", JournalKind.BUDGET: "B"}
 
@@ -153,6 +153,15 @@ class PlanReturnFlow:
             entry = AuditEntry(flow.source, key, "plan", {"line": line, **row}, RecordState.STAGED)
             try:
                 period = fmt.from_anaplan(row[cols.period])
+                if FiscalPeriod.parse(period) is not None:
+                    # The ERP's fiscal period is known (the same mapping, read back); its first day, which a
+                    # journal's accounting date needs, is not read from the ERP for posting yet.
+                    raise RecordError(
+                        f"Anaplan period {row[cols.period]!r} is the ERP's fiscal period {period}; journals into "
+                        "fiscal periods of a 4-4-5 or 13-period calendar are not posted yet",
+                        hint="Post this period's figures by hand, or return them through a flow whose ERP "
+                        'connection reads calendar months (calendar = "months").',
+                    )
                 amount = Decimal(row[cols.amount].replace(",", "") or "0")  # an empty cell is no figure
                 if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" without complaint
                     raise InvalidOperation
