@@ -214,15 +214,12 @@ class OracleClient:
         ledger = self._ledger_named(self.settings.ledger_name)
         segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
         combination = self.layout.delimiter.join(["%"] * segments)
-        calendar = self.fiscal_calendar()
-        if calendar is not None:
-            fiscal = FiscalPeriod.parse(period)
-            name = calendar.names.get(fiscal) if fiscal is not None else None
-            if name is None:
-                return []
-        else:
-            year, month = int(period[:4]), int(period[5:])
-            name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
+        if self.settings.calendar == "erp" or FiscalPeriod.parse(period) is not None:
+            # ASSUMPTION: not compared on a fiscal calendar yet (balances by period name are not checked
+            # against a 4-4-5 ledger here): None says "no balances to compare", never "zero".
+            return None
+        year, month = int(period[:4]), int(period[5:])
+        name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
         finder = (
             f"AccountBalanceFinder;accountCombination={combination},accountingPeriod={name},"
             f"currency={ledger.get('CurrencyCode')},ledgerName={ledger.get('Name')},mode=Detail"
