@@ -166,3 +166,21 @@ def test_a_13_period_division_is_quarantined_not_guessed_into_months(sandbox: Sa
     assert p04 and {r.state for r in p04} == {RecordState.QUARANTINED.value}
     assert "a fiscal period is not a month" in p04[0].reason and "months_of_periods" in p04[0].hint
     assert not [k for k in cells(sandbox) if k[0] == "US2"]
+
+
+def test_the_dry_run_checks_fiscal_labels_against_the_time_dimension(sandbox: Sandbox) -> None:
+    """FY26 P04 is no member of the model's Time (months): the dry run says so before anything is sent."""
+    on_erp_calendars(sandbox)
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    marker = "[flows.actuals-mx1]\n"
+    sandbox.config_path.write_text(text.replace(marker, marker + 'period_format = "FY{fy2} P{pp}"\n'), "utf-8")
+    root = Root(config_module.load(sandbox.config_path))
+    try:
+        ctx = root.flow_context()
+        assert not run_flow(ctx, "reference-infor").error
+        info = run_flow(ctx, "actuals-mx1", dry_run=True)
+        records = [r for r in audit_page(ctx.store, info.id) if r.kind == "gl" and r.target_key.startswith("GL|")]
+    finally:
+        root.close()
+    assert records and {r.state for r in records} == {RecordState.QUARANTINED.value}
+    assert any("'FY26 P04' is not in the model's time dimension" in r.reason for r in records)
