@@ -26,6 +26,7 @@ ORDER = (
     "reference-oracle",
     "actuals-infor",
     "actuals-oracle",
+    "actuals-mexico",
     "plan-return-infor",
     "plan-return-oracle",
     "suppliers-return-infor",
@@ -52,7 +53,7 @@ def demo(
         console.print(_summary(runs))
         _quarantine_reasons(app, runs)
         differences = 0
-        for name in ("actuals-infor", "actuals-oracle"):
+        for name in ("actuals-infor", "actuals-oracle", "actuals-mexico"):
             with LiveProgress(f"reconcile {name}") as progress:
                 result = reconcile(flow_context(app, progress), name)
             print_reconciliation(result)
