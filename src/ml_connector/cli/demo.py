@@ -51,6 +51,10 @@ def demo(
     try:
         runs = [_run(app, name) for name in ORDER]
         console.print(_summary(runs))
+        for run in runs:  # periods the ERP has not closed yet: their figures may still change
+            if run.detail.get("preliminary"):
+                open_periods = ", ".join(run.detail["preliminary"])
+                console.print(f"[yellow]{run.flow}: still open in the ERP, figures preliminary: {open_periods}[/]")
         _quarantine_reasons(app, runs)
         differences = 0
         for name in ("actuals-infor", "actuals-oracle", "actuals-mexico"):
