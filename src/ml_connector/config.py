@@ -9,6 +9,8 @@ Environment: `ML_CONNECTOR_CONFIG` (the file; `--config` wins), `ML_CONNECTOR_ST
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
 from datetime import UTC
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ml_connector.errors import ConfigurationError
@@ -34,6 +36,7 @@ RateDateName = Literal["period-end", "accounting-date"]
 PeriodsName = Literal["closed", "open-and-closed"]
 ExtractName = Literal["rest", "bulk", "auto"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
+CALENDARS = ("months", "erp")
 
 
 class Environment(BaseSettings):
@@ -104,6 +107,12 @@ class FlowSection(BaseModel):
     include: list[EntryKindName] = Field(default_factory=lambda: list[EntryKindName](["gl"]))
     period_format: str = "%b %y"
     fiscal_year_start: int = Field(1, ge=1, le=12, description="the month a fiscal year starts in")
+    # An explicit period table, ERP period -> Anaplan label ("2026-P04" = "FY26 P04"); it wins over period_format.
+    period_labels: dict[str, str] = Field(default_factory=dict)
+    period_labels_file: str = Field("", description="CSV erp_period,label (relative to the config file)")
+    months_of_periods: bool = Field(
+        False, description="the ERP's fiscal years have 12 periods (4-4-5): period n may be written as a month"
+    )
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
@@ -150,6 +159,15 @@ class FlowSection(BaseModel):
         "reverse",
         description="plan-return: a changed figure is posted as a reversal plus a new journal, or one delta journal",
     )
+
+    # Filled by `load`: the calendar of the flow's ERP connection and the rows of period_labels_file.
+    _calendar: str = PrivateAttr("months")
+    _file_labels: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def period_mapping(self) -> PeriodFormat:
+        """How this flow writes ERP periods as Anaplan time labels and reads them back."""
+        labels = {**self._file_labels, **self.period_labels}
+        return PeriodFormat(self.period_format, self.fiscal_year_start, self._calendar, labels, self.months_of_periods)
 
     @field_validator("schedule")
     @classmethod
@@ -319,13 +337,54 @@ def load(explicit: Path | None = None, *, must_exist: bool = True) -> Config:
         raise ConfigurationError(
             f"{path} has {len(problems)} problem(s):\n" + "\n".join(problems), hint="Fix each listed setting."
         ) from None
-    problems = cross_check(config.flows, config.connections)
+    problems = calendar_problems(config)
+    problems += cross_check(config.flows, config.connections)
     if problems:
         raise ConfigurationError(
             f"{path} has {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems),
             hint="Fix each listed setting.",
         )
     return config
+
+
+def calendar_problems(config: Config) -> list[str]:
+    """Give each flow its ERP connection's `calendar` and its period_labels_file; the problems found."""
+    problems = []
+    for name, section in config.connections.items():
+        calendar = section.options().get("calendar", "months")
+        if section.system in ERP_SYSTEMS and calendar not in CALENDARS:
+            problems.append(
+                f"connections.{name}.calendar: {calendar!r} is not one of {', '.join(CALENDARS)} "
+                "(\"erp\" reads each line's period from the ERP's fiscal calendar)"
+            )
+    for name, flow in config.flows.items():
+        erp = config.connections.get(flow.target if flow.kind in ("plan-return", "suppliers-return") else flow.source)
+        calendar = erp.options().get("calendar", "months") if erp is not None else "months"
+        flow._calendar = calendar if calendar in CALENDARS else "months"
+        if flow.period_labels_file:
+            try:
+                flow._file_labels = read_period_labels(config.resolve(flow.period_labels_file))
+            except ConfigurationError as exc:
+                problems.append(f"flows.{name}.period_labels_file: {exc.message}")
+    return problems
+
+
+def read_period_labels(path: Path) -> dict[str, str]:
+    """A period table file: CSV with the header `erp_period,label`, one ERP period per row."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc.strerror or exc}") from None
+    rows = csv.DictReader(io.StringIO(text))
+    if rows.fieldnames is None or [f.strip() for f in rows.fieldnames] != ["erp_period", "label"]:
+        raise ConfigurationError(f"{path} must start with the header erp_period,label")
+    out: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        period, label = (row.get("erp_period") or "").strip(), (row.get("label") or "").strip()
+        if period in out:
+            raise ConfigurationError(f"{path} line {number}: period {period} is listed twice")
+        out[period] = label
+    return out
 
 
 def _describe(error: Any) -> str:
@@ -384,9 +443,10 @@ def cross_check(flows: dict[str, FlowSection], connections: dict[str, Connection
         if flow.kind in ("plan-return", "suppliers-return") and not flow.export:
             problems.append(f"{where}.export: name the Anaplan export action")
         try:
-            PeriodFormat(flow.period_format, flow.fiscal_year_start)
+            flow.period_mapping()
         except ConfigurationError as exc:
-            problems.append(f"{where}.period_format: {exc.message}")
+            setting = "period_labels" if exc.message.startswith("period_labels") else "period_format"
+            problems.append(f"{where}.{setting}: {exc.message.removeprefix('period_labels: ')}")
         for before in flow.after:
             if before not in flows:
                 problems.append(f"{where}.after: no flow named {before!r}")

@@ -1,8 +1,10 @@
 """Canonical records: what flows carry between systems, so no system module knows another.
 
-Amounts are `Decimal`, never float; times are timezone-aware; periods are calendar months "YYYY-MM"
-(the ERP's fiscal period, named by the month it covers). A source record that cannot become a canonical
-record is not dropped: it becomes a `RejectedRecord` that carries its raw payload and the reason.
+Amounts are `Decimal`, never float; times are timezone-aware. A period is a calendar month "YYYY-MM" (a
+ledger on calendar months), or a period of the ERP's own fiscal calendar, "YYYY-Pnn" (`FiscalPeriod`: the
+ERP's fiscal year and period number, 1-13, for 4-4-5 and 13-period years). A source record that cannot
+become a canonical record is not dropped: it becomes a `RejectedRecord` that carries its raw payload and the
+reason.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+FISCAL_PATTERN = re.compile(r"^(\d{4})-P(0[1-9]|1[0-3])$")
+MOST_PERIODS = 13  # periods in a fiscal year: 12 (months, 4-4-5) or 13 (four-week periods)
 
 
 class EntryKind(StrEnum):
@@ -26,6 +30,34 @@ class EntryKind(StrEnum):
 def period_of(day: date) -> str:
     """The canonical period ("YYYY-MM") of a date."""
     return f"{day.year:04d}-{day.month:02d}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class FiscalPeriod:
+    """A period of the ERP's fiscal calendar: the fiscal year as the ERP numbers it, and the period's number
+    in it (1-13). Written "2026-P04"; a 4-4-5 period may start on a month's last days, so it is never
+    derived from a date, only read from the ERP (Oracle PeriodYear/PeriodNumber, M3 ACYP)."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999 or not 1 <= self.number <= MOST_PERIODS:
+            raise ValueError(f"period {self.number} of year {self.year} is not a fiscal period (1-{MOST_PERIODS})")
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-P{self.number:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> FiscalPeriod | None:
+        """'2026-P04' as a FiscalPeriod; None for any other shape (such as a calendar month '2026-04')."""
+        match = FISCAL_PATTERN.match(text)
+        return cls(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def is_period(text: str) -> bool:
+    """Whether `text` is a canonical period: a calendar month "YYYY-MM" or a fiscal period "YYYY-Pnn"."""
+    return bool(PERIOD_PATTERN.match(text) or FISCAL_PATTERN.match(text))
 
 
 class PeriodStatus(StrEnum):
@@ -49,7 +81,7 @@ class LedgerLine:
     source: str
     source_key: str
     ledger: str
-    period: str
+    period: str  # "YYYY-MM", or "YYYY-Pnn" (a `FiscalPeriod`) when the ledger is read on the ERP's calendar
     posted_on: date
     account: str
     cost_center: str

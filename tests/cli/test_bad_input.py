@@ -348,7 +348,7 @@ def test_an_unknown_record_state(ready: Cli) -> None:
 
 
 def test_a_period_that_is_not_yyyy_mm(ready: Cli) -> None:
-    refused(ready("run", "x", "--period", "2026-3"), 2, "'2026-3' is not YYYY-MM")
+    refused(ready("run", "x", "--period", "2026-3"), 2, "'2026-3' is neither a month YYYY-MM")
 
 
 def test_since_that_is_not_a_date(ready: Cli) -> None:

@@ -26,6 +26,7 @@ ORDER = (
     "reference-oracle",
     "actuals-infor",
     "actuals-oracle",
+    "actuals-mexico",
     "plan-return-infor",
     "plan-return-oracle",
     "suppliers-return-infor",
@@ -50,9 +51,13 @@ def demo(
     try:
         runs = [_run(app, name) for name in ORDER]
         console.print(_summary(runs))
+        for run in runs:  # periods the ERP has not closed yet: their figures may still change
+            if run.detail.get("preliminary"):
+                open_periods = ", ".join(run.detail["preliminary"])
+                console.print(f"[yellow]{run.flow}: still open in the ERP, figures preliminary: {open_periods}[/]")
         _quarantine_reasons(app, runs)
         differences = 0
-        for name in ("actuals-infor", "actuals-oracle"):
+        for name in ("actuals-infor", "actuals-oracle", "actuals-mexico"):
             with LiveProgress(f"reconcile {name}") as progress:
                 result = reconcile(flow_context(app, progress), name)
             print_reconciliation(result)

@@ -19,13 +19,16 @@ from ml_connector.flows.order import pending
 from ml_connector.flows.reconcile import Reconciliation, reconcile, repair
 from ml_connector.flows.replay import replay as replay_run
 from ml_connector.flows.runner import run_flow
-from ml_connector.records import PERIOD_PATTERN
+from ml_connector.records import is_period
 
 
 def _periods(values: list[str]) -> set[str] | None:
-    bad = [v for v in values if not PERIOD_PATTERN.match(v)]
+    bad = [v for v in values if not is_period(v)]
     if bad:
-        raise ConfigurationError(f"--period {bad[0]!r} is not YYYY-MM", hint="Write e.g. --period 2026-03.")
+        raise ConfigurationError(
+            f"--period {bad[0]!r} is neither a month YYYY-MM nor a fiscal period YYYY-Pnn",
+            hint='Write e.g. --period 2026-03, or --period 2026-P04 for a connection with calendar = "erp".',
+        )
     return set(values) or None
 
 
@@ -75,7 +78,7 @@ def run(
     flow: str = typer.Argument(..., help="The flow's name in the config file."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read, map and check; write nothing to any system."),
     since: str | None = typer.Option(None, help="Read from this time instead of the watermark (ISO)."),
-    period: list[str] = typer.Option([], "--period", help="Only these periods, YYYY-MM (repeatable)."),
+    period: list[str] = typer.Option([], "--period", help="Only these periods, YYYY-MM or YYYY-Pnn (repeatable)."),
     strict: bool = typer.Option(False, help="Exit 7 when any record was quarantined or failed."),
 ) -> None:
     """Run a flow now (waits its turn if the model or flow is busy)."""
@@ -156,7 +159,7 @@ def replay(
 def reconcile_command(
     ctx: typer.Context,
     flow: str = typer.Argument(..., help="An actuals flow."),
-    period: list[str] = typer.Option([], "--period", help="YYYY-MM (repeatable); all periods if none."),
+    period: list[str] = typer.Option([], "--period", help="YYYY-MM or YYYY-Pnn (repeatable); all if none."),
     fix: bool = typer.Option(
         False, "--repair", help="Resend the full totals of the cells that differ, then reconcile again."
     ),

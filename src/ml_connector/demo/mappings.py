@@ -19,3 +19,6 @@ cost_center,exact,3300,3300
 cost_center,exact,3900,3900
 supplier,pattern,*,=
 """
+
+# The same codes, plus the entity (M3 division) as its own member: for the entity-and-currency module.
+INFOR_ENTITIES = INFOR + "entity,pattern,*,=\n"

@@ -105,6 +105,16 @@ include = ["gl", "invoice", "payment"]
 supplier_import = "Load Supplier Spend"
 schedule = "15 6 * * *"
 {common}
+[flows.actuals-mexico]
+kind = "actuals"
+source = "infor-mx1"
+target = "anaplan"
+mapping = "infor-entities"
+actuals_import = "Load Entity Actuals"
+reconcile_export = "Export Entity Actuals"
+columns = {{entity = "Entity", currency = "Currency"}}
+months_of_periods = true
+{common}
 [flows.plan-return-infor]
 kind = "plan-return"
 source = "anaplan"
@@ -223,6 +233,8 @@ def _configure(box: Sandbox) -> None:
     infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000, **FAST_RETRY}
     config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,MX1,US2"})
     config_module.append_connection(path, "infor-us1", "infor", {**infor, "division": "US1"})
+    # Monterrey (MX1) books on a 4-4-5 year: read on its own calendar, into the entity module.
+    config_module.append_connection(path, "infor-mx1", "infor", {**infor, "division": "MX1", "calendar": "erp"})
     # The Oracle journal import needs the company segment value on posted lines.
     with path.open("a", encoding="utf-8") as handle:
         handle.write('\n[connections.oracle.fixed_segments]\n1 = "300"\n')
@@ -240,9 +252,11 @@ def _configure(box: Sandbox) -> None:
         secrets = IonApiCredentials.from_file(ionapi).to_vault()
         vault.put("infor", "infor", secrets)
         vault.put("infor-us1", "infor", secrets)
+        vault.put("infor-mx1", "infor", secrets)
         ionapi.unlink()  # its secrets now live only in the vault
         replace_mapping(store, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
         replace_mapping(store, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
+        replace_mapping(store, "infor-entities", parse_csv(mappings.INFOR_ENTITIES, "demo mapping infor-entities"))
     finally:
         root.close()
         store.dispose()
@@ -264,6 +278,7 @@ def copy_to_store(box: Sandbox, store_url: str) -> None:
             new.vault().put(name, section.system, old.vault().get(name))
         replace_mapping(target, "infor", parse_csv(mappings.INFOR, "demo mapping infor"))
         replace_mapping(target, "oracle", parse_csv(mappings.ORACLE, "demo mapping oracle"))
+        replace_mapping(target, "infor-entities", parse_csv(mappings.INFOR_ENTITIES, "demo mapping infor-entities"))
     finally:
         old.close()
         new.close()

@@ -17,7 +17,7 @@ from ml_connector.engine.staging_area import loaded_totals
 from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.staging import GL_PREFIX, gl_cell
-from ml_connector.mapping import MappingTable, PeriodFormat
+from ml_connector.mapping import MappingTable
 from ml_connector.records import LedgerLine
 
 MOST_LISTED = 50
@@ -31,7 +31,7 @@ def balance_check(
     if flow.amounts != "ledger" or not periods:
         return None
     erp = ctx.clients.erp(flow.source)
-    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+    fmt = flow.period_mapping()
     held_by_label: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for key, amount in loaded_totals(ctx.store, name, GL_PREFIX).items():
         held_by_label[CellKey.parse(key, CellKind.GL)["period"]][key] = amount
@@ -40,7 +40,10 @@ def balance_check(
         balances = erp.period_balances(period)
         if balances is None:
             return None
-        label = fmt.to_anaplan(period)
+        try:
+            label = fmt.to_anaplan(period)
+        except RecordError:
+            continue  # a period the flow cannot place: its lines are quarantined with the reason
         expected: dict[str, Decimal] = defaultdict(Decimal)
         for row in balances:
             line = LedgerLine(
@@ -48,7 +51,7 @@ def balance_check(
                 source_key="balance",
                 ledger=row.ledger,
                 period=period,
-                posted_on=date(int(period[:4]), int(period[5:]), 1),
+                posted_on=date(int(period[:4]), 1, 1),  # not read: the cell needs the period only
                 account=row.account,
                 cost_center=row.cost_center,
                 amount=row.amount,

@@ -46,10 +46,10 @@ from ml_connector.failpoints import failpoint
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.exports import export_rows
 from ml_connector.flows.signing import flow_signs
-from ml_connector.mapping import Dimension, PeriodFormat
+from ml_connector.mapping import Dimension
 from ml_connector.mapping.signs import SignRule
 from ml_connector.ports import ErpClient
-from ml_connector.records import BudgetDraft, JournalDraft, JournalLineDraft
+from ml_connector.records import BudgetDraft, FiscalPeriod, JournalDraft, JournalLineDraft
 
 KIND_LETTER = {JournalKind.JOURNAL: "J", JournalKind.REVERSAL: "R", JournalKind.DELTA: "D", JournalKind.BUDGET: "B"}
 
@@ -140,7 +140,7 @@ class PlanReturnFlow:
         self.ctx.progress.stage(f"exporting {flow.export!r}")
         path = anaplan.export(ref, flow.export, self.ctx.workdir / f"{run_id}-plan.csv")
         mapping = self.ctx.mapping(flow, self.name)
-        fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+        fmt = flow.period_mapping()
         by_period: dict[str, PeriodPlan] = defaultdict(PeriodPlan)
         entries: list[AuditEntry] = []
         for line, row in export_rows(path, [cols.account, cols.cost_center, cols.period, cols.amount], flow.export):
@@ -153,6 +153,15 @@ class PlanReturnFlow:
             entry = AuditEntry(flow.source, key, "plan", {"line": line, **row}, RecordState.STAGED)
             try:
                 period = fmt.from_anaplan(row[cols.period])
+                if FiscalPeriod.parse(period) is not None:
+                    # The ERP's fiscal period is known (the same mapping, read back); its first day, which a
+                    # journal's accounting date needs, is not read from the ERP for posting yet.
+                    raise RecordError(
+                        f"Anaplan period {row[cols.period]!r} is the ERP's fiscal period {period}; journals into "
+                        "fiscal periods of a 4-4-5 or 13-period calendar are not posted yet",
+                        hint="Post this period's figures by hand, or return them through a flow whose ERP "
+                        'connection reads calendar months (calendar = "months").',
+                    )
                 amount = Decimal(row[cols.amount].replace(",", "") or "0")  # an empty cell is no figure
                 if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" without complaint
                     raise InvalidOperation

@@ -23,7 +23,7 @@ from pathlib import Path
 from ml_connector.config import FlowSection
 from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.context import FlowContext
-from ml_connector.records import LedgerLine
+from ml_connector.records import PERIOD_PATTERN, LedgerLine
 
 CENT = Decimal("0.01")
 COLUMNS = ("from", "to", "type", "date", "rate")
@@ -87,6 +87,12 @@ class RateTable:
 def rate_date(line: LedgerLine, rule: str) -> date:
     """The day whose rate converts `line`: its accounting date, or its period's last day."""
     if rule == "period-end":
+        if not PERIOD_PATTERN.match(line.period):
+            # A period of the ERP's fiscal calendar (4-4-5, 13 periods) does not end on a month's last day.
+            raise RecordError(
+                f"period {line.period} is a fiscal period of the ERP's calendar, whose end date the flow does not read",
+                hint='Set rate_date = "accounting-date" for a ledger read with calendar = "erp", then replay the run.',
+            )
         year, month = int(line.period[:4]), int(line.period[5:])
         return date(year, month, calendar.monthrange(year, month)[1])
     return line.posted_on

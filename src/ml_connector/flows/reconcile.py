@@ -23,7 +23,7 @@ from ml_connector.flows.exports import export_rows
 from ml_connector.flows.rates import rates_of
 from ml_connector.flows.signing import flow_signs
 from ml_connector.flows.staging import amount_of, gl_cell, gl_columns
-from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
+from ml_connector.mapping import Dimension, MappingTable
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus
 
 Cell = CellKey  # a GL cell: entity, account, cost center, Anaplan period, currency
@@ -57,7 +57,7 @@ def erp_cells(
 ) -> dict[Cell, Decimal]:
     """The ERP's totals per cell, mapped as the flow maps them. A cell whose lines come in two
     currencies is not a total: it is listed apart, as the run refuses to load it."""
-    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+    fmt = flow.period_mapping()
     erp = ctx.clients.erp(flow.source)
     signs = flow_signs(flow, erp)
     # A flow that loads closed periods only is compared on closed periods only.
@@ -95,7 +95,7 @@ def reconcile(ctx: FlowContext, name: str, periods: list[str] | None = None) -> 
     flow = ctx.config.flow(name)
     if flow.kind != "actuals":
         raise ConfigurationError(f"flow {name!r} is {flow.kind}; reconcile compares an actuals flow")
-    fmt = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+    fmt = flow.period_mapping()
     mapping = ctx.mapping(flow, name)
     result = Reconciliation(name, sorted(periods or []))
     wanted = {fmt.to_anaplan(p) for p in periods} if periods else None

@@ -17,7 +17,7 @@ from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError, InvalidRecordError, RecordError, UnmappedError
 from ml_connector.flows.rates import Conversion, RateTable, convert
-from ml_connector.mapping import Dimension, MappingTable, PeriodFormat
+from ml_connector.mapping import Dimension, MappingTable
 from ml_connector.mapping.signs import SignRule
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
@@ -175,7 +175,7 @@ class Stager:
         self.signs = signs or SignRule()
         self.flow = flow
         self.mapping = mapping
-        self.periods = PeriodFormat(flow.period_format, flow.fiscal_year_start)
+        self.periods = flow.period_mapping()
         self.only_periods = periods
         self.ledger = ledger
         self.audit = audit

@@ -19,7 +19,7 @@ from ml_connector.web.charts import period_bars
 from ml_connector.web.console import Console
 from ml_connector.web.pages import User
 
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"^\d{4}-((0[1-9]|1[0-2])|P(0[1-9]|1[0-3]))$")  # a month, or a fiscal period YYYY-Pnn
 MOST_ROWS = 500
 LABEL_SHAPES = ("%b %y", "%b %Y", "%Y-%m", "%m/%Y", "%Y%m")
 
@@ -60,7 +60,7 @@ def add_reconciliation(app: FastAPI, console: Console) -> None:
         request: Request,
         user: User,
         flow: str = Query("", max_length=100),
-        period: str = Query("", max_length=7),
+        period: str = Query("", max_length=8),
     ) -> Response:
         actuals = []
         if console.flows is not None:
@@ -72,7 +72,7 @@ def add_reconciliation(app: FastAPI, console: Console) -> None:
             if flow not in actuals:
                 raise HTTPException(404, f"no actuals flow {flow!r}")
             if period and not PERIOD.match(period):
-                raise HTTPException(400, f"period {period!r} is not YYYY-MM; write e.g. 2026-03")
+                raise HTTPException(400, f"period {period!r} is not YYYY-MM or YYYY-Pnn; write e.g. 2026-03")
             try:
                 result = reconcile(console.flows, flow, [period] if period else None)
             except ConnectorError as exc:

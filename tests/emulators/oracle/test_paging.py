@@ -33,7 +33,8 @@ def test_default_page_and_envelope(api: httpx.Client) -> None:
 
 def test_limit_is_capped_silently_and_paging_reaches_the_end(api: httpx.Client) -> None:
     body = api.get(f"{REST}/journalBatches", params={"limit": 5000, "totalResults": "true"}).json()
-    assert body["limit"] == 500 and body["count"] == body["totalResults"] == 65 and body["hasMore"] is False
+    # 65 batches of the EU ledger and 6 of the UK ledger (4-4-5 calendar)
+    assert body["limit"] == 500 and body["count"] == body["totalResults"] == 71 and body["hasMore"] is False
     api.put("/_emulator/paging", json={"limit_cap": 10}).raise_for_status()
     seen, offset = [], 0
     while True:
@@ -43,7 +44,7 @@ def test_limit_is_capped_silently_and_paging_reaches_the_end(api: httpx.Client) 
         if not page["hasMore"]:
             break
         offset += page["count"]
-    assert len(seen) == len(set(seen)) == 65
+    assert len(seen) == len(set(seen)) == 71
 
 
 def test_total_results_and_past_the_end(api: httpx.Client) -> None:
@@ -109,8 +110,12 @@ def test_journal_tree_through_hash_keys(api: httpx.Client) -> None:
 
 def test_seed_shape(api: httpx.Client) -> None:
     assert 400 <= _all_lines(api) <= 800
-    periods = {b["DefaultPeriodName"] for b in api.get(f"{REST}/journalBatches", params={"limit": 500}).json()["items"]}
+    batches = api.get(f"{REST}/journalBatches", params={"limit": 500}).json()["items"]
+    periods = {b["DefaultPeriodName"] for b in batches if b["UserPeriodSetName"] == "Acme Calendar"}
     assert len(periods) == 13 and {"Nov-25", "Nov-26"} <= periods
+    # The second ledger's period set (4-4-5) names its periods P01-26 ..
+    uk = {b["DefaultPeriodName"] for b in batches if b["UserPeriodSetName"] == "Acme 4-4-5"}
+    assert uk == {"P02-26", "P03-26", "P04-26", "P05-26"}
     combos = api.get(
         f"{REST}/accountCombinationsLOV", params={"q": "Segment2=3999", "onlyData": "true"}, headers=V2
     ).json()["items"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ml_connector.emulators.infor.calendars import accounting_period
 from ml_connector.emulators.infor.models import InforBackend
 
 Row = dict[str, str]
@@ -70,8 +71,9 @@ def _ledgers(b: InforBackend, sites: set[str]) -> list[Row]:
             "RefType": {40: "V", 50: "P"}.get(ln.trans_code, "J"),
             "ControlPrefix": ln.voucher_series,
             "ControlSite": ln.division,
-            "ControlYear": str(ln.acct_date.year),
-            "ControlPeriod": str(ln.acct_date.month),
+            # ASSUMPTION: the control number's year and period are the site's fiscal year and period.
+            "ControlYear": str(accounting_period(ln.calendar, ln.acct_date)[0]),
+            "ControlPeriod": str(accounting_period(ln.calendar, ln.acct_date)[1]),
             "ControlNumber": str(ln.journal_no),
             "CreateDate": csi_date(ln.created),
             "RecordDate": csi_date(ln.changed or ln.created),

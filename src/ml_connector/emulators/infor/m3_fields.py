@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ml_connector.emulators.infor.calendars import acyp
 from ml_connector.emulators.infor.records import Account, LedgerLine, Payment, Supplier, SupplierInvoice
 
 Record = dict[str, str]
@@ -30,7 +31,7 @@ def voucher_line(line: LedgerLine, company: str) -> Record:
     """GLS200MI LstVouchersByDt / LstVoucherLines record."""
     created = line.created
     changed = line.changed or created
-    period = f"{line.acct_date.year}{line.acct_date.month:02d}"
+    period = acyp(line.calendar, line.acct_date)
     rec: Record = {
         "CONO": company,
         "DIVI": line.division,

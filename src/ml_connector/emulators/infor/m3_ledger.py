@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ml_connector.emulators.infor import m3_fields as f
+from ml_connector.emulators.infor.calendars import accounting_period
 from ml_connector.emulators.infor.exceptions import M3Error
 from ml_connector.emulators.infor.filters import FilterError, parse_filter
 from ml_connector.emulators.infor.m3_programs import CallContext, Record, Transaction, divisions_for, require_fields
@@ -137,7 +138,7 @@ def _balances(ctx: CallContext, divisions: list[str]) -> dict[tuple[str, str, st
             except InvalidOperation:
                 continue  # a non-numeric amount never reaches the balance file
             cell = out.setdefault((ln.division, ln.account, ln.cost_center), {})
-            period = (ln.acct_date.year, ln.acct_date.month)
+            period = accounting_period(ln.calendar, ln.acct_date)  # balances are kept per accounting period
             cell[period] = cell.get(period, Decimal(0)) + amount
     return out
 

@@ -81,6 +81,10 @@ class InforBackend:
                 key = (line.division, line.year)
                 self._journal_no[key] = max(self._journal_no.get(key, 0), line.journal_no)
 
+    def calendar_of(self, division: str) -> str:
+        """The division's accounting calendar kind (`calendars.KINDS`)."""
+        return next((d.get("calendar", "months") for d in self.divisions if d["code"] == division), "months")
+
     def division_codes(self) -> list[str]:
         return [d["code"] for d in self.divisions]
 
@@ -152,6 +156,7 @@ class InforBackend:
                         reference=reference,
                         journal_id=detail.get("Id", ""),
                         lake_arrival=now + self.lake_delay if self.lake_delay else None,
+                        calendar=self.calendar_of(division),
                     )
                 )
             return journal

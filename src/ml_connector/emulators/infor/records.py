@@ -67,6 +67,7 @@ class LedgerLine:
     reference: str = ""  # the poster's reference, for journals written through the API
     journal_id: str = ""  # CSI: the journal (SLJournals Id) a posted row came from, SLLedgers FromId
     lake_arrival: datetime | None = None  # when the Data Lake has it; None: since it was posted (datalake.py)
+    calendar: str = "months"  # the division's accounting calendar (calendars.KINDS): its ACYP
 
 
 @dataclass

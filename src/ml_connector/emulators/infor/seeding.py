@@ -85,6 +85,7 @@ class _Generator:
         self.voucher_no: dict[tuple[str, int, str], int] = {}
         self.trans_num = 0
         self.proposal_seq: dict[str, int] = {}  # payment proposals numbered 1, 2, ... per division
+        self.calendars = {d["code"]: d.get("calendar", "months") for d in data.divisions}
 
     def run(self) -> None:
         open_invoices: list[SupplierInvoice] = []
@@ -157,6 +158,15 @@ class _Generator:
                     [("6200", "1200", "12O.50"), ("1000", "1200", "-120.50")],
                     "Utilities correction",
                 )
+        # Last, so the lines above keep their random draws: a Monterrey (4-4-5) accrual dated 30 March 2026,
+        # a month's last days that are already in fiscal period 4 (period 3 ended on 28 March).
+        self._journal(
+            "MX1",
+            date(2026, 3, 30),
+            "GL",
+            [("6200", "1200", "2345.67"), ("1000", "1200", "-2345.67")],
+            "Power accrual, period 4",
+        )
 
     def _day(self, year: int, month: int, last: bool) -> date:
         return date(year, month, self.rng.randint(1, 18 if last else 28))
@@ -219,6 +229,7 @@ class _Generator:
                     changed=changed if seq == 1 else created,
                     change_no=change_no if seq == 1 else 0,
                     trans_num=self.trans_num,
+                    calendar=self.calendars.get(division, "months"),
                 )
             )
         return jrno, vono

@@ -77,6 +77,7 @@ def add_lines(backend: InforBackend, count: int, seed: int) -> int:
                         created=created,
                         changed=created,
                         trans_num=trans_num,
+                        calendar=backend.calendar_of(division),
                     )
                 )
             added += size

@@ -61,6 +61,8 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     begin: defaultdict[str, Decimal] = defaultdict(Decimal)
     activity: defaultdict[str, Decimal] = defaultdict(Decimal)
     for batch in backend.roots["journalBatches"]:
+        if batch.data.get("UserPeriodSetName") != ledger["period_set"]:
+            continue  # another ledger's journal (the 4-4-5 ledger): ASSUMPTION: balances read the first ledger only
         if batch.data["Status"] != "P":
             # ASSUMPTION: balances count posted journals only (GL's usual rule; not stated in the notes).
             continue  # only posted journals reach balances

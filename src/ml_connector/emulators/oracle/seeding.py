@@ -21,6 +21,7 @@ from ml_connector.emulators.oracle.journal_seed import seed_journals
 from ml_connector.emulators.oracle.payables_seed import seed_payables
 from ml_connector.emulators.oracle.periods import months, period_name
 from ml_connector.emulators.oracle.resources import Item
+from ml_connector.emulators.oracle.second_ledger import seed_second_ledger
 from ml_connector.emulators.oracle.suppliers import new_supplier
 
 
@@ -80,6 +81,7 @@ class Builder:
         self._suppliers()
         seed_journals(self)
         seed_payables(self)
+        seed_second_ledger(self)  # last: the first ledger's ids and random draws stay as they were
         valid = {
             "company": {self.company},
             "cost_center": {c["value"] for c in self.seed["cost_centers"] if c.get("enabled", "Y") == "Y"},

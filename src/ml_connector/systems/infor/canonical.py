@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ml_connector.records import EntryKind, LedgerLine, RejectedRecord, period_of
+from ml_connector.records import EntryKind, FiscalPeriod, LedgerLine, RejectedRecord, period_of
 from ml_connector.systems.infor.values import parse_amount, parse_day
 
 
@@ -29,6 +29,8 @@ class RowFields:
     updated_at: datetime | None = None
     amount_field: str = "amount"
     day_field: str = "date"
+    # The ERP's fiscal period ("YYYY-Pnn") when the line is read on the ERP's calendar; else the date's month.
+    period: str = ""
 
 
 def to_ledger_line(
@@ -62,7 +64,7 @@ def to_ledger_line(
         source=source,
         source_key=fields.source_key,
         ledger=fields.ledger,
-        period=period_of(day),
+        period=fields.period or period_of(day),
         posted_on=day,
         account=fields.account.strip(),
         cost_center=fields.cost_center.strip(),
@@ -73,6 +75,17 @@ def to_ledger_line(
         updated_at=fields.updated_at,
         description=fields.description.strip(),
     )
+
+
+def fiscal_period(value: str) -> FiscalPeriod | None:
+    """An accounting period YYYYPP (M3 ACYP, e.g. "202604") as a fiscal period; None when it is not one."""
+    text = (value or "").strip()
+    if len(text) != 6 or not text.isdigit():
+        return None
+    try:
+        return FiscalPeriod(int(text[:4]), int(text[4:]))
+    except ValueError:
+        return None
 
 
 def within(moment: datetime | None, since: datetime | None, until: datetime | None) -> bool:

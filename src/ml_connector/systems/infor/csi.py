@@ -25,7 +25,7 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
-from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
+from ml_connector.systems.infor.canonical import RowFields, fiscal_period, to_ledger_line
 from ml_connector.systems.infor.errors import ido_error
 from ml_connector.systems.infor.journals import check_draft, post_once
 from ml_connector.systems.infor.paging import CursorGuard
@@ -120,8 +120,27 @@ class CsiLines:
         for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
             if posted_by_us(row.get("Ref")) or self._plan_journal(row):  # plan, not actuals (own_journals)
                 continue
+            key = f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}"
+            period = ""
+            if self.settings.calendar == "erp":
+                # ASSUMPTION: ControlYear and ControlPeriod (the journal control number's) are the site's
+                # fiscal year and period.
+                year, number = row.get("ControlYear", "").strip(), row.get("ControlPeriod", "").strip()
+                fiscal = fiscal_period(f"{year:0>4}{number:0>2}") if year.isdigit() and number.isdigit() else None
+                if fiscal is None:
+                    yield RejectedRecord(
+                        SOURCE,
+                        key,
+                        EntryKind.GL.value,
+                        f"ControlYear {year!r} and ControlPeriod {number!r} are not a fiscal period (1-13)",
+                        "Check the ledger row's control number in CSI; the next run reads it again.",
+                        dict(row),
+                        parse_csi_stamp(row.get("RecordDate")),
+                    )
+                    continue
+                period = str(fiscal)
             fields = RowFields(
-                source_key=f"csi:{row.get('Site', '')}:{row.get('TransNum', '')}",
+                source_key=key,
                 ledger=self._ledger(row),
                 day=row.get("TransDate", ""),
                 account=row.get("Acct", ""),
@@ -133,6 +152,7 @@ class CsiLines:
                 updated_at=parse_csi_stamp(row.get("RecordDate")),
                 amount_field="DomAmount",
                 day_field="TransDate",
+                period=period,
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, row)
 

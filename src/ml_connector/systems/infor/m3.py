@@ -29,7 +29,7 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
-from ml_connector.systems.infor.canonical import RowFields, to_ledger_line
+from ml_connector.systems.infor.canonical import RowFields, fiscal_period, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
 from ml_connector.systems.infor.m3_budgets import write_budget
@@ -173,6 +173,22 @@ class M3Lines:
                 continue
             key = ":".join(("m3", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
             stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
+            period = ""
+            if self.settings.calendar == "erp":
+                # ASSUMPTION: ACYP (N6 "Accounting period") is the division's fiscal year and period, YYYYPP.
+                fiscal = fiscal_period(rec.get("ACYP", ""))
+                if fiscal is None:
+                    yield RejectedRecord(
+                        SOURCE,
+                        key,
+                        EntryKind.GL.value,
+                        f"ACYP {rec.get('ACYP', '')!r} is not an accounting period (YYYYPP, period 01-13)",
+                        "Check the voucher's accounting period in M3 (GLS200); the next run reads it again.",
+                        dict(rec),
+                        stamp,
+                    )
+                    continue
+                period = str(fiscal)
             fields = RowFields(
                 source_key=key,
                 ledger=rec.get("DIVI", ""),
@@ -185,6 +201,7 @@ class M3Lines:
                 updated_at=stamp,
                 amount_field="ACAM",
                 day_field="ACDT",
+                period=period,
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
@@ -42,6 +42,9 @@ class InforSettings(RetrySettings):
     company: str = ""
     division: str = ""
     divisions: tuple[str, ...] = ()
+    # "months": a line's period is the calendar month of its accounting date; "erp": the ERP's own fiscal
+    # period ("YYYY-Pnn"): M3's accounting period ACYP (YYYYPP), for 4-4-5 and 13-period calendars.
+    calendar: Literal["months", "erp"] = "months"
     # CSI: the Mongoose configuration (X-Infor-MongooseConfig), typically {TENANT}_{SITE}.
     mongoose_config: str = ""
     csi_site: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    FiscalPeriod,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -29,6 +31,7 @@ from ml_connector.records import (
 from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
 from ml_connector.systems.oracle.amounts import period_from_name
 from ml_connector.systems.oracle.auth import authenticator_for
+from ml_connector.systems.oracle.calendar import CLOSING_STATUS, GL_APPLICATION, LedgerCalendar, read_calendar
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
@@ -39,15 +42,6 @@ if TYPE_CHECKING:
     from ml_connector.ports import SubmitLog
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-GL_APPLICATION = 101  # General Ledger's application id in GL_PERIOD_STATUSES
-# CLOSING_STATUS: O open, C closed, P permanently closed, F future enterable, N never opened.
-CLOSING_STATUS = {
-    "O": PeriodStatus.OPEN,
-    "C": PeriodStatus.CLOSED,
-    "P": PeriodStatus.CLOSED,
-    "F": PeriodStatus.FUTURE,
-    "N": PeriodStatus.FUTURE,
-}
 
 
 class OracleClient:
@@ -108,6 +102,7 @@ class OracleClient:
             self.session, poll_seconds=settings.ess_poll_seconds, timeout_seconds=settings.ess_timeout_seconds
         )
         self._ledger: dict[str, Any] | None = None
+        self._calendar: LedgerCalendar | None = None
 
     def __enter__(self) -> OracleClient:
         return self
@@ -182,7 +177,39 @@ class OracleClient:
             since=since,
             until=until,
             page_size=self.settings.page_size,
+            calendar=self.fiscal_calendar(),
         )
+
+    def fiscal_calendar(self) -> LedgerCalendar | None:
+        """The ledger's calendar when the connection reads periods from it (`calendar = "erp"`), else None."""
+        if self.settings.calendar != "erp":
+            return None
+        if self._calendar is None:
+            ledger = self._ledger_named(self.settings.ledger_name)
+            self._calendar = read_calendar(self.session, ledger.get("LedgerId"), self.settings.page_size)
+        return self._calendar
+
+    def _on_calendar(self, records: Iterator[LedgerLine | RejectedRecord]) -> Iterator[LedgerLine | RejectedRecord]:
+        """Invoices and payments carry a date, not a period name: on the ledger's calendar, the period
+        whose dates hold it; a date outside every period is rejected, never guessed."""
+        calendar = self.fiscal_calendar()
+        for record in records:
+            if calendar is None or not isinstance(record, LedgerLine):
+                yield record
+                continue
+            period = calendar.period_on(record.posted_on)
+            if period is None:
+                yield RejectedRecord(
+                    record.source,
+                    record.source_key,
+                    record.kind.value,
+                    f"{record.posted_on} is in no period of the ledger's calendar",
+                    "Check the accounting date in Oracle, or open the period in the ledger's calendar.",
+                    {"period": record.period, "posted_on": str(record.posted_on)},
+                    record.updated_at,
+                )
+                continue
+            yield replace(record, period=str(period))
 
     def period_balances(self, period: str) -> list[AccountBalance] | None:
         """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
@@ -190,6 +217,10 @@ class OracleClient:
         ledger = self._ledger_named(self.settings.ledger_name)
         segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
         combination = self.layout.delimiter.join(["%"] * segments)
+        if self.settings.calendar == "erp" or FiscalPeriod.parse(period) is not None:
+            # ASSUMPTION: not compared on a fiscal calendar yet (balances by period name are not checked
+            # against a 4-4-5 ledger here): None says "no balances to compare", never "zero".
+            return None
         year, month = int(period[:4]), int(period[5:])
         name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
         finder = (
@@ -209,7 +240,11 @@ class OracleClient:
         return out
 
     def period_statuses(self) -> dict[str, PeriodStatus]:
-        """The General Ledger statuses of the ledger's periods (accountingPeriodStatusLOV), by "YYYY-MM"."""
+        """The General Ledger statuses of the ledger's periods (accountingPeriodStatusLOV), by "YYYY-MM" (or
+        by fiscal period "YYYY-Pnn" with `calendar = "erp"`)."""
+        calendar = self.fiscal_calendar()
+        if calendar is not None:
+            return {str(period): status for period, status in calendar.statuses.items()}
         ledger = self._ledger_named(self.settings.ledger_name)
         params = {"q": f"LedgerId={ledger.get('LedgerId')} and ApplicationId={GL_APPLICATION}", "onlyData": "true"}
         out: dict[str, PeriodStatus] = {}
@@ -224,13 +259,15 @@ class OracleClient:
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""
-        return payables.read_invoices(
-            self.session, self.layout, self.settings.ledger_name, since, self.settings.page_size
+        return self._on_calendar(
+            payables.read_invoices(self.session, self.layout, self.settings.ledger_name, since, self.settings.page_size)
         )
 
     def payments(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier payments updated since `since`, as ledger lines of kind `payment`."""
-        return payables.read_payments(self.session, self.settings.ledger_name, since, self.settings.page_size)
+        return self._on_calendar(
+            payables.read_payments(self.session, self.settings.ledger_name, since, self.settings.page_size)
+        )
 
     def accounts(self) -> Iterator[Account]:
         """Natural account segment values (the account value set)."""

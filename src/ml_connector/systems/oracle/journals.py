@@ -23,6 +23,7 @@ from ml_connector.systems.oracle.amounts import (
     period_from_name,
     q_timestamp,
 )
+from ml_connector.systems.oracle.calendar import LedgerCalendar
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.paging import local_link, read_collection, self_link
 from ml_connector.systems.own_journals import posted_by_us
@@ -66,8 +67,10 @@ def read_ledger_lines(
     since: datetime | None = None,
     until: datetime | None = None,
     page_size: int = 499,
+    calendar: LedgerCalendar | None = None,
 ) -> Iterator[LedgerLine | RejectedRecord]:
-    """Every line of the posted journal batches updated in [since, until), once per read.
+    """Every line of the posted journal batches updated in [since, until), once per read. With `calendar`,
+    a line's period is the ledger's fiscal period its PeriodName names ("YYYY-Pnn").
 
     Memory stays flat: a batch met twice (the paging shifted under a deleted batch) is skipped by its
     id, and a line met twice can only be in its own batch, so line keys are remembered per batch."""
@@ -96,11 +99,16 @@ def read_ledger_lines(
                 if key in seen:
                     continue
                 seen.add(key)
-                yield line_record(key, batch, header, line, layout)
+                yield line_record(key, batch, header, line, layout, calendar)
 
 
 def line_record(
-    key: str, batch: dict[str, Any], header: dict[str, Any], line: dict[str, Any], layout: SegmentLayout
+    key: str,
+    batch: dict[str, Any],
+    header: dict[str, Any],
+    line: dict[str, Any],
+    layout: SegmentLayout,
+    calendar: LedgerCalendar | None = None,
 ) -> LedgerLine | RejectedRecord:
     """One journal line as a ledger line, or a rejected record saying what is wrong with it."""
     payload = {"batch": batch.get("BatchName"), "journal": header.get("JournalName"), **_plain(line)}
@@ -137,7 +145,15 @@ def line_record(
     if posted_on is None:
         hint = "The journal has no accounting date; check it in Oracle."
         return RejectedRecord(SOURCE, key, EntryKind.GL.value, "no accounting date", hint, payload, updated)
-    period = period_from_name(header.get("PeriodName")) or period_of(posted_on)
+    if calendar is not None:
+        fiscal = calendar.period_named(header.get("PeriodName"))
+        if fiscal is None:
+            reason = f"period {header.get('PeriodName')!r} is not a period of the ledger's calendar"
+            hint = "Check the journal's period in Oracle (accountingPeriodStatusLOV lists the ledger's periods)."
+            return RejectedRecord(SOURCE, key, EntryKind.GL.value, reason, hint, payload, updated)
+        period = str(fiscal)
+    else:
+        period = period_from_name(header.get("PeriodName")) or period_of(posted_on)
     return LedgerLine(
         source=SOURCE,
         source_key=key,

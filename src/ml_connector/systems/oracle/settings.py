@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, SecretStr, ValidationError, model_validator
@@ -44,6 +44,10 @@ class OracleSettings(RetrySettings):
     token_url: str = ""
     scope: str = ""
     ledger_name: str = ""
+    # "months": a line's period is the calendar month of its period name (Mon-YY) or accounting date;
+    # "erp": the ledger's own fiscal period ("YYYY-Pnn", accountingPeriodStatusLOV), for 4-4-5 and
+    # 13-period calendars.
+    calendar: Literal["months", "erp"] = "months"
     # ASSUMPTION: the documented REST resources do not expose the chart of accounts' structure
     # (segment order, delimiter, qualifiers), so these default to the common Company-CostCenter-Account
     # layout and are set per connection when the structure differs.
