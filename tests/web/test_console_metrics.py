@@ -64,7 +64,9 @@ def test_metrics_count_every_request_and_429_the_emulator_saw(sandbox: Sandbox) 
     """The requests and 429s `/metrics` reports are the ones the Oracle emulator's own record holds,
     counted by the process that sent them and kept in the store when it closes."""
     oracle = sandbox.url("oracle")
-    httpx.put(f"{oracle}/_emulator/faults", json={"rate_429": 0.3, "retry_after_seconds": 0, "seed": 11}).raise_for_status()
+    httpx.put(
+        f"{oracle}/_emulator/faults", json={"rate_429": 0.3, "retry_after_seconds": 0, "seed": 11}
+    ).raise_for_status()
     root = Root(config_module.load(sandbox.config_path))
     try:
         context = root.flow_context()
