@@ -1,5 +1,5 @@
 """The ledger check: after a load, the cells of the periods a run touched are compared with the ERP's
-own balances (Oracle `ledgerBalances`), mapped as the flow maps lines. A difference is a warning on
+own balances (Oracle `ledgerBalances`, M3 `GLS215MI`), mapped as the flow maps lines. A difference is a warning on
 the run that names the cell: it catches lines the product could not see (a data-access gap, a line
 the journals API left out) and lines it could not load (quarantined or failed).
 """
@@ -36,13 +36,13 @@ def balance_check(
     for key, amount in loaded_totals(ctx.store, name, GL_PREFIX).items():
         held_by_label[CellKey.parse(key, CellKind.GL)["period"]][key] = amount
     differences: list[dict[str, str]] = []
+    by_period = erp.period_balances(sorted(periods))
+    if by_period is None:
+        return None
     for period in sorted(periods):
-        balances = erp.period_balances(period)
-        if balances is None:
-            return None
         label = fmt.to_anaplan(period)
         expected: dict[str, Decimal] = defaultdict(Decimal)
-        for row in balances:
+        for row in by_period.get(period, []):
             line = LedgerLine(
                 source=flow.source,
                 source_key="balance",

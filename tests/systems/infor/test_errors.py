@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_connector.errors import ApiError, NotFoundError
+from ml_connector.errors import ApiError, ConfigurationError, NotFoundError
 from ml_connector.http import Redactor
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from tests.systems.infor.conftest import Emulator
@@ -11,9 +11,12 @@ from tests.systems.infor.conftest import Emulator
 def test_m3_request_level_error_names_code_and_field(emulator: Emulator) -> None:
     client = emulator.client("m3", company="999")
     with pytest.raises(M3TransactionError) as info:
-        client.ping()
+        client.line.call("CRS630MI", "LstAccountID", {"AITP": "1"})  # type: ignore[attr-defined]
     assert info.value.code == "XAU0008" and info.value.field == "CONO"
     assert "company 999" in str(info.value)
+    # At ping, a company M3 refuses is the configuration's fault, and says so.
+    with pytest.raises(ConfigurationError, match="M3 has no company 999"):
+        client.ping()
 
 
 def test_m3_transaction_error_in_results(emulator: Emulator) -> None:

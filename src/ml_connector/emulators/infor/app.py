@@ -8,7 +8,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
 - `{ti}/FSM/fsm/soap/...`                    FSM Landmark classes     (behind the gateway)
 - `/_emulator/...` admin: health, reset, faults, stats, expire-tokens (common kit) and `journals`,
   `suppliers`, `gateway` (slow target / 504, quota), `auth` (token lifetime, login limit), `ionapi`,
-  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines).
+  `m3/review` (POST: a reviewer updates every validated GLS840 batch into the GL), `m3/budgets` (BUS100MI lines),
+  `m3/hidden` (POST: a line in the GLS215MI balances that no GLS200MI list shows).
 
 Example (tests):
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from ml_connector.emulators.infor.gateway import GatewayMiddleware, GatewaySetti
 from ml_connector.emulators.infor.ido import ido_router
 from ml_connector.emulators.infor.m3 import m3_router
 from ml_connector.emulators.infor.m3_programs import CallContext, upd_batch
-from ml_connector.emulators.infor.models import InforBackend
+from ml_connector.emulators.infor.models import HiddenLine, InforBackend
 from ml_connector.emulators.infor.oauth import AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, oauth_router
 from ml_connector.emulators.infor.readouts import journals_readout, suppliers_readout
 from ml_connector.emulators.infor.tokens import Credentials, TokenPolicy, TokenStore
@@ -102,6 +104,28 @@ class InforApp:
                     ctx = CallContext(self.backend, self.backend.company, batch.division)
                     upd_batch(ctx, {"CONO": self.backend.company, "DIVI": batch.division, "KEY1": batch.key})
             return {"updated": [b.description for b in checked]}
+
+        @r.post("/m3/hidden")
+        async def add_hidden_line(request: Request) -> JSONResponse:
+            """A line in the GLS215MI balances that GLS200MI never lists (a data-access gap)."""
+            body = await request.json() if await request.body() else {}
+            try:
+                year, month = (int(x) for x in str(body["period"]).split("-"))
+                line = HiddenLine(
+                    str(body["division"]),
+                    (year, month),
+                    str(body["account"]),
+                    str(body["cost_center"]),
+                    Decimal(str(body["amount"])),
+                )
+            except (KeyError, TypeError, ValueError, ArithmeticError):
+                hint = (
+                    '{"division": "US1", "period": "2026-03", "account": "6300", "cost_center": "1100", "amount": 99.5}'
+                )
+                return JSONResponse({"error": f"give {hint}"}, 400)
+            with self.backend.lock:
+                self.backend.m3_hidden_lines.append(line)
+                return JSONResponse({"hidden": len(self.backend.m3_hidden_lines)})
 
         @r.get("/suppliers")
         def suppliers() -> list[dict[str, Any]]:

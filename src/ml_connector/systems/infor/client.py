@@ -12,7 +12,7 @@ token comes from one kept `InforAuth` per client.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -135,8 +135,11 @@ class InforClient:
         """GL lines changed in [since, until), as `LedgerLine`s of kind gl (bad rows as `RejectedRecord`)."""
         return self.line.ledger_lines(since, until)
 
-    def period_balances(self, period: str) -> list[AccountBalance] | None:
-        # ASSUMPTION: not read yet (M3 GLS215MI publishes balances by balance key; not mapped here).
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """M3: GLS215MI balances by account and cost center (`m3_balances`). CSI and FSM balance objects are not
+        in the notes: None."""
+        if isinstance(self.line, M3Lines):
+            return self.line.period_balances(periods)
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -181,7 +181,11 @@ class OracleClient:
             page_size=self.settings.page_size,
         )
 
-    def period_balances(self, period: str) -> list[AccountBalance] | None:
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """ledgerBalances of each period (see `_period_balances`)."""
+        return {period: self._period_balances(period) for period in periods}
+
+    def _period_balances(self, period: str) -> list[AccountBalance]:
         """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
         combination of the ledger, in its currency, by account and cost center."""
         ledger = self._ledger_named(self.settings.ledger_name)
