@@ -17,6 +17,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -70,6 +71,9 @@ class ErpClient(Protocol):
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
         """The ERP's activity of each period ("YYYY-MM") by account and cost center; None when it publishes none."""
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        """The ERP's daily rates into `target` of `rate_type`; None when it publishes none."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

@@ -25,6 +25,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -140,6 +141,11 @@ class InforClient:
         in the notes: None."""
         if isinstance(self.line, M3Lines):
             return self.line.period_balances(periods)
+        return None
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
+        # not in the notes): a flow converting to a reporting currency takes a rates_file.
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:

@@ -18,6 +18,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -32,6 +33,7 @@ from ml_connector.systems.oracle.auth import authenticator_for
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
+from ml_connector.systems.oracle.rates import read_rates
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, complete_supplier, read_suppliers
 
@@ -222,6 +224,10 @@ class OracleClient:
             if period and status and str(row.get("AdjustmentPeriodFlag") or "N") != "Y":
                 out[period] = status
         return out
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        """General Ledger daily rates into `target` of the user conversion type `rate_type` (currencyRates)."""
+        return read_rates(self.session, target, rate_type, self.settings.page_size)
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""
