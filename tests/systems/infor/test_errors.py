@@ -29,7 +29,21 @@ def test_m3_transaction_error_in_results(emulator: Emulator) -> None:
 def test_csi_unknown_configuration_is_not_found(emulator: Emulator) -> None:
     client = emulator.client("csi", mongoose_config="ACME_TST_XX9", csi_site="")
     with pytest.raises(NotFoundError, match="Configuration"):
+        list(client.line.load("SLCharts", cap=1))  # type: ignore[attr-defined]
+    # At ping (and before a run reads), the configuration's fault is named with what exists.
+    with pytest.raises(ConfigurationError, match="no Mongoose configuration 'ACME_TST_XX9'.*ACME_TST_US1"):
         client.ping()
+
+
+def test_csi_unknown_site_is_a_configuration_error_before_reading(emulator: Emulator) -> None:
+    client = emulator.client("csi", mongoose_config="ACME_TST", csi_site="US9")
+    with pytest.raises(
+        ConfigurationError, match=r"CSI has no site 'US9' \(sites with a configuration: MX1, US1, US2\)"
+    ):
+        client.ping()
+    with pytest.raises(ConfigurationError, match="no site 'US9'"):
+        next(iter(client.ledger_lines()))
+    assert emulator.client("csi", mongoose_config="ACME_TST", csi_site="US2").ping().startswith("Infor CSI")
 
 
 def test_fsm_unknown_class_is_an_api_error(emulator: Emulator) -> None:
