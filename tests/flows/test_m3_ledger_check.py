@@ -51,3 +51,19 @@ def test_a_hidden_line_in_a_division_not_read_is_not_compared(sandbox: Sandbox) 
     finally:
         root.close()
     assert check["differing"] == 0, check["cells"][:3]
+
+
+def test_balances_take_the_flows_sign_rule(sandbox: Sandbox) -> None:
+    """With flip_signs, revenue is loaded positive; M3's balances (credits) are compared the same way, not
+    reported as differing cells."""
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    flow = "[flows.actuals-infor]\n"
+    sandbox.config_path.write_text(text.replace(flow, flow + 'flip_signs = ["revenue"]\n'), encoding="utf-8")
+    root = Root(config_module.load(sandbox.config_path))
+    try:
+        ctx = root.flow_context()
+        run_flow(ctx, "reference-infor")
+        check = run_flow(ctx, "actuals-infor", periods={"2026-03"}).detail["balance_check"]
+    finally:
+        root.close()
+    assert check["periods"] == ["2026-03"] and check["differing"] == 0, check["cells"][:3]

@@ -18,16 +18,24 @@ from ml_connector.errors import RecordError
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.staging import GL_PREFIX, gl_cell
 from ml_connector.mapping import MappingTable, PeriodFormat
+from ml_connector.mapping.signs import SignRule
 from ml_connector.records import LedgerLine
 
 MOST_LISTED = 50
 
 
 def balance_check(
-    ctx: FlowContext, name: str, flow: FlowSection, mapping: MappingTable, periods: set[str]
+    ctx: FlowContext,
+    name: str,
+    flow: FlowSection,
+    mapping: MappingTable,
+    periods: set[str],
+    signs: SignRule | None = None,
 ) -> dict[str, Any] | None:
     """The differing cells (up to MOST_LISTED) and their count; None when the ERP publishes no balances
-    or the flow loads entered amounts (balances are accounted)."""
+    or the flow loads entered amounts (balances are accounted). A balance takes the flow's sign rule
+    (`flip_signs`), as its lines did."""
+    signs = signs or SignRule()
     if flow.amounts != "ledger" or not periods:
         return None
     erp = ctx.clients.erp(flow.source)
@@ -55,7 +63,7 @@ def balance_check(
                 currency=row.currency,
             )
             try:
-                expected[gl_cell(flow, mapping, line, label).encode()] += row.amount
+                expected[gl_cell(flow, mapping, line, label).encode()] += signs.plan_amount(row.account, row.amount)
             except RecordError:
                 continue  # a code no rule maps: its lines are quarantined, and `mapping gaps` lists it
         held = held_by_label.get(label, {})
