@@ -116,7 +116,8 @@ class FlowSection(BaseModel):
     # "ledger": accounted amounts in each entity's functional currency; "entered": the transaction's
     # own amount and currency (needs columns.currency).
     amounts: AmountsName = "ledger"
-    # "reporting": accounted amounts converted into reporting_currency with the rates of rates_file
+    # "reporting": accounted amounts converted into reporting_currency with the ERP's daily rates of
+    # rate_type, or with the rates of rates_file when it is set
     reporting_currency: str = ""
     rates_file: str = ""
     rate_type: str = "Corporate"
@@ -455,8 +456,6 @@ def cross_check(flows: dict[str, FlowSection], connections: dict[str, Connection
         if flow.kind == "actuals" and flow.amounts == "reporting":
             if len(flow.reporting_currency) != 3 or not flow.reporting_currency.isupper():
                 problems.append(f'{where}.reporting_currency: amounts = "reporting" needs a currency code such as USD')
-            if not flow.rates_file:
-                problems.append(f'{where}.rates_file: amounts = "reporting" needs a rate file (from,to,type,date,rate)')
         if flow.kind == "actuals" and flow.amounts == "entered" and not flow.columns.currency:
             problems.append(
                 f'{where}.columns.currency: amounts = "entered" needs the import\'s currency column, '

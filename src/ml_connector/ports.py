@@ -7,7 +7,7 @@ system, and a flow's tests can stand in a fake for either side.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,6 +17,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -68,8 +69,11 @@ class ErpClient(Protocol):
         """Each accounting period ("YYYY-MM") of the ledger(s) read and its status; empty when the ERP
         publishes none."""
 
-    def period_balances(self, period: str) -> list[AccountBalance] | None:
-        """The ERP's period activity by account and cost center ("YYYY-MM"); None when it publishes none."""
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """The ERP's activity of each period ("YYYY-MM") by account and cost center; None when it publishes none."""
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        """The ERP's daily rates into `target` of `rate_type`; None when it publishes none."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

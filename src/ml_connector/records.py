@@ -98,6 +98,17 @@ class LedgerLine:
 
 
 @dataclass(frozen=True, slots=True)
+class CurrencyRate:
+    """One of the ERP's daily rates: one `from_currency` is `rate` of `to_currency` on `day`."""
+
+    from_currency: str
+    to_currency: str
+    rate_type: str
+    day: date
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class AccountBalance:
     """The ERP's own period activity of one account and cost center of a ledger (accounted amounts)."""
 

@@ -78,7 +78,7 @@ class FakeErp:
     def period_statuses(self) -> dict[str, PeriodStatus]:
         return {}
 
-    def period_balances(self, period: str) -> None:
+    def period_balances(self, periods: object) -> None:
         return None
 
     def close(self) -> None:

@@ -231,7 +231,7 @@ class ActualsFlow:
         ]
         if repair is None and options.replay_records is None:
             self.ctx.progress.stage("checking the ERP's balances")
-            check = balance_check(self.ctx, self.name, self.flow, stager.mapping, stager.gl_periods)
+            check = balance_check(self.ctx, self.name, self.flow, stager.mapping, stager.gl_periods, stager.signs)
             if check is not None:
                 scope.detail["balance_check"] = check
 

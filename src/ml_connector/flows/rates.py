@@ -1,4 +1,5 @@
-"""Exchange rates for a reporting currency, from a rate file (CSV).
+"""Exchange rates for a reporting currency: the ERP's own daily rates (Oracle `currencyRates`), or a rate
+file (CSV) where the flow names one or the ERP publishes none.
 
     from,to,type,date,rate
     MXN,USD,Corporate,2026-03-31,0.0542
@@ -15,6 +16,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -23,7 +25,7 @@ from pathlib import Path
 from ml_connector.config import FlowSection
 from ml_connector.errors import ConfigurationError, RecordError
 from ml_connector.flows.context import FlowContext
-from ml_connector.records import PERIOD_PATTERN, LedgerLine
+from ml_connector.records import PERIOD_PATTERN, CurrencyRate, LedgerLine
 
 CENT = Decimal("0.01")
 COLUMNS = ("from", "to", "type", "date", "rate")
@@ -44,9 +46,20 @@ class Conversion:
 
 @dataclass
 class RateTable:
-    """Rates by (from, to, type), each a list of (date, rate) in date order."""
+    """Rates by (from, to, type), each a list of (date, rate) in date order; `hint` says where a missing
+    rate is added."""
 
     rates: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = field(default_factory=dict)
+    hint: str = "Add the rate to the flow's rates_file, then replay the run."
+
+    @classmethod
+    def of(cls, rates: Iterable[CurrencyRate], hint: str) -> RateTable:
+        """A table of the ERP's rates."""
+        table = cls(hint=hint)
+        for r in rates:
+            key = (r.from_currency.upper(), r.to_currency.upper(), r.rate_type)
+            bisect.insort(table.rates.setdefault(key, []), (r.day, r.rate))
+        return table
 
     @classmethod
     def load(cls, path: Path) -> RateTable:
@@ -107,18 +120,25 @@ def convert(
         return Conversion(amount, target, Decimal(1), rate_type, day, amount, currency)
     found = table.rate(currency, target, rate_type, day)
     if found is None:
-        raise RecordError(
-            f"no {rate_type} rate from {currency} to {target} on or before {day}",
-            hint="Add the rate to the flow's rates_file, then replay the run.",
-        )
+        raise RecordError(f"no {rate_type} rate from {currency} to {target} on or before {day}", hint=table.hint)
     when, rate = found
     converted = (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
     return Conversion(converted, target, rate, rate_type, when, amount, currency)
 
 
 def rates_of(ctx: FlowContext, flow: FlowSection) -> RateTable | None:
-    """The flow's rate table (its `rates_file`, relative to the config file), when it converts to a
-    reporting currency."""
+    """The flow's rate table when it converts to a reporting currency: its `rates_file` (relative to the
+    config file), else the source ERP's daily rates of the flow's rate type; a ConfigurationError when the
+    ERP publishes none."""
     if flow.amounts != "reporting":
         return None
-    return RateTable.load(ctx.config.resolve(flow.rates_file))
+    if flow.rates_file:
+        return RateTable.load(ctx.config.resolve(flow.rates_file))
+    rates = ctx.clients.erp(flow.source).currency_rates(flow.reporting_currency, flow.rate_type)
+    if rates is None:
+        raise ConfigurationError(
+            f"{flow.source!r} publishes no currency rates the product reads, and the flow names no rates_file",
+            hint='Give the flow a rates_file (from,to,type,date,rate) for amounts = "reporting".',
+        )
+    hint = f"Enter the {flow.rate_type} rate in {flow.source!r}'s daily rates, then replay the run."
+    return RateTable.of(rates, hint)

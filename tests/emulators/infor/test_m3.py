@@ -368,3 +368,30 @@ def test_concurrent_postings_are_all_kept(infor: Infor) -> None:
         for r in records(infor.api.get(f"{EXEC}/GLS200MI/SearchGenLedger", params={"SQRY": "ACDT:20261120 AIT1:6400"}))
     ]
     assert len(jrnos) == len(set(jrnos)) >= 12
+
+
+def test_mns100mi_lists_the_divisions_and_their_local_currency(infor: Infor) -> None:
+    listed = records(infor.api.get(f"{EXEC}/MNS100MI/LstDivisions", params={"CONO": "100"}))
+    assert [r["DIVI"] for r in listed] == ["MX1", "US1", "US2"]
+    basic = records(infor.api.get(f"{EXEC}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": "MX1"}))
+    assert basic[0]["DIVI"] == "MX1" and basic[0]["LOCD"] == "USD" and basic[0]["CONM"]
+    nok = infor.api.get(f"{EXEC}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": "MX9"}).json()
+    assert nok["nrOfFailedTransactions"] == 1 and nok["results"][0]["errorField"] == "DIVI"
+
+
+def test_a_hidden_line_is_in_the_balances_only(infor: Infor) -> None:
+    hidden = {"division": "US1", "period": "2026-03", "account": "6300", "cost_center": "1100", "amount": 10}
+    lines = {"FRDT": "20260301", "TODT": "20260331", "DIVI": "US1"}
+    before = len(records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params=lines)))
+    query = {"DIVI": "US1", "BAKY": "1", "BIT1": "6300", "BIT2": "1100"}
+
+    def march() -> Decimal:
+        rows = records(infor.api.get(f"{EXEC}/GLS215MI/LstPerBalances;maxrecs=0", params=query))
+        found = [r for r in rows if (r["YEA4"], r["PERI"]) == ("2026", "3")]
+        return sum((Decimal(r["ACAD"]) + Decimal(r["ACAC"]) for r in found), Decimal(0))
+
+    was = march()
+    infor.admin.post("/_emulator/m3/hidden", json=hidden).raise_for_status()
+    assert march() == was + 10
+    assert len(records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params=lines))) == before
+    assert infor.admin.post("/_emulator/m3/hidden", json={"division": "US1"}).status_code == 400

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_connector.errors import ApiError, NotFoundError
+from ml_connector.errors import ApiError, ConfigurationError, NotFoundError
 from ml_connector.http import Redactor
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from tests.systems.infor.conftest import Emulator
@@ -11,9 +11,12 @@ from tests.systems.infor.conftest import Emulator
 def test_m3_request_level_error_names_code_and_field(emulator: Emulator) -> None:
     client = emulator.client("m3", company="999")
     with pytest.raises(M3TransactionError) as info:
-        client.ping()
+        client.line.call("CRS630MI", "LstAccountID", {"AITP": "1"})  # type: ignore[attr-defined]
     assert info.value.code == "XAU0008" and info.value.field == "CONO"
     assert "company 999" in str(info.value)
+    # At ping, a company M3 refuses is the configuration's fault, and says so.
+    with pytest.raises(ConfigurationError, match="M3 has no company 999"):
+        client.ping()
 
 
 def test_m3_transaction_error_in_results(emulator: Emulator) -> None:
@@ -26,7 +29,21 @@ def test_m3_transaction_error_in_results(emulator: Emulator) -> None:
 def test_csi_unknown_configuration_is_not_found(emulator: Emulator) -> None:
     client = emulator.client("csi", mongoose_config="ACME_TST_XX9", csi_site="")
     with pytest.raises(NotFoundError, match="Configuration"):
+        list(client.line.load("SLCharts", cap=1))  # type: ignore[attr-defined]
+    # At ping (and before a run reads), the configuration's fault is named with what exists.
+    with pytest.raises(ConfigurationError, match="no Mongoose configuration 'ACME_TST_XX9'.*ACME_TST_US1"):
         client.ping()
+
+
+def test_csi_unknown_site_is_a_configuration_error_before_reading(emulator: Emulator) -> None:
+    client = emulator.client("csi", mongoose_config="ACME_TST", csi_site="US9")
+    with pytest.raises(
+        ConfigurationError, match=r"CSI has no site 'US9' \(sites with a configuration: MX1, US1, US2\)"
+    ):
+        client.ping()
+    with pytest.raises(ConfigurationError, match="no site 'US9'"):
+        next(iter(client.ledger_lines()))
+    assert emulator.client("csi", mongoose_config="ACME_TST", csi_site="US2").ping().startswith("Infor CSI")
 
 
 def test_fsm_unknown_class_is_an_api_error(emulator: Emulator) -> None:

@@ -13,7 +13,8 @@ Layout of the served paths (one tenant, `ti`; `iu` = the server's base URL, `pu`
   `csi/review` (POST: a reviewer posts every SLJournals entry into the ledger),
   `ledger/change` (POST: a posted line changed in place, with a new change date),
   `datalake` (GET/PUT: delay_minutes, job_seconds, fail_jobs, break_pages; POST `datalake/catch-up`) and
-  `ledger` (POST: a person books a journal in the ERP, `{"division", "lines": [{account, cost_center, amount}]}`).
+  `ledger` (POST: a person books a journal in the ERP, `{"division", "lines": [{account, cost_center, amount}]}`),
+  `m3/hidden` (POST: a line in the GLS215MI balances that no GLS200MI list shows).
 
 Example (tests):
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from ml_connector.emulators.infor.ido import ido_router
 from ml_connector.emulators.infor.ido_writes import post_journals
 from ml_connector.emulators.infor.m3 import m3_router
 from ml_connector.emulators.infor.m3_programs import CallContext, upd_batch
-from ml_connector.emulators.infor.models import InforBackend
+from ml_connector.emulators.infor.models import HiddenLine, InforBackend
 from ml_connector.emulators.infor.oauth import AUTHORIZE_PATH, REVOKE_PATH, TOKEN_PATH, oauth_router
 from ml_connector.emulators.infor.readouts import journals_readout, suppliers_readout
 from ml_connector.emulators.infor.tokens import Credentials, TokenPolicy, TokenStore
@@ -153,6 +155,28 @@ class InforApp:
         def review_csi_journals() -> dict[str, Any]:
             """A reviewer posts every SLJournals entry into the ledger (CSI Journal Posting)."""
             return {"posted": post_journals(self.backend)}
+
+        @r.post("/m3/hidden")
+        async def add_hidden_line(request: Request) -> JSONResponse:
+            """A line in the GLS215MI balances that GLS200MI never lists (a data-access gap)."""
+            body = await request.json() if await request.body() else {}
+            try:
+                year, month = (int(x) for x in str(body["period"]).split("-"))
+                line = HiddenLine(
+                    str(body["division"]),
+                    (year, month),
+                    str(body["account"]),
+                    str(body["cost_center"]),
+                    Decimal(str(body["amount"])),
+                )
+            except (KeyError, TypeError, ValueError, ArithmeticError):
+                hint = (
+                    '{"division": "US1", "period": "2026-03", "account": "6300", "cost_center": "1100", "amount": 99.5}'
+                )
+                return JSONResponse({"error": f"give {hint}"}, 400)
+            with self.backend.lock:
+                self.backend.m3_hidden_lines.append(line)
+                return JSONResponse({"hidden": len(self.backend.m3_hidden_lines)})
 
         @r.get("/suppliers")
         def suppliers() -> list[dict[str, Any]]:

@@ -74,6 +74,13 @@ def _date_range(c: httpx.Client) -> None:
     expect(result["errorField"] == "FRDT", "a reversed date range is a NOK on FRDT")
 
 
+def _divisions_of_the_company(c: httpx.Client) -> None:
+    rows = c.get(f"{M3}/MNS100MI/LstDivisions", params={"CONO": "100"}).json()["results"][0]["records"]
+    expect({"CONO", "DIVI", "TX15"} <= set(rows[0]), "LstDivisions answers CONO, DIVI and TX15")
+    basic = c.get(f"{M3}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": rows[0]["DIVI"]}).json()
+    expect(len(basic["results"][0]["records"][0]["LOCD"]) == 3, "GetBasicData names the local currency (LOCD)")
+
+
 def _documented_outputs_only(c: httpx.Client) -> None:
     record = c.get(f"{M3}/CRS620MI/GetBasicData", params={"SUNO": "S10001"}).json()["results"][0]["records"][0]
     expect(not {"ADR1", "TOWN", "PONO", "LMTS"} & set(record), "GetBasicData has no address or LMTS fields")
@@ -155,5 +162,10 @@ BEHAVIOURS = [
         "A bulk POST runs many transactions of one program, each answered in its own result",
         "infor.md 2.1 (bulk execute; inforion sends chunks of 100)",
         _bulk_reads,
+    ),
+    Behaviour(
+        "MNS100MI lists the company's divisions and each one's local currency",
+        "GaryWayneSmith/M3H5 M3H5Lib.Api/MNS100MIResource.cs, MNS100MI/{LstDivisions,GetBasicData}Response.cs",
+        _divisions_of_the_company,
     ),
 ]

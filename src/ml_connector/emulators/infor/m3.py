@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from ml_connector.emulators.infor.exceptions import M3Error, m3_request_error
 from ml_connector.emulators.infor.m3_ledger import LEDGER_TRANSACTIONS
 from ml_connector.emulators.infor.m3_metadata import output_fields
+from ml_connector.emulators.infor.m3_mns100 import MNS100_TRANSACTIONS
 from ml_connector.emulators.infor.m3_mrs001 import mrs001_transactions
 from ml_connector.emulators.infor.m3_programs import TRANSACTIONS as BASE_TRANSACTIONS
 from ml_connector.emulators.infor.m3_programs import CallContext, Record
@@ -25,6 +26,7 @@ TRANSACTIONS = {
     program: BASE_TRANSACTIONS.get(program, {}) | LEDGER_TRANSACTIONS.get(program, {})
     for program in BASE_TRANSACTIONS.keys() | LEDGER_TRANSACTIONS.keys()
 }
+TRANSACTIONS |= MNS100_TRANSACTIONS
 TRANSACTIONS["MRS001MI"] = mrs001_transactions(TRANSACTIONS)
 # ASSUMPTION: without `maxrecs` the server returns at most 100 records, like the SDK's default.
 DEFAULT_MAXRECS = 100

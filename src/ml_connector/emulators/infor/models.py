@@ -40,6 +40,18 @@ class M3Batch:
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass(frozen=True)
+class HiddenLine:
+    """A posted amount in M3's balance file (GLS215MI) that the ledger lists (GLS200MI) do not show: what a
+    data-access gap looks like to a reader."""
+
+    division: str
+    period: tuple[int, int]  # (year, month)
+    account: str
+    cost_center: str
+    amount: Decimal
+
+
 class InforBackend:
     """The seeded company plus everything written to it since the last reset."""
 
@@ -68,6 +80,7 @@ class InforBackend:
             # How long a line posted from now on takes to reach the Data Lake (datalake.py).
             self.lake_delay = timedelta(0)
             self.m3_batches: dict[tuple[str, str], M3Batch] = {}
+            self.m3_hidden_lines: list[HiddenLine] = []
             # BUS100MI budget lines: (DIVI, BUNO, BVER, CUCD, AIT1..AIT7, BUPE) -> amount
             self.m3_budget_lines: dict[tuple[str, ...], Decimal] = {}
             self.csi_journal_rows: dict[str, dict[str, str]] = {}

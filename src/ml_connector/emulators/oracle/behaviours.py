@@ -20,6 +20,13 @@ def probe_client(url: str) -> httpx.Client:
     return httpx.Client(base_url=url, headers={"Authorization": f"Basic {auth}"}, timeout=30)
 
 
+def _currency_rates(c: httpx.Client) -> None:
+    q = "ToCurrency='USD' and UserConversionType='Spot'"
+    items = c.get(f"{REST}/currencyRates", params={"q": q, "onlyData": "true"}, headers=V2).json()["items"]
+    expect(len(items) == 1 and items[0]["FromCurrency"] == "EUR", "currencyRates filters by q")
+    expect({"ConversionDate", "ConversionRate", "ConversionType"} <= set(items[0]), "a daily rate's attributes")
+
+
 def _collection_envelope(c: httpx.Client) -> None:
     body = c.get(f"{REST}/suppliers", params={"limit": "2"}).json()
     expect({"items", "count", "hasMore", "limit", "offset"} <= set(body), "collection envelope keys")
@@ -122,5 +129,10 @@ BEHAVIOURS = [
         "ESSJobStatusRF for an unknown request lists nothing",
         "oracle.md 2.5 (erpintegrations finders)",
         _ess_status_unknown,
+    ),
+    Behaviour(
+        "currencyRates lists the General Ledger daily rates",
+        "docs.oracle.com financials farfa op-currencyrates-get (Get all currency rates)",
+        _currency_rates,
     ),
 ]

@@ -178,6 +178,17 @@ PERIOD_STATUSES = ResourceSpec(
     # period's year and number, as the kit's hash keys are of numbers only.
     hash_key=("LedgerId", "ApplicationId", "PeriodYear", "PeriodNumber"),
 )
+# General Ledger daily rates (GL_DAILY_RATES): Oracle's REST reference, "Get all currency rates",
+# GET /fscmRestApi/resources/11.13.18.05/currencyRates (docs.oracle.com/en/cloud/saas/financials/25d/farfa/
+# op-currencyrates-get.html); attribute names as CData lists them from Oracle's metadata (FromCurrency,
+# ToCurrency, UserConversionType, ConversionType, ConversionDate, ConversionRate). The item key is the hash of
+# the composite key (FromCurrency, ToCurrency, ConversionDate, ConversionType).
+# ASSUMPTION: the kit hashes numbers only, so the key serializes a running number kept out of the payload.
+CURRENCY_RATES = ResourceSpec(
+    "currencyRates",
+    _attrs("FromCurrency ToCurrency UserConversionType ConversionType ConversionDate:date ConversionRate:num" + WHO),
+    hash_key=("_RateNumber",),
+)
 VALUE_SET_VALUES = ResourceSpec(
     "values",
     _attrs(
@@ -347,6 +358,7 @@ TOP_LEVEL: dict[str, ResourceSpec] = {
         CHART_OF_ACCOUNTS,
         LEDGERS,
         PERIOD_STATUSES,
+        CURRENCY_RATES,
         VALUE_SETS,
         SUPPLIERS,
         SUPPLIERS_LOV,

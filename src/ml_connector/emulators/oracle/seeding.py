@@ -115,6 +115,28 @@ class Builder:
                 )
             )
 
+    def _currency_rates(self) -> None:
+        """Daily rates (currencyRates) of the seed's `currency_rates`: {from, to, type, rates: {day: rate}}."""
+        created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+        for table in self.seed.get("currency_rates") or []:
+            for day, rate in sorted(table["rates"].items()):
+                number = len(self.roots["currencyRates"]) + 1
+                self.roots["currencyRates"].append(
+                    Item(
+                        res.CURRENCY_RATES,
+                        {
+                            "_RateNumber": number,
+                            "FromCurrency": table["from"],
+                            "ToCurrency": table["to"],
+                            "UserConversionType": table["type"],
+                            "ConversionType": table["type"],
+                            "ConversionDate": date.fromisoformat(str(day)),
+                            "ConversionRate": float(str(rate)),
+                        }
+                        | self.who(created),
+                    )
+                )
+
     def _reference(self) -> None:
         created = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
         led = self.ledger
@@ -136,6 +158,7 @@ class Builder:
             )
         )
         self._period_statuses()
+        self._currency_rates()
         coa = self.coa
         self.roots["chartOfAccountsLOV"].append(
             Item(

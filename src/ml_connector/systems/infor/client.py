@@ -12,7 +12,7 @@ token comes from one kept `InforAuth` per client.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,6 +25,8 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
+    FiscalPeriod,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -155,8 +157,20 @@ class InforClient:
         compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
         return lake_ledger_lines(self.settings, compass.rows, since, until)
 
-    def period_balances(self, period: str) -> list[AccountBalance] | None:
-        # ASSUMPTION: not read yet (M3 GLS215MI publishes balances by balance key; not mapped here).
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """M3: GLS215MI balances by account and cost center (`m3_balances`). CSI and FSM balance objects are not
+        in the notes: None."""
+        if self.settings.calendar == "erp" or any(FiscalPeriod.parse(period) is not None for period in periods):
+            # ASSUMPTION: not compared on a fiscal calendar yet (GLS215MI balances are read by calendar
+            # month here): None says "no balances to compare", never "zero".
+            return None
+        if isinstance(self.line, M3Lines):
+            return self.line.period_balances(periods)
+        return None
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
+        # not in the notes): a flow converting to a reporting currency takes a rates_file.
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:

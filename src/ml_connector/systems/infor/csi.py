@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from ml_connector.errors import ApiError, ConnectorError, RetriableError
+from ml_connector.errors import ApiError, ConfigurationError, ConnectorError, RetriableError
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
@@ -98,12 +98,38 @@ class CsiLines:
         return body
 
     def ping(self) -> str:
+        """Check the configuration and the site against CSI's configurations, then read one account."""
+        self.check_site()
         rows = list(self.load("SLCharts", cap=1))
         return f"Infor CSI configuration {self.settings.mongoose_config}: {len(rows)} account read through the ION API"
 
-    def discover(self) -> dict[str, Any]:
+    def _configurations(self) -> list[str]:
         body = self._get("configurations", {}, "configurations")
-        configs = [str(c) for c in body.get("Configurations") or []]
+        return [str(c) for c in body.get("Configurations") or []]
+
+    def check_site(self) -> None:
+        """A configuration or `csi_site` CSI does not have is a configuration error (a site filter that matches
+        nothing would otherwise read no line and succeed)."""
+        configs = self._configurations()
+        hint = "Set mongoose_config and csi_site on the Infor connection to ones `ml-connector discover` lists."
+        if self.settings.mongoose_config not in configs:
+            raise ConfigurationError(
+                f"CSI has no Mongoose configuration {self.settings.mongoose_config!r} "
+                f"(it has: {', '.join(configs) or 'none'})",
+                hint=hint,
+            )
+        site = self.settings.csi_site
+        # ASSUMPTION: each site has a configuration named {TENANT}_{SITE} (infor.md 3.1, inferred from the
+        # observed configuration names): the sites are read from those names.
+        prefix = f"{self.settings.credentials.tenant}_"
+        sites = sorted(c.removeprefix(prefix) for c in configs if c.startswith(prefix))
+        if site and site not in sites:
+            raise ConfigurationError(
+                f"CSI has no site {site!r} (sites with a configuration: {', '.join(sites) or 'none'})", hint=hint
+            )
+
+    def discover(self) -> dict[str, Any]:
+        configs = self._configurations()
         return {
             "product": "csi",
             "companies": [{"id": c, "configuration": c} for c in configs],
@@ -117,6 +143,7 @@ class CsiLines:
         """SLLedgers rows whose `RecordDate` (last change) is in [since, until)."""
         # ASSUMPTION: `RecordDate` is the row's last-change stamp (Mongoose's audit column); the notes list
         # SLLedgers properties without saying which one changes on update.
+        self.check_site()  # a site CSI lacks is a configuration error before anything is read
         for row in self.load("SLLedgers", filters=stamp_filter(since, until), orderby="TransNum"):
             if posted_by_us(row.get("Ref")) or self._plan_journal(row):  # plan, not actuals (own_journals)
                 continue

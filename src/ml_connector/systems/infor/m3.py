@@ -2,15 +2,15 @@
 
 Matrix (`;`) parameters carry options (maxrecs, cono, divi), the query string carries input fields
 (infor.md 2.1). Readers: GLS200MI (GL lines), CRS630MI (accounts, cost centers), CRS620MI (suppliers),
-APS200MI (supplier invoices), APS130MI (payments); what changed since a watermark is asked for by change date
-(`m3_changes`). Journals: GLS840MI. Suppliers: CRS620MI.
+APS200MI (supplier invoices), APS130MI (payments), GLS215MI (period balances), MNS100MI (divisions); what
+changed since a watermark is asked for by change date (`m3_changes`). Journals: GLS840MI. Suppliers: CRS620MI.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
+    AccountBalance,
     BudgetDraft,
     CostCenter,
     EntryKind,
@@ -32,6 +33,7 @@ from ml_connector.records import (
 from ml_connector.systems.infor.canonical import RowFields, fiscal_period, to_ledger_line
 from ml_connector.systems.infor.errors import M3TransactionError, m3_error, m3_failed
 from ml_connector.systems.infor.journals import POST_ATTEMPTS, batch_key, check_draft, log
+from ml_connector.systems.infor.m3_balances import division_balances
 from ml_connector.systems.infor.m3_budgets import write_budget
 from ml_connector.systems.infor.m3_changes import (
     InvoiceKey,
@@ -39,6 +41,7 @@ from ml_connector.systems.infor.m3_changes import (
     changed_invoice_keys,
     payments_changed,
 )
+from ml_connector.systems.infor.m3_divisions import check_divisions, company_divisions, local_currency
 from ml_connector.systems.infor.m3_payments import payment_lines
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
@@ -135,17 +138,45 @@ class M3Lines:
     # --- reads -------------------------------------------------------------------------------------
 
     def ping(self) -> str:
+        """Check the company and the configured divisions (MNS100MI), then read one account."""
+        divisions = self.check_divisions()
         records = self.call("CRS630MI", "LstAccountID", {"AITP": "1"}, maxrecs=1)
-        return f"Infor M3 company {self.company}: {len(records)} account read through the ION API"
+        return (
+            f"Infor M3 company {self.company} (divisions {', '.join(divisions) or 'none'}): "
+            f"{len(records)} account read through the ION API"
+        )
+
+    def configured_divisions(self) -> list[str]:
+        named = [self.settings.division, *self.settings.divisions]
+        return list(dict.fromkeys(d.strip() for d in named if d.strip()))
+
+    def check_divisions(self) -> list[str]:
+        """The company's divisions; a ConfigurationError when M3 lacks the company or a configured division."""
+        return check_divisions(self._call_inputs, self.company, self.configured_divisions())
+
+    def _call_inputs(self, program: str, transaction: str, inputs: dict[str, str]) -> list[Record]:
+        return self.call(program, transaction, inputs)
 
     def discover(self) -> dict[str, Any]:
-        # ASSUMPTION: no division lister is documented (MNS100MI is not in the notes): configured ones.
-        divisions = list(self.settings.divisions) or ([self.settings.division] if self.settings.division else [])
+        """The company's divisions as M3 lists them (MNS100MI LstDivisions)."""
+        divisions = company_divisions(self._call_inputs, self.company)
         return {
             "product": "m3",
-            "companies": [{"id": self.company, "divisions": divisions}],
-            "ledgers": [{"id": d, "company": self.company} for d in divisions],
+            "companies": [{"id": self.company, "divisions": [code for code, _ in divisions]}],
+            "ledgers": [{"id": code, "name": name, "company": self.company} for code, name in divisions],
         }
+
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]]:
+        """GLS215MI balances of the divisions read (the connection's division, else every one), by period."""
+        known = self.check_divisions()
+        divisions = [self.settings.division] if self.settings.division else known
+        out: dict[str, list[AccountBalance]] = {p: [] for p in periods}
+        for division in divisions:
+            currency = local_currency(self._call_inputs, self.company, division)
+            found = division_balances(self._call_inputs, division, currency, self.settings.m3_balance_key, periods)
+            for period, rows in found.items():
+                out[period].extend(rows)
+        return out
 
     def _history_end(self) -> date:
         return datetime.now(UTC).date() + timedelta(days=366)
@@ -159,6 +190,7 @@ class M3Lines:
         makes one call. LMDT is a day (GLS200MI has no LMTS), so `since`/`until` compare by day, inclusive; the
         engine's overlap and de-duplication on the source key absorb the lines read twice.
         """
+        self.check_divisions()  # a company or division M3 lacks is a configuration error before anything is read
         low = since.astimezone(UTC).date() if since else None
         high = until.astimezone(UTC).date() if until else None
         if low is None:

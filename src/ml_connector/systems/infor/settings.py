@@ -38,7 +38,7 @@ class InforSettings(RetrySettings):
     product: ProductLine
     name: str = "infor"
     # M3: company (CONO) is required; division (DIVI) is where journals are posted and, when set, the only
-    # division read. `divisions` lists the ones `discover` reports (M3 has no documented division lister).
+    # division read. `divisions` names the ones payments are read from. Each is checked against M3 (MNS100MI).
     company: str = ""
     division: str = ""
     divisions: tuple[str, ...] = ()
@@ -59,6 +59,9 @@ class InforSettings(RetrySettings):
     # update (GLS840 option 9); True also runs UpdBatch, so the figures land in the GL at once.
     m3_update_batch: bool = False
     m3_budget_number: str = "1"  # BUS100MI BUNO: the budget plan-return loads into with post_as = "budget"
+    # GLS215MI BAKY: the balance key over accounting dimensions 1 (account) and 2 (cost center) that the
+    # ledger check compares the lines read with.
+    m3_balance_key: str = "1"
     # The AP account given to invoice lines when the source names none (M3 APS200MI and FSM invoices).
     ap_account: str = "2000"
     # The earliest accounting date read by M3 date-window lists (GLS200MI needs FRDT/TODT).

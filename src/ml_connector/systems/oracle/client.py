@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +19,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     FiscalPeriod,
     JournalDraft,
     LedgerLine,
@@ -35,6 +36,7 @@ from ml_connector.systems.oracle.calendar import CLOSING_STATUS, GL_APPLICATION,
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
+from ml_connector.systems.oracle.rates import read_rates
 from ml_connector.systems.oracle.settings import OracleSettings
 from ml_connector.systems.oracle.suppliers import SupplierWriter, complete_supplier, read_suppliers
 
@@ -211,16 +213,20 @@ class OracleClient:
                 continue
             yield replace(record, period=str(period))
 
-    def period_balances(self, period: str) -> list[AccountBalance] | None:
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """ledgerBalances of each period (see `_period_balances`)."""
+        if self.settings.calendar == "erp" or any(FiscalPeriod.parse(period) is not None for period in periods):
+            # ASSUMPTION: not compared on a fiscal calendar yet (balances by period name are not checked
+            # against a 4-4-5 ledger here): None says "no balances to compare", never "zero".
+            return None
+        return {period: self._period_balances(period) for period in periods}
+
+    def _period_balances(self, period: str) -> list[AccountBalance]:
         """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
         combination of the ledger, in its currency, by account and cost center."""
         ledger = self._ledger_named(self.settings.ledger_name)
         segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
         combination = self.layout.delimiter.join(["%"] * segments)
-        if self.settings.calendar == "erp" or FiscalPeriod.parse(period) is not None:
-            # ASSUMPTION: not compared on a fiscal calendar yet (balances by period name are not checked
-            # against a 4-4-5 ledger here): None says "no balances to compare", never "zero".
-            return None
         year, month = int(period[:4]), int(period[5:])
         name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
         finder = (
@@ -256,6 +262,10 @@ class OracleClient:
             if period and status and str(row.get("AdjustmentPeriodFlag") or "N") != "Y":
                 out[period] = status
         return out
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
+        """General Ledger daily rates into `target` of the user conversion type `rate_type` (currencyRates)."""
+        return read_rates(self.session, target, rate_type, self.settings.page_size)
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""
