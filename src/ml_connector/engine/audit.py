@@ -67,7 +67,8 @@ class AuditTrail:
         self.store = store
         self.run_id = run_id
 
-    def add(self, entries: Sequence[AuditEntry]) -> None:
+    def add(self, entries: Sequence[AuditEntry], *, session: Session | None = None) -> None:
+        """Record entries as read (inside the caller's transaction when `session` is given)."""
         if not entries:
             return
         now = datetime.now(UTC)
@@ -88,7 +89,7 @@ class AuditTrail:
             }
             for e in entries
         ]
-        with self.store.session() as session:
+        with self.store.session() if session is None else nullcontext(session) as session:
             before = session.execute(select(func.coalesce(func.max(AuditRecord.id), 0))).scalar_one()
             session.execute(insert(AuditRecord), rows)
             session.execute(

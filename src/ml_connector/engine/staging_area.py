@@ -10,15 +10,18 @@ watermark. A crash anywhere before that leaves `ledger_lines` and the watermark 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, literal, select, text, union, union_all, update
+from sqlalchemy import and_, delete, func, literal, select, text, union, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError
 from ml_connector.store.database import Store
 from ml_connector.store.models import LedgerStaging, LoadedLine
@@ -26,6 +29,17 @@ from ml_connector.store.models import LedgerStaging, LoadedLine
 MICROS = Decimal(1_000_000)
 MAX_MICROS = 2**62
 RESTAGED = ("target_key", "amount_micros", "measure", "payload_hash", "currency")
+MERGED = [
+    "flow",
+    "source_key",
+    "target_key",
+    "amount_micros",
+    "measure",
+    "currency",
+    "payload_hash",
+    "run_id",
+    "updated_at",
+]
 
 
 def to_micros(amount: Decimal) -> int:
@@ -76,12 +90,14 @@ class StagingArea:
         self.flow = flow
         self.run_id = run_id
 
-    def already_loaded(self, hashes: dict[str, str], targets: dict[str, str] | None = None) -> set[str]:
+    def already_loaded(
+        self, hashes: dict[str, str], targets: dict[str, str] | None = None, *, session: Session | None = None
+    ) -> set[str]:
         """The source keys whose identical version (same payload hash) is already loaded, in the same
         cell when `targets` names it (a remapped line must move to its new cell)."""
         if not hashes:
             return set()
-        with self.store.session() as session:
+        with self.store.session() if session is None else nullcontext(session) as session:
             rows = session.execute(
                 select(LoadedLine.source_key, LoadedLine.payload_hash, LoadedLine.target_key).where(
                     LoadedLine.flow == self.flow, LoadedLine.source_key.in_(list(hashes))
@@ -92,6 +108,33 @@ class StagingArea:
                 for key, digest, target in rows
                 if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
             }
+
+    def take(
+        self,
+        audit: AuditTrail,
+        entries: Sequence[AuditEntry],
+        lines: Sequence[StagedLine],
+        dropped: dict[str, str],
+        *,
+        skip_unchanged: bool = True,
+    ) -> None:
+        """One batch read, in one transaction: lines whose identical version is loaded already become
+        `unchanged` (and are not staged), the others are staged, the `dropped` ones (source key ->
+        payload hash) tombstoned, and every entry goes into the audit."""
+        with self.store.session() as session:
+            unchanged: set[str] = set()
+            if skip_unchanged:
+                unchanged = self.already_loaded(
+                    {s.source_key: s.payload_hash for s in lines},
+                    {s.source_key: s.target_key for s in lines},
+                    session=session,
+                )
+            for entry in entries:
+                if entry.source_key in unchanged and entry.state is RecordState.STAGED:
+                    entry.state = RecordState.UNCHANGED
+            self.stage([s for s in lines if s.source_key not in unchanged], session=session)
+            self.tombstone(list(dropped), dropped, session=session)
+            audit.add(entries, session=session)
 
     def loaded_in(self, target_keys: Collection[str]) -> dict[str, str]:
         """Source key -> payload hash of the flow's loaded lines in these cells."""
@@ -107,7 +150,7 @@ class StagingArea:
                 found.update({key: digest for key, digest in rows})
         return found
 
-    def stage(self, lines: Sequence[StagedLine]) -> None:
+    def stage(self, lines: Sequence[StagedLine], *, session: Session | None = None) -> None:
         if not lines:
             return
         now = datetime.now(UTC)
@@ -125,7 +168,7 @@ class StagingArea:
             }
             for line in lines
         ]
-        with self.store.session() as session:
+        with self.store.session() if session is None else nullcontext(session) as session:
             make_insert = postgresql.insert if self.store.is_postgres else sqlite.insert
             statement = make_insert(LedgerStaging)
             # The last version read wins when a source key comes twice in one run.
@@ -135,13 +178,15 @@ class StagingArea:
             )
             session.execute(statement, rows)
 
-    def tombstone(self, source_keys: Collection[str], payload_hashes: dict[str, str]) -> None:
+    def tombstone(
+        self, source_keys: Collection[str], payload_hashes: dict[str, str], *, session: Session | None = None
+    ) -> None:
         """Lines that used to count somewhere (loaded, or staged earlier in this run) and now must not,
         because they turned bad or unmapped."""
         keys = list(source_keys)
         if not keys:
             return
-        with self.store.session() as session:
+        with self.store.session() if session is None else nullcontext(session) as session:
             loaded = set(
                 session.execute(
                     select(LoadedLine.source_key).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(keys))
@@ -154,7 +199,7 @@ class StagingArea:
                     )
                 ).scalars()
             )
-        self.stage([StagedLine(k, "", 0, "", payload_hashes.get(k, "")) for k in loaded])
+            self.stage([StagedLine(k, "", 0, "", payload_hashes.get(k, "")) for k in loaded], session=session)
 
     def _staged(self) -> Any:
         return select(LedgerStaging).where(LedgerStaging.run_id == self.run_id).subquery("staged")
@@ -207,8 +252,11 @@ class StagingArea:
         excluded = set(exclude_target_keys)
         if excluded:
             self._hold_rejected(session, excluded)
-        staged_keys = select(LedgerStaging.source_key).where(LedgerStaging.run_id == self.run_id)
-        session.execute(delete(LoadedLine).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(staged_keys)))
+        # By key, not delete-and-copy: a tombstone removes its line, any other staged line takes its place.
+        tombstones = select(LedgerStaging.source_key).where(
+            LedgerStaging.run_id == self.run_id, LedgerStaging.target_key == ""
+        )
+        session.execute(delete(LoadedLine).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(tombstones)))
         source = select(
             LedgerStaging.flow,
             LedgerStaging.source_key,
@@ -220,22 +268,13 @@ class StagingArea:
             literal(self.run_id),
             LedgerStaging.updated_at,
         ).where(LedgerStaging.run_id == self.run_id, LedgerStaging.target_key != "")
-        result = session.execute(
-            insert(LoadedLine).from_select(
-                [
-                    "flow",
-                    "source_key",
-                    "target_key",
-                    "amount_micros",
-                    "measure",
-                    "currency",
-                    "payload_hash",
-                    "run_id",
-                    "updated_at",
-                ],
-                source,
-            )
+        make_insert = postgresql.insert if self.store.is_postgres else sqlite.insert
+        statement = make_insert(LoadedLine).from_select(MERGED, source)
+        statement = statement.on_conflict_do_update(
+            index_elements=["flow", "source_key"],
+            set_={c: statement.excluded[c] for c in MERGED if c not in ("flow", "source_key")},
         )
+        result = session.execute(statement)
         session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == self.run_id))
         return int(getattr(result, "rowcount", 0) or 0)
 

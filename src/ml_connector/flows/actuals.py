@@ -21,6 +21,7 @@ from ml_connector.engine import watermarks
 from ml_connector.engine.commit import WatermarkMove
 from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.keys import CellKey, CellKind
+from ml_connector.engine.read_ahead import ReadAhead
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.staging_area import CellTotal
 from ml_connector.engine.states import RunStage, Trigger
@@ -107,6 +108,7 @@ def supplier_row(key: str, cell: list[CellTotal]) -> dict[str, str]:
 
 
 SUPPLIER_COLUMNS = ["Supplier", "Period", "Invoiced", "Paid"]
+READ_AHEAD = 4  # batches read ahead of staging: memory holds at most this many more
 HINT_MIXED = (
     "Give the import an entity column (columns.entity) and map each entity to its own member, or load "
     'entered amounts with a currency column (amounts = "entered", columns.currency); then replay the run.'
@@ -195,10 +197,12 @@ class ActualsFlow:
         records = options.replay_records if options.replay_records is not None else self._records(since, until, scope)
         if repair is not None:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
-        for batch in batched(records):
-            stager.take(batch)
-            failpoint("actuals.staging_batch")
-            self.ctx.progress.advance(len(batch))
+        # The ERP is read in a thread of its own, a few batches ahead, while the run stages.
+        with ReadAhead(batched(records), depth=READ_AHEAD, name=f"read {self.flow.source}") as batches:
+            for batch in batches:
+                stager.take(batch)
+                failpoint("actuals.staging_batch")
+                self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
         if stager.preliminary:
             scope.detail["preliminary"] = sorted(stager.preliminary)

@@ -281,15 +281,4 @@ class Stager:
             # Only the lines of the cells repaired are audited and staged: nothing else may change.
             entries = [e for e in entries if e.source_key in staged]
             dropped = {}
-        unchanged: set[str] = set()
-        if self.only_cells is None:
-            unchanged = self.ledger.already_loaded(
-                {s.source_key: s.payload_hash for s in staged.values()},
-                {s.source_key: s.target_key for s in staged.values()},
-            )
-        for entry in entries:
-            if entry.source_key in unchanged and entry.state is RecordState.STAGED:
-                entry.state = RecordState.UNCHANGED
-        self.ledger.stage([s for s in staged.values() if s.source_key not in unchanged])
-        self.ledger.tombstone(list(dropped), dropped)
-        self.audit.add(entries)
+        self.ledger.take(self.audit, entries, list(staged.values()), dropped, skip_unchanged=self.only_cells is None)
