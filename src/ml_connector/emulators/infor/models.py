@@ -148,6 +148,7 @@ class InforBackend:
                         trans_num=next(self._trans_num),
                         reference=reference,
                         journal_id=detail.get("Id", ""),
+                        system=detail.get("System", ""),
                     )
                 )
             return journal

@@ -66,6 +66,7 @@ class LedgerLine:
     trans_num: int = 0
     reference: str = ""  # the poster's reference, for journals written through the API
     journal_id: str = ""  # CSI: the journal (SLJournals Id) a posted row came from, SLLedgers FromId
+    system: str = ""  # FSM: the source system code a journalized interface record carried (GLTransactionDetail System)
 
 
 @dataclass
