@@ -219,6 +219,23 @@ SUPPLIER_ADDRESSES = ResourceSpec(
     writable=True,
     read_only=_SUPPLIER_WHO_RO | {"SupplierAddressId", "Status"},
 )
+# Suppliers/Sites/Site Assignments (fapra api-suppliers-sites-site-assignments: a site is usable by a business unit
+# once assigned to it). Source: the item of a live GET .../child/sites/{SupplierSiteId}/child/assignments as
+# modelled field by field in leon8303-802951/OracleSupplier, ORSyncOracleData/Model/SupplierAssignmentReturnModel.cs.
+# ASSUMPTION: no who columns (that model has none); Status is derived from InactiveDate, as on sites.
+SUPPLIER_SITE_ASSIGNMENTS = ResourceSpec(
+    "assignments",
+    _attrs(
+        "AssignmentId:int ClientBUId:int ClientBU BillToBUId:int BillToBU ShipToLocationId:int ShipToLocation "
+        "ShipToLocationCode BillToLocationId:int BillToLocation BillToLocationCode UseWithholdingTaxFlag:bool "
+        "WithholdingTaxGroupId:int WithholdingTaxGroup ChartOfAccountsId:int LiabilityDistributionId:int "
+        "LiabilityDistribution PrepaymentDistributionId:int PrepaymentDistribution BillPayableDistributionId:int "
+        "BillPayableDistribution DistributionSetId:int DistributionSet InactiveDate:date Status"
+    ),
+    key="AssignmentId",
+    writable=True,
+    read_only=frozenset({"AssignmentId", "Status"}),
+)
 # Source: the site item of a live GET suppliers/{SupplierId}/child/sites as modelled field by field in
 # leon8303-802951/OracleSupplier, ORSyncOracleData/Model/SupplierSiteReturnModel.cs; `Address` and the who columns
 # from a live capture of the same collection (26C, "Oracle Fusion Procurement Supplier Sites object reference",
@@ -254,6 +271,7 @@ SUPPLIER_SITES = ResourceSpec(
         "CreateInterestInvoices" + WHO
     ),
     key="SupplierSiteId",
+    children=(SUPPLIER_SITE_ASSIGNMENTS,),
     writable=True,
     read_only=_SUPPLIER_WHO_RO | {"SupplierSiteId", "Status", "Address"},
 )

@@ -278,6 +278,12 @@ class Builder:
                     },
                 )
             )
+            site = item.child_items("sites")[-1]
+            assignment = dict.fromkeys(res.SUPPLIER_SITE_ASSIGNMENTS.attrs)
+            assignment |= {"AssignmentId": 300000047277501 + n, "ClientBUId": bu["id"], "ClientBU": bu["name"]}
+            assignment |= {"BillToBUId": bu["id"], "BillToBU": bu["name"], "UseWithholdingTaxFlag": False}
+            assignment["Status"] = "ACTIVE"
+            site.child_items("assignments").append(Item(res.SUPPLIER_SITE_ASSIGNMENTS, assignment))
             first, last = s["contact"].split(" ", 1)
             item.child_items("contacts").append(
                 Item(

@@ -152,10 +152,13 @@ def new_child(spec: ResourceSpec, new_id: int, fields: dict[str, Any], who: dict
     data.update(who)
     id_attr = spec.key or spec.hash_key[0]
     data[id_attr] = data.get(id_attr) or new_id
-    if spec in (res.SUPPLIER_SITES, res.SUPPLIER_CONTACTS, res.SUPPLIER_ADDRESSES):
+    if spec in (res.SUPPLIER_SITES, res.SUPPLIER_CONTACTS, res.SUPPLIER_ADDRESSES, res.SUPPLIER_SITE_ASSIGNMENTS):
         data["Status"] = "ACTIVE"
     if spec is res.SUPPLIER_CONTACTS:
         data["ContactName"] = _contact_name(data)
+    if spec is res.SUPPLIER_SITE_ASSIGNMENTS and not data.get("BillToBUId") and not data.get("BillToBU"):
+        # ASSUMPTION: the wording is ours; public integration notes report a 400 (POZ-2130496) without BillToBUId.
+        raise bad_request("The attribute BillToBUId is required.", code="POZ-2130496", path="BillToBUId")
     if spec is res.VALUE_SET_VALUES:
         data["EnabledFlag"] = data["EnabledFlag"] or "Y"
         if not data.get("Value"):
