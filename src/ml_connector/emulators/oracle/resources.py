@@ -165,6 +165,9 @@ LEDGERS = ResourceSpec(
     ),
     key="LedgerId",
 )
+# Public clients query it as `q=LedgerId=..;PeriodNameId=..;ApplicationId=101` and read ClosingStatus, StartDate
+# and EndDate (Python and TypeScript period-close checks in public code; one notes that `PeriodName` does not exist
+# and a query on it is a 400).
 # ASSUMPTION: the documented composite key is PeriodNameId, ApplicationId and LedgerId; the other
 # attribute names follow GL_PERIOD_STATUSES (CLOSING_STATUS: O open, C closed, P permanently closed,
 # F future enterable, N never opened). ApplicationId 101 is General Ledger.
