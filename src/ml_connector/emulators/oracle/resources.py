@@ -422,7 +422,9 @@ LEDGER_BALANCES = ResourceSpec(
     ),
     hash_key=("BalanceRowId",),
 )
-# oracle.md 2.5 (erpintegrations operation attributes).
+# oracle.md 2.5 (erpintegrations operation attributes). The list and its order match, attribute for attribute, Oracle's
+# example response of GET erpintegrations/{OperationName} (op-erpintegrations-operationname-get, host
+# servername.fa.us2.oraclecloud.com, operation downloadESSJobExecutionDetails) as public integration notes quote it.
 ERP_INTEGRATIONS = ResourceSpec(
     "erpintegrations",
     _attrs(
