@@ -95,3 +95,4 @@ def test_the_readme_csi_connection_example_loads_with_a_journal_plan_return(tmp_
     loaded = config_module.load(path)
     assert loaded.flow("plan-return-csi").post_as == "journal"  # CSI has no budget route
     assert loaded.connection("infor-csi").options()["csi_plan_journal"] == "PLAN"
+    assert loaded.connection("infor-fsm").options()["fsm_plan_system"] == "PL"

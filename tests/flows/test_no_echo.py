@@ -42,8 +42,9 @@ def test_a_budget_posted_by_a_reviewer_never_comes_back_as_actuals(sandbox: Sand
 @pytest.mark.parametrize("product", ["csi", "fsm"])
 def test_an_infor_budget_journal_in_the_gl_never_comes_back_as_actuals(sandbox: Sandbox, product: str) -> None:
     """CSI and FSM have no budget route. CSI: plan-return enters its journals in the plan journal (PLAN) and a
-    reviewer posts them to the ledger; FSM: the run group is journalized into the GL at once. Either way the
-    product line's actuals flow never loads them, and a re-run of plan-return posts nothing twice."""
+    reviewer posts them to the ledger; FSM: the run group is journalized into the GL at once, under the plan system
+    (PL, the GL lines' `System`). Either way the product line's actuals flow never loads them, and a re-run of
+    plan-return posts nothing twice."""
     plan = add_target(sandbox, product)
     actuals = f"actuals-{product}"
     text = sandbox.config_path.read_text(encoding="utf-8")
@@ -62,6 +63,8 @@ def test_an_infor_budget_journal_in_the_gl_never_comes_back_as_actuals(sandbox: 
         assert {j["detail"]["Id"] for j in mine} == {"PLAN"}
         reviewed = httpx.post(f"{infor}/_emulator/csi/review").json()["posted"]
         assert sorted(reviewed) == sorted(j["reference"] for j in mine)
+    else:
+        assert {j["detail"]["System"] for j in mine} == {"PL"}
     rerun = invoke(sandbox, "run", actuals, width=200)
     assert rerun.exit_code in (0, 4), rerun.output
     assert actuals_cells(sandbox) == before  # no budget figure reached the Actuals module

@@ -4,7 +4,8 @@ Every return journal carries its deterministic reference (`MLC-<3 letters>-<8 he
 `-<n><J|R|D>` for revisions): Oracle names the batch after it (REFERENCE1) and keeps it as each line's
 description (REFERENCE10); M3 gives it to each updated line as the voucher text (VTXT); CSI keeps it in `Ref`
 and enters plan journals in a journal of their own (`csi_plan_journal`, whose posted rows carry it as FromId);
-FSM in each line's `Description` (its run group, FSM's batch name, is the reference too). Actuals readers
+FSM in each line's `Description` (its run group, FSM's batch name, is the reference too) and journalizes plan
+journals under a system code of their own (`fsm_plan_system`, the GL lines' `System`). Actuals readers
 skip these lines, so a budget posted for review, and later posted by a reviewer, never comes back into Anaplan
 as actuals.
 """

@@ -36,3 +36,15 @@ def test_documented_attributes_are_queryable(api: httpx.Client) -> None:
         headers={"REST-Framework-Version": "2"},
     )
     assert answer.status_code == 200 and answer.json()["count"] == 1
+
+
+def test_a_public_clients_period_status_query_is_answered(api: httpx.Client) -> None:
+    """The request public period-close checks send; `PeriodName` is not an attribute (a 400, as they note)."""
+    first = api.get(f"{REST}/accountingPeriodStatusLOV", params={"limit": "1", "onlyData": "true"}).json()["items"][0]
+    q = f"LedgerId={first['LedgerId']};PeriodNameId={first['PeriodNameId']};ApplicationId=101"
+    params = {"q": q, "limit": "1", "onlyData": "true", "fields": "ClosingStatus,StartDate,EndDate"}
+    answer = api.get(f"{REST}/accountingPeriodStatusLOV", params=params)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["items"] == [{k: first[k] for k in ("ClosingStatus", "StartDate", "EndDate")}]
+    wrong = api.get(f"{REST}/accountingPeriodStatusLOV", params={"q": f"PeriodName={first['PeriodNameId']}"})
+    assert wrong.status_code == 400 and "PeriodName" in wrong.text

@@ -32,7 +32,7 @@ def test_q_v2_expressions(api: httpx.Client) -> None:
     assert len(_items(api, "suppliers", V2, q="SupplierNumber IN ('5001','5002','5003')")) == 3
     assert len(_items(api, "suppliers", V2, q="SupplierNumber BETWEEN '5001' AND '5003'")) == 3
     assert len(_items(api, "suppliers", V2, q="(SupplierId>=300000047274001 and <=300000047274004)")) == 4
-    assert len(_items(api, "suppliers", V2, q="InactiveDate IS NULL and not (TaxpayerCountry='DE')")) == 9
+    assert len(_items(api, "suppliers", V2, q="InactiveDate IS NULL and not (TaxpayerCountryCode='DE')")) == 9
     assert len(_items(api, "suppliers", V2, q="AlternateName IS NOT NULL")) == 0
 
 

@@ -47,8 +47,10 @@ def test_post_then_post_again_finds_it(emulator: Emulator, product: str) -> None
 
 @pytest.mark.parametrize("product", ["m3", "fsm"])
 def test_posted_lines_are_read_back(emulator: Emulator, product: str) -> None:
-    # M3 posts for review unless told to update the batch; updated, the lines are GL actuals.
-    client = emulator.client(product, division="US1", **({"m3_update_batch": True} if product == "m3" else {}))
+    # M3 posts for review unless told to update the batch; updated, the lines are GL actuals. FSM journalizes under
+    # the plan system (fsm_plan_system), whose lines are never actuals; without one they are ordinary GL lines.
+    extra = {"m3_update_batch": True} if product == "m3" else {"fsm_plan_system": ""}
+    client = emulator.client(product, division="US1", **extra)
     client.post_journal(draft("MLC-READBACK-1", "777.77"))
     amounts = [x.amount for x in client.ledger_lines() if isinstance(x, LedgerLine) and x.description]
     assert Decimal("777.77") in amounts and Decimal("-777.77") in amounts

@@ -21,7 +21,9 @@ def ours(reference: str, amount: str) -> JournalDraft:
 
 @pytest.mark.parametrize("product", ["m3", "fsm"])
 def test_plan_return_journals_are_skipped_by_the_actuals_reader(emulator: Emulator, product: str) -> None:
-    client = emulator.client(product, division="US1", **({"m3_update_batch": True} if product == "m3" else {}))
+    # FSM without a plan system (fsm_plan_system ""): the reference alone marks plan journals.
+    extra = {"m3_update_batch": True} if product == "m3" else {"fsm_plan_system": ""}
+    client = emulator.client(product, division="US1", **extra)
     client.post_journal(ours("MLC-BUD-0a1b2c3d-2026-01", "313.13"))
     client.post_journal(draft("MANUAL-ADJ-7", "424.24"))
     amounts = {x.amount for x in client.ledger_lines(None, None) if isinstance(x, LedgerLine)}

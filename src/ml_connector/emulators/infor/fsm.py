@@ -223,7 +223,10 @@ def _journalize(backend: InforBackend, run_group: str, edit_only: bool = False) 
             passed, failed = len(records), 0  # edited clean; the records stay unreleased
         else:
             division = backend.division_of_cost_center(lines[0].cost_center)
-            backend.post_journal("FSM", run_group, division, lines, {"RunGroup": run_group})
+            # ASSUMPTION: a run group journalizes under the system code of its records (GL when none is given),
+            # which the posted lines show as GLTransactionDetail `System` (infor.md 4).
+            system = next((r["System"] for r in records if r.get("System")), "")
+            backend.post_journal("FSM", run_group, division, lines, {"RunGroup": run_group, "System": system})
             for r in records:
                 r |= {"Status": JOURNALIZED, "ErrorMessage": ""}
             passed, failed = len(records), 0

@@ -29,7 +29,7 @@ def _details(b: InforBackend) -> list[Row]:
     out = []
     for ln in b.lines:
         debit = ln.amount if not ln.amount.startswith("-") else ""
-        system = {40: "AP", 50: "CB"}.get(ln.trans_code, "GL")
+        system = ln.system or {40: "AP", 50: "CB"}.get(ln.trans_code, "GL")
         out.append(
             {
                 "GLTransactionDetail": str(ln.trans_num),
@@ -172,6 +172,9 @@ INTERFACE_FIELDS = (
     "CurrencyCode",
     "Description",
     "Reference",
+    # ASSUMPTION: the interface record takes the source system code that GLTransactionDetail shows as `System`
+    # (infor.md 4 lists it on the detail; the interface samples do not set it).
+    "System",
     "Status",
     "ErrorMessage",
 )

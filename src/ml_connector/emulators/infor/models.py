@@ -170,6 +170,7 @@ class InforBackend:
                         journal_id=detail.get("Id", ""),
                         lake_arrival=now + self.lake_delay if self.lake_delay else None,
                         calendar=self.calendar_of(division),
+                        system=detail.get("System", ""),
                     )
                 )
             return journal

@@ -68,6 +68,7 @@ class LedgerLine:
     journal_id: str = ""  # CSI: the journal (SLJournals Id) a posted row came from, SLLedgers FromId
     lake_arrival: datetime | None = None  # when the Data Lake has it; None: since it was posted (datalake.py)
     calendar: str = "months"  # the division's accounting calendar (calendars.KINDS): its ACYP
+    system: str = ""  # FSM: the source system code a journalized interface record carried (GLTransactionDetail System)
 
 
 @dataclass

@@ -64,6 +64,27 @@ def _documented_attributes(c: httpx.Client) -> None:
     expect(answer.status_code == 200, "payablesPayments PaperDocumentNumber in fields=")
 
 
+def _supplier_attributes(c: httpx.Client) -> None:
+    supplier = c.get(f"{REST}/suppliers", params={"limit": "1", "fields": "SupplierId"}).json()["items"][0]
+    fields = "SupplierId,CreationSourceCode,RegistryId;sites:SitePurposePrimaryPayFlag,PayGroup;contacts:MobileNumber"
+    answer = c.get(f"{REST}/suppliers/{supplier['SupplierId']}", params={"fields": fields})
+    expect(answer.status_code == 200, "supplier, site and contact attributes of a live pod in fields=")
+    described = c.get(f"{REST}/suppliers/describe").json()["Resources"]["suppliers"]["children"]
+    expect(
+        {"AddressPurposeRFQOrBiddingFlag", "Status"} <= {a["name"] for a in described["addresses"]["attributes"]},
+        "addresses describe their documented attributes",
+    )
+
+
+def _site_assignments(c: httpx.Client) -> None:
+    supplier = c.get(f"{REST}/suppliers", params={"expand": "sites", "onlyData": "true", "limit": "1"}).json()
+    first = supplier["items"][0]
+    answer = c.get(f"{REST}/suppliers/{first['SupplierId']}/child/sites", params={"expand": "assignments"})
+    expect(answer.status_code == 200, "sites?expand=assignments answers")
+    assignments = answer.json()["items"][0]["assignments"]
+    expect(bool(assignments) and "BillToBUId" in assignments[0], "each site lists its business unit assignments")
+
+
 def _no_journal_create(c: httpx.Client) -> None:
     answer = c.post(f"{REST}/journalBatches", json={"BatchName": "x"})
     expect(answer.status_code in (400, 405), "POST journalBatches is refused")
@@ -109,6 +130,18 @@ BEHAVIOURS = [
         "invoices and payablesPayments carry their documented attributes; describe lists them",
         "Oracle REST API for Financials op-invoices-get, op-payablespayments-get (oracle.md 5)",
         _documented_attributes,
+    ),
+    Behaviour(
+        "suppliers, addresses, sites and contacts carry the attributes live pods answer; describe lists them",
+        "Oracle REST API for Procurement api-suppliers; live captures in dgatti/mule_solutions (suppliers, addresses) "
+        "and leon8303-802951/OracleSupplier SupplierSiteReturnModel.cs (sites); contacts POST schema",
+        _supplier_attributes,
+    ),
+    Behaviour(
+        "Supplier sites have their business unit assignments (child assignments, expandable)",
+        "Oracle REST API for Procurement, Suppliers/Sites/Site Assignments; attribute list from a live capture in "
+        "leon8303-802951/OracleSupplier SupplierAssignmentReturnModel.cs",
+        _site_assignments,
     ),
     Behaviour(
         "journalBatches has the journalErrors and journalActionLogs children",

@@ -165,6 +165,9 @@ LEDGERS = ResourceSpec(
     ),
     key="LedgerId",
 )
+# Public clients query it as `q=LedgerId=..;PeriodNameId=..;ApplicationId=101` and read ClosingStatus, StartDate
+# and EndDate (Python and TypeScript period-close checks in public code; one notes that `PeriodName` does not exist
+# and a query on it is a 400).
 # ASSUMPTION: the documented composite key is PeriodNameId, ApplicationId and LedgerId; the other
 # attribute names follow GL_PERIOD_STATUSES (CLOSING_STATUS: O open, C closed, P permanently closed,
 # F future enterable, N never opened). ApplicationId 101 is General Ledger.
@@ -207,52 +210,143 @@ VALUE_SETS = ResourceSpec(
     finders={"ValueSetCodeFinder": {"ValueSetCode": "ValueSetCode"}},
 )
 
-# Suppliers and their addresses, sites and contacts: oracle.md 4.2 (Procurement guide "fapra" field lists).
+# Suppliers and their addresses, sites and contacts (Oracle REST API for Procurement, "fapra": api-suppliers.html,
+# op-suppliers-supplierid-child-{addresses,sites,contacts}-get.html). Oracle's pages list the attributes in collapsed
+# schemas; the lists below are the attributes live pods answer with, as public integration code captured them.
+# ASSUMPTION: where a capture shows an attribute only as null, its type (int, num, date, bool) is ours.
 _SUPPLIER_WHO_RO = frozenset({"CreatedBy", "CreationDate", "LastUpdatedBy", "LastUpdateDate"})
+# Source: a live GET suppliers/{SupplierId}?expand=addresses captured in dgatti/mule_solutions,
+# oracle_integration/target/test-classes/getsuppliersupplierIdvemsmuleoraclesapiconfigtest/mock_payload.dwl
+# (item "addresses"), every attribute in its order.
 SUPPLIER_ADDRESSES = ResourceSpec(
     "addresses",
     _attrs(
-        "SupplierAddressId:int AddressName AddressLine1 AddressLine2 City State PostalCode Country CountryCode "
-        "AddressPurposeOrderingFlag:bool AddressPurposeRemitToFlag:bool InactiveDate:date" + WHO
+        "SupplierAddressId:int AddressName CountryCode Country AddressLine1 AddressLine2 AddressLine3 AddressLine4 "
+        "City State PostalCode PostalCodeExtension Province County Building FloorNumber PhoneticAddress LanguageCode "
+        "Language Addressee GlobalLocationNumber AdditionalAddressAttribute1 AdditionalAddressAttribute2 "
+        "AdditionalAddressAttribute3 AdditionalAddressAttribute4 AdditionalAddressAttribute5 "
+        "AddressPurposeOrderingFlag:bool AddressPurposeRemitToFlag:bool AddressPurposeRFQOrBiddingFlag:bool "
+        "PhoneCountryCode PhoneAreaCode PhoneNumber PhoneExtension FaxCountryCode FaxAreaCode FaxNumber Email "
+        "InactiveDate:date Status" + WHO
     ),
     key="SupplierAddressId",
     writable=True,
-    read_only=_SUPPLIER_WHO_RO | {"SupplierAddressId"},
+    read_only=_SUPPLIER_WHO_RO | {"SupplierAddressId", "Status"},
 )
+# Suppliers/Sites/Site Assignments (fapra api-suppliers-sites-site-assignments: a site is usable by a business unit
+# once assigned to it). Source: the item of a live GET .../child/sites/{SupplierSiteId}/child/assignments as
+# modelled field by field in leon8303-802951/OracleSupplier, ORSyncOracleData/Model/SupplierAssignmentReturnModel.cs.
+# ASSUMPTION: no who columns (that model has none); Status is derived from InactiveDate, as on sites.
+SUPPLIER_SITE_ASSIGNMENTS = ResourceSpec(
+    "assignments",
+    _attrs(
+        "AssignmentId:int ClientBUId:int ClientBU BillToBUId:int BillToBU ShipToLocationId:int ShipToLocation "
+        "ShipToLocationCode BillToLocationId:int BillToLocation BillToLocationCode UseWithholdingTaxFlag:bool "
+        "WithholdingTaxGroupId:int WithholdingTaxGroup ChartOfAccountsId:int LiabilityDistributionId:int "
+        "LiabilityDistribution PrepaymentDistributionId:int PrepaymentDistribution BillPayableDistributionId:int "
+        "BillPayableDistribution DistributionSetId:int DistributionSet InactiveDate:date Status"
+    ),
+    key="AssignmentId",
+    writable=True,
+    read_only=frozenset({"AssignmentId", "Status"}),
+)
+# Source: the site item of a live GET suppliers/{SupplierId}/child/sites as modelled field by field in
+# leon8303-802951/OracleSupplier, ORSyncOracleData/Model/SupplierSiteReturnModel.cs; `Address` and the who columns
+# from a live capture of the same collection (26C, "Oracle Fusion Procurement Supplier Sites object reference",
+# first-item sample with CreationDate, CreatedBy, LastUpdateDate, LastUpdatedBy).
 SUPPLIER_SITES = ResourceSpec(
     "sites",
     _attrs(
-        "SupplierSiteId:int SupplierSite ProcurementBUId:int ProcurementBU SupplierAddressId:int "
-        "SupplierAddressName InactiveDate:date Status SitePurposeSourcingOnlyFlag:bool "
-        "SitePurposePurchasingFlag:bool SitePurposePayFlag:bool PaymentTerms" + WHO
+        "SupplierSiteId:int SupplierSite ProcurementBUId:int ProcurementBU SupplierAddressId:int SupplierAddressName "
+        "Address InactiveDate:date Status SitePurposeSourcingOnlyFlag:bool SitePurposePurchasingFlag:bool "
+        "SitePurposeProcurementCardFlag:bool SitePurposePayFlag:bool SitePurposePrimaryPayFlag:bool "
+        "IncomeTaxReportingSiteFlag:bool AlternateSiteName CustomerNumber B2BCommunicationMethodCode "
+        "B2BCommunicationMethod B2BSupplierSiteCode CommunicationMethodCode CommunicationMethod Email FaxCountryCode "
+        "FaxAreaCode FaxNumber HoldAllNewPurchasingDocumentsFlag:bool PurchasingHoldReason "
+        "AllNewPurchasingDocumentsHoldDate:ts AllNewPurchasingDocumentsHoldBy RequiredAcknowledgmentCode "
+        "RequiredAcknowledgment AcknowledgmentWithinDays:int CarrierId:int Carrier ModeOfTransportCode "
+        "ModeOfTransport ServiceLevelCode ServiceLevel FreightTermsCode FreightTerms PayOnReceiptFlag:bool FOBCode "
+        "FOB CountryOfOriginCode CountryOfOrigin BuyerManagedTransportationCode BuyerManagedTransportation "
+        "PayOnUseFlag:bool AgingOnsetPointCode AgingOnsetPoint AgingPeriodDays:int ConsumptionAdviceFrequencyCode "
+        "ConsumptionAdviceFrequency ConsumptionAdviceSummaryCode ConsumptionAdviceSummary AlternatePaySiteId:int "
+        "AlternatePaySite InvoiceSummaryLevelCode InvoiceSummaryLevel GaplessInvoiceNumberingFlag:bool "
+        "SellingCompanyIdentifier CreateDebitMemoFromReturnFlag:bool ShipToExceptionCode ShipToException "
+        "ReceiptRoutingId:int ReceiptRouting OverReceiptTolerance:num OverReceiptActionCode OverReceiptAction "
+        "EarlyReceiptToleranceInDays:num LateReceiptToleranceInDays:num AllowSubstituteReceiptsCode "
+        "AllowSubstituteReceipts AllowUnorderedReceiptsFlag:bool ReceiptDateExceptionCode ReceiptDateException "
+        "InvoiceCurrencyCode InvoiceCurrency InvoiceAmountLimit:num InvoiceMatchOptionCode InvoiceMatchOption "
+        "MatchApprovalLevelCode MatchApprovalLevel QuantityTolerancesId:int QuantityTolerances AmountTolerancesId:int "
+        "AmountTolerances InvoiceChannelCode InvoiceChannel PaymentCurrencyCode PaymentCurrency PaymentPriority:int "
+        "PayGroupCode PayGroup HoldAllInvoicesFlag:bool HoldUnmatchedInvoicesCode HoldUnmatchedInvoices "
+        "HoldUnvalidatedInvoicesFlag:bool PaymentHoldDate:ts PaymentHoldReason PaymentTermsId:int PaymentTerms "
+        "PaymentTermsDateBasisCode PaymentTermsDateBasis PayDateBasisCode PayDateBasis BankChargeDeductionTypeCode "
+        "BankChargeDeductionType AlwaysTakeDiscountCode AlwaysTakeDiscount ExcludeFreightFromDiscountCode "
+        "ExcludeFreightFromDiscount ExcludeTaxFromDiscountCode ExcludeTaxFromDiscount CreateInterestInvoicesCode "
+        "CreateInterestInvoices" + WHO
     ),
     key="SupplierSiteId",
+    children=(SUPPLIER_SITE_ASSIGNMENTS,),
     writable=True,
-    read_only=_SUPPLIER_WHO_RO | {"SupplierSiteId", "Status"},
+    read_only=_SUPPLIER_WHO_RO | {"SupplierSiteId", "Status", "Address"},
 )
+# Source: Oracle's "Create one contact" page (op-suppliers-supplierid-child-contacts-post, request schema:
+# AdministrativeContactFlag, Email, FaxAreaCode, FaxCountryCode, FaxNumber, FirstName, ...), its SOAP twin, the
+# Supplier Contact SDO (oeswp suppliercontact: Salutation, MiddleName, JobTitle, PhoneExtension, Mobile...), the
+# fields the public client IBM agent_ready_tools reads (oracle_fusion get_supplier_contacts: SupplierContactId,
+# FirstName, LastName, Phone/Mobile Country/Area codes and numbers, Email), and `ContactName` from a live 26C
+# capture ("Oracle Fusion Procurement Supplier Contacts object reference", a verified filter).
+# ASSUMPTION: `Status` is derived from InactiveDate, as on addresses and sites.
 SUPPLIER_CONTACTS = ResourceSpec(
     "contacts",
     _attrs(
-        "SupplierContactId:int FirstName LastName Email PhoneNumber Status InactiveDate:date "
-        "AdministrativeContactFlag:bool" + WHO
+        "SupplierContactId:int Salutation FirstName MiddleName LastName ContactName JobTitle "
+        "AdministrativeContactFlag:bool Email PhoneCountryCode PhoneAreaCode PhoneNumber PhoneExtension "
+        "MobileCountryCode MobileAreaCode MobileNumber FaxCountryCode FaxAreaCode FaxNumber InactiveDate:date "
+        "Status" + WHO
     ),
     key="SupplierContactId",
     writable=True,
-    read_only=_SUPPLIER_WHO_RO | {"SupplierContactId", "Status"},
+    read_only=_SUPPLIER_WHO_RO | {"SupplierContactId", "Status", "ContactName"},
+)
+# Source: a live GET suppliers/{SupplierId} captured in dgatti/mule_solutions,
+# oracle_integration/target/test-classes/getsuppliersupplierIdvemsmuleoraclesapiconfigtest/mock_payload.dwl,
+# every attribute in its order (the same list in the POST answer next to it, postsupplierapplicationjson...).
+_SUPPLIER_ATTRS = _attrs(
+    "SupplierId:int SupplierPartyId:int Supplier SupplierNumber AlternateName TaxOrganizationTypeCode "
+    "TaxOrganizationType SupplierTypeCode SupplierType InactiveDate:date Status BusinessRelationshipCode "
+    "BusinessRelationship ParentSupplierId:int ParentSupplier ParentSupplierNumber CreationDate:ts CreatedBy "
+    "LastUpdateDate:ts LastUpdatedBy CreationSourceCode CreationSource DataFoxScore:int DataFoxScoringCriteria Alias "
+    "DUNSNumber OneTimeSupplierFlag:bool RegistryId CustomerNumber StandardIndustryClass IndustryCategory "
+    "IndustrySubcategory NationalInsuranceNumber NationalInsuranceNumberExistsFlag:bool CorporateWebsite "
+    "YearEstablished:int MissionStatement YearIncorporated:int ChiefExecutiveTitle ChiefExecutiveName PrincipalTitle "
+    "PrincipalName FiscalYearEndMonthCode FiscalYearEndMonth CurrentFiscalYearPotentialRevenue:num "
+    "PreferredFunctionalCurrencyCode PreferredFunctionalCurrency TaxRegistrationCountryCode TaxRegistrationCountry "
+    "TaxRegistrationNumber TaxpayerCountryCode TaxpayerCountry TaxpayerId TaxpayerIdExistsFlag:bool "
+    "FederalReportableFlag:bool FederalIncomeTaxTypeCode FederalIncomeTaxType StateReportableFlag:bool "
+    "TaxReportingName NameControl VerificationDate:date UseWithholdingTaxFlag:bool WithholdingTaxGroupId:int "
+    "WithholdingTaxGroup BusinessClassificationNotApplicableFlag:bool DataFoxId DataFoxCompanyName DataFoxLegalName "
+    "DataFoxCompanyPrimaryURL DataFoxNAICSCode DataFoxCountry DataFoxEIN DataFoxLastSyncDate:ts OBNEnabledFlag "
+    "OnOFACListFlag OFACSources"
 )
 SUPPLIERS = ResourceSpec(
     "suppliers",
-    _attrs(
-        "SupplierId:int SupplierPartyId:int Supplier SupplierNumber AlternateName TaxOrganizationTypeCode "
-        "TaxOrganizationType SupplierTypeCode SupplierType InactiveDate:date Status BusinessRelationshipCode "
-        "BusinessRelationship ParentSupplierId:int TaxpayerId TaxpayerCountry TaxRegistrationNumber DUNSNumber "
-        "OneTimeSupplierFlag:bool" + WHO
-    ),
+    _SUPPLIER_ATTRS,
     key="SupplierId",
     children=(SUPPLIER_ADDRESSES, SUPPLIER_SITES, SUPPLIER_CONTACTS),
     finders={"FindBySupplierNumber": {"SupplierNumber": "SupplierNumber"}},
     writable=True,
-    read_only=_SUPPLIER_WHO_RO | {"SupplierId", "SupplierPartyId", "Status"},
+    # ASSUMPTION: the derived attributes (status, creation source, registry id, existence flags) are read-only.
+    read_only=_SUPPLIER_WHO_RO
+    | {
+        "SupplierId",
+        "SupplierPartyId",
+        "Status",
+        "CreationSourceCode",
+        "CreationSource",
+        "RegistryId",
+        "TaxpayerIdExistsFlag",
+        "NationalInsuranceNumberExistsFlag",
+    },
 )
 
 # ASSUMPTION: the list-of-values view carries the supplier's key, name, number and status.
@@ -339,7 +433,9 @@ LEDGER_BALANCES = ResourceSpec(
     ),
     hash_key=("BalanceRowId",),
 )
-# oracle.md 2.5 (erpintegrations operation attributes).
+# oracle.md 2.5 (erpintegrations operation attributes). The list and its order match, attribute for attribute, Oracle's
+# example response of GET erpintegrations/{OperationName} (op-erpintegrations-operationname-get, host
+# servername.fa.us2.oraclecloud.com, operation downloadESSJobExecutionDetails) as public integration notes quote it.
 ERP_INTEGRATIONS = ResourceSpec(
     "erpintegrations",
     _attrs(

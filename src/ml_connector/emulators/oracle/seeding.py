@@ -255,7 +255,7 @@ class Builder:
                     "Supplier": s["name"],
                     "SupplierNumber": s["number"],
                     "TaxpayerId": s["tax_id"],
-                    "TaxpayerCountry": s["country"],
+                    "TaxpayerCountryCode": s["country"],
                     "TaxRegistrationNumber": s["tax_id"],
                 },
                 self.who(created, updated),
@@ -277,6 +277,7 @@ class Builder:
                         "AddressPurposeOrderingFlag": True,
                         "AddressPurposeRemitToFlag": True,
                         "InactiveDate": None,
+                        "Status": "ACTIVE",
                         **self.who(created),
                     },
                 )
@@ -302,6 +303,12 @@ class Builder:
                     },
                 )
             )
+            site = item.child_items("sites")[-1]
+            assignment = dict.fromkeys(res.SUPPLIER_SITE_ASSIGNMENTS.attrs)
+            assignment |= {"AssignmentId": 300000047277501 + n, "ClientBUId": bu["id"], "ClientBU": bu["name"]}
+            assignment |= {"BillToBUId": bu["id"], "BillToBU": bu["name"], "UseWithholdingTaxFlag": False}
+            assignment["Status"] = "ACTIVE"
+            site.child_items("assignments").append(Item(res.SUPPLIER_SITE_ASSIGNMENTS, assignment))
             first, last = s["contact"].split(" ", 1)
             item.child_items("contacts").append(
                 Item(
@@ -310,6 +317,7 @@ class Builder:
                         "SupplierContactId": 300000047278001 + n,
                         "FirstName": first,
                         "LastName": last,
+                        "ContactName": s["contact"],
                         "Email": s["email"],
                         "PhoneNumber": None,
                         "Status": "ACTIVE",

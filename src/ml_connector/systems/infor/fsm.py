@@ -112,8 +112,8 @@ class FsmLines:
         # name no stamp field.
         for row in self.list("GLTransactionDetail", lpl_filter=_stamp_filter(since)):
             stamp = parse_iso_stamp(row.get("UpdateStamp"))
-            if not within(stamp, since, until) or posted_by_us(row.get("Description")):
-                continue
+            if not within(stamp, since, until) or posted_by_us(row.get("Description")) or self._plan_system(row):
+                continue  # plan, not actuals (own_journals)
             vendor = row.get("VendorGroupAndVendor", "").split()
             fields = RowFields(
                 source_key=f"fsm:{row.get('AccountingEntity', '')}:{row.get('GLTransactionDetail', '')}",
@@ -130,6 +130,11 @@ class FsmLines:
                 day_field="PostingDate",
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, row)
+
+    def _plan_system(self, row: Row) -> bool:
+        """A GL line of the plan journals' system (`fsm_plan_system`), whoever journalized it."""
+        system = self.settings.fsm_plan_system.strip()
+        return bool(system) and row.get("System", "").strip() == system
 
     def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         for row in self.list("PayablesInvoice", lpl_filter=_stamp_filter(since)):
@@ -218,6 +223,8 @@ class FsmLines:
             }
             if entity:
                 fields["AccountingEntity"] = entity
+            if self.settings.fsm_plan_system.strip():
+                fields["System"] = self.settings.fsm_plan_system.strip()
             records.append({"_fields": fields, "message": "BatchImport"})
 
         def write() -> str:

@@ -55,6 +55,12 @@ class InforSettings(RetrySettings):
     # FSM: finance enterprise group and accounting entity for journals.
     fsm_enterprise_group: str = "1"
     fsm_accounting_entity: str = ""
+    # FSM has no budget business class either: plan journals carry a source system code of their own (the
+    # documented GLTransactionDetail `System` field, set on each GLTransactionInterface record), and actuals
+    # readers skip every GL line of that system, whoever journalized it.
+    # ASSUMPTION: a system code PL exists for plan journals (FSM system codes are two letters: GL, AP, CB...);
+    # name another one here, or "" to mark plan journals by their reference only.
+    fsm_plan_system: str = "PL"
     # M3 journals: False leaves each GLS840MI batch validated in the interface file for a person to review and
     # update (GLS840 option 9); True also runs UpdBatch, so the figures land in the GL at once.
     m3_update_batch: bool = False
