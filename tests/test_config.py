@@ -99,6 +99,8 @@ def test_the_lease_time_comes_from_the_file_then_the_environment(
     root = Root(config.load(path))
     try:
         assert root.lease_ttl == 2.0
-        assert Root(config.load(path), root.store, lease_ttl=9).lease_ttl == 9  # an explicit one wins
+        explicit = Root(config.load(path), root.store, lease_ttl=9)
+        assert explicit.lease_ttl == 9  # an explicit one wins
+        explicit.close()
     finally:
         root.close()
