@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos import invariants
-from chaos.world import Round, TokenExpirer, fault_settings, jitter, new_round, set_faults
+from chaos.world import Round, TokenExpirer, fault_settings, jitter, new_round, set_budget, set_faults
 from ml_connector.demo.sandbox import Emulators
 
 ORDER = [
@@ -48,6 +48,11 @@ CHAINS: dict[str, list[str]] = {
     "suppliers-return-oracle": ["oracle.supplier_batch", "suppliers.during_batch", "run.after_body"],
     "suppliers-return-infor": ["m3.after_supplier_write", "suppliers.during_batch", "run.after_body"],
 }  # fmt: skip
+# After the chains, a planner changes one approved cell per ERP and the plan-return flows run again: a
+# revision is a reversal (R) and a new journal (J). Killed after R is posted but before its audit, then
+# between R and J (the second post of the next run).
+REVISION_CHAIN = ["plan_return.after_post", "plan_return.before_post:2"]
+REVISED_CELLS = {"plan-return-oracle": ("4000", "3100"), "plan-return-infor": ("4000", "1100")}
 MAX_ATTEMPTS = 12
 
 
@@ -61,6 +66,7 @@ class Tally:
     reruns: int = 0
     gave_up: list[str] = field(default_factory=list)  # flows that failed MAX_ATTEMPTS times under faults
     violations: list[str] = field(default_factory=list)
+    revised: bool = False  # the plan changed after its first return (reversal pairs)
     runs: dict[str, int] = field(default_factory=dict)
     busiest_60s: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -133,7 +139,10 @@ class Chaos:
             else:
                 tally.violations.append(f"{flow} does not succeed once the faults are off (see {made.folder})")
         assert self.baseline is not None
-        tally.violations += invariants.compare(self.baseline, invariants.snapshot(self.emulators))
+        tally.violations += invariants.compare(
+            self.baseline, invariants.snapshot(self.emulators), revised=tally.revised
+        )
+        tally.violations += invariants.plans_returned(self.emulators, self.flows)
         tally.violations += invariants.no_overlapping_tasks(self.emulators)
         budget, tally.busiest_60s = invariants.within_budget(self.emulators)
         tally.violations += budget
@@ -162,11 +171,19 @@ class Chaos:
                 failures += 1
         tally.gave_up.append(f"{flow}: {MAX_ATTEMPTS} runs failed under faults in a row (see {made.folder})")
 
-    def _armed(self, made: Round, flow: str) -> tuple[Path, dict[str, str]]:
+    def _armed(self, made: Round, flow: str, chain: list[str] | None = None) -> tuple[Path, dict[str, str]]:
         """A folder that remembers which points fired, and the environment arming the flow's chain once."""
         once = Path(tempfile.mkdtemp(prefix=f"{flow}-", dir=made.folder))
-        env = {"ML_CONNECTOR_FAILPOINTS": ",".join(self.chains[flow]), "ML_CONNECTOR_FAILPOINTS_ONCE": str(once)}
-        return once, env
+        points = ",".join(chain or self.chains[flow])
+        return once, {"ML_CONNECTOR_FAILPOINTS": points, "ML_CONNECTOR_FAILPOINTS_ONCE": str(once)}
+
+    def _revisions(self) -> list[str]:
+        """The plan-return flows of this suite, after one approved cell of each changed (as a planner would)."""
+        flows = [f for f in self.flows if f in REVISED_CELLS]
+        for flow in flows:
+            account, cost_center = REVISED_CELLS[flow]
+            set_budget(self.emulators, account, cost_center, "Dec 26", "4321.09")
+        return flows
 
     def chosen_cli(self, store: str = "sqlite", flows: list[str] | None = None) -> Tally:
         tally = Tally("chosen points", store)
@@ -179,6 +196,11 @@ class Chaos:
                     once, env = self._armed(made, flow)
                     self.until_success(made, flow, tally, env)
                     self._note_chain(flow, once, tally)
+                for flow in self._revisions():
+                    tally.revised = True
+                    once, env = self._armed(made, flow, REVISION_CHAIN)
+                    self.until_success(made, flow, tally, env)
+                    self._note_chain(flow, once, tally, REVISION_CHAIN, "revision")
             self._finish(made, tally)
         finally:
             made.close()
@@ -210,10 +232,11 @@ class Chaos:
         tally.seconds = round(time.monotonic() - started, 1)
         return tally
 
-    def _note_chain(self, flow: str, once: Path, tally: Tally) -> None:
-        for point in self.chains[flow]:
-            fired = (once / f"{point}.fired").exists()
-            (tally.chosen_fired if fired else tally.chosen_not_reached).append(f"{flow}@{point}")
+    def _note_chain(self, flow: str, once: Path, tally: Tally, chain: list[str] | None = None, label: str = "") -> None:
+        for point in chain or self.chains[flow]:
+            fired = (once / f"{point.partition(':')[0]}.fired").exists()
+            name = f"{flow}@{point}" + (f" ({label})" if label else "")
+            (tally.chosen_fired if fired else tally.chosen_not_reached).append(name)
 
     # -- PostgreSQL: two workers ------------------------------------------------------------------------
 
@@ -262,6 +285,15 @@ class Chaos:
                     self._drain(made, {flow}, tally)
                     before = len(tally.chosen_fired)
                     self._note_chain(flow, once, tally)
+                    tally.kills += len(tally.chosen_fired) - before
+                for flow in self._revisions():
+                    tally.revised = True
+                    once, env = self._armed(made, flow, REVISION_CHAIN)
+                    made.restart_workers(env)
+                    self._enqueue(made, flow)
+                    self._drain(made, {flow}, tally)
+                    before = len(tally.chosen_fired)
+                    self._note_chain(flow, once, tally, REVISION_CHAIN, "revision")
                     tally.kills += len(tally.chosen_fired) - before
             self._finish(made, tally)
         finally:

@@ -26,6 +26,9 @@ SYSTEMS = ("anaplan", "oracle", "infor")
 PG_ADMIN_URL = os.environ.get("ML_CONNECTOR_CHAOS_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Oracle and Infor budgets as the sandbox sets them; Anaplan's is the connection default.
 BUDGETS = {"anaplan": 600, "oracle": 6000, "infor": 6000}
+# Every process's leases (`ML_CONNECTOR_LEASE_TTL_SECONDS`): a killed run's flow and model leases lapse
+# after this, so the run after a kill waits seconds, not the default 30 s. Renewed every third of it.
+LEASE_TTL_SECONDS = "4"
 
 
 def fault_settings(seed: int) -> dict[str, Any]:
@@ -129,31 +132,14 @@ class Round:
                 code = -signal.SIGKILL
         finally:
             log.close()
-        if code == -signal.SIGKILL:
-            self.lapse_leases_of(proc.pid)
         return Outcome(code, time.monotonic() - started)
-
-    def lapse_leases_of(self, pid: int) -> None:
-        """Let a killed process's leases run out now instead of in 30 s (the CLI's lease time to live).
-
-        Only the clock is skipped: the product still finds the dead holder's lease and takes it over
-        because it has expired, exactly as it would 30 s later; the process is known to be dead."""
-        engine = create_engine(self.store_url)
-        try:
-            with engine.begin() as conn:
-                conn.execute(
-                    text("UPDATE leases SET expires_at = acquired_at WHERE holder LIKE :a OR holder LIKE :b"),
-                    {"a": f"%:{pid}:%", "b": f"%:{pid}"},
-                )
-        finally:
-            engine.dispose()
 
     # -- workers (PostgreSQL) -----------------------------------------------------------------------
 
     def start_worker(self, index: int) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker-{index}.log").open("ab")
         args = [CLI, "--config", str(self.config_path), "--log-level", "INFO", "worker"]
-        args += ["--heartbeat-seconds", "0.5", "--stalled-after-seconds", "3", "--lease-ttl-seconds", "4"]
+        args += ["--heartbeat-seconds", "0.5", "--stalled-after-seconds", "3"]  # leases: LEASE_TTL_SECONDS
         args += ["--poll-seconds", "0.3", "--workdir", str(self.folder / f"work-{index}")]
         proc = subprocess.Popen(args, env={**self.env, **self.worker_env}, stdout=log, stderr=subprocess.STDOUT)
         if index < len(self.workers):
@@ -228,6 +214,7 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     env.pop("ML_CONNECTOR_CONFIG", None)
     for name in ("ML_CONNECTOR_FAILPOINTS", "ML_CONNECTOR_FAILPOINTS_ONCE"):
         env.pop(name, None)
+    env["ML_CONNECTOR_LEASE_TTL_SECONDS"] = LEASE_TTL_SECONDS
     sqlite_url = f"sqlite:///{folder / 'ml-connector.db'}"
     if store == "sqlite":
         env.pop("ML_CONNECTOR_STORE_URL", None)
@@ -249,6 +236,17 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     if done.returncode != 0:
         raise RuntimeError(f"db upgrade failed: {done.stderr}")
     return made
+
+
+def set_budget(emulators: Emulators, account: str, cost_center: str, label: str, amount: str) -> None:
+    """A planner changes one approved Budget cell in the Anaplan emulator (its model, not through the API)."""
+    backend = emulators.emulators["anaplan"].backend
+    with backend.lock:
+        model = next(m for m in backend.models.values() if m.name == "FP&A")
+        module = model.planning.modules["Budget"]
+        cell = module.cells.setdefault((account, cost_center, label), {})
+        cell["Amount"] = module.line_items["Amount"].parse(amount)
+        cell["Approved"] = module.line_items["Approved"].parse(True)
 
 
 def jitter(rng: random.Random, low: float, high: float) -> float:

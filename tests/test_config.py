@@ -6,6 +6,7 @@ import pytest
 
 from ml_connector import config
 from ml_connector.errors import ConfigurationError
+from ml_connector.root import Root
 
 GOOD = """
 [store]
@@ -79,3 +80,27 @@ def test_unknown_names_list_the_known_ones(tmp_path: Path) -> None:
     cfg = config.load(path)
     with pytest.raises(ConfigurationError, match="known: actuals"):
         cfg.flow("nope")
+
+
+def test_the_lease_time_comes_from_the_file_then_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ML_CONNECTOR_LEASE_TTL_SECONDS", raising=False)
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD)
+    assert config.load(path).store.lease_ttl_seconds == 30.0
+    path.write_text(GOOD.replace('url = "sqlite:///x.db"', 'url = "sqlite:///x.db"\nlease_ttl_seconds = 4.5'))
+    root = Root(config.load(path))
+    try:
+        assert root.lease_ttl == 4.5
+    finally:
+        root.close()
+    monkeypatch.setenv("ML_CONNECTOR_LEASE_TTL_SECONDS", "2")
+    root = Root(config.load(path))
+    try:
+        assert root.lease_ttl == 2.0
+        explicit = Root(config.load(path), root.store, lease_ttl=9)
+        assert explicit.lease_ttl == 9  # an explicit one wins
+        explicit.close()
+    finally:
+        root.close()

@@ -4,7 +4,8 @@ Every problem is reported at once, each with its place in the file (`flows.actua
 Secrets never live here: they are in the vault (`ml-connector connection add`).
 
 Environment: `ML_CONNECTOR_CONFIG` (the file; `--config` wins), `ML_CONNECTOR_STORE_URL` (overrides
-`[store] url`), `ML_CONNECTOR_KEY` (the vault key, instead of the key file).
+`[store] url`), `ML_CONNECTOR_LEASE_TTL_SECONDS` (overrides `[store] lease_ttl_seconds`), `ML_CONNECTOR_KEY`
+(the vault key, instead of the key file).
 """
 
 from __future__ import annotations
@@ -45,11 +46,19 @@ class Environment(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ML_CONNECTOR_", extra="ignore")
     config: Path | None = None
     store_url: str | None = None
+    # Text, so a bad value is reported with the file's other problems (as `store.lease_ttl_seconds`).
+    lease_ttl_seconds: str | None = None
+
+
+DEFAULT_LEASE_TTL = 30.0
 
 
 class StoreSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = "sqlite:///ml-connector.db"
+    # How long a flow or model lease outlives its holder's last heartbeat: a run killed without a word
+    # (SIGKILL, power loss) keeps the next run of its flow waiting this long. Heartbeats come every third.
+    lease_ttl_seconds: float = Field(DEFAULT_LEASE_TTL, ge=1.0, le=3600.0)
 
 
 class VaultSection(BaseModel):
@@ -318,22 +327,34 @@ def load(explicit: Path | None = None, *, must_exist: bool = True) -> Config:
     """Read, merge with the environment and validate; raise one error listing every problem."""
     path = config_path(explicit)
     data: dict[str, Any] = {}
+    if path.is_dir():
+        raise ConfigurationError(
+            f"the configuration {path} is a folder, not a file",
+            hint=f"Give the TOML file itself, e.g. --config {path / DEFAULT_FILE}.",
+        )
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigurationError(f"{path} is not valid TOML: {exc}", hint="Fix the syntax at that line.") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigurationError(
+                f"{path} is not UTF-8 text (byte {exc.start} cannot be read)",
+                hint="Save the file as UTF-8 (TOML files are always UTF-8).",
+            ) from None
     elif must_exist:
         raise ConfigurationError(f"no configuration file at {path}", hint="Run `ml-connector init` to make one.")
     env = Environment()
     if env.store_url:
         data.setdefault("store", {})["url"] = env.store_url
+    if env.lease_ttl_seconds:
+        data.setdefault("store", {})["lease_ttl_seconds"] = env.lease_ttl_seconds
     data["path"] = path
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         # One list of every problem: the sections that do validate are cross-checked too.
-        problems = [_describe(e) for e in exc.errors()]
+        problems = [_describe(e, env) for e in exc.errors()]
         problems += [f"  {p}" for p in cross_check(*_valid_parts(data))]
         raise ConfigurationError(
             f"{path} has {len(problems)} problem(s):\n" + "\n".join(problems), hint="Fix each listed setting."
@@ -388,8 +409,12 @@ def read_period_labels(path: Path) -> dict[str, str]:
     return out
 
 
-def _describe(error: Any) -> str:
+def _describe(error: Any, env: Environment) -> str:
     where = ".".join(str(part) for part in error["loc"])
+    if where == "store.lease_ttl_seconds" and env.lease_ttl_seconds:
+        where += " (from ML_CONNECTOR_LEASE_TTL_SECONDS)"
+    elif where == "store.url" and env.store_url:
+        where += " (from ML_CONNECTOR_STORE_URL)"
     return f"  {where}: {error['msg']}"
 
 

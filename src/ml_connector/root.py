@@ -30,8 +30,6 @@ from ml_connector.store.traffic import REQUEST, Tally, add_traffic
 from ml_connector.systems.anaplan.auth import KeptTokens
 from ml_connector.vault import Vault, load_key
 
-DEFAULT_LEASE_TTL = 30.0
-
 
 class Root:
     """Everything one process shares, built once.
@@ -39,7 +37,7 @@ class Root:
     `store`: the caller's store (it disposes of it), or None to open `config.store_url` (disposed of by
     `close`). `shared_budgets`: keep the tenants' request budgets in the store, so every process on it
     draws from one bucket per tenant (workers); otherwise they are in-process buckets. `lease_ttl`: how
-    long flow and model leases outlive a holder's last heartbeat.
+    long flow and model leases outlive a holder's last heartbeat (default `[store] lease_ttl_seconds`).
     """
 
     def __init__(
@@ -48,18 +46,18 @@ class Root:
         store: Store | None = None,
         *,
         shared_budgets: bool = False,
-        lease_ttl: float = DEFAULT_LEASE_TTL,
+        lease_ttl: float | None = None,
     ) -> None:
         self.config = config
         self._owns_store = store is None
         self.store = store if store is not None else Store(config.store_url)
         self.shared_budgets = shared_budgets
-        self.lease_ttl = lease_ttl
+        self.lease_ttl = config.store.lease_ttl_seconds if lease_ttl is None else lease_ttl
         self.redactor = Redactor()
         self.budgets = BudgetRegistry(sql_budget_factory(self.store) if shared_budgets else None)
         self.traffic = Traffic(self._keep_traffic)
         self.kept_tokens = KeptTokens(self.redactor, self.traffic)
-        self.locks = LeaseLocks(self.store, ttl=lease_ttl)
+        self.locks = LeaseLocks(self.store, ttl=self.lease_ttl)
         self._vault: Vault | None = None
         self._contexts: list[FlowContext] = []
         self._guard = threading.Lock()

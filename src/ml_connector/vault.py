@@ -48,6 +48,11 @@ def load_key(key_file: Path) -> bytes:
             "credentials can only be read with the key they were stored with. On a new installation with no "
             "stored credentials, `ml-connector init` makes a key.",
         )
+    if not key_file.is_file():
+        raise VaultError(
+            f"the vault key file {key_file} is a folder, not a file",
+            hint="Set [vault] key_file to the key file made by `ml-connector init` (or restore it from its backup).",
+        )
     mode = stat.S_IMODE(key_file.stat().st_mode)
     if mode & 0o077:
         raise VaultError(

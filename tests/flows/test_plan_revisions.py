@@ -43,6 +43,13 @@ def december(refs: dict[str, object]) -> list[str]:
     return sorted(r for r in refs if "-2026-12" in r)
 
 
+def short_leases(box: Sandbox) -> None:
+    """Leases of 2 s (`[store] lease_ttl_seconds`): the run after a SIGKILL waits 2 s, not 30 s, for the
+    dead run's flow lease."""
+    text = box.config_path.read_text(encoding="utf-8")
+    box.config_path.write_text(text.replace("[store]\n", "[store]\nlease_ttl_seconds = 2\n", 1), encoding="utf-8")
+
+
 def set_revisions(box: Sandbox, flow: str, mode: str) -> None:
     text = box.config_path.read_text(encoding="utf-8")
     text = text.replace(f"[flows.{flow}]\n", f'[flows.{flow}]\nrevisions = "{mode}"\n')
@@ -112,6 +119,7 @@ def m3_batches(box: Sandbox) -> list[dict[str, Any]]:
 
 def test_a_run_killed_between_reversal_and_new_journal_converges(sandbox: Sandbox) -> None:
     system, prefix, balancing, (account, cc) = FLOWS["plan-return-infor"]
+    short_leases(sandbox)
     run(sandbox, "plan-return-infor")
     set_budget(sandbox, account, cc, "Dec 26", "123.45")
     faults = {"slow_rate": 1.0, "slow_seconds": 0.5, "path_contains": "AddBatchHead"}
@@ -164,6 +172,7 @@ def test_a_run_killed_while_writing_a_batch_then_a_changed_plan_leave_complete_b
     """issue 14 (a): killed while a GLS840 batch is half-written, then the plan changes: the next run used to
     add the new version's lines to the half-written batch, which then failed CtrlBatch for good."""
     system, prefix, balancing, (account, cc) = FLOWS["plan-return-infor"]
+    short_leases(sandbox)
     faults = {"slow_rate": 1.0, "slow_seconds": 0.3, "path_contains": "AddBatchLine"}
     httpx.put(f"{sandbox.url('infor')}/_emulator/faults", json=faults).raise_for_status()
     cli = Path(sys.executable).with_name("ml-connector")

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ml_connector import __version__
 from ml_connector import config as config_module
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
 from ml_connector.flows.context import FlowContext, Progress
 from ml_connector.http.redaction import mask_fields
-from ml_connector.root import DEFAULT_LEASE_TTL, Root
+from ml_connector.root import Root
 from ml_connector.store import Store
-from ml_connector.store.schema import is_current
+from ml_connector.store.schema import is_current, unknown_revision
 from ml_connector.vault import Vault
 
 
@@ -42,7 +43,7 @@ class AppContext:
             self._root = Root(self.config(), shared_budgets=True)
         return self._root
 
-    def start_root(self, *, shared_budgets: bool = True, lease_ttl: float = DEFAULT_LEASE_TTL) -> Root:
+    def start_root(self, *, shared_budgets: bool = True, lease_ttl: float | None = None) -> Root:
         """Build the root with these options; a command that needs them calls this before anything else."""
         if self._root is not None:
             raise RuntimeError("the composition root of this command is already built")
@@ -60,7 +61,16 @@ class AppContext:
         if not self._store_checked:
             store.check()  # a missing, unreachable or damaged database is a clear error, not a traceback
             self._store_checked = True
-        if migrated and not is_current(store):
+        current = is_current(store)
+        unknown = None if current else unknown_revision(store)
+        if unknown is not None:
+            raise ConfigurationError(
+                f"the store at {store.describe()} has schema {unknown!r}, which this ml-connector "
+                f"({__version__}) does not know: a newer version set it up",
+                hint="Run the ml-connector version that set the store up, or restore the store from a backup made "
+                "with this version; `db upgrade` cannot take a schema back.",
+            )
+        if migrated and not current:
             raise ConfigurationError(
                 f"the store at {store.describe()} is not set up or is out of date",
                 hint="Run `ml-connector db upgrade`.",

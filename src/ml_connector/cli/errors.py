@@ -61,6 +61,9 @@ class ConnectorGroup(TyperGroup):
             click.exceptions.Abort,
             typer.Exit,
             typer.Abort,
+            # Typer ≥ 0.17 carries its own copy of Click: a bad option value (`--role king`, `--port abc`)
+            # is its BadParameter, which its own main turns into a usage message and exit 2.
+            typer.TyperException,
         ):
             raise
         except KeyboardInterrupt:

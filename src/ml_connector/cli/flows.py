@@ -96,11 +96,14 @@ def run(
 def runs(
     ctx: typer.Context,
     flow: str | None = typer.Option(None, help="Only this flow."),
-    limit: int = typer.Option(20, help="How many, newest first."),
+    limit: int = typer.Option(20, min=1, help="How many, newest first."),
 ) -> None:
     """List recent runs."""
     app: AppContext = ctx.obj
-    console.print(runs_table(run_history(app.store(), flow, limit)))
+    found = run_history(app.store(), flow, limit)
+    if flow is not None and not found and flow not in app.config().flows:
+        app.config().flow(flow)  # no run and no such flow: say so (known flows listed), not an empty table
+    console.print(runs_table(found))
 
 
 def audit(

@@ -12,7 +12,8 @@ from ml_connector.cli.display import console, plain
 from ml_connector.engine.mappings import load_mapping, mapping_names, replace_mapping
 from ml_connector.engine.queries import mapping_gaps
 from ml_connector.errors import ConfigurationError
-from ml_connector.mapping.rules import parse_csv, to_csv
+from ml_connector.mapping.rules import MappingTable, parse_csv, to_csv
+from ml_connector.store.database import Store
 
 app = typer.Typer(no_args_is_help=True, help="Mappings from ERP codes to Anaplan members.")
 
@@ -27,7 +28,7 @@ def show(ctx: typer.Context, name: str | None = typer.Argument(None, help="A map
             typer.echo(known)
         return
     table = Table("dimension", "kind", "ERP code", "Anaplan member", title=f"mapping {name}")
-    for rule in load_mapping(store, name).rules:
+    for rule in _known(store, name).rules:
         table.add_row(rule.dimension.value, rule.kind.value, plain(rule.source), plain(rule.target))
     console.print(table)
 
@@ -41,6 +42,8 @@ def import_(
 ) -> None:
     """Replace a mapping set from a CSV file (all or nothing)."""
     app_ctx: AppContext = ctx.obj
+    if file.is_dir():
+        raise ConfigurationError(f"{file} is a folder, not a file", hint="Give the path of the mapping CSV itself.")
     if not file.is_file():
         raise ConfigurationError(f"no file at {file}", hint="Give the path of the mapping CSV.")
     try:
@@ -67,12 +70,29 @@ def export(
 ) -> None:
     """Write a mapping set as CSV."""
     app_ctx: AppContext = ctx.obj
-    text = to_csv(load_mapping(app_ctx.store(), name).rules)
+    text = to_csv(_known(app_ctx.store(), name).rules)
     if file is None:
         typer.echo(text, nl=False)
-    else:
+        return
+    try:
         file.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {file}")
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write {file}: {exc.strerror or exc}", hint="Give a file in a folder that exists and is writable."
+        ) from None
+    typer.echo(f"wrote {file}")
+
+
+def _known(store: Store, name: str) -> MappingTable:
+    """The set's rules; a set that holds none (never imported, or emptied) is said to be so, not shown empty."""
+    mapping = load_mapping(store, name)
+    if not mapping.rules:
+        known = ", ".join(mapping_names(store)) or "none"
+        raise ConfigurationError(
+            f"mapping set {name!r} has no rules: it was never imported, or was emptied (sets with rules: {known})",
+            hint=f"Import it with `ml-connector mapping import {name} FILE` (columns dimension,kind,source,target).",
+        )
+    return mapping
 
 
 @app.command("gaps")

@@ -59,8 +59,11 @@ def worker(
     stalled_after: float = typer.Option(
         30.0, "--stalled-after-seconds", min=0.5, help="Silence after which a worker's job is queued again."
     ),
-    lease_ttl: float = typer.Option(
-        30.0, "--lease-ttl-seconds", min=0.5, help="How long a dead worker's flow and model leases outlive it."
+    lease_ttl: float | None = typer.Option(
+        None,
+        "--lease-ttl-seconds",
+        min=0.5,
+        help="How long a dead worker's flow and model leases outlive it (default: [store] lease_ttl_seconds).",
     ),
     poll: float = typer.Option(5.0, "--poll-seconds", min=0.1, help="Queue polling, besides LISTEN/NOTIFY."),
     workdir: Path | None = typer.Option(None, help="Folder for the files of runs (default: work/ by the config)."),
@@ -74,7 +77,7 @@ def worker(
             concurrency=concurrency,
             heartbeat_seconds=heartbeat,
             stalled_after_seconds=stalled_after,
-            lease_ttl_seconds=lease_ttl,
+            lease_ttl_seconds=config.store.lease_ttl_seconds if lease_ttl is None else lease_ttl,
             poll_seconds=poll,
             workdir=workdir,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import delete, func, select
 
 from ml_connector.mapping.rules import Dimension, MappingTable, Rule, RuleKind
 from ml_connector.store.database import Store
@@ -38,7 +38,7 @@ def replace_mapping(store: Store, name: str, rules: list[Rule]) -> int:
 
 def mapping_names(store: Store) -> list[str]:
     with store.session() as session:
-        return sorted(session.execute(select(distinct(MappingRule.mapping))).scalars())
+        return sorted(session.execute(select(MappingRule.mapping).distinct()).scalars())
 
 
 def add_rule(store: Store, name: str, rule: Rule) -> bool:

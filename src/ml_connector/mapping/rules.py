@@ -120,9 +120,13 @@ def parse_csv(text: str, where: str) -> list[Rule]:
     A byte-order mark (a CSV saved by Excel as UTF-8) is not part of the header."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     if tuple(reader.fieldnames or ()) != CSV_HEADER:
+        found = ",".join(reader.fieldnames or [])
+        semicolons = len(reader.fieldnames or ()) == 1 and ";" in found
         raise ConfigurationError(
-            f"{where}: the header must be {','.join(CSV_HEADER)}, not {','.join(reader.fieldnames or [])}",
-            hint="Export a mapping with `ml-connector mapping export` to see the format.",
+            f"{where}: the header must be {','.join(CSV_HEADER)}, not {found or '(an empty file)'}"
+            + (" (the columns are separated by semicolons)" if semicolons else ""),
+            hint="Make the first line exactly dimension,kind,source,target, with commas between the columns "
+            "(Excel: save as 'CSV UTF-8 (comma delimited)'); `ml-connector mapping export NAME` shows a set.",
         )
     rules: list[Rule] = []
     problems: list[str] = []

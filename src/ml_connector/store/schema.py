@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import inspect
 
 from ml_connector.store.database import Store
@@ -42,6 +43,20 @@ def downgrade(store: Store, revision: str) -> str:
 def current_revision(store: Store) -> str | None:
     with store.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def unknown_revision(store: Store) -> str | None:
+    """The store's schema revision when this version's migrations do not know it (a newer version set the
+    store up, or it was changed by hand); None when it is known or the store has none yet."""
+    revision = current_revision(store)
+    if revision is None:
+        return None
+    script = ScriptDirectory.from_config(_config())
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        return revision
+    return None
 
 
 def head_revision() -> str:
