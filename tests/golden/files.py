@@ -10,12 +10,19 @@ from typing import Any
 HERE = Path(__file__).parent
 GL_INTERFACE_CSV = HERE / "oracle" / "GlInterface.csv"
 GLS840_BATCH = HERE / "infor" / "gls840_batch.json"
+JOURNAL_LINES_EXTRACT = HERE / "oracle" / "JournalLinesExtract.csv"
 
 
 def gl_interface_rows() -> list[list[str]]:
     """The rows of the sample FBDI journal-import CSV, as written (no header row)."""
     with GL_INTERFACE_CSV.open(newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
+
+
+def journal_lines_extract() -> list[dict[str, str]]:
+    """The rows of the sample journal lines extract (exportBulkData output), keyed by its header row."""
+    with JOURNAL_LINES_EXTRACT.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def gls840_calls() -> list[dict[str, Any]]:
