@@ -2,6 +2,7 @@
 
 python -m bench.e2e --lines 200000            # make bench runs this
 python -m bench.e2e --lines 1000000 --rounds 1
+python -m bench.e2e --lines 200000 --extract bulk   # GL lines through one exportBulkData extract
 
 The Oracle emulator is seeded with N extra posted lines (its volume option). T0 is a bare httpx loop
 that reads the very collections the product reads (journal batches, their headers and lines, invoices,
@@ -94,9 +95,11 @@ class OracleProcess:
         self.process.wait(timeout=30)
 
 
-def fast_config(path: Path) -> None:
-    """The bench measures the product's own work: no tenant budget throttles either side."""
+def fast_config(path: Path, extract: str = "rest") -> None:
+    """The bench measures the product's own work: no tenant budget throttles either side. `extract` is
+    the actuals flow's route for GL lines."""
     text = path.read_text(encoding="utf-8").replace("requests_per_minute = 6000", "requests_per_minute = 10000000")
+    text = text.replace("\n[flows.actuals-oracle]\n", f'\n[flows.actuals-oracle]\nextract = "{extract}"\n')
     path.write_text(text, encoding="utf-8")
 
 
@@ -124,7 +127,7 @@ def timed_run(config: Path, flow: str) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss * 1024, output
 
 
-def main(lines: int, rounds: int, seed: int) -> dict[str, Any]:
+def main(lines: int, rounds: int, seed: int, extract: str = "rest") -> dict[str, Any]:
     emulators = start_emulators()
     oracle = OracleProcess(lines, seed)
     emulators.servers["oracle"].stop()
@@ -135,7 +138,7 @@ def main(lines: int, rounds: int, seed: int) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="mlc-e2e-") as work:
             for number in range(rounds):
                 box = configure(emulators, Path(work) / f"round-{number}")
-                fast_config(box.config_path)
+                fast_config(box.config_path, extract)
                 timed_run(box.config_path, "reference-oracle")
                 t0_started = time.perf_counter()
                 seen = bare_read(base)
@@ -159,6 +162,7 @@ def main(lines: int, rounds: int, seed: int) -> dict[str, Any]:
     last = pairs[-1]
     return {
         "benchmark": "e2e_actuals_oracle",
+        "extract": extract,
         "extra_lines": lines,
         "rounds": pairs,
         "t0_median_seconds": statistics.median(p["t0_seconds"] for p in pairs),
@@ -176,5 +180,6 @@ if __name__ == "__main__":
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--extract", choices=("rest", "bulk"), default="rest", help="the actuals flow's GL route")
     options = parser.parse_args()
-    print(json.dumps(main(options.lines, options.rounds, options.seed)))
+    print(json.dumps(main(options.lines, options.rounds, options.seed, options.extract)))

@@ -32,6 +32,7 @@ MisfirePolicy = Literal["once", "skip", "all"]
 AmountsName = Literal["ledger", "entered", "reporting"]
 RateDateName = Literal["period-end", "accounting-date"]
 PeriodsName = Literal["closed", "open-and-closed"]
+ExtractName = Literal["rest", "bulk", "auto"]
 AlertKindName = Literal["failed", "quarantined", "missed", "expiring"]
 
 
@@ -115,6 +116,10 @@ class FlowSection(BaseModel):
     # "open-and-closed": open periods too, marked preliminary in the run summary.
     periods: PeriodsName = "open-and-closed"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
+    # actuals from Oracle: GL lines page by page over REST, through one exportBulkData extract, or "auto":
+    # bulk when the lines estimated from a totalResults read exceed bulk_above_lines
+    extract: ExtractName = "rest"
+    bulk_above_lines: int = Field(50_000, ge=0, description='extract = "auto": bulk above this many estimated lines')
     reconcile_export: str = "Export Actuals"
     # plan-return and suppliers-return
     export: str = ""

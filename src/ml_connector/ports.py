@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ml_connector.records import (
     Account,
@@ -29,7 +29,7 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 from ml_connector.systems.anaplan.imports import ImportOutcome
 from ml_connector.systems.anaplan.lists import ListMember
 
-__all__ = ["ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel", "SubmitLog"]
+__all__ = ["BulkExtractor", "ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel", "SubmitLog"]
 
 
 class SubmitLog(Protocol):
@@ -100,6 +100,19 @@ class ErpClient(Protocol):
         """Create or update suppliers in bulk; one result per supplier, failures reported, not hidden."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BulkExtractor(Protocol):
+    """An ERP that can also deliver GL lines through one bulk extract (a flow's `extract = "bulk"`)."""
+
+    def estimate_lines(self, since: datetime | None = None) -> int:
+        """About how many GL lines a read since `since` would meet, from a cheap count."""
+
+    def bulk_ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `ledger_lines` yields (same records, same source keys), read through a bulk extract."""
 
 
 class PlanningModel(Protocol):

@@ -33,7 +33,7 @@ from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows,
 from ml_connector.flows.rates import rates_of
 from ml_connector.flows.signing import flow_signs
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
-from ml_connector.ports import ModelRef, PlanningModel
+from ml_connector.ports import BulkExtractor, ErpClient, ModelRef, PlanningModel
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 
@@ -134,15 +134,37 @@ class ActualsFlow:
         request = RunRequest(self.name, options.trigger, options.dry_run, options.parent_run_id)
         return self.ctx.run(request, lambda scope: self._body(scope, options))
 
-    def _records(self, since: datetime | None, until: datetime) -> Iterator[LedgerLine | RejectedRecord]:
+    def _records(
+        self, since: datetime | None, until: datetime, detail: dict[str, object]
+    ) -> Iterator[LedgerLine | RejectedRecord]:
         erp = self.ctx.clients.erp(self.flow.source)
         kinds = set(self.flow.include)
         if EntryKind.GL.value in kinds:
-            yield from erp.ledger_lines(since, until)
+            yield from self._gl_lines(erp, since, until, detail)
         if EntryKind.INVOICE.value in kinds:
             yield from erp.invoices(since)
         if EntryKind.PAYMENT.value in kinds:
             yield from erp.payments(since)
+
+    def _gl_lines(
+        self, erp: ErpClient, since: datetime | None, until: datetime, detail: dict[str, object]
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """GL lines by the flow's `extract` route; the route taken goes into the run's detail."""
+        mode = self.flow.extract
+        if mode != "rest" and not isinstance(erp, BulkExtractor):
+            raise ConfigurationError(
+                f'flow {self.name}: extract = "{mode}" needs an ERP with a bulk route; {self.flow.source} has none',
+                hint='Set extract = "rest" for this flow (bulk extracts are built for Oracle connections).',
+            )
+        if isinstance(erp, BulkExtractor) and mode == "auto":
+            estimate = erp.estimate_lines(since)
+            detail["estimated_lines"] = estimate
+            mode = "bulk" if estimate > self.flow.bulk_above_lines else "rest"
+        detail["extract"] = mode
+        if mode == "bulk" and isinstance(erp, BulkExtractor):
+            yield from erp.bulk_ledger_lines(since, until)
+        else:
+            yield from erp.ledger_lines(since, until)
 
     def _statuses(self, options: RunOptions) -> dict[str, PeriodStatus]:
         """The ERP's period statuses; a configuration error when the flow needs them and the ERP has
@@ -185,7 +207,9 @@ class ActualsFlow:
             rates=rates_of(self.ctx, self.flow),
         )
         self.ctx.progress.stage(f"reading {self.flow.source}")
-        records = options.replay_records if options.replay_records is not None else self._records(since, until)
+        records = (
+            options.replay_records if options.replay_records is not None else self._records(since, until, scope.detail)
+        )
         if repair is not None:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         for batch in batched(records):

@@ -29,6 +29,7 @@ from ml_connector.records import (
 from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
 from ml_connector.systems.oracle.amounts import period_from_name
 from ml_connector.systems.oracle.auth import authenticator_for
+from ml_connector.systems.oracle.bulk import BulkExtract
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
 from ml_connector.systems.oracle.paging import read_collection
@@ -103,6 +104,13 @@ class OracleClient:
         self.fixed_segments = dict(settings.fixed_segments)
         self.poster = posting.JournalPoster(
             self.session, poll_seconds=settings.ess_poll_seconds, timeout_seconds=settings.ess_timeout_seconds
+        )
+        self.bulk = BulkExtract(
+            self.session,
+            job_name=settings.bulk_job_name,
+            poll_seconds=settings.ess_poll_seconds,
+            timeout_seconds=settings.ess_timeout_seconds,
+            attempts=settings.bulk_attempts,
         )
         self._ledger: dict[str, Any] | None = None
 
@@ -180,6 +188,18 @@ class OracleClient:
             until=until,
             page_size=self.settings.page_size,
         )
+
+    def estimate_lines(self, since: datetime | None = None) -> int:
+        """About how many GL lines a read since `since` meets (one `totalResults` read of batches)."""
+        return self.bulk.estimate_lines(since)
+
+    def bulk_ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The lines `ledger_lines` yields, through one exportBulkData extract instead of page-by-page REST."""
+        if self.settings.ledger_name:
+            self._ledger_named(self.settings.ledger_name)
+        return self.bulk.lines(self.layout, ledger_name=self.settings.ledger_name, since=since, until=until)
 
     def period_balances(self, period: str) -> list[AccountBalance] | None:
         """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
