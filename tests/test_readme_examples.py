@@ -78,3 +78,15 @@ def test_init_examples_load_once_uncommented(tmp_path: Path) -> None:
     path.write_text(body.replace("[service]", connections + "[service]", 1), encoding="utf-8")
     loaded = config_module.load(path)
     assert loaded.flow("plan-return-oracle").balancing_cost_center == "3900"
+
+
+def test_the_readme_bulk_extract_example_loads(tmp_path: Path) -> None:
+    section = README.read_text(encoding="utf-8").split("**Bulk extracts (Oracle actuals).**", 1)[1]
+    found = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert found
+    path = tmp_path / "ml-connector.toml"
+    path.write_text(readme_config() + "\n" + found.group(1), encoding="utf-8")
+    loaded = config_module.load(path)
+    flow = loaded.flow("actuals-oracle-large")
+    assert flow.extract == "auto" and flow.bulk_above_lines == 100_000
+    assert loaded.flow("actuals-oracle").extract == "rest"  # the default
