@@ -133,8 +133,8 @@ def test_an_extract_that_keeps_failing_fails_the_run_and_keeps_the_watermark(
     assert watermarks.read(ctx.store, FLOW, "oracle") is None
     assert cells(sandbox) == {}
     arm(sandbox)
-    after = run_actuals(ctx, "bulk")
-    assert after.state == RunState.PARTIAL, after.error
+    after = invoke(sandbox, "run", FLOW, width=400)
+    assert "GL lines read through one bulk extract (exportBulkData)" in after.output, after.output
     loaded = cells(sandbox)
     assert loaded
     unchanged = run_actuals(ctx, "bulk")  # no change since: nothing sent, nothing moved in Anaplan
