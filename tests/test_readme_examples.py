@@ -96,3 +96,15 @@ def test_the_readme_csi_connection_example_loads_with_a_journal_plan_return(tmp_
     assert loaded.flow("plan-return-csi").post_as == "journal"  # CSI has no budget route
     assert loaded.connection("infor-csi").options()["csi_plan_journal"] == "PLAN"
     assert loaded.connection("infor-fsm").options()["fsm_plan_system"] == "PL"
+
+
+def test_the_readme_bulk_extract_example_loads(tmp_path: Path) -> None:
+    section = README.read_text(encoding="utf-8").split("**Bulk extracts (Oracle actuals).**", 1)[1]
+    found = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert found
+    path = tmp_path / "ml-connector.toml"
+    path.write_text(readme_config() + "\n" + found.group(1), encoding="utf-8")
+    loaded = config_module.load(path)
+    flow = loaded.flow("actuals-oracle-large")
+    assert flow.extract == "auto" and flow.bulk_above_lines == 100_000
+    assert loaded.flow("actuals-oracle").extract == "rest"  # the default

@@ -135,9 +135,12 @@ class FlowSection(BaseModel):
     # "open-and-closed": open periods too, marked preliminary in the run summary.
     periods: PeriodsName = "open-and-closed"
     overlap_minutes: int = Field(60, ge=0, le=7 * 24 * 60)
-    # actuals: how GL lines are read. "rest": the ERP's paged API; "bulk": the ERP's bulk route (Infor: one
-    # Data Lake Compass query); "auto": bulk for long windows (flows/extract.py).
+    # actuals: how GL lines are read. "rest": the ERP's paged API; "bulk": the ERP's bulk route (Oracle: one
+    # exportBulkData extract; Infor: one Data Lake Compass query); "auto": bulk when the lines estimated from a
+    # totalResults read exceed bulk_above_lines (Oracle), or for a first read or a window over 7 days (Infor).
+    # See flows/extract.py.
     extract: ExtractName = "rest"
+    bulk_above_lines: int = Field(50_000, ge=0, description='extract = "auto": bulk above this many estimated lines')
     # Infor bulk: the Data Lake holds lines some minutes after the ERP posts them; a bulk read starts this much
     # earlier still, and its watermark stays this far behind the run's start.
     lake_lag_minutes: int = Field(30, ge=0, le=24 * 60)

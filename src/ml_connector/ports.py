@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ml_connector.records import (
     Account,
@@ -30,7 +30,16 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 from ml_connector.systems.anaplan.imports import ImportOutcome
 from ml_connector.systems.anaplan.lists import ListMember
 
-__all__ = ["ErpClient", "ImportOutcome", "ListMember", "ModelRef", "PlanningModel", "SubmitLog"]
+__all__ = [
+    "BulkLedger",
+    "ErpClient",
+    "ImportOutcome",
+    "LineEstimate",
+    "ListMember",
+    "ModelRef",
+    "PlanningModel",
+    "SubmitLog",
+]
 
 
 class SubmitLog(Protocol):
@@ -104,6 +113,26 @@ class ErpClient(Protocol):
         """Create or update suppliers in bulk; one result per supplier, failures reported, not hidden."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BulkLedger(Protocol):
+    """An ERP client that can also deliver GL lines through one bulk read (a flow's `extract = "bulk"`)."""
+
+    bulk_route: str  # what the bulk read is, for the run summary ("one exportBulkData extract")
+    bulk_lags: bool  # True when it reads a copy that lags the ERP (the Infor Data Lake): `lake_lag_minutes` apply
+
+    def bulk_ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `ledger_lines` yields (same records, same source keys), read through the bulk route."""
+
+
+@runtime_checkable
+class LineEstimate(Protocol):
+    """An ERP client that can tell, from a cheap count, about how many GL lines a read would meet."""
+
+    def estimate_lines(self, since: datetime | None = None) -> int: ...
 
 
 class PlanningModel(Protocol):

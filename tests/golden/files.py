@@ -11,6 +11,7 @@ HERE = Path(__file__).parent
 GL_INTERFACE_CSV = HERE / "oracle" / "GlInterface.csv"
 GL_BUDGET_INTERFACE_CSV = HERE / "oracle" / "GlBudgetInterface.csv"
 GLS840_BATCH = HERE / "infor" / "gls840_batch.json"
+JOURNAL_LINES_EXTRACT = HERE / "oracle" / "JournalLinesExtract.csv"
 
 
 def gl_interface_rows() -> list[list[str]]:
@@ -23,6 +24,12 @@ def gl_budget_interface_rows() -> list[list[str]]:
     """The rows of the sample FBDI budget balance import CSV, as written (no header row)."""
     with GL_BUDGET_INTERFACE_CSV.open(newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
+
+
+def journal_lines_extract() -> list[dict[str, str]]:
+    """The rows of the sample journal lines extract (exportBulkData output), keyed by its header row."""
+    with JOURNAL_LINES_EXTRACT.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def gls840_calls() -> list[dict[str, Any]]:

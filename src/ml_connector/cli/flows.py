@@ -52,6 +52,12 @@ def _since(value: str | None) -> datetime | None:
 
 def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
     console.print(run_summary(run, app.redact))
+    route = run.detail.get("extract")
+    if route == "bulk" or "estimated_lines" in run.detail:
+        estimate = run.detail.get("estimated_lines")
+        about = f" (about {estimate:,} lines estimated since the watermark)" if estimate is not None else ""
+        way = str(run.detail.get("extract_how") or "one bulk read") if route == "bulk" else "REST pages"
+        console.print(f"GL lines read through {way}{about}")
     preliminary = run.detail.get("preliminary") or []
     if preliminary:
         console.print(f"[yellow]still open in the ERP, figures preliminary: {', '.join(preliminary)}[/]")

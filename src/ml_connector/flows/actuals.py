@@ -146,6 +146,10 @@ class ActualsFlow:
         if EntryKind.GL.value in kinds:
             route = gl_route(erp, self.flow, since, until)
             scope.detail["extract"] = route.name
+            if route.estimate is not None:
+                scope.detail["estimated_lines"] = route.estimate
+            if route.how:
+                scope.detail["extract_how"] = route.how
             self.holdback = route.holdback
             yield from route.lines
         if EntryKind.INVOICE.value in kinds:

@@ -20,6 +20,8 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `GET|PUT /_emulator/trusted-issuers` `{"issuer": name, "public_key": PEM}`: trust client-signed JWTs (Bearer)
 - `PUT  /_emulator/volume`          `{"extra_lines": n, "seed": s}`: n more posted journal lines (oracle/volume.py)
 - `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
+- `PUT  /_emulator/exports`          `{"fail": n, "corrupt": m}`: the next n exportBulkData jobs end in ERROR,
+                                      the next m output downloads break off halfway (a zip that cannot open)
 - `PUT  /_emulator/throttle`         `{"per_minute": n}` (or null): a per-pod request quota; calls over it
                                       get 429 with `Retry-After` = seconds until the window frees
 """
@@ -156,6 +158,17 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
         with backend.lock:
             backend.ess_seconds = float(seconds)
         return JSONResponse({"seconds": float(seconds)})
+
+    @r.put("/exports")
+    async def put_exports(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        if not isinstance(body, dict) or any(
+            k not in ("fail", "corrupt") or not isinstance(v, int) or v < 0 for k, v in body.items()
+        ):
+            return JSONResponse({"error": 'send {"fail": n, "corrupt": m} with counts >= 0'}, 400)
+        with backend.lock:
+            backend.export_faults = {"fail": body.get("fail", 0), "corrupt": body.get("corrupt", 0)}
+        return JSONResponse(backend.export_faults)
 
     @r.put("/throttle")
     async def put_throttle(request: Request) -> JSONResponse:

@@ -105,6 +105,21 @@ def _ess_status_unknown(c: httpx.Client) -> None:
     expect(body["items"] == [] and body["count"] == 0, "unknown request lists nothing")
 
 
+def _export_bulk_data(c: httpx.Client) -> None:
+    body = {
+        "OperationName": "exportBulkData",
+        "JobName": "/oracle/apps/ess/custom/mlconnector,JournalLinesExtract",
+        "ParameterList": "#NULL,#NULL,#NULL",
+        "CallbackURL": "#NULL",
+        "NotificationCode": "10",
+    }
+    answer = c.post(f"{REST}/erpintegrations", json=body)
+    expect(answer.status_code == 201 and str(answer.json()["ReqstId"]).isdigit(), "exportBulkData answers ReqstId")
+    finder = {"finder": f"ESSJobStatusRF;requestId={answer.json()['ReqstId']}"}
+    state = c.get(f"{REST}/erpintegrations", params=finder).json()["items"][0]["RequestStatus"]
+    expect(state in ("RUNNING", "SUCCEEDED"), "the extract is an ESS job with a RequestStatus")
+
+
 BEHAVIOURS = [
     Behaviour(
         "A collection answers items, count, hasMore, limit and offset",
@@ -167,5 +182,10 @@ BEHAVIOURS = [
         "currencyRates lists the General Ledger daily rates",
         "docs.oracle.com financials farfa op-currencyrates-get (Get all currency rates)",
         _currency_rates,
+    ),
+    Behaviour(
+        "exportBulkData submits an ESS job whose output zip comes from ESSJobExecutionDetailsRF (fileType=OUT)",
+        "Oracle REST API for Financials, Export Financials Data (exportBulkData); oracle.md 2.5 and 2.6",
+        _export_bulk_data,
     ),
 ]

@@ -75,6 +75,9 @@ class OracleBackend:
             self.hidden_lines: list[tuple[str, str, Decimal]] = []
             self._hits: deque[float] = deque()
             self.jobs: dict[int, dict[str, Any]] = {}
+            # exportBulkData faults armed by the admin API: {"fail": n} ends the next n export jobs in ERROR,
+            # {"corrupt": n} cuts the next n output downloads short.
+            self.export_faults: dict[str, int] = {}
             self.created_batches: list[int] = []
             # (budget name, period name, account combination) -> amount, loaded by budget balance import
             self.budget_balances: dict[tuple[str, str, str], Decimal] = {}

@@ -19,6 +19,7 @@ from ml_connector.emulators.common import EmulatorKit
 from ml_connector.emulators.oracle import resources as res
 from ml_connector.emulators.oracle.balances import balance_rows
 from ml_connector.emulators.oracle.batch import run_batch
+from ml_connector.emulators.oracle.bulk_export import export_bulk_data, output_document
 from ml_connector.emulators.oracle.describe import DESCRIBE_TYPE, describe
 from ml_connector.emulators.oracle.exceptions import (
     OracleRestError,
@@ -313,15 +314,21 @@ def _erp_integrations(
     if request.method == "POST" and len(segments) == 1:
         _check_json(request)
         payload = _payload(body)
-        if not isinstance(payload, dict) or payload.get("OperationName") != "importBulkData":
-            # ASSUMPTION: only importBulkData is emulated; other operations (exportBulkData, submitESSJobRequest,
-            # uploadFileToUCM) answer 400.
-            raise bad_request("OperationName must be importBulkData.", path="OperationName")
-        job = import_bulk_data(backend, payload, who)
+        operation = payload.get("OperationName") if isinstance(payload, dict) else None
+        if operation not in ("importBulkData", "exportBulkData"):
+            # ASSUMPTION: only importBulkData and exportBulkData are emulated; other operations
+            # (submitESSJobRequest, uploadFileToUCM) answer 400.
+            raise bad_request("OperationName must be importBulkData or exportBulkData.", path="OperationName")
+        assert isinstance(payload, dict)  # noqa: S101 - checked just above
+        job = (
+            export_bulk_data(backend, payload)
+            if operation == "exportBulkData"
+            else import_bulk_data(backend, payload, who)
+        )
         out = {k: payload.get(k) for k in res.ERP_INTEGRATIONS.attrs}
         # ASSUMPTION: the 201 echoes the request attributes with ReqstId set and the (large) DocumentContent blanked.
         out.update({"ReqstId": job["ReqstId"], "DocumentContent": None})
-        return _json(out, 201, headers={"Location": f"{base}/importBulkData"})
+        return _json(out, 201, headers={"Location": f"{base}/{operation}"})
     if request.method != "GET" or len(segments) != 1:
         raise invalid_operation(ADF_OPERATIONS.get(request.method, request.method.lower()))
     finder = request.query_params.get("finder", "")
@@ -335,7 +342,13 @@ def _erp_integrations(
     items = []
     if found is not None:
         details = name == "ESSJobExecutionDetailsRF"
-        items.append(job_item(found, with_log=details, file_type=variables.get("fileType", "LOG")))
+        file_type = variables.get("fileType", "LOG").upper()
+        item = job_item(found, with_log=details, file_type=file_type)
+        if details and file_type in ("OUT", "ALL") and found.get("output") is not None:
+            # ASSUMPTION: OUT (and ALL) answer the job's output zip, the file exportBulkData uploads to UCM.
+            item["DocumentContent"] = output_document(backend, found)
+            item["FileName"] = found.get("output_name")
+        items.append(item)
     listing: dict[str, Any] = {
         "items": items,
         "count": len(items),

@@ -90,6 +90,8 @@ class InforClient:
     """
 
     system = SYSTEM
+    bulk_route = "one Data Lake (Compass) query"  # ports.BulkLedger: a copy of the ERP, minutes behind it
+    bulk_lags = True
 
     def __init__(
         self,

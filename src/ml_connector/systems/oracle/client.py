@@ -32,6 +32,7 @@ from ml_connector.records import (
 from ml_connector.systems.oracle import budgets, coa, journals, payables, posting
 from ml_connector.systems.oracle.amounts import period_from_name
 from ml_connector.systems.oracle.auth import authenticator_for
+from ml_connector.systems.oracle.bulk import BulkExtract
 from ml_connector.systems.oracle.calendar import CLOSING_STATUS, GL_APPLICATION, LedgerCalendar, read_calendar
 from ml_connector.systems.oracle.coa import SegmentLayout
 from ml_connector.systems.oracle.errors import BudgetLoadError
@@ -47,8 +48,6 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 
 
 class OracleClient:
-    # A create with a taken name is refused (POZ-2130212, "A supplier with the name ... already exists").
-    supplier_names_unique = True
     """One Oracle Fusion connection: reads actuals and reference data, posts journals, upserts suppliers.
 
     Every request goes through `ApiSession` with the pod's shared budget; `budgets` and `redactor` come
@@ -58,6 +57,11 @@ class OracleClient:
             for line in oracle.ledger_lines(since=watermark - overlap):
                 ...
     """
+
+    # A create with a taken name is refused (POZ-2130212, "A supplier with the name ... already exists").
+    supplier_names_unique = True
+    bulk_route = "one exportBulkData extract"  # ports.BulkLedger: reads the ERP itself, so no lag
+    bulk_lags = False
 
     system = "oracle"
 
@@ -102,6 +106,13 @@ class OracleClient:
         self.fixed_segments = dict(settings.fixed_segments)
         self.poster = posting.JournalPoster(
             self.session, poll_seconds=settings.ess_poll_seconds, timeout_seconds=settings.ess_timeout_seconds
+        )
+        self.bulk = BulkExtract(
+            self.session,
+            job_name=settings.bulk_job_name,
+            poll_seconds=settings.ess_poll_seconds,
+            timeout_seconds=settings.ess_timeout_seconds,
+            attempts=settings.bulk_attempts,
         )
         self._ledger: dict[str, Any] | None = None
         self._calendar: LedgerCalendar | None = None
@@ -181,6 +192,18 @@ class OracleClient:
             page_size=self.settings.page_size,
             calendar=self.fiscal_calendar(),
         )
+
+    def estimate_lines(self, since: datetime | None = None) -> int:
+        """About how many GL lines a read since `since` meets (one `totalResults` read of batches)."""
+        return self.bulk.estimate_lines(since)
+
+    def bulk_ledger_lines(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The lines `ledger_lines` yields, through one exportBulkData extract instead of page-by-page REST."""
+        if self.settings.ledger_name:
+            self._ledger_named(self.settings.ledger_name)
+        return self.bulk.lines(self.layout, ledger_name=self.settings.ledger_name, since=since, until=until)
 
     def fiscal_calendar(self) -> LedgerCalendar | None:
         """The ledger's calendar when the connection reads periods from it (`calendar = "erp"`), else None."""

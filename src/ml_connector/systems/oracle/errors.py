@@ -36,6 +36,12 @@ class JournalImportPendingError(ApiError):
     )
 
 
+class BulkExtractError(ApiError):
+    """A bulk extract (exportBulkData) did not deliver a readable file: its job failed, or its output broke."""
+
+    default_hint = "Nothing was loaded and the watermark did not move; read the job log in Oracle, then run again."
+
+
 class BudgetLoadError(RecordError):
     """The budget balance load ended without loading the period's amounts (its job log says why)."""
 

@@ -70,6 +70,10 @@ class OracleSettings(RetrySettings):
     supplier_batch_size: int = Field(default=50, ge=1, le=500)
     ess_poll_seconds: float = Field(default=2.0, gt=0)
     ess_timeout_seconds: float = Field(default=1800.0, gt=0)
+    # extract = "bulk": the ESS job (BI Publisher report) exportBulkData runs for journal lines, and how
+    # many times a failed job or a broken download is tried in all.
+    bulk_job_name: str = "/oracle/apps/ess/custom/mlconnector,JournalLinesExtract"
+    bulk_attempts: int = Field(default=3, ge=1, le=10)
     allow_any_url: bool = False
 
     @model_validator(mode="after")
