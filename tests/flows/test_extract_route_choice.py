@@ -48,6 +48,8 @@ class RestOnly:
 
 class WithLake(RestOnly):
     asked: tuple[datetime | None, datetime | None] = (None, None)
+    bulk_route = "one lake query"
+    bulk_lags = True
 
     def bulk_ledger_lines(
         self, since: datetime | None = None, until: datetime | None = None
@@ -61,6 +63,27 @@ def test_bulk_reads_the_lag_earlier_and_holds_the_watermark_back_by_it() -> None
     route = gl_route(erp, flow(extract="bulk", lake_lag_minutes=45), NOW - timedelta(hours=2), NOW)  # type: ignore[arg-type]
     assert route.name == "bulk" and route.holdback == timedelta(minutes=45)
     assert erp.asked == (NOW - timedelta(hours=2, minutes=45), NOW)
+
+
+class WithExtract(WithLake):
+    """A bulk route that reads the ERP itself (Oracle's exportBulkData) and can estimate its lines."""
+
+    bulk_lags = False
+
+    def __init__(self, estimate: int) -> None:
+        self.estimate = estimate
+
+    def estimate_lines(self, since: datetime | None = None) -> int:
+        return self.estimate
+
+
+def test_auto_asks_an_erp_that_can_estimate_and_a_bulk_read_of_the_erp_itself_holds_nothing_back() -> None:
+    since = NOW - timedelta(hours=2)
+    small, large = WithExtract(10), WithExtract(60_000)
+    assert gl_route(small, flow(extract="auto"), since, NOW).name == "rest"  # type: ignore[arg-type]
+    route = gl_route(large, flow(extract="auto", lake_lag_minutes=45), since, NOW)  # type: ignore[arg-type]
+    assert route.name == "bulk" and route.estimate == 60_000 and route.holdback == timedelta(0)
+    assert large.asked == (since, NOW)  # no lag: the extract reads the ERP, not a copy behind it
 
 
 def test_bulk_on_a_source_without_a_bulk_route_is_a_configuration_error() -> None:
