@@ -134,7 +134,7 @@ def test_an_extract_that_keeps_failing_fails_the_run_and_keeps_the_watermark(
     assert cells(sandbox) == {}
     arm(sandbox)
     after = invoke(sandbox, "run", FLOW, width=400)
-    assert "GL lines read through one bulk extract (exportBulkData)" in after.output, after.output
+    assert "GL lines read through one exportBulkData extract" in after.output, after.output
     loaded = cells(sandbox)
     assert loaded
     unchanged = run_actuals(ctx, "bulk")  # no change since: nothing sent, nothing moved in Anaplan

@@ -58,12 +58,15 @@ def extract(item: dict[str, Any]) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def rest_lines(api: httpx.Client) -> dict[tuple[str, str, str], dict[str, Any]]:
+def rest_lines(api: httpx.Client, ledger: str = "Acme EU Ledger") -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The journal lines of `ledger`'s journals, read through the REST resources."""
     out = {}
     batches = api.get(f"{REST}/journalBatches", params={"limit": "500", "onlyData": "true"}).json()["items"]
     for batch in batches:
         headers = api.get(f"{REST}/journalBatches/{batch['JeBatchId']}/child/journalHeaders").json()["items"]
         for header in headers:
+            if header.get("LedgerName") != ledger:
+                continue  # the extract was asked for one ledger (its first argument)
             link = next(x["href"] for x in header["links"] if x["rel"] == "self")
             lines = api.get(httpx.URL(link).path + "/child/journalLines", params={"limit": "500"}).json()["items"]
             for line in lines:

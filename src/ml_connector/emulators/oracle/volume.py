@@ -31,9 +31,10 @@ class _Shape:
 def _shape(backend: OracleBackend) -> _Shape:
     periods: dict[str, date] = {}
     combinations: set[str] = set()
+    ledger = backend.seeded.ledger
     for batch in backend.roots["journalBatches"]:
-        if batch.data["Status"] != "P":
-            continue
+        if batch.data["Status"] != "P" or batch.data.get("UserPeriodSetName") != ledger["period_set"]:
+            continue  # volume lines go to the first ledger, on its calendar (not the 4-4-5 second ledger)
         for header in batch.child_items("journalHeaders"):
             periods.setdefault(str(header.data["PeriodName"]), header.data["DefaultEffectiveDate"])
             combinations.update(str(x.data["AccountCombination"]) for x in header.child_items("journalLines"))
