@@ -69,12 +69,11 @@ def parent_problem(code: str, hierarchy: Hierarchy, members: set[str]) -> str | 
     if parent == code:
         return f"{code!r} is its own parent"
     chain, current = [code], parent
-    while current and current not in hierarchy.groups:
-        if current in chain:
-            loop = chain[chain.index(current) :] + [current]
-            return f"its parents form a cycle: {' -> '.join(loop)}"
+    while current and current not in hierarchy.groups and current not in chain:
         chain.append(current)
         current = hierarchy.parents.get(current, "")
+    if current == code:  # the walk came back to the member itself: it is in a loop
+        return f"its parents form a cycle: {' -> '.join([*chain, code])}"
     if parent in members:
         return f"its parent {parent!r} is itself a member of the list, not one of the parent members"
     return f"its parent {parent!r} is unknown: no parent member has that code"
