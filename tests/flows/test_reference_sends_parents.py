@@ -202,3 +202,19 @@ def test_parents_without_a_hierarchy_is_a_configuration_error(sandbox: Sandbox) 
     assert result.exit_code != 0
     assert "publishes no account hierarchy" in result.output and "parents_file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_dry_run_sends_no_parent_and_a_second_run_keeps_them(sandbox: Sandbox) -> None:
+    with flows_with_parents(sandbox) as ctx:
+        dry = run_flow(ctx, "tree-oracle", dry_run=True)
+        found = states(ctx, dry.id)
+        assert found["account_group:OPEX"][0] == RecordState.WOULD_LOAD.value
+        assert found["account:6100"][0] == RecordState.WOULD_LOAD.value
+        assert members(sandbox, "Account Groups") == {}
+        for _ in range(2):
+            info = run_flow(ctx, "tree-oracle")
+            assert info.state == RunState.PARTIAL, info.error  # the seed's unmapped 3999
+        found = states(ctx, info.id)
+    assert found["account_group:OPEX"][0] == RecordState.LOADED.value
+    assert len(members(sandbox, "Account Groups")) == 4
+    assert members(sandbox, "GL Accounts")["6100"]["parent"] == "OPEX"
