@@ -109,6 +109,14 @@ class FlowSection(BaseModel):
     accounts_import: str = "Load GL Accounts"
     cost_centers_import: str = "Load Cost Centers"
     suppliers_import: str = "Load Suppliers"
+    # reference, hierarchies: the import that loads the parents of accounts (cost centers) into the parent
+    # list of the accounts (cost centers) list, run first; the members then go with a Parent column.
+    account_groups_import: str = ""
+    cost_center_groups_import: str = ""
+    parents_file: str = Field(
+        "",
+        description="CSV kind,code,parent,name: parents where the ERP publishes none (relative to the config file)",
+    )
     # actuals
     actuals_import: str = "Load Actuals"
     columns: ActualsColumns = Field(default_factory=ActualsColumns)

@@ -18,6 +18,7 @@ from ml_connector.records import (
     BudgetDraft,
     CostCenter,
     CurrencyRate,
+    Hierarchy,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -83,6 +84,10 @@ class ErpClient(Protocol):
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
         """The ERP's daily rates into `target` of `rate_type`; None when it publishes none."""
+
+    def hierarchy(self, dimension: str) -> Hierarchy | None:
+        """The parents of the "account" or "cost_center" members; None when the ERP publishes none (or
+        the connection names no hierarchy to read)."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

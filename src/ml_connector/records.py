@@ -134,6 +134,16 @@ class RejectedRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Hierarchy:
+    """One dimension's hierarchy as the ERP keeps it: each member's parent (`parents`, member code ->
+    parent code) and the parent members themselves (`groups`, code -> name). A parent that is not in
+    `groups` is unknown; the reference flow quarantines the members under it."""
+
+    parents: dict[str, str]
+    groups: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     code: str
     name: str

@@ -70,6 +70,8 @@ class CellKind(Enum):
     ACCOUNT_LIST = ("account", ("code",))
     COST_CENTER_LIST = ("cost_center", ("code",))
     SUPPLIER_LIST = ("supplier", ("code",))
+    ACCOUNT_GROUP_LIST = ("account_group", ("code",))
+    COST_CENTER_GROUP_LIST = ("cost_center_group", ("code",))
 
     tag: str
     dimensions: tuple[str, ...]

@@ -22,7 +22,17 @@ def test_seeded_fpa_definition() -> None:
     assert [m.name for m in tenant.models] == ["FP&A", "FP&A Sandbox"]
     fpa = tenant.models[0]
     assert fpa.periods[0] == "Jan 25" and fpa.periods[-1] == "Dec 27" and len(fpa.periods) == 36
-    assert [x.name for x in fpa.lists] == ["GL Accounts", "Cost Centers", "Suppliers", "Entities", "Currencies"]
+    assert [x.name for x in fpa.lists] == [
+        "GL Accounts",
+        "Cost Centers",
+        "Suppliers",
+        "Entities",
+        "Currencies",
+        "Account Groups",
+        "Cost Center Groups",
+    ]
+    parents = {x.name: x.parent for x in fpa.lists if x.parent}
+    assert parents == {"GL Accounts": "Account Groups", "Cost Centers": "Cost Center Groups"}
     assert [x.name for x in fpa.modules] == ["Actuals", "Supplier Spend", "Budget", "Entity Actuals"]
     assert [x.file for x in fpa.imports] == [
         "gl_accounts.csv",
@@ -31,6 +41,10 @@ def test_seeded_fpa_definition() -> None:
         "actuals.csv",
         "supplier_spend.csv",
         "entity_actuals.csv",
+        "account_groups.csv",
+        "gl_accounts_parents.csv",
+        "cost_center_groups.csv",
+        "cost_centers_parents.csv",
     ]
     assert [x.name for x in fpa.exports] == [
         "Export Approved Budget",

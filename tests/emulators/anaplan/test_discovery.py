@@ -63,6 +63,10 @@ def test_object_ids_and_both_path_forms(api: httpx.Client) -> None:
         "Load Actuals",
         "Load Entity Actuals",
         "Load Supplier Spend",
+        "Load Account Groups",
+        "Load GL Accounts with Parents",
+        "Load Cost Center Groups",
+        "Load Cost Centers with Parents",
     }
     files = {f["id"]: f["name"] for f in api.get(f"{model_path()}/files").json()["files"]}
     assert files[imports["Load Actuals"]["importDataSourceId"]] == "actuals.csv"
@@ -73,7 +77,7 @@ def test_object_ids_and_both_path_forms(api: httpx.Client) -> None:
 def test_paging_with_limit_and_offset(api: httpx.Client) -> None:
     first = api.get(f"{model_path()}/files", params={"limit": 3, "offset": 0}).json()
     paging = first["meta"]["paging"]
-    assert paging["currentPageSize"] == 3 and paging["offset"] == 0 and paging["totalSize"] == 11
+    assert paging["currentPageSize"] == 3 and paging["offset"] == 0 and paging["totalSize"] == 15
     assert "next" in paging and "previous" not in paging
     seen = [f["id"] for f in first["files"]]
     url = paging["next"]
@@ -82,7 +86,7 @@ def test_paging_with_limit_and_offset(api: httpx.Client) -> None:
         assert "previous" in page["meta"]["paging"]
         seen += [f["id"] for f in page["files"]]
         url = page["meta"]["paging"].get("next")
-    assert len(seen) == len(set(seen)) == 11
+    assert len(seen) == len(set(seen)) == 15
     past_end = api.get(f"{model_path()}/files", params={"offset": 100}).json()
     assert "files" not in past_end and past_end["meta"]["paging"]["currentPageSize"] == 0
 
@@ -138,6 +142,8 @@ def test_info_read_out_names_the_seeded_ids(http: httpx.Client) -> None:
         "Suppliers": "101000000002",
         "Entities": "101000000003",
         "Currencies": "101000000004",
+        "Account Groups": "101000000005",
+        "Cost Center Groups": "101000000006",
     }
     assert fpa["imports"]["Load Actuals"] == "112000000003" and fpa["import_files"]["actuals.csv"] == "113000000003"
     assert fpa["exports"]["Export Approved Budget"] == "116000000000"

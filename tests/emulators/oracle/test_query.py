@@ -90,7 +90,8 @@ def test_finders(api: httpx.Client) -> None:
     assert len(value_sets) == 1
     values = api.get(f"{REST}/valueSets/{value_sets[0]['ValueSetId']}/child/values", params={"onlyData": "true"})
     found = {v["Value"]: v for v in values.json()["items"]}
-    assert set(found) == {"3100", "3200", "3300", "3900", "3999"}
+    assert set(found) == {"3100", "3200", "3300", "3900", "3999", "EUPL", "EUAD"}
+    assert {v for v, row in found.items() if row["SummaryFlag"] == "Y"} == {"EUPL", "EUAD"}  # the parents
     assert found["3100"]["Description"] == "Stuttgart plant" and found["3999"]["EnabledFlag"] == "N"
     assert len(_items(api, "journalBatches", finder="JournalsFinder;AccountingPeriod=Nov-25")) == 5
     assert len(_items(api, "suppliers", finder="PrimaryKey;SupplierId=300000047274001")) == 1

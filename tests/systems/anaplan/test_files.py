@@ -57,7 +57,7 @@ def test_upload_overwrites_the_same_file(
     client.upload(ref, "gl_accounts.csv", second)
     assert stored(admin, facts, "113000000000") == second.read_bytes()
     files = admin.get("/info").json()["models"][0]["import_files"]
-    assert len(files) == 6  # the seeded import files; no new private file was made
+    assert len(files) == 10  # the seeded import files; no new private file was made
 
 
 def test_empty_file_is_one_empty_chunk(

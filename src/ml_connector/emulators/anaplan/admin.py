@@ -3,7 +3,7 @@
 - `GET /_emulator/tasks`: every task with model, action, state, started/ended (epoch seconds).
 - `GET /_emulator/models/{model}/modules/{module}/cells`: `[{<dimension>: code, ..., line_item, value}]`.
 - `DELETE /_emulator/models/{model}/modules/{module}/cells`: empties the module (a restored backup).
-- `GET /_emulator/models/{model}/lists/{list}/items`: `[{id, code, name, properties}]`.
+- `GET /_emulator/models/{model}/lists/{list}/items`: `[{id, code, name, parent (its code), properties}]`.
 - `GET /_emulator/models/{model}/files/{file}`: the raw content of a file (what an import will read).
 - `PUT /_emulator/settings`: `{"task_seconds", "token_ttl", "cell_write_limit", "rate_limit_per_minute",
   "busy_models", "no_access_models"}` (each optional; omitted ones keep their value).
@@ -79,7 +79,7 @@ def add_admin_routes(router: APIRouter, backend: AnaplanBackend) -> None:
             if plan_list is None:
                 return not_found(list_name)
             return [
-                {"id": i.id, "code": i.code, "name": i.name, "properties": dict(i.properties)}
+                {"id": i.id, "code": i.code, "name": i.name, "parent": i.parent, "properties": dict(i.properties)}
                 for i in plan_list.items.values()
             ]
 

@@ -62,6 +62,14 @@ def _line_item_dimensions(c: httpx.Client) -> None:
     expect(len(dims) >= 1 and {"id", "name"} <= set(dims[0]), "line-item dimensions")
 
 
+def _list_parent(c: httpx.Client) -> None:
+    ws, model = _model(c)
+    path = f"/2/0/workspaces/{ws}/models/{model}/lists"
+    lists = {x["name"]: x["id"] for x in c.get(path).json()["lists"]}
+    meta = c.get(f"{path}/{lists['GL Accounts']}").json()["metadata"]
+    expect(meta.get("parent") == {"id": lists["Account Groups"], "name": "Account Groups"}, "a list names its parent")
+
+
 def _oauth_reuse(c: httpx.Client) -> None:
     answer = c.post("/oauth/token", data={"grant_type": "refresh_token", "client_id": "x", "refresh_token": "y"})
     expect(answer.status_code in (400, 401) and "error" in answer.json(), "OAuth errors use RFC 6749 bodies")
@@ -83,4 +91,9 @@ BEHAVIOURS = [
         _line_item_dimensions,
     ),
     Behaviour("OAuth token errors are RFC 6749 bodies", "anaplan.md 4", _oauth_reuse),
+    Behaviour(
+        "A list's metadata names its parent list (the level above it in the hierarchy)",
+        "anaplan.md 5.1 (GET lists/{l}: parent {id, name}); HELP examples of imports into lists",
+        _list_parent,
+    ),
 ]

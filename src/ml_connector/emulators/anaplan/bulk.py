@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_connector.emulators.anaplan.definition import TIME, DeleteActionDef, ExportDef, ImportDef
-from ml_connector.emulators.anaplan.planning import PlanningModel, Value, ValueRejected, render
+from ml_connector.emulators.anaplan.planning import PlanList, PlanningModel, Value, ValueRejected, render
 
-LIST_FIELDS = ("code", "name")
+LIST_FIELDS = ("code", "name", "parent")
 
 
 @dataclass
@@ -90,14 +90,37 @@ def _import_list_row(model: PlanningModel, imp: ImportDef, fields: dict[str, str
     if not code:
         raise ValueRejected("Code is blank")
     props = {k: v for k, v in values.items() if k not in LIST_FIELDS and k in plan_list.properties}
+    parent = _parent(model, plan_list, values) if "parent" in values else None
     item = plan_list.by_code(code)
     if item is None:
-        plan_list.add(code, values.get("name") or code, props)
+        plan_list.add(code, values.get("name") or code, props, parent or "")
         return True
     if values.get("name") and values["name"] != item.name:
         plan_list.rename(item, values["name"])
     item.properties.update(props)
+    if parent is not None:
+        # "If the parent changes, the hierarchy will be restructured" (HELP import data into lists).
+        item.parent = parent
     return False
+
+
+def _parent(model: PlanningModel, plan_list: PlanList, values: dict[str, str]) -> str:
+    """The parent's code from a row's Parent column: a member of the list's parent list, or blank (top).
+
+    ASSUMPTION: a parent the parent list does not hold fails the row and leaves the item as it was. The
+    documented dump example lists an "Invalid parent" row with status "W"; we report it as a failed row,
+    since the member does not land where the file put it and its record must not read loaded."""
+    wanted = values["parent"]
+    if not wanted:
+        return ""
+    if plan_list.parent_list is None:
+        raise ValueRejected(f"Invalid parent: {plan_list.name} has no parent list")
+    parents = model.lists[plan_list.parent_list]
+    # A parent is matched on code first, then on name, as "Name or code" identifies items.
+    found = parents.by_code(wanted) or parents.by_name(wanted)
+    if found is None:
+        raise ValueRejected(f"Invalid parent: {wanted} is not in {parents.name}")
+    return found.code
 
 
 def _import_module_row(model: PlanningModel, imp: ImportDef, fields: dict[str, str]) -> None:
@@ -158,7 +181,8 @@ def export_rows(model: PlanningModel, exp: ExportDef) -> list[list[str]]:
     if exp.source_list:
         plan_list = model.lists[exp.source_list]
         for item in plan_list.items.values():
-            out.append([_list_field(item.code, item.name, item.properties, src) for _, src in exp.columns])
+            fields = {"code": item.code, "name": item.name, "parent": item.parent, **item.properties}
+            out.append([fields.get(src, "") for _, src in exp.columns])
         return out
     module = model.modules[exp.source_module or ""]
     for key, values in model.ordered_cells(module):
@@ -174,14 +198,6 @@ def export_rows(model: PlanningModel, exp: ExportDef) -> list[list[str]]:
                 row.append(render(value) if value is not None else "")
         out.append(row)
     return out
-
-
-def _list_field(code: str, name: str, props: dict[str, str], src: str) -> str:
-    if src == "code":
-        return code
-    if src == "name":
-        return name
-    return props.get(src, "")
 
 
 def run_export(model: PlanningModel, exp: ExportDef) -> ActionOutcome:

@@ -43,6 +43,7 @@ class ListDef:
     name: str
     properties: tuple[str, ...]
     items: tuple[dict[str, Any], ...]
+    parent: str | None = None  # the parent list: its members are the parents of this list's members
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,14 @@ def _model(raw: dict[str, Any], where: str) -> ModelDef:
             name=str(item["name"]),
             properties=tuple(str(p) for p in item.get("properties") or []),
             items=tuple(dict(x) for x in item.get("items") or []),
+            parent=item.get("parent"),
         )
         for item in raw.get("lists") or []
     )
     list_names = {x.name for x in lists}
+    for x in lists:
+        if x.parent is not None and (x.parent not in list_names or x.parent == x.name):
+            raise DefinitionError(f"{where}: list {x.name!r} names parent list {x.parent!r}, which is not another list")
     modules = tuple(_module(m, list_names, where) for m in raw.get("modules") or [])
     imports = tuple(_import(i, where) for i in raw.get("imports") or [])
     exports = tuple(

@@ -34,6 +34,7 @@ class ListItem:
     code: str
     name: str
     properties: dict[str, str] = field(default_factory=dict)
+    parent: str = ""  # the code of its parent, a member of the list's parent list; "" at the top
 
 
 @dataclass
@@ -44,6 +45,7 @@ class PlanList:
     name: str
     properties: tuple[str, ...]
     number: int
+    parent_list: str | None = None  # the list one level up in the hierarchy (Anaplan: a list's "parent")
     items: dict[str, ListItem] = field(default_factory=dict)  # by code, in insertion order
     next_item: int = 1
     _by_id: dict[str, ListItem] = field(default_factory=dict)
@@ -58,10 +60,10 @@ class PlanList:
     def by_name(self, name: str) -> ListItem | None:
         return self._by_name.get(name)
 
-    def add(self, code: str, name: str, properties: dict[str, str] | None = None) -> ListItem:
+    def add(self, code: str, name: str, properties: dict[str, str] | None = None, parent: str = "") -> ListItem:
         item_id = f"{ITEM_ID_PREFIX + self.number}{self.next_item:09d}"
         self.next_item += 1
-        item = ListItem(id=item_id, code=code, name=name or code, properties=dict(properties or {}))
+        item = ListItem(id=item_id, code=code, name=name or code, properties=dict(properties or {}), parent=parent)
         self.items[code] = item
         self._by_id[item_id] = item
         self._by_name.setdefault(item.name, item)
@@ -79,11 +81,12 @@ class PlanList:
         if self._by_name.get(item.name) is item:
             del self._by_name[item.name]
 
-    def as_json(self, item: ListItem) -> dict[str, Any]:
-        return {
-            "id": item.id,
-            "name": item.name,
-            "code": item.code,
+    def as_json(self, item: ListItem, parent: ListItem | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": item.id, "name": item.name, "code": item.code}
+        if parent is not None:
+            # The items GET documents `parent` (the parent's name) and `parentId` as optional fields.
+            out |= {"parent": parent.name, "parentId": parent.id}
+        return out | {
             "listId": self.id,
             "listName": self.name,
             "properties": {p: item.properties.get(p, "") for p in self.properties},
@@ -168,11 +171,17 @@ class PlanningModel:
 
     @staticmethod
     def _build_list(n: int, ldef: ListDef) -> PlanList:
-        plan_list = PlanList(str(LIST_ID_BASE + n), ldef.name, ldef.properties, number=n)
+        plan_list = PlanList(str(LIST_ID_BASE + n), ldef.name, ldef.properties, number=n, parent_list=ldef.parent)
         for raw in ldef.items:
             props = {str(k): str(v) for k, v in (raw.get("properties") or {}).items()}
-            plan_list.add(str(raw["code"]), str(raw.get("name") or raw["code"]), props)
+            plan_list.add(str(raw["code"]), str(raw.get("name") or raw["code"]), props, str(raw.get("parent") or ""))
         return plan_list
+
+    def parent_of(self, plan_list: PlanList, item: ListItem) -> ListItem | None:
+        """The member of the parent list that `item` sits under (None at the top of the hierarchy)."""
+        if not item.parent or plan_list.parent_list is None:
+            return None
+        return self.lists[plan_list.parent_list].by_code(item.parent)
 
     def _seed_cells(self, module: Module, mdef: ModuleDef) -> None:
         for raw in mdef.cells:

@@ -30,6 +30,12 @@ def _list(m: ModelState, list_id: str) -> PlanList:
     return found
 
 
+def _parent_ref(m: ModelState, plan_list: PlanList) -> dict[str, str]:
+    """The list metadata's documented `parent: {id, name}`: the list one level up."""
+    parent = m.planning.lists[plan_list.parent_list or ""]
+    return {"id": parent.id, "name": parent.name}
+
+
 def _module(m: ModelState, module_id: str) -> Module:
     found = next((x for x in m.planning.modules.values() if module_id in (x.id, x.name)), None)
     if found is None:
@@ -60,6 +66,7 @@ def list_metadata(request: Request, modelId: str, listId: str) -> dict[str, Any]
                 {"name": p, "format": "TEXT", "notes": "", "referencedBy": ""} for p in plan_list.properties
             ],
             "hasSelectiveAccess": False,
+            **({"parent": _parent_ref(model_of(request, modelId), plan_list)} if plan_list.parent_list else {}),
             "managedBy": "",
             "numberedList": False,
             "useTopLevelAsPageDefault": False,
@@ -85,7 +92,8 @@ def list_items(request: Request, modelId: str, listId: str) -> Response:  # noqa
             # ASSUMPTION: the 1,000,000-record limit and its 400 are documented (HELP retrieve-list-data); the wording
             # is ours.
             raise BadRequest(f"The list has more than {MAX_LIST_READ} items; use a large read request")
-        items = [plan_list.as_json(i) for i in plan_list.items.values()]
+        planning = model_of(request, modelId).planning
+        items = [plan_list.as_json(i, planning.parent_of(plan_list, i)) for i in plan_list.items.values()]
         properties = plan_list.properties
     if "text/csv" in request.headers.get("accept", ""):
         buf = io.StringIO()

@@ -27,6 +27,13 @@ def _currency_rates(c: httpx.Client) -> None:
     expect({"ConversionDate", "ConversionRate", "ConversionType"} <= set(items[0]), "a daily rate's attributes")
 
 
+def _tree_nodes(c: httpx.Client) -> None:
+    q = "TreeStructureCode='GL_ACCT_FLEX' and TreeCode='ACME_EU_ACCOUNT_HIERARCHY' and ParentPk1Value='OPEX'"
+    items = c.get(f"{REST}/fndTreeNodes", params={"q": q, "onlyData": "true"}, headers=V2).json()["items"]
+    expect({i["Pk1StartValue"] for i in items} >= {"6000", "6100"}, "fndTreeNodes lists the children of a parent")
+    expect(all(i["Depth"] == 2 and i["ParentTreeNodeId"] for i in items), "a child node names its parent node")
+
+
 def _collection_envelope(c: httpx.Client) -> None:
     body = c.get(f"{REST}/suppliers", params={"limit": "2"}).json()
     expect({"items", "count", "hasMore", "limit", "offset"} <= set(body), "collection envelope keys")
@@ -187,5 +194,10 @@ BEHAVIOURS = [
         "exportBulkData submits an ESS job whose output zip comes from ESSJobExecutionDetailsRF (fileType=OUT)",
         "Oracle REST API for Financials, Export Financials Data (exportBulkData); oracle.md 2.5 and 2.6",
         _export_bulk_data,
+    ),
+    Behaviour(
+        "fndTreeNodes holds the account hierarchies, node by node with the parent value",
+        "blogs.clarityconsulting.no 2026-03-06 (GL Account Hierarchies with REST API); FND_TREE_NODE columns",
+        _tree_nodes,
     ),
 ]

@@ -209,6 +209,22 @@ VALUE_SETS = ResourceSpec(
     children=(VALUE_SET_VALUES,),
     finders={"ValueSetCodeFinder": {"ValueSetCode": "ValueSetCode"}},
 )
+# Account hierarchies are trees (Tree Structure GL_ACCT_FLEX, one tree per hierarchy, date-effective tree
+# versions), read node by node from the Applications Common resource fndTreeNodes: TreeStructureCode,
+# TreeCode, TreeVersionId, TreeNodeId, ParentTreeNodeId, Pk1StartValue/Pk1EndValue (the value, or a range),
+# ParentPk1Value, Depth and ChildCount (FND_TREE_NODE's columns; the REST call
+# `fndTreeNodes?q=TreeStructureCode=GL_ACCT_FLEX;TreeCode=...;ParentPk1Value=...` as shown in
+# blogs.clarityconsulting.no "How to access Oracle Fusion GL Account Hierarchies with REST API").
+# ASSUMPTION: the item key is TreeNodeId as it stands (no composite hash); every node holds one value
+# (Pk1StartValue = Pk1EndValue), never a range.
+TREE_NODES = ResourceSpec(
+    "fndTreeNodes",
+    _attrs(
+        "TreeStructureCode TreeCode TreeVersionId TreeNodeId ParentTreeNodeId Pk1StartValue Pk1EndValue "
+        "ParentPk1Value Depth:int ChildCount:int"
+    ),
+    key="TreeNodeId",
+)
 
 # Suppliers and their addresses, sites and contacts (Oracle REST API for Procurement, "fapra": api-suppliers.html,
 # op-suppliers-supplierid-child-{addresses,sites,contacts}-get.html). Oracle's pages list the attributes in collapsed
@@ -456,6 +472,7 @@ TOP_LEVEL: dict[str, ResourceSpec] = {
         PERIOD_STATUSES,
         CURRENCY_RATES,
         VALUE_SETS,
+        TREE_NODES,
         SUPPLIERS,
         SUPPLIERS_LOV,
         INVOICES,

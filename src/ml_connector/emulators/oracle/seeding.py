@@ -176,6 +176,7 @@ class Builder:
         vs = coa["value_sets"]
         company_values = [{"value": self.company, "description": self.seed["company"]["description"]}]
         value_id = 300000046610001
+        summary_id = 300000046690001  # parent values apart, so the ids of the values above stay as they were
         for role, values in (
             ("company", company_values),
             ("cost_center", self.seed["cost_centers"]),
@@ -195,18 +196,19 @@ class Builder:
                     **self.who(created),
                 },
             )
-            for v in values:
+            parents = (self.seed.get("hierarchies") or {}).get(role, {}).get("parents", [])
+            for v in [*values, *({**x, "summary": True} for x in parents)]:
                 item.child_items("values").append(
                     Item(
                         res.VALUE_SET_VALUES,
                         {
-                            "ValueId": value_id,
+                            "ValueId": summary_id if v.get("summary") else value_id,
                             "Value": v["value"],
                             "Description": v["description"],
                             "EnabledFlag": v.get("enabled", "Y"),
                             "StartDateActive": date(2025, 1, 1),
                             "EndDateActive": date.fromisoformat(v["end_date"]) if "end_date" in v else None,
-                            "SummaryFlag": "N",
+                            "SummaryFlag": "Y" if v.get("summary") else "N",
                             "AccountType": v.get("type"),
                             "ControlAccount": None,
                             "DetailBudgetingAllowed": "Y",
@@ -214,8 +216,39 @@ class Builder:
                         },
                     )
                 )
-                value_id += 1
+                summary_id += bool(v.get("summary"))
+                value_id += not v.get("summary")
             self.roots["valueSets"].append(item)
+        self._trees()
+
+    def _trees(self) -> None:
+        """One tree per seeded hierarchy: its parent values at depth 1, their children at depth 2."""
+        for role, tree in (self.seed.get("hierarchies") or {}).items():
+            values = self.seed["accounts" if role == "account" else "cost_centers"]
+            node_ids: dict[str, str] = {}
+            nodes: list[dict[str, Any]] = [{"value": p["value"], "parent": None} for p in tree["parents"]]
+            nodes += [{"value": v["value"], "parent": v.get("parent")} for v in values]
+            for n, node in enumerate(nodes, start=1):
+                node_ids[node["value"]] = f"{tree['tree']}-{n:04d}"
+            for node in nodes:
+                parent = node["parent"]
+                self.roots["fndTreeNodes"].append(
+                    Item(
+                        res.TREE_NODES,
+                        {
+                            "TreeStructureCode": "GL_ACCT_FLEX",
+                            "TreeCode": tree["tree"],
+                            "TreeVersionId": tree["version"],
+                            "TreeNodeId": node_ids[node["value"]],
+                            "ParentTreeNodeId": node_ids.get(parent) if parent else None,
+                            "Pk1StartValue": node["value"],
+                            "Pk1EndValue": node["value"],
+                            "ParentPk1Value": parent,
+                            "Depth": 2 if parent else 1,
+                            "ChildCount": sum(1 for x in nodes if x["parent"] == node["value"]),
+                        },
+                    )
+                )
 
     def combination(self, cost_center: str, account: str) -> str:
         """The account combination string, registering it in accountCombinationsLOV on first use."""

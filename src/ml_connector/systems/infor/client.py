@@ -27,6 +27,7 @@ from ml_connector.records import (
     CostCenter,
     CurrencyRate,
     FiscalPeriod,
+    Hierarchy,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -173,6 +174,11 @@ class InforClient:
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
         # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
         # not in the notes): a flow converting to a reporting currency takes a rates_file.
+        return None
+
+    def hierarchy(self, dimension: str) -> Hierarchy | None:
+        # ASSUMPTION: not read (the API notes document no M3 account-structure program output, nor CSI
+        # or FSM grouping objects): a reference flow takes the parents from its parents_file.
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:

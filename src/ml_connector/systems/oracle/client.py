@@ -21,6 +21,7 @@ from ml_connector.records import (
     CostCenter,
     CurrencyRate,
     FiscalPeriod,
+    Hierarchy,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -289,6 +290,10 @@ class OracleClient:
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
         """General Ledger daily rates into `target` of the user conversion type `rate_type` (currencyRates)."""
         return read_rates(self.session, target, rate_type, self.settings.page_size)
+
+    def hierarchy(self, dimension: str) -> Hierarchy | None:
+        """The account or cost center tree the connection names (account_tree, cost_center_tree), if any."""
+        return coa.read_hierarchy(self.session, self.settings, dimension)
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices updated since `since`, as ledger lines of kind `invoice`."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession
-from ml_connector.records import Account, CostCenter
+from ml_connector.records import Account, CostCenter, Hierarchy
 from ml_connector.systems.oracle.paging import read_collection
 from ml_connector.systems.oracle.settings import OracleSettings
 
@@ -106,3 +106,45 @@ def read_cost_centers(session: ApiSession, settings: OracleSettings) -> Iterator
         yield CostCenter(
             code=str(row["Value"]), name=str(row.get("Description") or row["Value"]), enabled=_enabled(row)
         )
+
+
+TREE_STRUCTURE = "GL_ACCT_FLEX"  # the tree structure of account hierarchies (chart of accounts segments)
+
+
+def read_hierarchy(session: ApiSession, settings: OracleSettings, dimension: str) -> Hierarchy | None:
+    """The parents of the account or cost center values, from the tree the connection names (fndTreeNodes);
+    the parents' names from their summary values in the segment's value set. None without a tree.
+
+    Only a node's immediate parent is kept: the Anaplan list of members sits under one parent list."""
+    tree = settings.account_tree if dimension == "account" else settings.cost_center_tree
+    if not tree:
+        return None
+    q = f"TreeStructureCode='{TREE_STRUCTURE}' and TreeCode='{tree}'"
+    if settings.tree_version:
+        q += f" and TreeVersionId='{settings.tree_version}'"
+    nodes = list(read_collection(session, "fndTreeNodes", {"q": q, "onlyData": "true"}, page_size=settings.page_size))
+    if not nodes:
+        raise ConfigurationError(
+            f"Oracle has no account hierarchy {tree!r} (tree structure {TREE_STRUCTURE}) to read",
+            hint=f"Set {dimension}_tree on the connection to a tree code from Manage Account Hierarchies.",
+        )
+    versions = sorted({str(n.get("TreeVersionId") or "") for n in nodes})
+    if len(versions) > 1:
+        raise ConfigurationError(
+            f"the Oracle account hierarchy {tree!r} has {len(versions)} versions ({', '.join(versions)})",
+            hint="Set tree_version on the connection to the version to send.",
+        )
+    parents: dict[str, str] = {}
+    for node in nodes:
+        value, parent = str(node.get("Pk1StartValue") or ""), str(node.get("ParentPk1Value") or "")
+        if value and parent:
+            parents[value] = parent
+    role = "account" if dimension == "account" else "cost center"
+    configured = settings.account_value_set if dimension == "account" else settings.cost_center_value_set
+    vs = pick_value_set(value_sets(session, settings.page_size), configured, role)
+    groups = {
+        str(row["Value"]): str(row.get("Description") or row["Value"])
+        for row in segment_values(session, vs, settings.page_size)
+        if str(row.get("SummaryFlag") or "N").upper() == "Y" and row.get("Value")
+    }
+    return Hierarchy(parents=parents, groups=groups)

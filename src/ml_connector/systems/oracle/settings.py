@@ -65,6 +65,11 @@ class OracleSettings(RetrySettings):
     supplier_site_bu: str = ""
     cost_center_value_set: str = ""
     account_value_set: str = ""
+    # The account hierarchies (trees of the GL_ACCT_FLEX tree structure, by TreeCode) whose parents the
+    # reference flow sends to Anaplan; empty: no hierarchy read. With several versions, tree_version picks one.
+    account_tree: str = ""
+    cost_center_tree: str = ""
+    tree_version: str = ""
     requests_per_minute: int = Field(default=600, ge=1)
     page_size: int = Field(default=499, ge=1, le=500)
     supplier_batch_size: int = Field(default=50, ge=1, le=500)
