@@ -13,7 +13,7 @@ token comes from one kept `InforAuth` per client.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
@@ -171,6 +171,15 @@ class InforClient:
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
         # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
         # not in the notes): a flow converting to a reporting currency takes a rates_file.
+        return None
+
+    def posting_day(self, period: str) -> date | None:
+        """M3: a day the division's calendar places in the fiscal period (`m3_periods`).
+
+        ASSUMPTION: CSI and FSM fiscal-period dates are not in the notes, so none is claimed (their plan figures
+        for fiscal periods wait, quarantined with the reason)."""
+        if isinstance(self.line, M3Lines):
+            return self.line.posting_day(period)
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:

@@ -23,6 +23,7 @@ from ml_connector.records import (
     BudgetDraft,
     CostCenter,
     EntryKind,
+    FiscalPeriod,
     JournalDraft,
     LedgerLine,
     PostResult,
@@ -43,6 +44,7 @@ from ml_connector.systems.infor.m3_changes import (
 )
 from ml_connector.systems.infor.m3_divisions import check_divisions, company_divisions, local_currency
 from ml_connector.systems.infor.m3_payments import payment_lines
+from ml_connector.systems.infor.m3_periods import first_days, year_window
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
@@ -62,6 +64,7 @@ class M3Lines:
         self.settings = settings
         self.session = session
         self.company = settings.company.strip()
+        self._period_days: dict[int, dict[FiscalPeriod, date]] = {}  # by fiscal year, read once per client
 
     # --- one MI call -------------------------------------------------------------------------------
 
@@ -237,7 +240,17 @@ class M3Lines:
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
 
-    def _gl_by_accounting_date(self) -> Iterator[Record]:
+    def posting_day(self, period: str) -> date | None:
+        """A day M3 placed in the division's fiscal period `period` ("YYYY-Pnn"): the earliest accounting date
+        of its voucher lines in that period (`m3_periods`); None without `calendar = "erp"` or lines there."""
+        fiscal = FiscalPeriod.parse(period)
+        if fiscal is None or self.settings.calendar != "erp":
+            return None
+        if fiscal.year not in self._period_days:
+            self._period_days[fiscal.year] = first_days(self._gl_by_accounting_date(*year_window(fiscal.year)))
+        return self._period_days[fiscal.year].get(fiscal)
+
+    def _gl_by_accounting_date(self, start: date | None = None, end: date | None = None) -> Iterator[Record]:
         def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
             inputs = {"FRDT": m3_day(window.start), "TODT": m3_day(window.end)}
             if self.settings.division:
@@ -245,7 +258,7 @@ class M3Lines:
             return self.call("GLS200MI", "LstVouchersByDt", inputs, maxrecs=maxrecs)
 
         pager = DateWindowPager(fetch, self.settings.page_size, lambda rec: parse_day(rec.get("ACDT")))
-        yield from pager.read(self.settings.history_from, self._history_end())
+        yield from pager.read(start or self.settings.history_from, end or self._history_end())
 
     def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices: all of them by accounting-date windows (APS200MI SearchSupInvoic), or with `since`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -190,6 +190,15 @@ class OracleClient:
             ledger = self._ledger_named(self.settings.ledger_name)
             self._calendar = read_calendar(self.session, ledger.get("LedgerId"), self.settings.page_size)
         return self._calendar
+
+    def posting_day(self, period: str) -> date | None:
+        """The first day of the ledger's fiscal period `period` ("YYYY-Pnn"), from its calendar
+        (accountingPeriodStatusLOV StartDate); None without `calendar = "erp"` or for a period it lacks."""
+        calendar = self.fiscal_calendar()
+        fiscal = FiscalPeriod.parse(period)
+        if calendar is None or fiscal is None:
+            return None
+        return next((start for start, _, p in calendar.spans if p == fiscal), None)
 
     def _on_calendar(self, records: Iterator[LedgerLine | RejectedRecord]) -> Iterator[LedgerLine | RejectedRecord]:
         """Invoices and payments carry a date, not a period name: on the ledger's calendar, the period
