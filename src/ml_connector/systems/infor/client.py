@@ -26,7 +26,6 @@ from ml_connector.records import (
     BudgetDraft,
     CostCenter,
     CurrencyRate,
-    FiscalPeriod,
     JournalDraft,
     LedgerLine,
     PeriodStatus,
@@ -158,12 +157,9 @@ class InforClient:
         return lake_ledger_lines(self.settings, compass.rows, since, until)
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
-        """M3: GLS215MI balances by account and cost center (`m3_balances`). CSI and FSM balance objects are not
-        in the notes: None."""
-        if self.settings.calendar == "erp" or any(FiscalPeriod.parse(period) is not None for period in periods):
-            # ASSUMPTION: not compared on a fiscal calendar yet (GLS215MI balances are read by calendar
-            # month here): None says "no balances to compare", never "zero".
-            return None
+        """M3: GLS215MI balances by account and cost center (`m3_balances`), by calendar month or, with
+        `calendar = "erp"`, by the division's fiscal period number. CSI and FSM balance objects are not in the
+        notes: None."""
         if isinstance(self.line, M3Lines):
             return self.line.period_balances(periods)
         return None

@@ -65,6 +65,9 @@ class M3Lines:
         self.session = session
         self.company = settings.company.strip()
         self._period_days: dict[int, dict[FiscalPeriod, date]] = {}  # by fiscal year, read once per client
+        # Divisions whose lines, read on calendar months, showed an accounting period (ACYP) other than their
+        # date's month: their GLS215MI balances are by fiscal period, not comparable with month totals.
+        self._off_months: set[str] = set()
 
     # --- one MI call -------------------------------------------------------------------------------
 
@@ -169,10 +172,18 @@ class M3Lines:
             "ledgers": [{"id": code, "name": name, "company": self.company} for code, name in divisions],
         }
 
-    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]]:
-        """GLS215MI balances of the divisions read (the connection's division, else every one), by period."""
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """GLS215MI balances of the divisions read (the connection's division, else every one), by period; None on
+        calendar months when a division read keeps a fiscal calendar (its lines' ACYP is not their month)."""
         known = self.check_divisions()
         divisions = [self.settings.division] if self.settings.division else known
+        off = sorted(self._off_months & set(divisions))
+        if self.settings.calendar != "erp" and off:
+            # ASSUMPTION: a division on its own 4-4-5 or 13-period year keeps GLS215MI balances by fiscal period;
+            # on calendar months they are not comparable with month totals, and the cells (without an entity
+            # column) cannot be told apart by division: None, "no balances to compare", not every cell differing.
+            log.info("ledger check skipped: divisions %s keep fiscal periods; read them with calendar = erp", off)
+            return None
         out: dict[str, list[AccountBalance]] = {p: [] for p in periods}
         for division in divisions:
             currency = local_currency(self._call_inputs, self.company, division)
@@ -209,6 +220,8 @@ class M3Lines:
             key = ":".join(("m3", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
             stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
             period = ""
+            if self.settings.calendar != "erp" and not _in_its_month(rec):
+                self._off_months.add(rec.get("DIVI", ""))
             if self.settings.calendar == "erp":
                 # ASSUMPTION: ACYP (N6 "Accounting period") is the division's fiscal year and period, YYYYPP.
                 fiscal = fiscal_period(rec.get("ACYP", ""))
@@ -554,6 +567,12 @@ def _supplier(listed: Record, basic: Record) -> Supplier:
 
 
 _FIELD = re.compile(r'"(errorMessage|errorCode|errorField|terminationReason)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _in_its_month(rec: Record) -> bool:
+    """Whether a voucher line's accounting period (ACYP, YYYYPP) is its accounting date's month (ACDT)."""
+    period, day = rec.get("ACYP", "").strip(), rec.get("ACDT", "").strip()
+    return not period or not day or period == day.replace("-", "")[:6]
 
 
 def _excerpt_body(excerpt: str) -> dict[str, Any]:
