@@ -25,7 +25,7 @@ def to_mx1(box: Sandbox) -> None:
     """The plan-return flow posts to Monterrey (MX1, 4-4-5, read on its own calendar) and updates its batches
     into the GL, so the test reads the journal back as vouchers with their accounting period."""
     text = box.config_path.read_text(encoding="utf-8")
-    flow = "[flows.plan-return-infor]\n"
+    flow = "\n[flows.plan-return-infor]\n"
     text = text.replace(flow, flow + "months_of_periods = true\n")
     head = 'mapping = "infor"\nexport = "Export Approved Budget"'
     text = text.replace(f'target = "infor-us1"\n{head}', f'target = "infor-mx1"\n{head}')
