@@ -165,8 +165,10 @@ class InforClient:
         return None
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
-        # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
-        # not in the notes): a flow converting to a reporting currency takes a rates_file.
+        """M3: CRS055MI LstRatesPerType (`m3_rates`), `rate_type` being M3's numeric rate type (CRTP).
+        ASSUMPTION: CSI and FSM rate objects are not in the notes: None (a flow takes a rates_file)."""
+        if isinstance(self.line, M3Lines):
+            return self.line.currency_rates(target, rate_type)
         return None
 
     def posting_day(self, period: str) -> date | None:

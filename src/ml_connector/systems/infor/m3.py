@@ -22,6 +22,7 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     EntryKind,
     FiscalPeriod,
     JournalDraft,
@@ -46,6 +47,7 @@ from ml_connector.systems.infor.m3_divisions import check_divisions, company_div
 from ml_connector.systems.infor.m3_payments import payment_lines
 from ml_connector.systems.infor.m3_periods import first_days, year_window
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
+from ml_connector.systems.infor.m3_rates import division_rates
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import m3_day, parse_day
@@ -72,10 +74,17 @@ class M3Lines:
     # --- one MI call -------------------------------------------------------------------------------
 
     def call(
-        self, program: str, transaction: str, inputs: dict[str, str] | None = None, *, maxrecs: int = 0
+        self,
+        program: str,
+        transaction: str,
+        inputs: dict[str, str] | None = None,
+        *,
+        maxrecs: int = 0,
+        division: str = "",
     ) -> list[Record]:
-        """Run one transaction; its records with values right-trimmed, or `M3TransactionError`."""
-        options = f";maxrecs={maxrecs};cono={self.company}"
+        """Run one transaction (in `division`'s context when given); its records with values right-trimmed, or
+        `M3TransactionError`."""
+        options = f";maxrecs={maxrecs};cono={self.company}" + (f";divi={division}" if division else "")
         path = f"{BASE}/{program}/{transaction}{options}"
         try:
             response = self.session.request("GET", path, params=inputs or {}, safe_to_repeat=True)
@@ -252,6 +261,20 @@ class M3Lines:
                 period=period,
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate]:
+        """CRS055MI rates from each division's local currency into `target` (`m3_rates`)."""
+        known = self.check_divisions()
+        divisions = [self.settings.division] if self.settings.division else known
+
+        def rates(division: str, inputs: dict[str, str]) -> list[Record]:
+            return self.call("CRS055MI", "LstRatesPerType", inputs, division=division)
+
+        out: list[CurrencyRate] = []
+        for division in divisions:
+            local = local_currency(self._call_inputs, self.company, division)
+            out.extend(division_rates(rates, division, local, target.strip().upper(), rate_type))
+        return out
 
     def posting_day(self, period: str) -> date | None:
         """A day M3 placed in the division's fiscal period `period` ("YYYY-Pnn"): the earliest accounting date
