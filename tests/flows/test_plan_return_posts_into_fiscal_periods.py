@@ -9,6 +9,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+import httpx
+
 from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Sandbox
 from ml_connector.engine.queries import audit_page
@@ -66,3 +68,43 @@ def test_a_plan_return_on_a_4_4_5_division_posts_into_the_fiscal_period(sandbox:
     waiting = [r for r in records if r.payload.get("Period") != "Apr 26"]
     assert waiting and {r.state for r in waiting} == {RecordState.QUARANTINED.value}
     assert "infor-mx1 names no day of its fiscal period 2026-P12" in {r.reason.split(",")[0] for r in waiting}
+
+
+def test_a_plan_return_on_oracles_4_4_5_ledger_posts_into_the_fiscal_period(sandbox: Sandbox) -> None:
+    """On the Acme UK Ledger (4-4-5), "Apr 26" is 2026-P04: the journal is dated 29 March, the period's first day,
+    and Journal Import puts it in P04-26 by the ledger's calendar; the plan's periods of FY2027, which the
+    ledger's calendar does not have yet, wait with the reason."""
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    text = text.replace('ledger_name = "Acme EU Ledger"\n', 'ledger_name = "Acme UK Ledger"\ncalendar = "erp"\n')
+    flow = "\n[flows.plan-return-oracle]\n"
+    text = text.replace(flow, flow + "months_of_periods = true\n").replace('currency = "EUR"', 'currency = "GBP"')
+    sandbox.config_path.write_text(text.replace('ledger = "Acme EU Ledger"', 'ledger = "Acme UK Ledger"'), "utf-8")
+    set_budget(sandbox, "6100", "3100", "Apr 26", "2500.40")
+    root = Root(config_module.load(sandbox.config_path))
+    try:
+        ctx = root.flow_context()
+        actuals = run_flow(ctx, "actuals-oracle")  # actuals in: the UK lines of 30 March are in 2026-P04
+        periods = {r.payload.get("period") for r in audit_page(ctx.store, actuals.id) if r.kind == "gl"}
+        info = run_flow(ctx, "plan-return-oracle")
+        records = audit_page(ctx.store, info.id)
+    finally:
+        root.close()
+    assert "2026-P04" in periods
+    assert not info.error, info.error
+    april = [r for r in records if r.payload.get("Period") == "Apr 26"]
+    assert april and {r.state for r in april} == {RecordState.POSTED.value}, {r.reason for r in april}
+    batches = [
+        b
+        for b in httpx.get(f"{sandbox.url('oracle')}/_emulator/journals", timeout=30).json()
+        if str(b.get("Reference1") or "").startswith("MLC-")
+    ]
+    headers = [h for b in batches for h in b["headers"]]
+    april_headers = [h for h in headers if h["PeriodName"] == "P04-26"]
+    assert april_headers and all(h["LedgerName"] == "Acme UK Ledger" for h in april_headers)
+    lines = [ln for h in april_headers for ln in h["lines"] if ln["AccountCombination"] == "300-3100-6100"]
+    assert [Decimal(str(ln["EnteredDr"] or 0)) - Decimal(str(ln["EnteredCr"] or 0)) for ln in lines] == [
+        Decimal("2500.40")
+    ]
+    assert {h["DefaultEffectiveDate"][:10] for h in april_headers} == {"2026-03-29"}
+    waiting = [r for r in records if str(r.payload.get("Period", "")).endswith("27")]
+    assert waiting and {r.state for r in waiting} == {RecordState.QUARANTINED.value}
