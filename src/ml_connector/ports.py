@@ -8,7 +8,7 @@ system, and a flow's tests can stand in a fake for either side.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -88,6 +88,10 @@ class ErpClient(Protocol):
     def hierarchy(self, dimension: str) -> Hierarchy | None:
         """The parents of the "account" or "cost_center" members; None when the ERP publishes none (or
         the connection names no hierarchy to read)."""
+
+    def posting_day(self, period: str) -> date | None:
+        """A day the ERP's calendar places in its fiscal period `period` ("YYYY-Pnn"), to date a journal into
+        that period; None when the ERP's calendar does not say (the figures then wait, never guessed)."""
 
     def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices as ledger lines of kind `invoice`."""

@@ -88,7 +88,63 @@ def test_the_rate_type_picks_oracle_rates(usd: FlowContext) -> None:
     assert oracle.currency_rates("JPY", "Corporate") == []
 
 
-def test_an_erp_without_rates_needs_a_rate_file(sandbox: Sandbox, usd: FlowContext) -> None:
+def test_m3_rate_types_are_numbers(sandbox: Sandbox, usd: FlowContext) -> None:
+    """M3's rate types are CRTP numbers: the flow's default "Corporate" is a clear configuration error."""
     result = invoke(sandbox, "run", "actuals-infor-eur", width=200)
     assert result.exit_code == 2, result.output
-    assert "publishes no currency rates" in result.output and "rates_file" in result.output
+    assert "'Corporate' is not an M3 exchange rate type" in result.output and 'rate_type = "1"' in result.output
+
+
+def m3_flow(box: Sandbox, currency: str) -> Root:
+    text = box.config_path.read_text(encoding="utf-8") + FLOWS
+    flow = "\n[flows.actuals-infor-eur]\n"
+    text = text.replace(flow, flow + 'rate_type = "1"\n')
+    box.config_path.write_text(text.replace('reporting_currency = "EUR"', f'reporting_currency = "{currency}"'))
+    return Root(config_module.load(box.config_path))
+
+
+def m3_rate(local_amount: Decimal, arat: str, method: int, factor: int) -> Decimal:
+    """A USD amount in the reporting currency by CRS055's definition of ARAT (the seed's rates): multiply, 10^RAFA
+    units of the currency are ARAT dollars; divide, 10^RAFA dollars are ARAT units of the currency."""
+    units = Decimal(10) ** factor
+    converted = local_amount * Decimal(arat) / units if method == 2 else local_amount * units / Decimal(arat)
+    return converted.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("currency", "march", "february", "method", "factor"),
+    [("EUR", "1.0932", "1.0873", 1, 0), ("JPY", "15110", "14975", 2, 2)],
+)
+def test_m3_rates_from_crs055_convert_to_the_cent(
+    sandbox: Sandbox, currency: str, march: str, february: str, method: int, factor: int
+) -> None:
+    """With no rates_file, an M3 flow converts each division's local (USD) amounts with CRS055MI LstRatesPerType
+    rates of its rate type, at the latest rate on or before the period's end, by the currency's multiply
+    (EUR) or divide (JPY, rate factor 2: per 100 dollars) method; the audit keeps the rate and its date."""
+    root = m3_flow(sandbox, currency)
+    try:
+        ctx = root.flow_context()
+        run_flow(ctx, "reference-infor")
+        info = run_flow(ctx, "actuals-infor-eur")
+        records = [r for r in audit_page(ctx.store, info.id) if r.kind == "gl"]
+    finally:
+        root.close()
+    assert not info.error, info.error
+    by_cell: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    seen = set()
+    for r in records:
+        if r.state != RecordState.LOADED.value or r.payload.get("period") not in ("2026-02", "2026-03"):
+            continue
+        conversion = r.payload["conversion"]
+        arat = march if r.payload["period"] == "2026-03" else february
+        day = "2026-03-31" if r.payload["period"] == "2026-03" else "2026-02-27"
+        assert (conversion["currency"], conversion["to"], conversion["rate_date"]) == ("USD", currency, day)
+        expected = m3_rate(Decimal(conversion["amount"]), arat, method, factor)
+        assert Decimal(conversion["converted"]) == expected, conversion
+        label = "Mar 26" if r.payload["period"] == "2026-03" else "Feb 26"
+        by_cell[(r.payload["account"], r.payload["cost_center"], label)] += expected
+        seen.add(label)
+    assert seen == {"Feb 26", "Mar 26"}
+    held = anaplan_cells(sandbox)
+    for cell, total in by_cell.items():
+        assert held[cell] == total, cell

@@ -186,10 +186,10 @@ def test_the_dry_run_checks_fiscal_labels_against_the_time_dimension(sandbox: Sa
     assert any("'FY26 P04' is not in the model's time dimension" in r.reason for r in records)
 
 
-def test_plan_figures_for_fiscal_periods_are_quarantined_not_posted(sandbox: Sandbox) -> None:
+def test_plan_figures_for_fiscal_periods_the_erp_has_no_day_of_wait_quarantined(sandbox: Sandbox) -> None:
     """Labels map back to the ERP's fiscal periods ("Dec 26" is 2026-P12) through the flow's mapping; a journal
-    into one would need
-    the period's first day, which is not read for posting yet: the figures wait with the reason."""
+    into one is dated on a day the ERP's calendar places in it, and M3 has placed none in the plan's future
+    periods yet: the figures wait with the reason, nothing is dated by a guess."""
     text = sandbox.config_path.read_text(encoding="utf-8")
     text = text.replace("[connections.infor-us1]\n", '[connections.infor-us1]\ncalendar = "erp"\n')
     text = text.replace("[flows.plan-return-infor]\n", "[flows.plan-return-infor]\nmonths_of_periods = true\n")
@@ -202,9 +202,7 @@ def test_plan_figures_for_fiscal_periods_are_quarantined_not_posted(sandbox: San
     finally:
         root.close()
     assert records and {r.state for r in records} == {RecordState.QUARANTINED.value}
-    assert all(
-        "journals into fiscal periods of a 4-4-5 or 13-period calendar are not posted" in r.reason for r in records
-    )
-    assert "Anaplan period 'Dec 26' is the ERP's fiscal period 2026-P12" in {r.reason.split(";")[0] for r in records}
+    assert all("so no journal can be dated into it" in r.reason for r in records)
+    assert "infor-us1 names no day of its fiscal period 2026-P12" in {r.reason.split(",")[0] for r in records}
     assert "calendar" in records[0].hint
     assert httpx.get(f"{sandbox.url('infor')}/_emulator/journals", timeout=30).json() == []

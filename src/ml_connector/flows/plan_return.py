@@ -153,14 +153,12 @@ class PlanReturnFlow:
             entry = AuditEntry(flow.source, key, "plan", {"line": line, **row}, RecordState.STAGED)
             try:
                 period = fmt.from_anaplan(row[cols.period])
-                if FiscalPeriod.parse(period) is not None:
-                    # The ERP's fiscal period is known (the same mapping, read back); its first day, which a
-                    # journal's accounting date needs, is not read from the ERP for posting yet.
+                if FiscalPeriod.parse(period) is not None and flow.post_as == "budget":
+                    # A budget load names its period as a month (BUS100MI BUPE, Oracle's period name).
                     raise RecordError(
-                        f"Anaplan period {row[cols.period]!r} is the ERP's fiscal period {period}; journals into "
-                        "fiscal periods of a 4-4-5 or 13-period calendar are not posted yet",
-                        hint="Post this period's figures by hand, or return them through a flow whose ERP "
-                        'connection reads calendar months (calendar = "months").',
+                        f"Anaplan period {row[cols.period]!r} is the ERP's fiscal period {period}; budget loads "
+                        "into fiscal periods of a 4-4-5 or 13-period calendar are not supported",
+                        hint='Set post_as = "journal" on the flow: journals are dated into the fiscal period.',
                     )
                 amount = Decimal(row[cols.amount].replace(",", "") or "0")  # an empty cell is no figure
                 if not amount.is_finite():  # Decimal reads "NaN" and "Infinity" without complaint
@@ -217,19 +215,31 @@ class PlanReturnFlow:
             for cell in gone:
                 plan.keys[cell].append(cell_key(self.name, self.flow.version, period, cell))
         keys = [k for ks in plan.keys.values() for k in ks]
+        day = self._posting_day(period, erp)
+        if day is None:
+            audit.move(
+                RecordState.STAGED,
+                RecordState.QUARANTINED,
+                target_keys=keys,
+                reason=f"{self.flow.target} names no day of its fiscal period {period}, so no journal can be dated "
+                "into it",
+                hint="Check that the ERP's calendar has the period (Oracle: the ledger's accounting calendar; M3: a "
+                "voucher in the period), then run again.",
+            )
+            return
         if dry_run:
             self._predict(period, plan, history, base, audit)
             return
         try:
             for record in history.pending:  # an earlier run's plan, cut short: finish it first
-                self._post(record, period, erp, submits, journals)
+                self._post(record, period, day, erp, submits, journals)
             before = history.net
             records = plan_revision(history, plan.wanted, base, self._mode)
             if records:
                 journals.intend(period, records, scope.run_id)
             adopted = False
             for record in records:
-                created = self._post(record, period, erp, submits, journals)
+                created = self._post(record, period, day, erp, submits, journals)
                 adopted = adopted or (record.seq == 1 and not created)
         except RecordError as exc:
             journals.forget_pending(period)  # the ERP refused it: nothing of the rest was written
@@ -249,8 +259,21 @@ class PlanReturnFlow:
     def _mode(self) -> str:
         return "budget" if self.flow.post_as == "budget" else self.flow.revisions
 
+    def _posting_day(self, period: str, erp: ErpClient) -> date | None:
+        """The accounting date of the period's journals: a calendar month's first day, or a day the ERP's own
+        calendar places in a fiscal period ("2026-P04" on a 4-4-5 year may start on 29 March)."""
+        if FiscalPeriod.parse(period) is None:
+            return date(int(period[:4]), int(period[5:]), 1)
+        return erp.posting_day(period)
+
     def _post(
-        self, record: ReturnRecord, period: str, erp: ErpClient, submits: SubmitMemory, journals: ReturnJournals
+        self,
+        record: ReturnRecord,
+        period: str,
+        day: date,
+        erp: ErpClient,
+        submits: SubmitMemory,
+        journals: ReturnJournals,
     ) -> bool:
         """Post one journal or budget load; False when the ERP already had it (found by its reference)."""
         self.ctx.progress.stage(f"posting {record.reference}")
@@ -262,13 +285,13 @@ class PlanReturnFlow:
             budget = BudgetDraft(record.reference, name, flow.ledger, period, flow.currency, lines)
             result = erp.post_budget(budget, submits)
         else:
-            result = erp.post_journal(self._draft(record, period), submits)
+            result = erp.post_journal(self._draft(record, period, day), submits)
         failpoint("plan_return.after_post")
         journals.mark(record.reference, JournalState.POSTED, document_id=result.document_id)
         record.state, record.document_id = JournalState.POSTED, result.document_id
         return result.created
 
-    def _draft(self, record: ReturnRecord, period: str) -> JournalDraft:
+    def _draft(self, record: ReturnRecord, period: str, day: date) -> JournalDraft:
         flow = self.flow
         text = {
             JournalKind.JOURNAL: f"{flow.version} {period}",
@@ -286,12 +309,11 @@ class PlanReturnFlow:
             JournalKind.REVERSAL: f"Reversal of {record.reverses}: {flow.version} {period} revised (for review)",
             JournalKind.DELTA: f"{flow.version} {period} revised in Anaplan {flow.model}: difference (for review)",
         }[record.kind]
-        year, month = int(period[:4]), int(period[5:])
         return JournalDraft(
             reference=record.reference,
             ledger=flow.ledger,
             period=period,
-            accounting_date=date(year, month, 1),
+            accounting_date=day,
             currency=flow.currency,
             description=description,
             lines=tuple(lines),

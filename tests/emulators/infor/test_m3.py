@@ -395,3 +395,20 @@ def test_a_hidden_line_is_in_the_balances_only(infor: Infor) -> None:
     assert march() == was + 10
     assert len(records(infor.api.get(f"{EXEC}/GLS200MI/LstVouchersByDt;maxrecs=0", params=lines))) == before
     assert infor.admin.post("/_emulator/m3/hidden", json={"division": "US1"}).status_code == 400
+
+
+def test_crs055_lists_rates_per_type_from_a_date(infor: Infor) -> None:
+    """LstRatesPerType: CUCD and CRTP required; the rates of that currency and type in date order against the
+    division's local currency, with the currency's conversion method and factor; CUTD starts the list."""
+    rows = records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType;divi=MX1", params={"CUCD": "JPY", "CRTP": "1"}))
+    assert [(r["CUTD"], r["ARAT"]) for r in rows][:2] == [("20251128", "15250"), ("20260130", "15480")]
+    assert {(r["LOCD"], r["DMCU"], r["RAFA"]) for r in rows} == {("USD", "2", "2")}
+    later = records(
+        infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType", params={"CUCD": "EUR", "CRTP": "1", "CUTD": "20260201"})
+    )
+    assert [r["CUTD"] for r in later] == ["20260227", "20260331"] and later[0]["DMCU"] == "1"
+    assert records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType", params={"CUCD": "EUR", "CRTP": "7"})) == []
+    unknown = infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType", params={"CUCD": "XXX", "CRTP": "1"}).json()
+    assert unknown["results"][0]["errorField"] == "CUCD"
+    missing = infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType", params={"CUCD": "EUR"})
+    assert "CRTP" in missing.text and "records" not in missing.text

@@ -47,6 +47,7 @@ def _calls(infor: Infor) -> dict[tuple[str, str], list[dict[str, str]]]:
             "LstPerBalances",
             {"DIVI": "US1", "BAKY": "1", "BIT1": "6300", "BIT2": "1900"},
         ),
+        ("CRS055MI", "LstRatesPerType"): ("LstRatesPerType", {"CUCD": "JPY", "CRTP": "1"}),
     }
     return {
         key: records(infor.api.get(f"{EXEC}/{key[0]}/{trn};maxrecs=0", params=params))

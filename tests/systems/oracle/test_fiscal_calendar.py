@@ -61,3 +61,18 @@ def test_the_first_ledger_reads_as_before(make_client: Callable[..., OracleClien
     assert {ln.source_key: ln.period[:4] + "-" + ln.period[-2:] for ln in on_calendar} == {
         ln.source_key: ln.period for ln in eu
     }
+
+
+def test_a_journal_into_a_fiscal_period_is_dated_on_the_periods_first_day(
+    make_client: Callable[..., OracleClient],
+) -> None:
+    """Plan-return dates a journal into "2026-P04" on the day the ledger's calendar starts it (29 March, a
+    March date), read from accountingPeriodStatusLOV; a period the calendar lacks has no day, and neither has a
+    connection on calendar months (there a period is a month and its first day is the month's)."""
+    uk = make_client(ledger_name=UK, calendar="erp")
+    assert uk.posting_day("2026-P04") == date(2026, 3, 29)
+    assert uk.posting_day("2026-P05") == date(2026, 4, 26)
+    assert uk.posting_day("2026-P01") == date(2025, 12, 28)
+    assert uk.posting_day("2026-P13") is None  # a 4-4-5 year has 12 periods
+    assert uk.posting_day("2031-P04") is None  # beyond the calendar the ledger publishes
+    assert make_client(ledger_name=UK).posting_day("2026-P04") is None

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from ml_connector.emulators.infor.exceptions import M3Error, m3_request_error
+from ml_connector.emulators.infor.m3_crs055 import CRS055_TRANSACTIONS
 from ml_connector.emulators.infor.m3_ledger import LEDGER_TRANSACTIONS
 from ml_connector.emulators.infor.m3_metadata import output_fields
 from ml_connector.emulators.infor.m3_mns100 import MNS100_TRANSACTIONS
@@ -27,6 +28,7 @@ TRANSACTIONS = {
     for program in BASE_TRANSACTIONS.keys() | LEDGER_TRANSACTIONS.keys()
 }
 TRANSACTIONS |= MNS100_TRANSACTIONS
+TRANSACTIONS |= CRS055_TRANSACTIONS
 TRANSACTIONS["MRS001MI"] = mrs001_transactions(TRANSACTIONS)
 # ASSUMPTION: without `maxrecs` the server returns at most 100 records, like the SDK's default.
 DEFAULT_MAXRECS = 100

@@ -68,6 +68,7 @@ class InforBackend:
             self.company_name = seed.company_name
             self.currency = seed.currency
             self.divisions = seed.divisions
+            self.currency_rates = seed.currency_rates
             self.accounts: dict[int, dict[str, Account]] = {
                 1: {a.code: a for a in seed.accounts},
                 2: {c.code: c for c in seed.cost_centers},

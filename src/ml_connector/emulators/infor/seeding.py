@@ -39,6 +39,8 @@ class SeedData:
     lines: list[LedgerLine] = field(default_factory=list)
     invoices: list[SupplierInvoice] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
+    # CRS055MI: per currency its conversion method (DMCU), rate factor (RAFA) and rates by (type, date).
+    currency_rates: list[dict[str, Any]] = field(default_factory=list)
 
 
 def load_seed() -> SeedData:
@@ -51,6 +53,7 @@ def load_seed() -> SeedData:
         company_name=str(raw["name"]),
         currency=str(raw["currency"]),
         divisions=[{k: str(v) for k, v in d.items()} for d in raw["divisions"]],
+        currency_rates=list(raw.get("currency_rates") or []),
         accounts=[Account(1, str(a["code"]), a["name"], a["type"], stamp) for a in raw["accounts"]],
         cost_centers=[Account(2, str(c["code"]), c["name"], "", stamp) for c in raw["cost_centers"]],
         suppliers=[

@@ -9,8 +9,9 @@ combination that has activity. Every amount is a **string**, as documented.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ml_connector.emulators.oracle.exceptions import bad_request
 from ml_connector.emulators.oracle.journals import lines_of
@@ -23,12 +24,38 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _VARIABLES = ("accountCombination", "accountingPeriod", "currency", "ledgerName", "mode", "amountType")
 
 
-def _period_index(name: str) -> tuple[int, int]:
+def _month_index(name: str) -> tuple[int, int] | None:
     month, _, year = name.partition("-")
     if month not in _MONTHS or not year.isdigit():
-        # ASSUMPTION: an unparseable period name answers 400 with this wording (undocumented).
-        raise bad_request(f"The accounting period {name} is not valid.", path="accountingPeriod")
+        return None
     return 2000 + int(year), _MONTHS.index(month) + 1
+
+
+def _ledger_named(backend: OracleBackend, name: str) -> dict[str, Any] | None:
+    """The ledger (name, id, currency, period set) of `ledgersLOV` called `name`."""
+    for item in backend.roots["ledgersLOV"]:
+        if item.data.get("Name") == name:
+            data = item.data
+            return {
+                "name": name,
+                "id": data["LedgerId"],
+                "currency": data["CurrencyCode"],
+                "period_set": data["PeriodSetName"],
+            }
+    return None
+
+
+def _period_order(backend: OracleBackend, ledger: dict[str, Any]) -> Callable[[str], tuple[int, int] | None]:
+    """(year, number) of a period name of the ledger's calendar (its accountingPeriodStatusLOV rows: "P04-26" on
+    the 4-4-5 ledger), or of a monthly name "Mar-26"; None for a name the ledger does not have."""
+    named = {
+        str(row.data["PeriodNameId"]): (int(row.data["PeriodYear"]), int(row.data["PeriodNumber"]))
+        for row in backend.roots["accountingPeriodStatusLOV"]
+        if row.data.get("LedgerId") == ledger["id"] and row.data.get("PeriodYear") and row.data.get("PeriodNumber")
+    }
+    if named and not all(_month_index(n) for n in named):  # a fiscal calendar: only its own names
+        return named.get
+    return lambda name: named.get(name) or _month_index(name)
 
 
 def _matches(pattern: list[str], combination: str, delimiter: str) -> bool:
@@ -50,24 +77,28 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     if unknown or "accountCombination" not in variables or "accountingPeriod" not in variables:
         raise bad_request(f"URL request parameter finder with value '{finder}' is invalid.")
     seeded = backend.seeded
-    ledger = seeded.ledger
+    ledger = _ledger_named(backend, variables.get("ledgerName", seeded.ledger["name"]))
     # ASSUMPTION: another ledger or currency is not an error, just no rows.
-    if variables.get("ledgerName", ledger["name"]) != ledger["name"]:
+    if ledger is None or variables.get("currency", ledger["currency"]) != ledger["currency"]:
         return []
-    if variables.get("currency", ledger["currency"]) != ledger["currency"]:
-        return []
-    target = _period_index(variables["accountingPeriod"])
+    order = _period_order(backend, ledger)
+    target = order(variables["accountingPeriod"])
+    if target is None:
+        # ASSUMPTION: an unknown period name answers 400 with this wording (undocumented).
+        raise bad_request(
+            f"The accounting period {variables['accountingPeriod']} is not valid.", path="accountingPeriod"
+        )
     pattern = variables["accountCombination"].split(seeded.delimiter)
     begin: defaultdict[str, Decimal] = defaultdict(Decimal)
     activity: defaultdict[str, Decimal] = defaultdict(Decimal)
     for batch in backend.roots["journalBatches"]:
         if batch.data.get("UserPeriodSetName") != ledger["period_set"]:
-            continue  # another ledger's journal (the 4-4-5 ledger): ASSUMPTION: balances read the first ledger only
+            continue  # another ledger's journal
         if batch.data["Status"] != "P":
             # ASSUMPTION: balances count posted journals only (GL's usual rule; not stated in the notes).
             continue  # only posted journals reach balances
-        period = _period_index(batch.data["DefaultPeriodName"])
-        if period > target:
+        period = order(batch.data["DefaultPeriodName"])
+        if period is None or period > target:
             continue
         for _, line in lines_of(batch):
             combo = line.data["AccountCombination"]
@@ -80,7 +111,8 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
                 # Balance-sheet accounts carry forward; income and expense accounts restart each year.
                 begin[combo] += amount
     for period_name, combo, amount in backend.hidden_lines:
-        if _period_index(period_name) == target and _matches(pattern, combo, seeded.delimiter):
+        # A hidden line belongs to the ledger whose calendar names its period ("Mar-26" EU, "P04-26" UK).
+        if order(period_name) == target and _matches(pattern, combo, seeded.delimiter):
             activity[combo] += amount
     detail = variables.get("mode", "").lower() == "detail"
     groups: dict[str, list[str]] = defaultdict(list)

@@ -111,6 +111,7 @@ class _Batch:
         self.headers: OrderedDict[str, list[tuple[LineInput, str, date, str | None, str | None]]] = OrderedDict()
         self.errors: list[str] = []
         self.period: str | None = None
+        self.ledger: dict[str, Any] | None = None  # the ledger of its rows (ledgersLOV)
 
 
 def import_bulk_data(backend: OracleBackend, payload: dict[str, Any], user: str) -> dict[str, Any]:
@@ -195,11 +196,21 @@ def _group(
         except ValueError as exc:
             batch.errors.append(f"Row {number} ({reference}): {exc}")
             continue
-        ledger_id, ledger_name = _field(row, "LEDGER_ID"), _field(row, "LEDGER_NAME")
-        if ledger_id != str(ledger["id"]) and ledger_name != ledger["name"]:
+        row_ledger = _row_ledger(backend, _field(row, "LEDGER_ID"), _field(row, "LEDGER_NAME")) or {}
+        if not row_ledger:
             batch.errors.append(f"Row {number} ({reference}): EL01 the ledger is not valid.")
-        if _field(row, "CURRENCY_CODE") != ledger["currency"]:
-            batch.errors.append(f"Row {number} ({reference}): EC01 currency must be {ledger['currency']}.")
+        elif row_ledger["id"] != ledger["id"] and not _field(row, "PERIOD_NAME"):
+            # Journal Import takes the period from the ledger's accounting calendar (its period set): on a 4-4-5
+            # ledger a journal dated 30 March is in P04-26, not in a month.
+            named = _period_holding(backend, row_ledger["id"], effective)
+            if named is None:
+                # ASSUMPTION: the wording of this rejection (EP01) mimics the execution report; not in the notes.
+                batch.errors.append(f"Row {number} ({reference}): EP01 {effective} is in no period of the ledger.")
+            period = named or period
+        currency = row_ledger.get("currency", ledger["currency"])
+        if _field(row, "CURRENCY_CODE") != currency:
+            batch.errors.append(f"Row {number} ({reference}): EC01 currency must be {currency}.")
+        batch.ledger = batch.ledger or row_ledger or None
         batch.period = batch.period or period
         # ASSUMPTION: REFERENCE4 becomes the journal name as given (blank: the category), REFERENCE5 its
         # description, REFERENCE6 (journal entry reference) the header's ExternalReference.
@@ -248,6 +259,34 @@ def _line(row: list[str], delim: str, valid: dict[str, set[str]]) -> tuple[LineI
     )
 
 
+def _row_ledger(backend: OracleBackend, ledger_id: str, name: str) -> dict[str, Any] | None:
+    """The ledger a GL_INTERFACE row names (LEDGER_ID, else LEDGER_NAME), as `new_batch` takes it."""
+    first = backend.seeded.ledger
+    if ledger_id == str(first["id"]) or (not ledger_id and name == first["name"]):
+        return dict(first)
+    for item in backend.roots["ledgersLOV"]:
+        data = item.data
+        if (ledger_id and ledger_id == str(data.get("LedgerId"))) or (not ledger_id and name == data.get("Name")):
+            return {
+                "id": data["LedgerId"],
+                "name": data["Name"],
+                "currency": data["CurrencyCode"],
+                "period_set": data["PeriodSetName"],
+            }
+    return None
+
+
+def _period_holding(backend: OracleBackend, ledger_id: Any, day: date) -> str | None:
+    """The name of the ledger's (non-adjusting) period whose dates hold `day` (accountingPeriodStatusLOV)."""
+    for item in backend.roots["accountingPeriodStatusLOV"]:
+        data = item.data
+        if data.get("LedgerId") != ledger_id or data.get("AdjustmentPeriodFlag") == "Y":
+            continue
+        if data["StartDate"] <= day <= data["EndDate"]:
+            return str(data["PeriodNameId"])
+    return None
+
+
 def _create(backend: OracleBackend, batch: _Batch, request_id: int, user: str) -> None:
     headers = [
         HeaderInput(
@@ -275,7 +314,7 @@ def _create(backend: OracleBackend, batch: _Batch, request_id: int, user: str) -
         # ASSUMPTION: imported journals arrive unposted (Status U) and need posting, as Journal Import does not post.
         status="U",  # imported journals wait for review and posting
         headers=headers,
-        ledger=backend.seeded.ledger,
+        ledger=batch.ledger or backend.seeded.ledger,
         coa_name=backend.seeded.coa_name,
         user=user,
         created=backend.now(),

@@ -181,6 +181,8 @@ def readout(batch: Item) -> dict[str, Any]:
                 "JournalName": h.data["JournalName"],
                 "ExternalReference": h.data["ExternalReference"],
                 "PeriodName": h.data["PeriodName"],
+                "LedgerName": h.data["LedgerName"],
+                "DefaultEffectiveDate": str(h.data["DefaultEffectiveDate"]),
                 "UserJeCategoryName": h.data["UserJeCategoryName"],
                 "lines": [
                     {

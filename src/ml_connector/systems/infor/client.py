@@ -13,7 +13,7 @@ token comes from one kept `InforAuth` per client.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
@@ -26,7 +26,6 @@ from ml_connector.records import (
     BudgetDraft,
     CostCenter,
     CurrencyRate,
-    FiscalPeriod,
     Hierarchy,
     JournalDraft,
     LedgerLine,
@@ -161,19 +160,27 @@ class InforClient:
         return lake_ledger_lines(self.settings, compass.rows, since, until)
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
-        """M3: GLS215MI balances by account and cost center (`m3_balances`). CSI and FSM balance objects are not
-        in the notes: None."""
-        if self.settings.calendar == "erp" or any(FiscalPeriod.parse(period) is not None for period in periods):
-            # ASSUMPTION: not compared on a fiscal calendar yet (GLS215MI balances are read by calendar
-            # month here): None says "no balances to compare", never "zero".
-            return None
+        """M3: GLS215MI balances by account and cost center (`m3_balances`), by calendar month or, with
+        `calendar = "erp"`, by the division's fiscal period number. CSI and FSM balance objects are not in the
+        notes: None."""
         if isinstance(self.line, M3Lines):
             return self.line.period_balances(periods)
         return None
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
-        # ASSUMPTION: not read yet (M3 CRS055MI lists exchange rates by rate type; CSI and FSM rate objects are
-        # not in the notes): a flow converting to a reporting currency takes a rates_file.
+        """M3: CRS055MI LstRatesPerType (`m3_rates`), `rate_type` being M3's numeric rate type (CRTP).
+        ASSUMPTION: CSI and FSM rate objects are not in the notes: None (a flow takes a rates_file)."""
+        if isinstance(self.line, M3Lines):
+            return self.line.currency_rates(target, rate_type)
+        return None
+
+    def posting_day(self, period: str) -> date | None:
+        """M3: a day the division's calendar places in the fiscal period (`m3_periods`).
+
+        ASSUMPTION: CSI and FSM fiscal-period dates are not in the notes, so none is claimed (their plan figures
+        for fiscal periods wait, quarantined with the reason)."""
+        if isinstance(self.line, M3Lines):
+            return self.line.posting_day(period)
         return None
 
     def hierarchy(self, dimension: str) -> Hierarchy | None:

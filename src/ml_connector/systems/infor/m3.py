@@ -22,7 +22,9 @@ from ml_connector.records import (
     AccountBalance,
     BudgetDraft,
     CostCenter,
+    CurrencyRate,
     EntryKind,
+    FiscalPeriod,
     JournalDraft,
     LedgerLine,
     PostResult,
@@ -43,7 +45,9 @@ from ml_connector.systems.infor.m3_changes import (
 )
 from ml_connector.systems.infor.m3_divisions import check_divisions, company_divisions, local_currency
 from ml_connector.systems.infor.m3_payments import payment_lines
+from ml_connector.systems.infor.m3_periods import first_days, year_window
 from ml_connector.systems.infor.m3_posting import interface_query, write_batch
+from ml_connector.systems.infor.m3_rates import division_rates
 from ml_connector.systems.infor.paging import DateWindow, DateWindowPager
 from ml_connector.systems.infor.settings import InforSettings
 from ml_connector.systems.infor.values import m3_day, parse_day
@@ -62,14 +66,25 @@ class M3Lines:
         self.settings = settings
         self.session = session
         self.company = settings.company.strip()
+        self._period_days: dict[int, dict[FiscalPeriod, date]] = {}  # by fiscal year, read once per client
+        # Divisions whose lines, read on calendar months, showed an accounting period (ACYP) other than their
+        # date's month: their GLS215MI balances are by fiscal period, not comparable with month totals.
+        self._off_months: set[str] = set()
 
     # --- one MI call -------------------------------------------------------------------------------
 
     def call(
-        self, program: str, transaction: str, inputs: dict[str, str] | None = None, *, maxrecs: int = 0
+        self,
+        program: str,
+        transaction: str,
+        inputs: dict[str, str] | None = None,
+        *,
+        maxrecs: int = 0,
+        division: str = "",
     ) -> list[Record]:
-        """Run one transaction; its records with values right-trimmed, or `M3TransactionError`."""
-        options = f";maxrecs={maxrecs};cono={self.company}"
+        """Run one transaction (in `division`'s context when given); its records with values right-trimmed, or
+        `M3TransactionError`."""
+        options = f";maxrecs={maxrecs};cono={self.company}" + (f";divi={division}" if division else "")
         path = f"{BASE}/{program}/{transaction}{options}"
         try:
             response = self.session.request("GET", path, params=inputs or {}, safe_to_repeat=True)
@@ -166,10 +181,18 @@ class M3Lines:
             "ledgers": [{"id": code, "name": name, "company": self.company} for code, name in divisions],
         }
 
-    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]]:
-        """GLS215MI balances of the divisions read (the connection's division, else every one), by period."""
+    def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
+        """GLS215MI balances of the divisions read (the connection's division, else every one), by period; None on
+        calendar months when a division read keeps a fiscal calendar (its lines' ACYP is not their month)."""
         known = self.check_divisions()
         divisions = [self.settings.division] if self.settings.division else known
+        off = sorted(self._off_months & set(divisions))
+        if self.settings.calendar != "erp" and off:
+            # ASSUMPTION: a division on its own 4-4-5 or 13-period year keeps GLS215MI balances by fiscal period;
+            # on calendar months they are not comparable with month totals, and the cells (without an entity
+            # column) cannot be told apart by division: None, "no balances to compare", not every cell differing.
+            log.info("ledger check skipped: divisions %s keep fiscal periods; read them with calendar = erp", off)
+            return None
         out: dict[str, list[AccountBalance]] = {p: [] for p in periods}
         for division in divisions:
             currency = local_currency(self._call_inputs, self.company, division)
@@ -206,6 +229,8 @@ class M3Lines:
             key = ":".join(("m3", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
             stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
             period = ""
+            if self.settings.calendar != "erp" and not _in_its_month(rec):
+                self._off_months.add(rec.get("DIVI", ""))
             if self.settings.calendar == "erp":
                 # ASSUMPTION: ACYP (N6 "Accounting period") is the division's fiscal year and period, YYYYPP.
                 fiscal = fiscal_period(rec.get("ACYP", ""))
@@ -237,7 +262,31 @@ class M3Lines:
             )
             yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
 
-    def _gl_by_accounting_date(self) -> Iterator[Record]:
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate]:
+        """CRS055MI rates from each division's local currency into `target` (`m3_rates`)."""
+        known = self.check_divisions()
+        divisions = [self.settings.division] if self.settings.division else known
+
+        def rates(division: str, inputs: dict[str, str]) -> list[Record]:
+            return self.call("CRS055MI", "LstRatesPerType", inputs, division=division)
+
+        out: list[CurrencyRate] = []
+        for division in divisions:
+            local = local_currency(self._call_inputs, self.company, division)
+            out.extend(division_rates(rates, division, local, target.strip().upper(), rate_type))
+        return out
+
+    def posting_day(self, period: str) -> date | None:
+        """A day M3 placed in the division's fiscal period `period` ("YYYY-Pnn"): the earliest accounting date
+        of its voucher lines in that period (`m3_periods`); None without `calendar = "erp"` or lines there."""
+        fiscal = FiscalPeriod.parse(period)
+        if fiscal is None or self.settings.calendar != "erp":
+            return None
+        if fiscal.year not in self._period_days:
+            self._period_days[fiscal.year] = first_days(self._gl_by_accounting_date(*year_window(fiscal.year)))
+        return self._period_days[fiscal.year].get(fiscal)
+
+    def _gl_by_accounting_date(self, start: date | None = None, end: date | None = None) -> Iterator[Record]:
         def fetch(window: DateWindow, maxrecs: int) -> list[Record]:
             inputs = {"FRDT": m3_day(window.start), "TODT": m3_day(window.end)}
             if self.settings.division:
@@ -245,7 +294,7 @@ class M3Lines:
             return self.call("GLS200MI", "LstVouchersByDt", inputs, maxrecs=maxrecs)
 
         pager = DateWindowPager(fetch, self.settings.page_size, lambda rec: parse_day(rec.get("ACDT")))
-        yield from pager.read(self.settings.history_from, self._history_end())
+        yield from pager.read(start or self.settings.history_from, end or self._history_end())
 
     def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """Supplier invoices: all of them by accounting-date windows (APS200MI SearchSupInvoic), or with `since`
@@ -541,6 +590,12 @@ def _supplier(listed: Record, basic: Record) -> Supplier:
 
 
 _FIELD = re.compile(r'"(errorMessage|errorCode|errorField|terminationReason)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _in_its_month(rec: Record) -> bool:
+    """Whether a voucher line's accounting period (ACYP, YYYYPP) is its accounting date's month (ACDT)."""
+    period, day = rec.get("ACYP", "").strip(), rec.get("ACDT", "").strip()
+    return not period or not day or period == day.replace("-", "")[:6]
 
 
 def _excerpt_body(excerpt: str) -> dict[str, Any]:

@@ -26,12 +26,13 @@ def _amount(text: str) -> Decimal:
 def division_balances(
     call: Call, division: str, currency: str, balance_key: str, periods: Collection[str]
 ) -> dict[str, list[AccountBalance]]:
-    """The division's balances of `periods` ("YYYY-MM") by account (dimension 1) and cost center (dimension 2).
+    """The division's balances of `periods` by account (dimension 1) and cost center (dimension 2): calendar
+    months ("YYYY-MM") or, on the division's own calendar, fiscal periods ("YYYY-Pnn", the ACYP of its lines).
 
     ASSUMPTION: the balance key names a key over accounting dimensions 1 and 2 (the balance keys are each
-    tenant's own), PERI is the month of a calendar fiscal year (as the GL readers take ACDT's month), and
-    actuals are the records without a budget (BUNO blank or 0). The credit amount reduces the balance
-    whether M3 gives it signed or not.
+    tenant's own), YEA4 and PERI are the division's accounting year and period (ACYP's two parts: on a calendar
+    year, the month; on a 4-4-5 or 13-period year, the period number), and actuals are the records without a
+    budget (BUNO blank or 0). The credit amount reduces the balance whether M3 gives it signed or not.
     """
     wanted = set(periods)
     out: dict[str, list[AccountBalance]] = {p: [] for p in wanted}
@@ -40,10 +41,11 @@ def division_balances(
         if row.get("BUNO", "").strip() not in ("", "0"):
             continue
         try:
-            period = f"{int(row.get('YEA4', '')):04d}-{int(row.get('PERI', '')):02d}"
+            year, number = int(row.get("YEA4", "")), int(row.get("PERI", ""))
         except ValueError:
             continue
-        if period not in wanted:
+        period = next((p for p in (f"{year:04d}-{number:02d}", f"{year:04d}-P{number:02d}") if p in wanted), None)
+        if period is None:
             continue
         pointer = row.get("PTID", "").strip()
         if pointer not in dimensions:

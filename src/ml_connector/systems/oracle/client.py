@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -215,6 +215,15 @@ class OracleClient:
             self._calendar = read_calendar(self.session, ledger.get("LedgerId"), self.settings.page_size)
         return self._calendar
 
+    def posting_day(self, period: str) -> date | None:
+        """The first day of the ledger's fiscal period `period` ("YYYY-Pnn"), from its calendar
+        (accountingPeriodStatusLOV StartDate); None without `calendar = "erp"` or for a period it lacks."""
+        calendar = self.fiscal_calendar()
+        fiscal = FiscalPeriod.parse(period)
+        if calendar is None or fiscal is None:
+            return None
+        return next((start for start, _, p in calendar.spans if p == fiscal), None)
+
     def _on_calendar(self, records: Iterator[LedgerLine | RejectedRecord]) -> Iterator[LedgerLine | RejectedRecord]:
         """Invoices and payments carry a date, not a period name: on the ledger's calendar, the period
         whose dates hold it; a date outside every period is rejected, never guessed."""
@@ -238,21 +247,28 @@ class OracleClient:
             yield replace(record, period=str(period))
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
-        """ledgerBalances of each period (see `_period_balances`)."""
-        if self.settings.calendar == "erp" or any(FiscalPeriod.parse(period) is not None for period in periods):
-            # ASSUMPTION: not compared on a fiscal calendar yet (balances by period name are not checked
-            # against a 4-4-5 ledger here): None says "no balances to compare", never "zero".
-            return None
-        return {period: self._period_balances(period) for period in periods}
+        """ledgerBalances of each period (see `_period_balances`): a month by its name "Mar-26", or with
+        `calendar = "erp"` a fiscal period by the name the ledger's calendar gives it ("2026-P04" is "P04-26").
+        None when a period has no name to ask for: "no balances to compare", never "zero"."""
+        calendar = self.fiscal_calendar()
+        names: dict[str, str] = {}
+        for period in periods:
+            fiscal = FiscalPeriod.parse(period)
+            if fiscal is None and calendar is None:
+                year, month = int(period[:4]), int(period[5:])
+                names[period] = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
+            elif fiscal is not None and calendar is not None and fiscal in calendar.names:
+                names[period] = calendar.names[fiscal]
+            else:
+                return None
+        return {period: self._period_balances(period, name) for period, name in names.items()}
 
-    def _period_balances(self, period: str) -> list[AccountBalance]:
-        """ledgerBalances (AccountBalanceFinder, mode=Detail): the period activity of every account
-        combination of the ledger, in its currency, by account and cost center."""
+    def _period_balances(self, period: str, name: str) -> list[AccountBalance]:
+        """ledgerBalances (AccountBalanceFinder, mode=Detail) of the period named `name`: the period activity of
+        every account combination of the ledger, in its currency, by account and cost center."""
         ledger = self._ledger_named(self.settings.ledger_name)
         segments = max([self.layout.cost_center, self.layout.account, *self.fixed_segments])
         combination = self.layout.delimiter.join(["%"] * segments)
-        year, month = int(period[:4]), int(period[5:])
-        name = f"{MONTH_NAMES[month - 1]}-{year % 100:02d}"
         finder = (
             f"AccountBalanceFinder;accountCombination={combination},accountingPeriod={name},"
             f"currency={ledger.get('CurrencyCode')},ledgerName={ledger.get('Name')},mode=Detail"
