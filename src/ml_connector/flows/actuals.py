@@ -237,9 +237,11 @@ class ActualsFlow:
             {"import": x.import_name, "task": x.task_id, "rows": x.rows_sent, "rejected": len(x.rejected_cells)}
             for x in loads
         ]
-        # The ERP's balances are compared after a load that sent cells: a run that found nothing new leaves
-        # the last check standing (and costs the ERP no balance reads).
-        if repair is None and options.replay_records is None and any(x.rows_sent for x in loads):
+        # The ERP's balances are compared after a load that sent cells, and after any read asked for by hand
+        # (`--since`, `--period`): a scheduled run that found nothing new leaves the last check standing, and
+        # costs the ERP no balance reads.
+        asked = options.since is not None or options.periods is not None
+        if repair is None and options.replay_records is None and (asked or any(x.rows_sent for x in loads)):
             self.ctx.progress.stage("checking the ERP's balances")
             check = balance_check(self.ctx, self.name, self.flow, stager.mapping, stager.gl_periods, stager.signs)
             if check is not None:
