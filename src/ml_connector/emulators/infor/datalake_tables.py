@@ -83,6 +83,8 @@ LEDGER_CSI = _table(
         ("ref", lambda line, company: line.reference or line.text),
         ("vend_num", lambda line, company: line.supplier),
         ("control_number", lambda line, company: str(line.journal_no)),
+        # ASSUMPTION: the journal a row was posted from, as the SLLedgers IDO's FromId shows it.
+        ("from_id", lambda line, company: line.journal_id),
         ("CreateDate", lambda line, company: csi_date(line.created)),
         ("RecordDate", lambda line, company: csi_date(_changed(line))),
     ],
@@ -102,6 +104,7 @@ GL_TRANSACTION_DETAIL = _table(
         ("CurrencyCode", lambda line, company: line.currency),
         ("Description", lambda line, company: line.text),
         ("Reference", lambda line, company: line.reference or line.text),
+        ("System", lambda line, company: line.system),
         (
             "VendorGroupAndVendor",
             lambda line, company: f"{ENTERPRISE_GROUP} {line.supplier}" if line.supplier else "",
