@@ -426,7 +426,8 @@ def test_since_that_is_not_a_real_time(ready: Cli, since: str) -> None:
 @pytest.mark.parametrize("command", ["run", "reconcile"])
 @pytest.mark.parametrize("period", ["2026-13", "2026-00", "26-03", "2026-3-1"])
 def test_a_period_that_is_not_a_month(ready: Cli, command: str, period: str) -> None:
-    refused(ready(command, "x", "--period", period), 2, f"--period {period!r} is not YYYY-MM", "2026-03")
+    expected = f"--period {period!r} is neither a month YYYY-MM nor a fiscal period YYYY-Pnn"
+    refused(ready(command, "x", "--period", period), 2, expected, "2026-03")
 
 
 @pytest.mark.parametrize("day", ["2026-02-30", "30.11.2026", "tomorrow"])
