@@ -44,6 +44,25 @@ JOURNALIZED = "1"  # ASSUMPTION: interface status "1" = journalized (the notes g
 Row = dict[str, str]
 
 
+def gl_fields(row: Row, stamp: datetime | None) -> RowFields:
+    """A GLTransactionDetail line (from the business class, or its Data Lake copy: the same field names)."""
+    vendor = row.get("VendorGroupAndVendor", "").split()
+    return RowFields(
+        source_key=f"fsm:{row.get('AccountingEntity', '')}:{row.get('GLTransactionDetail', '')}",
+        ledger=row.get("AccountingEntity", ""),
+        day=row.get("PostingDate", ""),
+        account=row.get("Account", ""),
+        cost_center=row.get("AccountingUnit", ""),
+        amount=row.get("TransactionAmount", ""),
+        currency=row.get("CurrencyCode", ""),
+        supplier=vendor[-1] if vendor else "",
+        description=row.get("Description", ""),
+        updated_at=stamp,
+        amount_field="TransactionAmount",
+        day_field="PostingDate",
+    )
+
+
 def lpl_quote(value: str) -> str:
     return '"' + value.replace('"', "") + '"'
 
@@ -114,22 +133,7 @@ class FsmLines:
             stamp = parse_iso_stamp(row.get("UpdateStamp"))
             if not within(stamp, since, until) or posted_by_us(row.get("Description")) or self._plan_system(row):
                 continue  # plan, not actuals (own_journals)
-            vendor = row.get("VendorGroupAndVendor", "").split()
-            fields = RowFields(
-                source_key=f"fsm:{row.get('AccountingEntity', '')}:{row.get('GLTransactionDetail', '')}",
-                ledger=row.get("AccountingEntity", ""),
-                day=row.get("PostingDate", ""),
-                account=row.get("Account", ""),
-                cost_center=row.get("AccountingUnit", ""),
-                amount=row.get("TransactionAmount", ""),
-                currency=row.get("CurrencyCode", ""),
-                supplier=vendor[-1] if vendor else "",
-                description=row.get("Description", ""),
-                updated_at=stamp,
-                amount_field="TransactionAmount",
-                day_field="PostingDate",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.GL, fields, row)
+            yield to_ledger_line(SOURCE, EntryKind.GL, gl_fields(row, stamp), row)
 
     def _plan_system(self, row: Row) -> bool:
         """A GL line of the plan journals' system (`fsm_plan_system`), whoever journalized it."""

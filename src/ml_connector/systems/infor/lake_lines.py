@@ -25,7 +25,10 @@ from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line, within
 from ml_connector.systems.infor.csi import SOURCE as CSI_SOURCE
 from ml_connector.systems.infor.fsm import SOURCE as FSM_SOURCE
+from ml_connector.systems.infor.fsm import gl_fields as fsm_gl_fields
 from ml_connector.systems.infor.m3 import SOURCE as M3_SOURCE
+from ml_connector.systems.infor.m3 import gl_fields as m3_gl_fields
+from ml_connector.systems.infor.m3 import gl_key as m3_gl_key
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 from ml_connector.systems.infor.values import csi_stamp, m3_day, parse_csi_stamp, parse_day, parse_iso_stamp
 from ml_connector.systems.own_journals import posted_by_us
@@ -65,22 +68,7 @@ def m3_record(settings: InforSettings, rec: Row) -> LedgerLine | RejectedRecord 
         return None
     changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
     stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
-    company = rec.get("CONO") or settings.company
-    keys = (rec.get("YEA4", ""), rec.get("JRNO", ""), rec.get("JSNO", ""))
-    fields = RowFields(
-        source_key=":".join(("m3", company, rec.get("DIVI", ""), *keys)),
-        ledger=rec.get("DIVI", ""),
-        day=rec.get("ACDT", ""),
-        account=rec.get("AIT1", ""),
-        cost_center=rec.get("AIT2", ""),
-        amount=rec.get("ACAM", ""),
-        currency=rec.get("CUCD", ""),
-        description=rec.get("VTXT", ""),
-        updated_at=stamp,
-        amount_field="ACAM",
-        day_field="ACDT",
-    )
-    return to_ledger_line(M3_SOURCE, EntryKind.GL, fields, rec)
+    return to_ledger_line(M3_SOURCE, EntryKind.GL, m3_gl_fields(rec, m3_gl_key(rec, settings.company), stamp), rec)
 
 
 def csi_site(settings: InforSettings) -> str:
@@ -161,22 +149,7 @@ def fsm_record(
         return None
     if plan and row.get("System", "").strip() == plan:
         return None  # plan, not actuals: the plan journals' system code, as the REST reader skips it
-    vendor = row.get("VendorGroupAndVendor", "").split()
-    fields = RowFields(
-        source_key=f"fsm:{row.get('AccountingEntity', '')}:{row.get('GLTransactionDetail', '')}",
-        ledger=row.get("AccountingEntity", ""),
-        day=row.get("PostingDate", ""),
-        account=row.get("Account", ""),
-        cost_center=row.get("AccountingUnit", ""),
-        amount=row.get("TransactionAmount", ""),
-        currency=row.get("CurrencyCode", ""),
-        supplier=vendor[-1] if vendor else "",
-        description=row.get("Description", ""),
-        updated_at=stamp,
-        amount_field="TransactionAmount",
-        day_field="PostingDate",
-    )
-    return to_ledger_line(FSM_SOURCE, EntryKind.GL, fields, row)
+    return to_ledger_line(FSM_SOURCE, EntryKind.GL, fsm_gl_fields(row, stamp), row)
 
 
 def lake_ledger_lines(

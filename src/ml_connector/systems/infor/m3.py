@@ -226,7 +226,7 @@ class M3Lines:
             changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
             if changed is not None and ((low and changed < low) or (high and changed > high)):
                 continue
-            key = ":".join(("m3", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
+            key = gl_key(rec, self.company)
             stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
             period = ""
             if self.settings.calendar != "erp" and not _in_its_month(rec):
@@ -246,21 +246,7 @@ class M3Lines:
                     )
                     continue
                 period = str(fiscal)
-            fields = RowFields(
-                source_key=key,
-                ledger=rec.get("DIVI", ""),
-                day=rec.get("ACDT", ""),
-                account=rec.get("AIT1", ""),
-                cost_center=rec.get("AIT2", ""),
-                amount=rec.get("ACAM", ""),
-                currency=rec.get("CUCD", ""),
-                description=rec.get("VTXT", ""),
-                updated_at=stamp,
-                amount_field="ACAM",
-                day_field="ACDT",
-                period=period,
-            )
-            yield to_ledger_line(SOURCE, EntryKind.GL, fields, rec)
+            yield to_ledger_line(SOURCE, EntryKind.GL, gl_fields(rec, key, stamp, period), rec)
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate]:
         """CRS055MI rates from each division's local currency into `target` (`m3_rates`)."""
@@ -572,6 +558,29 @@ class M3Lines:
                 return False
             raise
         return True
+
+
+def gl_key(rec: Record, company: str) -> str:
+    """A GL voucher line's source key, `m3:CONO:DIVI:YEA4:JRNO:JSNO` (the REST and the Data Lake routes alike)."""
+    return ":".join(("m3", rec.get("CONO") or company, rec.get("DIVI", ""), *_keys(rec)))
+
+
+def gl_fields(rec: Record, key: str, stamp: datetime | None, period: str = "") -> RowFields:
+    """A GLS200MI voucher line, or its FGLEDG row in the Data Lake (the same field names), as `RowFields`."""
+    return RowFields(
+        source_key=key,
+        ledger=rec.get("DIVI", ""),
+        day=rec.get("ACDT", ""),
+        account=rec.get("AIT1", ""),
+        cost_center=rec.get("AIT2", ""),
+        amount=rec.get("ACAM", ""),
+        currency=rec.get("CUCD", ""),
+        description=rec.get("VTXT", ""),
+        updated_at=stamp,
+        amount_field="ACAM",
+        day_field="ACDT",
+        period=period,
+    )
 
 
 def _keys(rec: Record) -> tuple[str, ...]:
