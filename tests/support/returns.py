@@ -8,11 +8,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
+from chaos.invariants import approved_budget as chaos_approved_budget
 
 from ml_connector.demo.sandbox import Sandbox
 
 FPA = "FP&A"
 Cell = tuple[str, str, str]  # (account, cost center, YYYY-MM)
+
+
+# The approved budget as the chaos suite reads it from the Anaplan emulator: one reading for both.
+approved_budget = chaos_approved_budget
 
 
 def month_of(label: str, fmt: str) -> str:
@@ -32,21 +37,6 @@ def set_budget(box: Sandbox, account: str, cost_center: str, label: str, amount:
         else:
             module.cells.setdefault(key, {})["Amount"] = module.line_items["Amount"].parse(amount)
             module.cells[key]["Approved"] = module.line_items["Approved"].parse(True)
-
-
-def approved_budget(box: Sandbox, cost_center_prefix: str) -> dict[Cell, Decimal]:
-    rows = httpx.get(f"{box.url('anaplan')}/_emulator/models/{FPA}/modules/Budget/cells").json()
-    cells: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
-    for row in rows:
-        cells[(row["GL Accounts"], row["Cost Centers"], row["Time"])][row["line_item"]] = str(row["value"])
-    out: dict[Cell, Decimal] = {}
-    for (account, cost_center, label), values in cells.items():
-        if values.get("Approved", "").lower() != "true" or not cost_center.startswith(cost_center_prefix):
-            continue
-        amount = Decimal(values.get("Amount", "").replace(",", "") or "0")
-        if amount:
-            out[(account, cost_center, month_of(label, "%b %y"))] = amount
-    return out
 
 
 def erp_journals(box: Sandbox, system: str) -> dict[str, dict[Cell, Decimal]]:
