@@ -7,8 +7,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import httpx
 from chaos.invariants import approved_budget as chaos_approved_budget
+from chaos.invariants import returned_journals as chaos_returned_journals
 
 from ml_connector.demo.sandbox import Sandbox
 
@@ -16,8 +16,10 @@ FPA = "FP&A"
 Cell = tuple[str, str, str]  # (account, cost center, YYYY-MM)
 
 
-# The approved budget as the chaos suite reads it from the Anaplan emulator: one reading for both.
+# The approved budget and the returned journals as the chaos suite reads them from the emulators: one
+# reading for both (`erp_journals`: every MLC- journal an ERP emulator holds, as figures per cell).
 approved_budget = chaos_approved_budget
+erp_journals = chaos_returned_journals
 
 
 def month_of(label: str, fmt: str) -> str:
@@ -37,35 +39,6 @@ def set_budget(box: Sandbox, account: str, cost_center: str, label: str, amount:
         else:
             module.cells.setdefault(key, {})["Amount"] = module.line_items["Amount"].parse(amount)
             module.cells[key]["Approved"] = module.line_items["Approved"].parse(True)
-
-
-def erp_journals(box: Sandbox, system: str) -> dict[str, dict[Cell, Decimal]]:
-    """Every journal the ERP emulator holds whose reference starts MLC-, as figures per cell."""
-    out: dict[str, dict[Cell, Decimal]] = {}
-    if system == "oracle":
-        for batch in httpx.get(f"{box.url('oracle')}/_emulator/journals").json():
-            ref = str(batch.get("Reference1") or "")
-            if not ref.startswith("MLC-"):
-                continue
-            cells: dict[Cell, Decimal] = defaultdict(Decimal)
-            for header in batch["headers"]:
-                period = month_of(header["PeriodName"], "%b-%y")
-                for line in header["lines"]:
-                    _, cc, account = line["AccountCombination"].split("-")
-                    dr, cr = Decimal(str(line["EnteredDr"] or 0)), Decimal(str(line["EnteredCr"] or 0))
-                    cells[(account, cc, period)] += dr - cr
-            out[ref] = dict(cells)
-    else:
-        for journal in httpx.get(f"{box.url('infor')}/_emulator/journals").json():
-            ref = str(journal.get("reference") or "")
-            if not ref.startswith("MLC-"):
-                continue
-            cells = defaultdict(Decimal)
-            for line in journal["lines"]:
-                period = f"{line['acct_date'][:4]}-{line['acct_date'][4:6]}"
-                cells[(line["account"], line["cost_center"], period)] += Decimal(str(line["amount"]))
-            out[ref] = dict(cells)
-    return out
 
 
 def erp_totals(box: Sandbox, system: str, balancing_cost_center: str) -> dict[Cell, Decimal]:
