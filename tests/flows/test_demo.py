@@ -23,4 +23,4 @@ def test_demo_runs_every_flow_and_reconciles(tmp_path: Path, monkeypatch: pytest
     # The Oracle ledger is closed through Sep-26: October and November load as preliminary.
     assert "actuals-oracle: still open in the ERP, figures preliminary: 2026-10, 2026-11" in result.output
     mexico = result.output.split("reconciliation · actuals-mexico", 1)[1]
-    assert "entity" in mexico and "currency" in mexico and "total USD" in mexico
+    assert "entity" in mexico and "currency" in mexico and "total MXN" in mexico

@@ -117,7 +117,7 @@ def test_each_entity_gets_its_fiscal_periods_to_the_cent(sandbox: Sandbox) -> No
     expected: dict[tuple[str, ...], Decimal] = defaultdict(Decimal)
     for line in mx1:  # MX1 on its 4-4-5 year
         if line.cost_center == "1200":
-            expected[("MX1", "USD", line.account, "1200", four_four_five_label(line.posted_on))] += line.amount
+            expected[("MX1", "MXN", line.account, "1200", four_four_five_label(line.posted_on))] += line.amount
     for line in lines_by_date(sandbox, "infor-us1"):  # US1 on calendar months
         if line.cost_center in ("1100", "1900"):
             label = f"{MONTHS[line.posted_on.month - 1]} {line.posted_on.year % 100:02d}"
@@ -137,10 +137,10 @@ def test_each_entity_gets_its_fiscal_periods_to_the_cent(sandbox: Sandbox) -> No
         ),
         Decimal(0),
     )
-    assert held.get(("MX1", "USD", "6200", "1200", "Mar 26"), Decimal(0)) == march_by_date - Decimal("2345.67")
+    assert held.get(("MX1", "MXN", "6200", "1200", "Mar 26"), Decimal(0)) == march_by_date - Decimal("2345.67")
     april = [ln for ln in mx1 if ln.account == "6200" and ln.cost_center == "1200"]
     april_total = sum((ln.amount for ln in april if four_four_five_label(ln.posted_on) == "Apr 26"), Decimal(0))
-    assert held[("MX1", "USD", "6200", "1200", "Apr 26")] == april_total
+    assert held[("MX1", "MXN", "6200", "1200", "Apr 26")] == april_total
     assert Decimal("2345.67") in {ln.amount for ln in april if four_four_five_label(ln.posted_on) == "Apr 26"}
 
 

@@ -22,7 +22,7 @@ HIDDEN = {"division": "US1", "period": "2026-03", "account": "6300", "cost_cente
 def on_us1(box: Sandbox) -> Root:
     """The connection reads Detroit (US1) alone: its periods are calendar months, as the flow reads them."""
     text = box.config_path.read_text(encoding="utf-8")
-    box.config_path.write_text(text.replace('divisions = "US1,MX1,US2"', 'division = "US1"'), encoding="utf-8")
+    box.config_path.write_text(text.replace('divisions = "US1,US2"', 'division = "US1"'), encoding="utf-8")
     return Root(config_module.load(box.config_path))
 
 

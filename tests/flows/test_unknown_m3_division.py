@@ -20,7 +20,7 @@ def test_ping_names_the_divisions(sandbox: Sandbox) -> None:
 
 
 def test_ping_names_a_missing_division_and_what_exists(sandbox: Sandbox) -> None:
-    edit(sandbox, 'divisions = "US1,MX1,US2"', 'divisions = "US1,MX2,US2"')
+    edit(sandbox, 'divisions = "US1,US2"', 'divisions = "US1,MX2"')
     result = invoke(sandbox, "ping", "infor", width=200)
     assert result.exit_code == 2, result.output
     assert "M3 company 100 has no division 'MX2' (it has: MX1, US1, US2)" in result.output
@@ -35,7 +35,7 @@ def test_ping_names_a_missing_company(sandbox: Sandbox) -> None:
 
 
 def test_a_run_on_a_missing_division_fails_before_reading(sandbox: Sandbox) -> None:
-    edit(sandbox, 'divisions = "US1,MX1,US2"', 'division = "US9"')
+    edit(sandbox, 'divisions = "US1,US2"', 'division = "US9"')
     result = invoke(sandbox, "run", "actuals-infor", width=200)
     assert result.exit_code == 2, result.output
     assert "M3 company 100 has no division 'US9'" in result.output

@@ -229,11 +229,13 @@ def _configure(box: Sandbox) -> None:
             **FAST_RETRY,
         },
     )
-    # Reading covers the whole company; journals are posted in one division (M3 posts per division).
+    # The US side (Detroit US1, Toledo US2, both in USD) is read together; journals are posted in one division
+    # (M3 posts per division).
     infor = {"product": "m3", "company": "100", "allow_any_url": True, "requests_per_minute": 6000, **FAST_RETRY}
-    config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,MX1,US2"})
+    config_module.append_connection(path, "infor", "infor", {**infor, "divisions": "US1,US2"})
     config_module.append_connection(path, "infor-us1", "infor", {**infor, "division": "US1"})
-    # Monterrey (MX1) books on a 4-4-5 year: read on its own calendar, into the entity module.
+    # Monterrey (MX1) is the Mexican entity: it books in MXN on a 4-4-5 year, read on its own calendar into the
+    # entity-and-currency module, so pesos never meet dollars in a cell.
     config_module.append_connection(path, "infor-mx1", "infor", {**infor, "division": "MX1", "calendar": "erp"})
     # The Oracle journal import needs the company segment value on posted lines.
     with path.open("a", encoding="utf-8") as handle:

@@ -374,7 +374,9 @@ def test_mns100mi_lists_the_divisions_and_their_local_currency(infor: Infor) -> 
     listed = records(infor.api.get(f"{EXEC}/MNS100MI/LstDivisions", params={"CONO": "100"}))
     assert [r["DIVI"] for r in listed] == ["MX1", "US1", "US2"]
     basic = records(infor.api.get(f"{EXEC}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": "MX1"}))
-    assert basic[0]["DIVI"] == "MX1" and basic[0]["LOCD"] == "USD" and basic[0]["CONM"]
+    assert basic[0]["DIVI"] == "MX1" and basic[0]["LOCD"] == "MXN" and basic[0]["CONM"]  # Monterrey books in pesos
+    detroit = records(infor.api.get(f"{EXEC}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": "US1"}))
+    assert detroit[0]["LOCD"] == "USD"
     nok = infor.api.get(f"{EXEC}/MNS100MI/GetBasicData", params={"CONO": "100", "DIVI": "MX9"}).json()
     assert nok["nrOfFailedTransactions"] == 1 and nok["results"][0]["errorField"] == "DIVI"
 
@@ -400,9 +402,15 @@ def test_a_hidden_line_is_in_the_balances_only(infor: Infor) -> None:
 def test_crs055_lists_rates_per_type_from_a_date(infor: Infor) -> None:
     """LstRatesPerType: CUCD and CRTP required; the rates of that currency and type in date order against the
     division's local currency, with the currency's conversion method and factor; CUTD starts the list."""
-    rows = records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType;divi=MX1", params={"CUCD": "JPY", "CRTP": "1"}))
+    rows = records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType;divi=US2", params={"CUCD": "JPY", "CRTP": "1"}))
     assert [(r["CUTD"], r["ARAT"]) for r in rows][:2] == [("20251128", "15250"), ("20260130", "15480")]
     assert {(r["LOCD"], r["DMCU"], r["RAFA"]) for r in rows} == {("USD", "2", "2")}
+    # Monterrey's local currency is MXN: its rates are against pesos, and it has none for JPY.
+    pesos = records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType;divi=MX1", params={"CUCD": "USD", "CRTP": "1"}))
+    assert [(r["CUTD"], r["ARAT"], r["LOCD"], r["DMCU"]) for r in pesos][-1] == ("20260331", "17.4375", "MXN", "1")
+    assert (
+        records(infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType;divi=MX1", params={"CUCD": "JPY", "CRTP": "1"})) == []
+    )
     later = records(
         infor.api.get(f"{EXEC}/CRS055MI/LstRatesPerType", params={"CUCD": "EUR", "CRTP": "1", "CUTD": "20260201"})
     )

@@ -5,9 +5,10 @@ optional) and `CRS055MI/LstRatesPerTypeResponse.cs` (CUCD, CRTP, CUTD rate date,
 local currency, DMCU currency conversion method, RAFA rate factor, GLOC).
 
 ASSUMPTION: the rates listed are those against the local currency of the call's division (matrix `divi`, else
-the company's first division); CUTD is a start key, as in other M3 lists (rates from that date on, in date
-order); DMCU 1 is "multiply" (10^RAFA units of CUCD = ARAT units of LOCD) and 2 "divide" (10^RAFA units of LOCD
-= ARAT units of CUCD). The notes give the fields, not their arithmetic.
+the company's first division), so Monterrey (MXN) and Detroit (USD) each see their own rate table; CUTD is a
+start key, as in other M3 lists (rates from that date on, in date order); DMCU 1 is "multiply" (10^RAFA units
+of CUCD = ARAT units of LOCD) and 2 "divide" (10^RAFA units of LOCD = ARAT units of CUCD). The notes give the
+fields, not their arithmetic.
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ def _local(ctx: CallContext) -> str:
 def lst_rates_per_type(ctx: CallContext, inputs: Record) -> list[Record]:
     require_fields(inputs, "CUCD", "CRTP")
     currency, kind = inputs["CUCD"].strip(), inputs["CRTP"].strip()
-    entry = next((c for c in ctx.backend.currency_rates if str(c["currency"]) == currency), None)
-    if entry is None:
+    entries = [c for c in ctx.backend.currency_rates if str(c["currency"]) == currency]
+    if not entries:
         raise M3Error(f"Currency {currency} does not exist", "WCU0103", "CUCD")
     start = inputs.get("CUTD", "").strip()
     local = _local(ctx)
+    # ASSUMPTION: a currency with no rates against this division's local currency lists no rates (no error).
+    entry = next((c for c in entries if str(c.get("local") or ctx.backend.currency) == local), None)
+    if entry is None:
+        return []
     rates = {str(t): v for t, v in dict(entry["rates"]).items()}.get(kind.lstrip("0") or "0", {})
     out = []
     for day, rate in sorted((date.fromisoformat(str(d)), str(r)) for d, r in dict(rates).items()):

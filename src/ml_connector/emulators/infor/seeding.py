@@ -89,6 +89,9 @@ class _Generator:
         self.trans_num = 0
         self.proposal_seq: dict[str, int] = {}  # payment proposals numbered 1, 2, ... per division
         self.calendars = {d["code"]: d.get("calendar", "months") for d in data.divisions}
+        # Each division books in its own local currency (MNS100 LOCD), the company's unless the seed names one.
+        self.currencies = {d["code"]: d.get("currency") or data.currency for d in data.divisions}
+        self.scales = {d["code"]: Decimal(d.get("amount_scale") or "1") for d in data.divisions}
 
     def run(self) -> None:
         open_invoices: list[SupplierInvoice] = []
@@ -96,14 +99,15 @@ class _Generator:
             last = year == AS_OF.year and month == AS_OF.month
             for div in self.data.divisions:
                 cc = div["cost_center"]
+                scale = self.scales[div["code"]]
                 self._journal(
                     div["code"],
                     self._day(year, month, last),
                     "GL",
                     [
-                        ("1000", cc, self._amount(80_000, 140_000)),
+                        ("1000", cc, self._amount(80_000, 140_000, scale=scale)),
                         ("4000", cc, None),
-                        ("4100", cc, self._amount(5_000, 15_000, neg=True)),
+                        ("4100", cc, self._amount(5_000, 15_000, neg=True, scale=scale)),
                     ],
                     "Sales receipts",
                 )
@@ -112,8 +116,8 @@ class _Generator:
                     self._day(year, month, last),
                     "GL",
                     [
-                        ("5100", cc, self._amount(30_000, 45_000)),
-                        ("6000", cc, self._amount(12_000, 20_000)),
+                        ("5100", cc, self._amount(30_000, 45_000, scale=scale)),
+                        ("6000", cc, self._amount(12_000, 20_000, scale=scale)),
                         ("1000", cc, None),
                     ],
                     "Payroll",
@@ -123,7 +127,7 @@ class _Generator:
                     self._day(year, month, last),
                     "GL",
                     [
-                        ("7000", cc, self._amount(4_000, 6_000)),
+                        ("7000", cc, self._amount(4_000, 6_000, scale=scale)),
                         ("1000", cc, None),
                     ],
                     "Depreciation",
@@ -174,8 +178,9 @@ class _Generator:
     def _day(self, year: int, month: int, last: bool) -> date:
         return date(year, month, self.rng.randint(1, 18 if last else 28))
 
-    def _amount(self, low: int, high: int, neg: bool = False) -> str:
-        value = Decimal(self.rng.randint(low * 100, high * 100)) / 100
+    def _amount(self, low: int, high: int, neg: bool = False, scale: Decimal = Decimal(1)) -> str:
+        # One draw whatever the scale, so every other posting keeps its figures when a scale changes.
+        value = (Decimal(self.rng.randint(low * 100, high * 100)) / 100 * scale).quantize(Decimal("0.01"))
         return f"{-value if neg else value:.2f}"
 
     def _next_journal(self, division: str, year: int, series: str) -> tuple[int, int]:
@@ -223,7 +228,7 @@ class _Generator:
                     account=account,
                     cost_center=cc,
                     amount=amount if amount is not None else f"{-known:.2f}",
-                    currency=self.data.currency,
+                    currency=self.currencies.get(division, self.data.currency),
                     text=text,
                     trans_code=trans_code,
                     supplier=supplier,
@@ -240,7 +245,7 @@ class _Generator:
     def _invoice(self, division: str, cc: str, year: int, month: int, last: bool) -> SupplierInvoice:
         supplier = self.rng.choice(self.data.suppliers)
         day = self._day(year, month, last)
-        amount = self._amount(800, 25_000)
+        amount = self._amount(800, 25_000, scale=self.scales[division])
         number = f"INV-{supplier.id[-3:]}-{year % 100:02d}{month:02d}{self.rng.randint(100, 999)}"
         account = self.supplier_accounts[supplier.id]
         jrno, vono = self._journal(
@@ -263,7 +268,7 @@ class _Generator:
             acct_date=day,
             amount=amount,
             vat="0.00",
-            currency=self.data.currency,
+            currency=self.currencies[division],
             year=year,
             journal_no=jrno,
             journal_seq=1,

@@ -165,6 +165,21 @@ class M3Lines:
         named = [self.settings.division, *self.settings.divisions]
         return list(dict.fromkeys(d.strip() for d in named if d.strip()))
 
+    def read_divisions(self, known: list[str]) -> list[str]:
+        """The divisions a read covers: the connection's `division`, else its `divisions`, else every one M3 has."""
+        if self.settings.division.strip():
+            return [self.settings.division.strip()]
+        return [d for d in self.configured_divisions() if d in known] or known
+
+    def _reads(self, rec: Record, divisions: list[str] | None) -> bool:
+        """Whether a record of a company-wide read is of a division the connection reads."""
+        return divisions is None or rec.get("DIVI", "").strip() in divisions
+
+    def _filter(self, known: list[str]) -> list[str] | None:
+        """The divisions to keep when a read asks M3 for the whole company; None for all of them."""
+        wanted = self.read_divisions(known)
+        return None if self.settings.division.strip() or set(wanted) == set(known) else wanted
+
     def check_divisions(self) -> list[str]:
         """The company's divisions; a ConfigurationError when M3 lacks the company or a configured division."""
         return check_divisions(self._call_inputs, self.company, self.configured_divisions())
@@ -184,8 +199,7 @@ class M3Lines:
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
         """GLS215MI balances of the divisions read (the connection's division, else every one), by period; None on
         calendar months when a division read keeps a fiscal calendar (its lines' ACYP is not their month)."""
-        known = self.check_divisions()
-        divisions = [self.settings.division] if self.settings.division else known
+        divisions = self.read_divisions(self.check_divisions())
         off = sorted(self._off_months & set(divisions))
         if self.settings.calendar != "erp" and off:
             # ASSUMPTION: a division on its own 4-4-5 or 13-period year keeps GLS215MI balances by fiscal period;
@@ -213,7 +227,8 @@ class M3Lines:
         makes one call. LMDT is a day (GLS200MI has no LMTS), so `since`/`until` compare by day, inclusive; the
         engine's overlap and de-duplication on the source key absorb the lines read twice.
         """
-        self.check_divisions()  # a company or division M3 lacks is a configuration error before anything is read
+        # A company or division M3 lacks is a configuration error before anything is read.
+        keep = self._filter(self.check_divisions())
         low = since.astimezone(UTC).date() if since else None
         high = until.astimezone(UTC).date() if until else None
         if low is None:
@@ -221,7 +236,7 @@ class M3Lines:
         else:
             records = changed_gl_lines(self.call, low, high or self._history_end(), self.settings)
         for rec in records:
-            if posted_by_us(rec.get("VTXT")):  # a plan journal we posted (own_journals)
+            if posted_by_us(rec.get("VTXT")) or not self._reads(rec, keep):  # plan (own_journals), or not read
                 continue
             changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
             if changed is not None and ((low and changed < low) or (high and changed > high)):
@@ -250,8 +265,7 @@ class M3Lines:
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate]:
         """CRS055MI rates from each division's local currency into `target` (`m3_rates`)."""
-        known = self.check_divisions()
-        divisions = [self.settings.division] if self.settings.division else known
+        divisions = self.read_divisions(self.check_divisions())
 
         def rates(division: str, inputs: dict[str, str]) -> list[Record]:
             return self.call("CRS055MI", "LstRatesPerType", inputs, division=division)
@@ -286,12 +300,15 @@ class M3Lines:
         """Supplier invoices: all of them by accounting-date windows (APS200MI SearchSupInvoic), or with `since`
         only those whose AP ledger entry changed since (`m3_changes.changed_invoice_keys`), each read with
         APS200MI GetInvoice. APS200MI outputs carry no change date, so the lines have no `updated_at`."""
+        keep = self._filter(self.check_divisions())
         if since is None:
             records = self._all_invoices()
         else:
             keys = changed_invoice_keys(self.call, since.astimezone(UTC).date(), self.settings)
             records = (rec for key in keys for rec in self._invoice(key))
         for rec in records:
+            if not self._reads(rec, keep):
+                continue  # another division's invoice: the connection reads only its `divisions`
             key = ":".join(("m3", "inv", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
             fields = RowFields(
                 source_key=key,

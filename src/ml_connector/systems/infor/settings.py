@@ -38,7 +38,9 @@ class InforSettings(RetrySettings):
     product: ProductLine
     name: str = "infor"
     # M3: company (CONO) is required; division (DIVI) is where journals are posted and, when set, the only
-    # division read. `divisions` names the ones payments are read from. Each is checked against M3 (MNS100MI).
+    # division read. `divisions` names the ones read (GL lines, invoices, payments, balances, rates) when no
+    # `division` is set; without either, GL lines and invoices of every division are read. Each is checked
+    # against M3 (MNS100MI).
     company: str = ""
     division: str = ""
     divisions: tuple[str, ...] = ()
