@@ -73,6 +73,7 @@ class FsmLines:
     def __init__(self, settings: InforSettings, session: ApiSession) -> None:
         self.settings = settings
         self.session = session
+        self._checked_entity = ""
 
     def list(self, business_class: str, *, lpl_filter: str = "", limit: int = 0) -> Iterator[Row]:
         """Every record of a business class that matches, following `next` links."""
@@ -113,11 +114,35 @@ class FsmLines:
         return path + (f"?{parts.query}" if parts.query else "")
 
     def ping(self) -> str:
+        entity = self.check_entity()
         rows = list(self.list("GeneralLedgerChartAccount", limit=1))
-        return f"Infor FSM tenant {self.settings.credentials.tenant}: {len(rows)} account read through the ION API"
+        where = f", accounting entity {entity}" if entity else ""
+        return (
+            f"Infor FSM tenant {self.settings.credentials.tenant}{where}: {len(rows)} account read through the ION API"
+        )
+
+    def _entities(self) -> tuple[str, ...]:
+        # ASSUMPTION: the accounting entities are those the AccountingUnit records name (the notes list no
+        # AccountingEntity business class), as `discover` reads them.
+        return tuple(sorted({r.get("AccountingEntity", "") for r in self.list("AccountingUnit")} - {""}))
+
+    def check_entity(self) -> str:
+        """The configured accounting entity (`fsm_accounting_entity`, else `company`), checked against FSM: one
+        it does not have is a configuration error (journals would be refused and reads would find nothing)."""
+        entity = (self.settings.fsm_accounting_entity or self.settings.company).strip()
+        if not entity:
+            return ""
+        known = self._entities()
+        if entity not in known:
+            setting = "fsm_accounting_entity" if self.settings.fsm_accounting_entity else "company"
+            raise ConfigurationError(
+                f"FSM has no accounting entity {entity!r} (it has: {', '.join(known) or 'none'})",
+                hint=f"Set {setting} on the Infor connection to one that `ml-connector discover` lists.",
+            )
+        return entity
 
     def discover(self) -> dict[str, Any]:
-        entities = sorted({r.get("AccountingEntity", "") for r in self.list("AccountingUnit")} - {""})
+        entities = self._entities()
         ledgers = sorted({r.get("PrimaryLedger", "") for r in self.list("GLTransactionDetail", limit=1)} - {""})
         return {
             "product": "fsm",
@@ -129,6 +154,7 @@ class FsmLines:
         """GLTransactionDetail changed in [since, until), by its `UpdateStamp`."""
         # ASSUMPTION: the change stamp of FSM business classes is `UpdateStamp` (ISO-8601, UTC); the notes
         # name no stamp field.
+        self.check_entity()  # an entity FSM lacks is a configuration error before anything is read
         for row in self.list("GLTransactionDetail", lpl_filter=_stamp_filter(since)):
             stamp = parse_iso_stamp(row.get("UpdateStamp"))
             if not within(stamp, since, until) or posted_by_us(row.get("Description")) or self._plan_system(row):
@@ -212,6 +238,8 @@ class FsmLines:
         # "RunGroup max 30 chars" (infor.md 4): the reference is the run group.
         check_draft(draft, max_reference=30)
         entity = self.settings.fsm_accounting_entity or self.settings.company
+        if entity and entity != self._checked_entity:
+            self._checked_entity = self.check_entity()  # once per client: an entity FSM lacks posts nothing
         records = []
         for number, line in enumerate(draft.lines, start=1):
             fields = {
