@@ -99,13 +99,17 @@ class LedgerLine:
 
 @dataclass(frozen=True, slots=True)
 class CurrencyRate:
-    """One of the ERP's daily rates: one `from_currency` is `rate` of `to_currency` on `day`."""
+    """One of the ERP's daily rates: one `from_currency` is `rate` / `divided_by` of `to_currency` on `day`.
+    A rate quoted the other way round (M3's multiply method: so many local units per unit of the reporting
+    currency) keeps its quote as `divided_by`, so a conversion divides by it exactly instead of multiplying by
+    a rounded inverse."""
 
     from_currency: str
     to_currency: str
     rate_type: str
     day: date
     rate: Decimal
+    divided_by: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,11 @@ file (CSV) where the flow names one or the ERP publishes none.
 
 A line is converted with the rate of its currency into the reporting currency, of the flow's rate type,
 on the latest date not after the rate date (the line's accounting date, or its period's last day).
-The converted amount is rounded to cents (half to even); the audit keeps the amount before, the rate,
-its type and its date. A missing rate quarantines the line; nothing is converted with a guess.
+The converted amount is amount x rate (/ the divisor of a rate quoted the other way round, M3's multiply
+method), computed exactly for any amount on a half cent, then rounded to cents half to even.
+ASSUMPTION: half to even; neither the Oracle nor the M3 notes say how a converted amount is rounded.
+The audit keeps the amount before, the rate as quoted (and its divisor), its type and its date. A missing
+rate quarantines the line; nothing is converted with a guess.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from ml_connector.config import FlowSection
@@ -42,6 +45,7 @@ class Conversion:
     rate_date: date
     original_amount: Decimal
     original_currency: str
+    divided_by: Decimal = Decimal(1)
 
 
 @dataclass
@@ -51,6 +55,8 @@ class RateTable:
 
     rates: dict[tuple[str, str, str], list[tuple[date, Decimal]]] = field(default_factory=dict)
     hint: str = "Add the rate to the flow's rates_file, then replay the run."
+    # A rate quoted the other way round divides by this (by key and date); 1 when absent.
+    divisors: dict[tuple[str, str, str, date], Decimal] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rates: Iterable[CurrencyRate], hint: str) -> RateTable:
@@ -59,6 +65,8 @@ class RateTable:
         for r in rates:
             key = (r.from_currency.upper(), r.to_currency.upper(), r.rate_type)
             bisect.insort(table.rates.setdefault(key, []), (r.day, r.rate))
+            if r.divided_by != 1:
+                table.divisors[(*key, r.day)] = r.divided_by
         return table
 
     @classmethod
@@ -122,8 +130,12 @@ def convert(
     if found is None:
         raise RecordError(f"no {rate_type} rate from {currency} to {target} on or before {day}", hint=table.hint)
     when, rate = found
-    converted = (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    return Conversion(converted, target, rate, rate_type, when, amount, currency)
+    divisor = table.divisors.get((currency, target, rate_type, when), Decimal(1))
+    with localcontext() as exact:
+        # Enough digits that amount x rate is exact and a quotient on a half cent is exactly on it.
+        exact.prec = 60
+        converted = (amount * rate / divisor).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    return Conversion(converted, target, rate, rate_type, when, amount, currency, divisor)
 
 
 def rates_of(ctx: FlowContext, flow: FlowSection) -> RateTable | None:

@@ -105,8 +105,9 @@ def amount_of(
 
 
 def conversion_payload(done: Conversion) -> dict[str, str]:
-    """What the audit keeps of a conversion: the amount before, its currency, the rate, type and date."""
-    return {
+    """What the audit keeps of a conversion: the amount before, its currency, the rate, type and date (and,
+    for a rate quoted the other way round, what the amount is divided by: converted = amount x rate / it)."""
+    kept = {
         "amount": str(done.original_amount),
         "currency": done.original_currency,
         "rate": str(done.rate),
@@ -115,6 +116,9 @@ def conversion_payload(done: Conversion) -> dict[str, str]:
         "converted": str(done.amount),
         "to": done.currency,
     }
+    if done.divided_by != 1:
+        kept["divided_by"] = str(done.divided_by)
+    return kept
 
 
 def cell_currency(flow: FlowSection, line: LedgerLine) -> str:

@@ -27,10 +27,11 @@ def test_multiply_and_divide_rates_convert_as_quoted(arat: Decimal, factor: int,
     divide = local_to_target(row | {"DMCU": "2"})
     assert multiply is not None and divide is not None
     assert multiply[0] == divide[0] == date(2026, 3, 31)
-    # multiply: 10^RAFA units of the currency are ARAT local units, so the local amount buys amount * units / ARAT
-    assert abs(amount * multiply[1] - amount * units / arat) < Decimal("1e-12") * max(1, abs(amount))
+    # multiply: 10^RAFA units of the currency are ARAT local units, so the local amount buys amount * units / ARAT,
+    # kept as quoted (units divided by ARAT), never as a rounded inverse
+    assert (multiply[1], multiply[2]) == (units, arat)
     # divide: 10^RAFA local units are ARAT units of the currency
-    assert amount * divide[1] == amount * arat / units
+    assert amount * divide[1] == amount * arat / units and divide[2] == 1
 
 
 @pytest.mark.parametrize("arat", ["0", "-1.5", "abc", "", "NaN"])

@@ -9,7 +9,9 @@ much of the reporting currency".
 
 ASSUMPTION: DMCU 1 (multiply) says 10^RAFA units of CUCD are ARAT local units, so one local unit is
 10^RAFA / ARAT of CUCD; DMCU 2 (divide) says 10^RAFA local units are ARAT units of CUCD, so one local unit is
-ARAT / 10^RAFA. The notes give the fields, not their arithmetic.
+ARAT / 10^RAFA. The notes give the fields, not their arithmetic. A multiply rate is kept as quoted (10^RAFA
+divided by ARAT), never as a rounded inverse, so an amount is divided by ARAT exactly and a converted amount
+on an exact half cent stays on it before it is rounded (`flows.rates`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def check_rate_type(rate_type: str) -> str:
     return rate_type.strip()
 
 
-def local_to_target(row: dict[str, str]) -> tuple[date, Decimal] | None:
-    """(rate date, one local unit in the row's currency) of a LstRatesPerType row; None for a row that is no rate."""
+def local_to_target(row: dict[str, str]) -> tuple[date, Decimal, Decimal] | None:
+    """(rate date, rate, divided by) of a LstRatesPerType row: one local unit is rate / divided-by units of the
+    row's currency, both exact; None for a row that is no rate."""
     day = parse_day(row.get("CUTD"))
     try:
         rate = Decimal(row.get("ARAT", "").strip())
@@ -46,7 +49,9 @@ def local_to_target(row: dict[str, str]) -> tuple[date, Decimal] | None:
         return None
     if day is None or not rate.is_finite() or rate <= 0:
         return None
-    return day, (rate / factor if row.get("DMCU", "").strip() == DIVIDE else factor / rate)
+    if row.get("DMCU", "").strip() == DIVIDE:
+        return day, rate / factor, Decimal(1)  # a power of ten: exact
+    return day, factor, rate
 
 
 def division_rates(call: RateCall, division: str, local: str, target: str, rate_type: str) -> list[CurrencyRate]:
@@ -59,5 +64,5 @@ def division_rates(call: RateCall, division: str, local: str, target: str, rate_
             continue  # against another local currency: not this division's
         found = local_to_target(row)
         if found is not None:
-            out.append(CurrencyRate(local, target, rate_type, found[0], found[1]))
+            out.append(CurrencyRate(local, target, rate_type, found[0], found[1], found[2]))
     return out
