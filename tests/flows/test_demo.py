@@ -24,3 +24,14 @@ def test_demo_runs_every_flow_and_reconciles(tmp_path: Path, monkeypatch: pytest
     assert "actuals-oracle: still open in the ERP, figures preliminary: 2026-10, 2026-11" in result.output
     mexico = result.output.split("reconciliation · actuals-mexico", 1)[1]
     assert "entity" in mexico and "currency" in mexico and "total MXN" in mexico
+    # A US and a Mexican entity, each in its own currency: pesos never meet dollars.
+    flat = " ".join(result.output.split())
+    assert "actuals-infor: entities US1 in USD, US2 in USD" in flat
+    assert "actuals-mexico: entities MX1 in MXN" in flat
+    assert "lines in MXN and USD would add up" not in flat
+    # Both reference flows load the parent lists before the members that name a parent (two levels).
+    for flow in ("reference-infor", "reference-oracle"):
+        loads = flat.split(f"{flow}: ", 1)[1].split("Load Suppliers", 1)[0]
+        assert "Load Account Groups (4 rows)" in loads and "Load GL Accounts with Parents (14 rows)" in loads, loads
+        assert loads.index("Load Account Groups") < loads.index("Load GL Accounts with Parents"), loads
+        assert loads.index("Load Cost Center Groups") < loads.index("Load Cost Centers with Parents"), loads

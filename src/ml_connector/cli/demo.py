@@ -15,7 +15,7 @@ from ml_connector.cli.display import LiveProgress, console
 from ml_connector.cli.errors import RECONCILE_DIFFERENCES
 from ml_connector.cli.flows import print_reconciliation
 from ml_connector.demo import sandbox
-from ml_connector.engine.queries import reason_counts
+from ml_connector.engine.queries import audit_page, reason_counts
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
 from ml_connector.flows.reconcile import reconcile
@@ -43,7 +43,7 @@ def demo(
     if folder.exists():
         shutil.rmtree(folder)
     started = time.monotonic()
-    box = sandbox.start(folder)
+    box = sandbox.start(folder, hierarchies=True)
     console.print(f"emulators: {sandbox.facts(box)}")
     console.print(f"config: {box.config_path} (try `ml-connector -c {box.config_path} runs` afterwards)")
     app: AppContext = ctx.obj  # the command's context (its root and redactor), on the sandbox's config
@@ -51,6 +51,12 @@ def demo(
     try:
         runs = [_run(app, name) for name in ORDER]
         console.print(_summary(runs))
+        _entities(app, runs)
+        for run in runs:  # the reference flows' loads, in order: parent lists before their members
+            loads = run.detail.get("loads") or []
+            if run.flow.startswith("reference-") and loads:
+                steps = " -> ".join(f"{x['import']} ({x['rows']} rows)" for x in loads)
+                console.print(f"{run.flow}: {steps}")
         for run in runs:  # periods the ERP has not closed yet: their figures may still change
             if run.detail.get("preliminary"):
                 open_periods = ", ".join(run.detail["preliminary"])
@@ -97,6 +103,20 @@ def _summary(runs: list[RunInfo]) -> Table:
             f"{seconds:.1f}",
         )
     return table
+
+
+def _entities(app: AppContext, runs: list[RunInfo]) -> None:
+    """Each actuals flow's entities (ledger, company or division) and the currency of their amounts."""
+    for run in runs:
+        if not run.flow.startswith("actuals-"):
+            continue
+        found: dict[str, set[str]] = {}
+        for record in audit_page(app.store(), run.id, state=RecordState.LOADED.value):
+            ledger, currency = record.payload.get("ledger"), record.payload.get("currency")
+            if ledger and currency:
+                found.setdefault(str(ledger), set()).add(str(currency))
+        shown = ", ".join(f"{ledger} in {'/'.join(sorted(c))}" for ledger, c in sorted(found.items()))
+        console.print(f"{run.flow}: entities {shown or 'none'}")
 
 
 def _quarantine_reasons(app: AppContext, runs: list[RunInfo]) -> None:

@@ -72,21 +72,61 @@ class Sandbox:
         self.servers.clear()
 
 
-def flows_toml() -> str:
+# The demo's two-level hierarchies (`start(..., hierarchies=True)`): the reference flows load the parent
+# members first, then accounts and cost centers with their Parent. Oracle's come from its account and cost
+# center trees; Infor publishes none the product reads, so the Infor flow names a parents file whose account
+# groups are Oracle's (one GL Accounts list in Anaplan, one parent per account) and whose cost center groups
+# are the Americas' own.
+WITH_PARENTS = """account_groups_import = "Load Account Groups"
+accounts_import = "Load GL Accounts with Parents"
+cost_center_groups_import = "Load Cost Center Groups"
+cost_centers_import = "Load Cost Centers with Parents"
+"""
+INFOR_PARENTS = """kind,code,parent,name
+account_group,TBS,,Balance sheet
+account_group,TREV,,Revenue
+account_group,COGS,,Cost of goods sold
+account_group,OPEX,,Operating expenses
+account,1000,TBS,
+account,2000,TBS,
+account,4000,TREV,
+account,4100,TREV,
+account,5000,COGS,
+account,5100,COGS,
+account,5200,COGS,
+account,6000,OPEX,
+account,6100,OPEX,
+account,6200,OPEX,
+account,6300,OPEX,
+account,6400,OPEX,
+account,6500,OPEX,
+account,7000,OPEX,
+cost_center_group,AMPL,,Americas plants
+cost_center_group,AMAD,,Americas administration
+cost_center,1100,AMPL,
+cost_center,1200,AMPL,
+cost_center,1300,AMPL,
+cost_center,1900,AMAD,
+"""
+
+
+def flows_toml(hierarchies: bool = False) -> str:
     common = 'workspace = "Acme Finance"\nmodel = "FP&A"\n'
+    tree = WITH_PARENTS if hierarchies else ""
+    infor_tree = f'{tree}parents_file = "parents.csv"\n' if hierarchies else ""
     return f"""
 [flows.reference-infor]
 kind = "reference"
 source = "infor"
 target = "anaplan"
 mapping = "infor"
-{common}
+{infor_tree}{common}
 [flows.reference-oracle]
 kind = "reference"
 source = "oracle"
 target = "anaplan"
 mapping = "oracle"
-{common}
+{tree}{common}
 [flows.actuals-infor]
 kind = "actuals"
 source = "infor"
@@ -174,30 +214,38 @@ def start_emulators(*, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> 
     return emulators
 
 
-def configure(emulators: Emulators, folder: Path) -> Sandbox:
-    """A ready folder (config, key, migrated store, vault, mappings) pointing at running emulators."""
+def configure(emulators: Emulators, folder: Path, *, hierarchies: bool = False) -> Sandbox:
+    """A ready folder (config, key, migrated store, vault, mappings) pointing at running emulators; with
+    `hierarchies`, the reference flows send parents (the demo's)."""
     folder.mkdir(parents=True, exist_ok=True)
     box = Sandbox(folder, emulators.servers, emulators.emulators)
-    _configure(box)
+    _configure(box, hierarchies)
     return box
 
 
-def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1) -> Sandbox:
+def start(folder: Path, *, task_seconds: float = 0.05, ess_seconds: float = 0.1, hierarchies: bool = False) -> Sandbox:
     """Start the emulators and write a ready configuration into `folder`."""
     emulators = start_emulators(task_seconds=task_seconds, ess_seconds=ess_seconds)
     try:
-        return configure(emulators, folder)
+        return configure(emulators, folder, hierarchies=hierarchies)
     except BaseException:
         emulators.stop()
         raise
 
 
-def _configure(box: Sandbox) -> None:
+def _configure(box: Sandbox, hierarchies: bool = False) -> None:
     path = box.config_path
     # Absolute: the folder may be given relative to where the command runs (`make demo`: `.demo`).
     store_url = f"sqlite:///{box.folder.resolve() / 'ml-connector.db'}"
     text = config_module.skeleton(store_url, "ml-connector.key")
-    path.write_text(text + flows_toml(), encoding="utf-8")
+    path.write_text(text + flows_toml(hierarchies), encoding="utf-8")
+    if hierarchies:
+        (box.folder / "parents.csv").write_text(INFOR_PARENTS, encoding="utf-8")
+    trees = (
+        {"account_tree": "ACME_EU_ACCOUNT_HIERARCHY", "cost_center_tree": "ACME_EU_COST_CENTER_HIERARCHY"}
+        if hierarchies
+        else {}
+    )
     a, o = box.url("anaplan"), box.url("oracle")
     config_module.append_connection(
         path,
@@ -222,6 +270,7 @@ def _configure(box: Sandbox) -> None:
             "pod_url": o,
             "user": ORACLE_USER,
             "ledger_name": "Acme EU Ledger",
+            **trees,
             "allow_any_url": True,
             # The emulators answer in milliseconds; a real pod's budget is set per tenant.
             "requests_per_minute": 6000,
