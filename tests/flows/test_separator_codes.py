@@ -18,7 +18,8 @@ from ml_connector.mapping.rules import parse_csv
 
 
 def test_a_code_with_the_separator_loads_into_its_own_cell(sandbox: Sandbox, ctx: FlowContext) -> None:
-    rules = mappings.INFOR.replace("cost_center,exact,1200,1200", "cost_center,exact,1200,12|00").replace(
+    # Detroit (1100) and Toledo (1300): the US divisions actuals-infor reads.
+    rules = mappings.INFOR.replace("cost_center,exact,1100,1100", "cost_center,exact,1100,12|00").replace(
         "cost_center,exact,1300,1300", "cost_center,exact,1300,12/00"
     )
     replace_mapping(ctx.store, "infor", parse_csv(rules, "test"))

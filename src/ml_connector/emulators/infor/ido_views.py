@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from ml_connector.emulators.infor.calendars import accounting_period
 from ml_connector.emulators.infor.models import InforBackend
@@ -104,6 +105,37 @@ def _unit_codes(b: InforBackend, sites: set[str]) -> list[Row]:
     return [
         {"UnitCode1": c.code, "Description": c.name, "RecordDate": csi_date(c.changed)} for c in b.accounts[2].values()
     ]
+
+
+def _currates(b: InforBackend, sites: set[str]) -> list[Row]:
+    """SLCurrates: the rates of each site's database, one foreign currency (FromCurrCode) in the site's domestic
+    currency (ToCurrCode) from EffDate on (public code loads and writes them by ToCurrCode, FromCurrCode,
+    EffDate, BuyRate, SellRate: "ToCurrCode = PEN (always), FromCurrCode = USD/EUR").
+    ASSUMPTION: one unit of FromCurrCode is BuyRate (or SellRate) units of ToCurrCode; the seed's CRS055 rates
+    serve as both (no spread), a divide-method rate as its multiply equivalent to 7 places (CSI keeps rates
+    as decimals); RecordDate is the rate's date."""
+    domestic = {d["code"]: d.get("currency") or b.currency for d in b.divisions}
+    out: dict[tuple[str, str, str], Row] = {}
+    for site in sorted(sites):
+        local = domestic.get(site, b.currency)
+        for entry in b.currency_rates:
+            if str(entry.get("local") or b.currency) != local:
+                continue
+            factor = Decimal(10) ** int(entry["factor"])
+            for day, quoted in dict(dict(entry["rates"]).get(1, {})).items():
+                arat = Decimal(str(quoted))
+                rate = arat / factor if str(entry["method"]) == "1" else (factor / arat).quantize(Decimal("1e-7"))
+                when = date.fromisoformat(str(day))
+                key = (str(entry["currency"]), local, when.isoformat())
+                out[key] = {
+                    "FromCurrCode": key[0],
+                    "ToCurrCode": local,
+                    "EffDate": csi_date(when),
+                    "BuyRate": f"{rate:f}",
+                    "SellRate": f"{rate:f}",
+                    "RecordDate": csi_date(when),
+                }
+    return [out[k] for k in sorted(out)]
 
 
 def _vendors(b: InforBackend, sites: set[str]) -> list[Row]:
@@ -242,6 +274,13 @@ VIEWS: dict[str, IdoView] = {
         IdoView("SLCharts", "chart", ("Acct",), ("Acct", "Description", "Type", "RecordDate"), _charts),
         # ASSUMPTION: the unit-code-1 (cost center) IDO name; infor.md does not name one.
         IdoView("SLUnitcd1s", "unitcd1", ("UnitCode1",), ("UnitCode1", "Description", "RecordDate"), _unit_codes),
+        IdoView(
+            "SLCurrates",
+            "currate",
+            ("ToCurrCode", "FromCurrCode", "EffDate"),
+            ("FromCurrCode", "ToCurrCode", "EffDate", "BuyRate", "SellRate", "RecordDate"),
+            _currates,
+        ),
         # Properties: infor.md 3.4, the SLVendors list public code loads (VendNum Name RecordDate LastPaid CurrCode
         # TermsCode PayType Phone Stat VadAddr_1 VadCity VadState VadZip VadCountry), plus TaxRegNum1: the vendor's
         # tax registration number as CSI source names it (vendor.tax_reg_num1, e.g. @VendorTaxRegNum1 in voucher

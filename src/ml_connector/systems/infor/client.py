@@ -168,9 +168,10 @@ class InforClient:
         return None
 
     def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate] | None:
-        """M3: CRS055MI LstRatesPerType (`m3_rates`), `rate_type` being M3's numeric rate type (CRTP).
-        ASSUMPTION: CSI and FSM rate objects are not in the notes: None (a flow takes a rates_file)."""
-        if isinstance(self.line, M3Lines):
+        """M3: CRS055MI LstRatesPerType (`m3_rates`), `rate_type` being M3's numeric rate type (CRTP). CSI: the
+        site's SLCurrates (`csi_rates`), `rate_type` Buy or Sell.
+        ASSUMPTION: FSM's rate business class is not in the notes: None (a flow takes a rates_file)."""
+        if isinstance(self.line, M3Lines | CsiLines):
             return self.line.currency_rates(target, rate_type)
         return None
 

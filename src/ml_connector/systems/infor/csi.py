@@ -17,6 +17,7 @@ from ml_connector.http import ApiSession
 from ml_connector.records import (
     Account,
     CostCenter,
+    CurrencyRate,
     EntryKind,
     JournalDraft,
     LedgerLine,
@@ -25,6 +26,7 @@ from ml_connector.records import (
     Supplier,
     SupplierWriteResult,
 )
+from ml_connector.systems.infor import csi_rates
 from ml_connector.systems.infor.canonical import RowFields, fiscal_period, to_ledger_line
 from ml_connector.systems.infor.errors import ido_error
 from ml_connector.systems.infor.journals import check_draft, post_once
@@ -67,7 +69,7 @@ class CsiLines:
     def load(self, ido: str, *, filters: Iterable[str] = (), orderby: str = "", cap: int = 0) -> Iterator[Row]:
         """Every row of an IDO that matches, page by page (`recordcap` rows each; FIRST, then NEXT)."""
         terms = list(filters)
-        if self.settings.csi_site and ido not in ("SLCharts", COST_CENTER_IDO, "SLVendors"):
+        if self.settings.csi_site and ido not in ("SLCharts", COST_CENTER_IDO, "SLVendors", csi_rates.IDO):
             terms.append(f"Site = {quote(self.settings.csi_site)}")
         params = {
             "filter": " AND ".join(f"({t})" for t in terms),
@@ -127,6 +129,12 @@ class CsiLines:
             raise ConfigurationError(
                 f"CSI has no site {site!r} (sites with a configuration: {', '.join(sites) or 'none'})", hint=hint
             )
+
+    def currency_rates(self, target: str, rate_type: str) -> list[CurrencyRate]:
+        """SLCurrates of the configuration's site into `target` (`csi_rates`), `rate_type` Buy or Sell."""
+        csi_rates.rate_column(rate_type)  # a rate type CSI does not keep fails before anything is read
+        self.check_site()
+        return csi_rates.to_target(self.load(csi_rates.IDO), target.strip().upper(), rate_type)
 
     def discover(self) -> dict[str, Any]:
         configs = self._configurations()
