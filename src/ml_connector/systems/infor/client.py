@@ -185,8 +185,10 @@ class InforClient:
         return None
 
     def hierarchy(self, dimension: str) -> Hierarchy | None:
-        # ASSUMPTION: not read (the API notes document no M3 account-structure program output, nor CSI
-        # or FSM grouping objects): a reference flow takes the parents from its parents_file.
+        # ASSUMPTION: not read. M3's CRS630MI gives an account group (AICL) but no program lists the groups'
+        # names or levels, and AICL is read as the account class of the sign rule; CSI's chart IDOs (SLCharts,
+        # SLChartAlls, SLChartBps) carry no parent or group property; FSM shows no grouping business class.
+        # A reference flow takes the parents from its parents_file.
         return None
 
     def period_statuses(self) -> dict[str, PeriodStatus]:
