@@ -66,6 +66,9 @@ def m3_sql(settings: InforSettings, since: datetime | None, until: datetime | No
 def m3_record(settings: InforSettings, rec: Row) -> LedgerLine | RejectedRecord | None:
     if posted_by_us(rec.get("VTXT")):
         return None
+    wanted = [d.strip() for d in settings.divisions if d.strip()]
+    if not settings.division and wanted and rec.get("DIVI", "").strip() not in wanted:
+        return None  # another division: the connection reads its `divisions` only, as the MI reader does
     changed = parse_day(rec.get("LMDT")) or parse_day(rec.get("RGDT"))
     stamp = datetime(changed.year, changed.month, changed.day, tzinfo=UTC) if changed else None
     return to_ledger_line(M3_SOURCE, EntryKind.GL, m3_gl_fields(rec, m3_gl_key(rec, settings.company), stamp), rec)
