@@ -35,8 +35,8 @@ def test_a_mapping_set_never_imported_stops_the_run_before_it_reads(sandbox: San
 
 def test_a_bad_infor_amount_says_to_fix_it_in_infor_not_to_replay(sandbox: Sandbox) -> None:
     assert invoke(sandbox, "run", "reference-infor").exit_code == 0
-    invoke(sandbox, "run", "actuals-mexico")  # the seeded "12O.50" is Monterrey's (MX1)
-    run_id = last_run(sandbox, "actuals-mexico")
+    invoke(sandbox, "run", "actuals-infor")
+    run_id = last_run(sandbox, "actuals-infor")
     lines = invoke(sandbox, "audit", run_id, "--state", "quarantined", "--json", "--limit", "0").output.splitlines()
     bad = [json.loads(line) for line in lines if "is not a number" in line]
     assert bad, lines[:3]

@@ -45,7 +45,7 @@ def test_non_numeric_amount_becomes_a_rejected_record(emulator: Emulator, produc
 
 
 def test_csi_rejects_the_bad_amount_on_its_site(emulator: Emulator) -> None:
-    client = emulator.client("csi", mongoose_config="ACME_TST_MX1", csi_site="MX1")
+    client = emulator.client("csi", mongoose_config="ACME_TST_US2", csi_site="US2")
     rejected = [i for i in client.ledger_lines() if isinstance(i, RejectedRecord)]
     assert [r.reason for r in rejected] == ["DomAmount '12O.50' is not a number"]
 

@@ -157,12 +157,13 @@ class _Generator:
                     "Travel accrual, unassigned",
                 )
             if (year, month) == (2026, 5):
-                # Bad record 2: an amount that is not a number, as M3 can return any field as free text.
+                # Bad record 2: an amount that is not a number, as M3 can return any field as free text. In a US
+                # division (Toledo), so that the US flow shows both bad records of the quarantine demo.
                 self._journal(
-                    "MX1",
+                    "US2",
                     date(2026, 5, 12),
                     "GL",
-                    [("6200", "1200", "12O.50"), ("1000", "1200", "-120.50")],
+                    [("6200", "1300", "12O.50"), ("1000", "1300", "-120.50")],
                     "Utilities correction",
                 )
         # Last, so the lines above keep their random draws: a Monterrey (4-4-5) accrual dated 30 March 2026,

@@ -175,10 +175,12 @@ class M3Lines:
         """Whether a record of a company-wide read is of a division the connection reads."""
         return divisions is None or rec.get("DIVI", "").strip() in divisions
 
-    def _filter(self, known: list[str]) -> list[str] | None:
-        """The divisions to keep when a read asks M3 for the whole company; None for all of them."""
-        wanted = self.read_divisions(known)
-        return None if self.settings.division.strip() or set(wanted) == set(known) else wanted
+    def _filter(self) -> list[str] | None:
+        """The divisions to keep when a read asks M3 for the whole company (the connection's `divisions`); None
+        for all of them, or when the read asks for its one `division` already."""
+        if self.settings.division.strip():
+            return None
+        return [d for d in self.configured_divisions()] or None
 
     def check_divisions(self) -> list[str]:
         """The company's divisions; a ConfigurationError when M3 lacks the company or a configured division."""
@@ -228,7 +230,8 @@ class M3Lines:
         engine's overlap and de-duplication on the source key absorb the lines read twice.
         """
         # A company or division M3 lacks is a configuration error before anything is read.
-        keep = self._filter(self.check_divisions())
+        self.check_divisions()
+        keep = self._filter()
         low = since.astimezone(UTC).date() if since else None
         high = until.astimezone(UTC).date() if until else None
         if low is None:
@@ -300,7 +303,7 @@ class M3Lines:
         """Supplier invoices: all of them by accounting-date windows (APS200MI SearchSupInvoic), or with `since`
         only those whose AP ledger entry changed since (`m3_changes.changed_invoice_keys`), each read with
         APS200MI GetInvoice. APS200MI outputs carry no change date, so the lines have no `updated_at`."""
-        keep = self._filter(self.check_divisions())
+        keep = self._filter()
         if since is None:
             records = self._all_invoices()
         else:
