@@ -180,7 +180,7 @@ class M3Lines:
         for all of them, or when the read asks for its one `division` already."""
         if self.settings.division.strip():
             return None
-        return [d for d in self.configured_divisions()] or None
+        return self.configured_divisions() or None
 
     def check_divisions(self) -> list[str]:
         """The company's divisions; a ConfigurationError when M3 lacks the company or a configured division."""
