@@ -174,3 +174,19 @@ class StoreBudgets:
 def sql_budget_factory(store: Store, burst: int | None = None) -> StoreBudgets:
     """A factory for `BudgetRegistry`: every tenant's budget kept in `store`."""
     return StoreBudgets(store, burst)
+
+
+def budget_levels(store: Store) -> list[tuple[str, float]]:
+    """(tenant, tokens left when last counted) of every bucket kept for `store`, for `/metrics`."""
+    path = budget_file_path(store)
+    if path is not None and not path.exists():
+        return []  # no process has spent from a shared budget yet (or the file was deleted)
+    engine = budget_engine(store)
+    try:
+        with engine.connect() as conn:
+            return [
+                (tenant, float(left)) for tenant, left in conn.execute(select(BudgetBucket.tenant, BudgetBucket.tokens))
+            ]
+    finally:
+        if engine is not store.engine:
+            engine.dispose()
