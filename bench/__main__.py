@@ -4,6 +4,7 @@ python -m bench                 # all
 python -m bench audit pipeline  # some
 python -m bench e2e             # `run actuals-oracle` against a bare read of the same source, 200k lines
 python -m bench m3_pager        # the M3 date-window pager over 200k lines: calls against the page floor
+python -m bench budget          # the store-kept request budget's cost per request, before and after blocks
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ CASES: dict[str, list[list[str]]] = {
     "pipeline": [["bench.pipeline", str(n)] for n in (50_000, 200_000, 1_000_000)],
     "e2e": [["bench.e2e", "--lines", "200000"]],
     "m3_pager": [["bench.m3_pager", "--lines", "200000"]],
+    "budget": [["bench.budget", "5000"]],
     "emulator_volume": [["bench.emulator_volume", system, "1000000"] for system in ("oracle", "infor", "anaplan")],
 }
 

@@ -7,7 +7,9 @@ Each client is made once per flow context; budgets and kept tokens come from the
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ml_connector.config import Config
 from ml_connector.errors import ConfigurationError
@@ -25,6 +27,40 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "oracle": ("password", "client_secret"),
     "infor": (),  # the whole .ionapi file lives in the vault (`connection import-ionapi`)
 }
+
+
+SETTINGS: dict[str, type[BaseModel]] = {"anaplan": AnaplanSettings, "oracle": OracleSettings, "infor": InforSettings}
+# Set by the product itself, never by `--set`: Infor's come from the .ionapi file and the connection's name.
+_NOT_SETTABLE = {"infor": ("credentials", "name")}
+
+
+def checked_options(system: str, options: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`--set KEY=VALUE` pairs of a `system` connection checked field by field against its settings
+    class (the rest of the connection, secrets included, is not needed): (the values to write, typed
+    where the field is a number or a flag, and what is wrong with the others)."""
+    settings = SETTINGS[system]
+    unsettable = SECRET_FIELDS[system] + _NOT_SETTABLE.get(system, ())
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in options.items():
+        field = settings.model_fields.get(key)
+        if key in SECRET_FIELDS[system]:
+            problems.append(f"{key} is a secret, never a --set value (store it with --secret {key})")
+        elif field is None or key in unsettable:
+            known = sorted(k for k in settings.model_fields if k not in unsettable)
+            problems.append(f"{key} is not a setting of {system} connections (known: {', '.join(known)})")
+        elif system == "infor" and key == "divisions":
+            values[key] = value  # "US1,MX1": split when the connection is used
+        else:
+            adapter: TypeAdapter[Any] = TypeAdapter(Annotated[field.annotation, field])  # type: ignore[arg-type]
+            try:
+                typed = adapter.validate_python(value)
+            except ValidationError as exc:
+                message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+                problems.append(f"{key}={value}: {message}")
+                continue
+            values[key] = typed if isinstance(typed, bool | int | float) else value
+    return values, problems
 
 
 def anaplan_settings(config: Config, vault: Vault, name: str) -> AnaplanSettings:

@@ -7,7 +7,7 @@ of this is a module-level global: two roots share nothing, and what a root holds
 built (by its parameters), never swapped while it runs.
 
     root = Root(config)                                   # in-process budgets, its own store
-    root = Root(config, store, shared_budgets=True)       # a worker: budgets kept in PostgreSQL
+    root = Root(config, store, shared_budgets=True)       # budgets kept in the store (CLI, workers)
     ctx = root.flow_context(progress=progress)
     ...
     root.close()
@@ -23,7 +23,7 @@ from ml_connector.config import Config
 from ml_connector.connections import ConnectionClients
 from ml_connector.flows.context import FlowContext, Progress, SilentProgress
 from ml_connector.http import BudgetRegistry, Redactor, Traffic
-from ml_connector.store.budget import sql_budget_factory
+from ml_connector.store.budget import StoreBudgets
 from ml_connector.store.database import Store
 from ml_connector.store.lease import LeaseLocks
 from ml_connector.store.traffic import REQUEST, Tally, add_traffic
@@ -54,7 +54,8 @@ class Root:
         self.shared_budgets = shared_budgets
         self.lease_ttl = config.store.lease_ttl_seconds if lease_ttl is None else lease_ttl
         self.redactor = Redactor()
-        self.budgets = BudgetRegistry(sql_budget_factory(self.store) if shared_budgets else None)
+        self._store_budgets = StoreBudgets(self.store) if shared_budgets else None
+        self.budgets = BudgetRegistry(self._store_budgets)
         self.traffic = Traffic(self._keep_traffic)
         self.kept_tokens = KeptTokens(self.redactor, self.traffic)
         self.locks = LeaseLocks(self.store, ttl=self.lease_ttl)
@@ -109,5 +110,7 @@ class Root:
             context.clients.close()
         self.kept_tokens.close()
         self.traffic.flush()
+        if self._store_budgets is not None:
+            self._store_budgets.close()
         if self._owns_store:
             self.store.dispose()

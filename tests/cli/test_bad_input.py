@@ -258,6 +258,45 @@ def test_rich_shows_codes_as_they_are(ready: Cli) -> None:
     assert ":100:" in shown and "[bold]x[/]" in shown and "\N{HUNDRED POINTS SYMBOL}" not in shown
 
 
+# --- connection settings given with --set ----------------------------------------------------------
+
+
+def test_a_negative_request_budget_is_refused_before_anything_is_written(ready: Cli) -> None:
+    before = (ready.folder / "ml-connector.toml").read_text(encoding="utf-8")
+    text = refused(
+        ready("connection", "add", "plan", "--system", "anaplan", "--set", "requests_per_minute=-5"),
+        2,
+        "requests_per_minute=-5",
+        "greater than or equal to 1",
+        "nothing was stored",
+    )
+    assert "Traceback" not in text
+    assert (ready.folder / "ml-connector.toml").read_text(encoding="utf-8") == before
+
+
+def test_every_bad_set_is_listed_and_a_secret_is_never_a_setting(ready: Cli) -> None:
+    result = ready(
+        "connection", "add", "ora", "--system", "oracle", "--set", "requests_per_minute=0",
+        "--set", "retry_attempts=many", "--set", "pod_ulr=https://x", "--set", f"password={SECRET}",
+    )  # fmt: skip
+    text = refused(
+        result, 2, "requests_per_minute=0", "retry_attempts=many", "pod_ulr is not a setting", "--secret password"
+    )
+    assert SECRET not in text
+    assert "[connections.ora]" not in (ready.folder / "ml-connector.toml").read_text(encoding="utf-8")
+
+
+def test_good_set_values_are_written_typed(ready: Cli) -> None:
+    result = ready(
+        "connection", "add", "plan", "--system", "anaplan", "--set", "requests_per_minute=120",
+        "--set", "poll_initial_seconds=0.3", "--set", "gzip=false", "--set", "workspace=0042",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = (ready.folder / "ml-connector.toml").read_text(encoding="utf-8")
+    for line in ("requests_per_minute = 120", "poll_initial_seconds = 0.3", "gzip = false", 'workspace = "0042"'):
+        assert line in written, written
+
+
 # --- .ionapi files ----------------------------------------------------------------------------------
 
 

@@ -4,12 +4,10 @@ proven across processes in tests/store/test_budget_processes.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Sandbox
 from ml_connector.store import Store
-from ml_connector.store.models import BudgetBucket
+from ml_connector.store.budget import budget_levels
 from tests.support.cli import invoke
 
 
@@ -18,8 +16,7 @@ def test_a_manual_run_spends_from_the_budget_kept_in_the_store(sandbox: Sandbox)
     assert result.exit_code == 0, result.output
     store = Store(config_module.load(sandbox.config_path).store_url)
     try:
-        with store.session() as session:
-            tenants = set(session.execute(select(BudgetBucket.tenant)).scalars())
+        tenants = {tenant for tenant, _left in budget_levels(store)}
     finally:
         store.dispose()
     assert tenants == {f"anaplan:{sandbox.url('anaplan')}/2/0", f"oracle:{sandbox.url('oracle').split('//')[1]}"}

@@ -1,10 +1,11 @@
 """SqlTokenBucket across real processes ("spawn"), on a SQLite file and on PostgreSQL.
 
 Three processes draw 40 requests from one tenant's bucket of 600/min (Anaplan's default) with a burst
-of 10. If the bucket were not shared, or an update were lost between processes, they would get more
-than one burst at once. The check is the bucket's own bound: any window of w seconds holds at most
-burst + refill * w grants, which for w = 60 is at most the budget; and the whole draw takes as long as
-the refill rate says, so no process starves.
+of 10, each in blocks through its own reserve. If the bucket were not shared, or an update were lost
+between processes, they would get more than one burst at once. The check is the bucket's own bound:
+any window of w seconds holds at most burst + refill * (w + hold) grants (a reserved token may be
+spent up to `hold` seconds after it left the bucket), which for w = 60 is at most the budget; and
+the whole draw takes as long as the refill rate says, so no process starves.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ml_connector.http.budget import bucket_shape
+from ml_connector.http.reserve import RESERVE_HOLD_SECONDS
 from ml_connector.store import Store, upgrade
 from tests.store import children
 
@@ -57,7 +59,7 @@ def _draw(url: str, tmp_path: Path) -> list[tuple[float, int]]:
 
 
 def test_processes_share_one_tenant_budget(shared_url: str, tmp_path: Path) -> None:
-    capacity, refill = bucket_shape(PER_MINUTE, BURST)
+    capacity, refill = bucket_shape(PER_MINUTE, BURST, RESERVE_HOLD_SECONDS)
     granted = _draw(shared_url, tmp_path)
     times = [at for at, _ in granted]
     total = sum(COUNTS)
@@ -70,7 +72,7 @@ def test_processes_share_one_tenant_budget(shared_url: str, tmp_path: Path) -> N
     for i in range(total):
         for j in range(i, total):
             in_window = j - i + 1
-            assert in_window <= capacity + refill * (times[j] - times[i] + late) + 1, (
+            assert in_window <= capacity + refill * (times[j] - times[i] + late + RESERVE_HOLD_SECONDS) + 1, (
                 f"{in_window} grants in {times[j] - times[i]:.2f} s"
             )
             if times[j] - times[i] <= 60:

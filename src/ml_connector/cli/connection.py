@@ -12,6 +12,7 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,6 +22,7 @@ from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.display import plain
 from ml_connector.config import SYSTEMS
+from ml_connector.connections import checked_options
 from ml_connector.errors import ConfigurationError
 from ml_connector.systems.infor import IonApiCredentials
 
@@ -29,22 +31,22 @@ PRODUCTS = ("m3", "csi", "fsm")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
-def parse_options(pairs: list[str]) -> dict[str, str | int | bool]:
-    options: dict[str, str | int | bool] = {}
+def parse_options(system: str, pairs: list[str], given: dict[str, str] | None = None) -> dict[str, Any]:
+    """The `--set KEY=VALUE` pairs (after `given`), each checked against the `system` connection's
+    settings and typed as its field is; every problem refused at once, before anything is written."""
+    options: dict[str, str] = dict(given or {})
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ConfigurationError(f"--set {pair!r} is not KEY=VALUE", hint="Write e.g. --set api_url=https://...")
-        options[key.strip()] = _typed(value.strip())
-    return options
-
-
-def _typed(value: str) -> str | int | bool:
-    if value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    if value.isdigit():
-        return int(value)
-    return value
+        options[key.strip()] = value.strip()
+    values, problems = checked_options(system, options)
+    if problems:
+        raise ConfigurationError(
+            f"--set for the {system} connection: " + "; ".join(problems) + "; nothing was stored",
+            hint="Correct the values (see the README's Configuration section) and run the command again.",
+        )
+    return values
 
 
 SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -129,7 +131,7 @@ def add(
         )
     if system not in SYSTEMS:
         raise ConfigurationError(f"unknown system {system!r}", hint=f"Use one of: {', '.join(SYSTEMS)}.")
-    options = parse_options(set_)
+    options = parse_options(system, set_)
     expiry = _date(expires_on)
     cfg = app_ctx.config()
     existing = cfg.connections.get(name)
@@ -178,7 +180,7 @@ def import_ionapi(
         )
     credentials = IonApiCredentials.from_file(file)
     cfg = app_ctx.config()
-    options = {"product": product, **parse_options(set_)}
+    options = parse_options("infor", set_, {"product": product})
     if name not in cfg.connections:
         config_module.append_connection(cfg.path, name, "infor", options)
     app_ctx.vault().put(name, "infor", credentials.to_vault(), expires_on=_date(expires_on))

@@ -22,11 +22,11 @@ from ml_connector.engine.keys import GAP_PREFIX, GapKey
 from ml_connector.engine.runs import RunInfo, RunLog
 from ml_connector.engine.staging_area import from_micros
 from ml_connector.engine.states import REPLAYABLE_STATES, RecordState, RunState, Trigger
+from ml_connector.store.budget import budget_levels
 from ml_connector.store.database import Store
 from ml_connector.store.models import (
     AuditEvent,
     AuditRecord,
-    BudgetBucket,
     ConnectionCheck,
     Credential,
     LoadedLine,
@@ -589,9 +589,7 @@ def operations(store: Store, recent_runs: int = 5000) -> Operations:
             )
             if moment is not None
         }
-        tokens = [
-            (tenant, float(left)) for tenant, left in session.execute(select(BudgetBucket.tenant, BudgetBucket.tokens))
-        ]
+    tokens = budget_levels(store)
     traffic = traffic_totals(store)
     requests = sorted((name, outcome, t.count) for (kind, name, outcome), t in traffic.items() if kind == REQUEST)
     waits = sorted((name, t.count, t.seconds) for (kind, name, _o), t in traffic.items() if kind == LOCK_WAIT)

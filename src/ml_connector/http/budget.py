@@ -23,17 +23,23 @@ class RequestBudget(Protocol):
         """Block until one request may be sent; raise `RetriableError` after `timeout` seconds."""
 
 
-def bucket_shape(per_minute: int, burst: int | None = None) -> tuple[float, float]:
-    """(capacity, refill per second) such that no 60 s window exceeds `per_minute` requests."""
+def bucket_shape(per_minute: int, burst: int | None = None, hold: float = 0.0) -> tuple[float, float]:
+    """(capacity, refill per second) such that no 60 s window exceeds `per_minute` requests.
+
+    `hold`: how long a token may be kept after it left the bucket before its request is sent (a
+    process's reserve, see `ml_connector.http.reserve`). Requests sent in a 60 s window then drew
+    their tokens in a window of 60 + `hold` s, so the refill is spread over that much longer.
+    """
     if per_minute < 1:
         raise ValueError("a request budget needs at least 1 request per minute")
     capacity = float(burst if burst is not None else max(1, per_minute // 10))
     capacity = min(capacity, float(per_minute))
     # 60.5 rather than 60: clocks and float sums must not let one extra request into a window.
-    refill = max(per_minute - capacity, 0.0) / 60.5
+    span = 60.5 + max(0.0, hold)
+    refill = max(per_minute - capacity, 0.0) / span
     if refill == 0:
         # per_minute == burst: spread it out instead of one burst a minute.
-        capacity, refill = 1.0, max(per_minute - 1, 1) / 60.5
+        capacity, refill = 1.0, max(per_minute - 1, 1) / span
     return capacity, refill
 
 

@@ -126,8 +126,14 @@ def test_poller_stays_within_bounds(
 
 def test_poller_defaults_start_short_then_follow_anaplan_guidance() -> None:
     poller = TaskPoller()
-    assert poller.next_interval(0) == 1.0  # a 0.2 s import is not waited on for 5 s
-    assert poller.next_interval(1, elapsed=1.0) == 1.5
+    assert poller.next_interval(0) == 0.2  # a 0.2 s import is not waited on for a second, let alone 5
+    assert poller.next_interval(1, elapsed=0.2) == pytest.approx(0.3)
+    # The first 10 s take about a dozen status calls: short waits, backing off.
+    waited, polls = 0.0, 0
+    while waited < 10.0:
+        waited += poller.next_interval(polls, waited)
+        polls += 1
+    assert 8 <= polls <= 12
     assert poller.next_interval(2, elapsed=12.0) == 5.0  # past 10 s: "no more than once every 5 seconds"
     assert poller.next_interval(100, elapsed=500) == 60.0
     # Nearly done: the wait shrinks towards the floor, never below it.

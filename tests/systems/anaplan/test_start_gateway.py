@@ -16,7 +16,7 @@ import pytest
 from ml_connector.systems.anaplan import AnaplanClient
 
 from .conftest import base_settings
-from .test_faults import load_one, skip_first_task_listing, tasks_of
+from .test_faults import load_one, tasks_of
 
 
 class GatewayTimeoutAfterStart(httpx.BaseTransport):
@@ -43,13 +43,12 @@ class GatewayTimeoutAfterStart(httpx.BaseTransport):
 
 @pytest.mark.parametrize("status", [502, 504])
 def test_start_answered_by_a_gateway_error_after_it_ran_is_adopted(
-    facts: dict[str, Any], admin: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int
+    facts: dict[str, Any], admin: httpx.Client, tmp_path: Path, status: int
 ) -> None:
     transport = GatewayTimeoutAfterStart(status)
     client = AnaplanClient(base_settings(facts), transport=transport)
     try:
         client.discovery.objects(client.model(), "import")
-        skip_first_task_listing(client, monkeypatch)
         load_one(client, tmp_path)
     finally:
         client.close()
@@ -59,11 +58,10 @@ def test_start_answered_by_a_gateway_error_after_it_ran_is_adopted(
 
 
 def test_start_refused_by_a_gateway_504_is_started_again(
-    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_client: Callable[..., AnaplanClient], admin: httpx.Client, tmp_path: Path
 ) -> None:
     client = make_client()
     client.discovery.objects(client.model(), "import")
-    skip_first_task_listing(client, monkeypatch)
     admin.put("/faults", json={"next_5xx": 1, "status_5xx": 504, "path_contains": "/imports/112000000003/tasks"})
     load_one(client, tmp_path)
     assert len(tasks_of(admin, "imports")) == 1

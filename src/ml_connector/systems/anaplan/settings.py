@@ -59,7 +59,7 @@ class AnaplanSettings(RetrySettings):
     gzip: bool = True
     upload_parallel: int = Field(1, ge=1, le=16, description="chunks sent at once")
     # Short first waits (as Anaplan Connect: 1 s for 10 s), then at least 5 s apart as Anaplan's guidance asks.
-    poll_initial_seconds: float = Field(1.0, gt=0, le=600, description="first wait between task status calls")
+    poll_initial_seconds: float = Field(0.2, gt=0, le=600, description="first wait between task status calls")
     poll_factor: float = Field(1.5, ge=1.0, le=10.0)
     poll_max_seconds: float = Field(60.0, gt=0, le=3600)
     task_timeout_seconds: float = Field(4 * 3600.0, gt=0)

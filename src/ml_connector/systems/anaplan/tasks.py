@@ -20,6 +20,9 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 TERMINAL = frozenset({"COMPLETE", "CANCELLED"})
 LOST_START_ATTEMPTS = 3
 LOST_ANSWER_STATUSES = frozenset({None, 502, 504})
+# How far Anaplan's clock (a task's creationTime) may be behind ours when a lost start is looked for.
+# ASSUMPTION: both clocks are NTP-synchronised to well within this; no source states Anaplan's skew.
+START_CLOCK_SKEW_SECONDS = 2.0
 # Status calls that may fail in a row (each already retried by the session) before the wait gives up.
 STATUS_FAILURES = 5
 SEGMENTS = {"import": "imports", "export": "exports", "process": "processes", "action": "actions"}
@@ -35,7 +38,7 @@ class TaskPoller:
     task reports progress, the wait aims at the estimated end.
     """
 
-    initial: float = 1.0
+    initial: float = 0.2
     factor: float = 1.5
     maximum: float = 60.0
     settle: float = 5.0
@@ -135,24 +138,31 @@ class TaskRunner:
         timeout: float,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.api = api
         self.poller = poller
         self.timeout = timeout
         self._sleep = sleep
         self._clock = clock
+        self._wall = wall
+        # Task ids this runner started or adopted, by task-list path: never mistaken for a new one.
+        self._mine: dict[str, set[str]] = {}
 
     def start(self, ref: ModelRef, kind: str, object_id: str, name: str = "") -> str:
         """Start a task and return its id.
 
         A 409 (model busy) is waited out, not raised. A start whose answer is lost is not blindly
-        repeated (the action would run twice): the task list is read again, and a task that was not
-        there before is the one we started.
+        repeated (the action would run twice): only then is the task list read, and a task created
+        since our first attempt (that this runner did not start before) is the one we started. The
+        model lease keeps our other processes from starting actions on the model meanwhile, so no
+        list is read before a start that is answered.
         """
         path = f"{ref.path}/{SEGMENTS[kind]}/{object_id}/tasks"
         what = f"starting {kind} {name or object_id!r} on model {ref}"
         deadline = self._clock() + self.timeout
-        known = self._task_ids(path)
+        mine = self._mine.setdefault(path, set())
+        since = self._wall() - START_CLOCK_SKEW_SECONDS
         polls = lost = 0
         while True:
             try:
@@ -167,8 +177,9 @@ class TaskRunner:
                 if not lost_on_the_way or lost >= LOST_START_ATTEMPTS:
                     raise  # a 503 refusal or too many lost answers: do not guess
                 lost += 1
-                started = [t for t in self._task_ids(path) if t not in known]
+                started = [t for t in self._task_ids(path, since) if t not in mine]
                 if started:
+                    mine.add(started[-1])
                     return started[-1]
             self._sleep(self.poller.next_interval(polls))
             polls += 1
@@ -176,14 +187,16 @@ class TaskRunner:
         task_id = task.get("taskId") if isinstance(task, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise ApiError(f"Anaplan answered {what} without a task id")
+        mine.add(task_id)
         failpoint("anaplan.after_task_start")
         return task_id
 
-    def _task_ids(self, path: str) -> list[str]:
-        """Ids of the action's tasks, oldest first (Anaplan lists them by creation time)."""
+    def _task_ids(self, path: str, since: float) -> list[str]:
+        """Ids of the action's tasks created at or after `since` (epoch s), oldest first."""
         items = self.api.items(path, "tasks", "listing tasks")
-        ordered = sorted(items, key=lambda t: t.get("creationTime") or 0)
-        return [str(t.get("taskId")) for t in ordered]
+        created = [t for t in items if isinstance(t.get("creationTime"), int | float)]
+        recent = [t for t in created if float(t["creationTime"]) >= since * 1000]
+        return [str(t.get("taskId")) for t in sorted(recent, key=lambda t: float(t["creationTime"]))]
 
     def status(self, ref: ModelRef, kind: str, object_id: str, task_id: str) -> dict[str, Any]:
         body = self.api.get(
