@@ -20,9 +20,12 @@ from ml_connector.systems.anaplan.discovery import ModelRef
 TERMINAL = frozenset({"COMPLETE", "CANCELLED"})
 LOST_START_ATTEMPTS = 3
 LOST_ANSWER_STATUSES = frozenset({None, 502, 504})
-# How far Anaplan's clock (a task's creationTime) may be behind ours when a lost start is looked for.
-# ASSUMPTION: both clocks are NTP-synchronised to well within this; no source states Anaplan's skew.
-START_CLOCK_SKEW_SECONDS = 2.0
+# A lost start adopts only a task Anaplan dates at or after our first attempt, with no allowance for
+# clock skew, on purpose: a task of ours that Anaplan's clock dates earlier is not adopted and the action
+# is started again (an import of the same uploaded file writes the same cells twice, which is harmless),
+# while adopting another process's task of the same action would count a load that never happened.
+# ASSUMPTION: Anaplan's creationTime is epoch milliseconds on an NTP-synchronised clock.
+START_CLOCK_SKEW_SECONDS = 0.0
 # Status calls that may fail in a row (each already retried by the session) before the wait gives up.
 STATUS_FAILURES = 5
 SEGMENTS = {"import": "imports", "export": "exports", "process": "processes", "action": "actions"}
