@@ -86,6 +86,11 @@ class AuditTrail:
                 "hint": e.hint,
                 "updated_at": now,
                 "read_at": now,
+                # Not staged; a staging area fills these for the lines it stages (see StagingArea.take).
+                "ledger_op": "",
+                "amount_micros": 0,
+                "measure": "",
+                "currency": "",
             }
             for e in entries
         ]
