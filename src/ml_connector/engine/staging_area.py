@@ -9,11 +9,13 @@ watermark. A crash anywhere before that leaves `ledger_lines` and the watermark 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import (
@@ -36,10 +38,14 @@ from sqlalchemy.orm import Session
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError
+from ml_connector.failpoints import failpoint
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditRecord, LoadedLine
 
 MICROS = Decimal(1_000_000)
+# A run's staging commits per segment of this many lines or seconds, whichever comes first.
+SEGMENT_LINES = 5000
+SEGMENT_SECONDS = 2.0
 MAX_MICROS = 2**62
 LINE = "L"  # ledger_op of an audit record that is its key's staged line
 TOMBSTONE = "T"  # ledger_op of one whose key must leave the loaded ledger
@@ -78,6 +84,55 @@ def from_micros(micros: int) -> Decimal:
     amount = (Decimal(micros) / MICROS).normalize()
     # normalize() turns 1000 into 1E+3, which is how str() would write it into an import file.
     return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+
+
+class Segment:
+    """Several batches staged in one transaction: committed once it holds `lines` lines or has been open
+    `seconds` (so a long write never holds SQLite's lock for long), and at the end. A process killed
+    anywhere leaves whole segments only; a dead run's staging is cleared by the next run of its flow.
+    The caller commits early too when the next batch is not read yet, so no lock waits on the ERP."""
+
+    def __init__(self, store: Store, *, lines: int = SEGMENT_LINES, seconds: float = SEGMENT_SECONDS) -> None:
+        self.store = store
+        self.lines = lines
+        self.seconds = seconds
+        self._stack: ExitStack | None = None
+        self._session: Session | None = None
+        self._opened = 0.0
+        self._held = 0
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._stack = ExitStack()
+            self._session = self._stack.enter_context(self.store.session())
+            self._opened = time.monotonic()
+            self._held = 0
+        return self._session
+
+    def done(self, lines: int) -> None:
+        """`lines` more lines are written in the open transaction; commit when the segment is full."""
+        self._held += lines
+        if self._held >= self.lines or time.monotonic() - self._opened >= self.seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._stack is None:
+            return
+        failpoint("staging.segment_commit")
+        stack, self._stack, self._session = self._stack, None, None
+        stack.close()
+
+    def __enter__(self) -> Segment:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._stack is None:
+            return
+        stack, self._stack, self._session = self._stack, None, None
+        if error is None:
+            failpoint("staging.segment_commit")
+        stack.__exit__(kind, error, tb)  # commits, or rolls back on an error
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import Session
+
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
@@ -226,7 +228,8 @@ class Stager:
                 return False
         return True
 
-    def take(self, records: list[LedgerLine | RejectedRecord]) -> None:
+    def take(self, records: list[LedgerLine | RejectedRecord], *, session: Session | None = None) -> None:
+        """Map and stage one batch (in the caller's transaction when `session` is given)."""
         entries: list[AuditEntry] = []
         # By source key, so a key read twice in the batch counts as its last version, good or bad.
         staged: dict[str, StagedLine] = {}
@@ -281,4 +284,11 @@ class Stager:
             # Only the lines of the cells repaired are audited and staged: nothing else may change.
             entries = [e for e in entries if e.source_key in staged]
             dropped = {}
-        self.ledger.take(self.audit, entries, list(staged.values()), dropped, skip_unchanged=self.only_cells is None)
+        self.ledger.take(
+            self.audit,
+            entries,
+            list(staged.values()),
+            dropped,
+            skip_unchanged=self.only_cells is None,
+            session=session,
+        )
