@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import (
     and_,
-    case,
     delete,
     func,
     insert,
@@ -358,52 +357,62 @@ class StagingArea:
             lines = [StagedLine(k, "", 0, "", payload_hashes.get(k, "")) for k in counted]
             self._write(session, self._rows(lines, datetime.now(UTC), old_cells=old_cells))
 
-    def _staged(self) -> Any:
-        """The run's staging as (source_key, target_key, measure, currency, amount_micros); a tombstone's
-        target_key is empty."""
+    def _staged(self, *, lines_only: bool) -> Any:
+        """The run's staging as (source_key, target_key, measure, currency, amount_micros): its staged
+        lines, or every staged key (tombstones too) when not `lines_only`. Plain columns, no expression:
+        the totals join on them."""
+        where = [AuditRecord.run_id == self.run_id, STAGING]
+        if lines_only:
+            where.append(AuditRecord.ledger_op == literal_column(f"'{LINE}'"))
         return (
             select(
                 AuditRecord.source_key,
-                case((AuditRecord.ledger_op == LINE, AuditRecord.target_key), else_=literal("")).label("target_key"),
+                AuditRecord.target_key,
                 AuditRecord.measure,
                 AuditRecord.currency,
                 AuditRecord.amount_micros,
             )
-            .where(AuditRecord.run_id == self.run_id, STAGING)
-            .subquery("staged")
+            .where(*where)
+            .subquery("staged" if lines_only else "restaged")
         )
 
     def totals(self, prefix: str) -> Iterator[CellTotal]:
         """Totals of every cell under `prefix` that this run touches, ordered by cell: loaded lines not
         restaged, plus staged lines. A touched cell with no lines left totals zero."""
-        staged = self._staged()
+        staged = self._staged(lines_only=True)
+        restaged = self._staged(lines_only=False)
         copy = LoadedLine.__table__.c
         affected = union(
-            select(staged.c.target_key).where(staged.c.target_key != ""),
-            select(copy.target_key).join(staged, and_(copy.flow == self.flow, copy.source_key == staged.c.source_key)),
+            select(staged.c.target_key),
+            select(copy.target_key).join(
+                restaged, and_(copy.flow == self.flow, copy.source_key == restaged.c.source_key)
+            ),
         ).subquery("affected")
         contributions = union_all(
             select(copy.target_key, copy.measure, copy.currency, copy.amount_micros).where(
                 copy.flow == self.flow,
                 copy.target_key.in_(select(affected.c.target_key)),
-                copy.source_key.not_in(select(staged.c.source_key)),
+                copy.source_key.not_in(select(restaged.c.source_key)),
             ),
-            select(staged.c.target_key, staged.c.measure, staged.c.currency, staged.c.amount_micros).where(
-                staged.c.target_key != ""
-            ),
+            select(staged.c.target_key, staged.c.measure, staged.c.currency, staged.c.amount_micros),
         ).subquery("contributions")
-        cells = (
+        # Summed per cell before the join: a cell's lines are many, the cells touched far fewer.
+        sums = (
             select(
-                affected.c.target_key,
+                contributions.c.target_key,
                 contributions.c.measure,
                 contributions.c.currency,
-                func.coalesce(func.sum(contributions.c.amount_micros), 0),
+                func.sum(contributions.c.amount_micros).label("micros"),
             )
+            .group_by(contributions.c.target_key, contributions.c.measure, contributions.c.currency)
+            .subquery("sums")
+        )
+        cells = (
+            select(affected.c.target_key, sums.c.measure, sums.c.currency, func.coalesce(sums.c.micros, 0))
             .select_from(affected)
-            .outerjoin(contributions, contributions.c.target_key == affected.c.target_key)
+            .outerjoin(sums, sums.c.target_key == affected.c.target_key)
             .where(affected.c.target_key.startswith(prefix, autoescape=True))
-            .group_by(affected.c.target_key, contributions.c.measure, contributions.c.currency)
-            .order_by(affected.c.target_key, contributions.c.measure, contributions.c.currency)
+            .order_by(affected.c.target_key, sums.c.measure, sums.c.currency)
         )
         if self.store.is_postgres:
             # Staging was just filled: without fresh statistics PostgreSQL takes it for a few rows and
