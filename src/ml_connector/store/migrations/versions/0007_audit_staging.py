@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from ml_connector.errors import ConfigurationError
+
 revision = "0007_audit_staging"
 down_revision = "0006_traffic"
 branch_labels = None
@@ -50,10 +52,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     orphans = bind.execute(sa.text(ORPHANS)).scalar_one()
     if orphans:
-        raise RuntimeError(
+        raise ConfigurationError(
             f"ledger_staging holds {orphans} staged line(s) with no audit record of their run; the upgrade to "
-            "0007_audit_staging cannot keep them. Run the previous version's clean-up first (start any flow "
-            "once, or delete the rows of runs that are no longer running), then upgrade again."
+            "0007_audit_staging cannot keep them",
+            hint="With the previous version, let each flow's next run clean up after its unfinished runs (or "
+            "delete the ledger_staging rows of runs that are no longer running), then upgrade again.",
         )
     with op.batch_alter_table("audit_records") as batch:
         batch.add_column(sa.Column("first_state", sa.String(length=20), server_default="", nullable=False))
