@@ -24,6 +24,7 @@ from ml_connector.mapping.signs import SignRule
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 BATCH = 1000
+CELL_CACHE = 50_000  # mapping results a run remembers (a line's codes -> its cell)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 T = TypeVar("T")
 GL_PREFIX = CellKind.GL.prefix
@@ -185,6 +186,7 @@ class Stager:
         # A repair restages every line of these cells, loaded or not, and nothing else.
         self.only_cells = only_cells
         self.seen: set[str] = set()
+        self.cells: dict[tuple[object, ...], tuple[str, str]] = {}
         self.statuses = statuses or {}
         self.rates = rates
         self.preliminary: set[str] = set()  # open periods whose lines were staged
@@ -211,7 +213,28 @@ class Stager:
             self.preliminary.add(line.period)
 
     def target(self, line: LedgerLine) -> tuple[str, str]:
-        """(cell key, measure) of a line; RecordError if it cannot be mapped."""
+        """(cell key, measure) of a line; RecordError if it cannot be mapped. Remembered for the run by
+        everything the mapping reads of the line (a run's lines share few cells); a failure is not."""
+        key = (
+            line.kind,
+            line.ledger,
+            line.account,
+            line.cost_center,
+            line.period,
+            line.supplier,
+            line.currency,
+            line.entered_currency,
+            line.entered_amount is None,
+        )
+        found = self.cells.get(key)
+        if found is None:
+            found = self._target(line)
+            if len(self.cells) >= CELL_CACHE:
+                self.cells.clear()  # memory stays bounded on a run with very many distinct cells
+            self.cells[key] = found
+        return found
+
+    def _target(self, line: LedgerLine) -> tuple[str, str]:
         period = self.periods.to_anaplan(line.period)
         if line.kind is EntryKind.GL:
             return gl_cell(self.flow, self.mapping, line, period).encode(), ""
