@@ -33,7 +33,7 @@ CHAINS: dict[str, list[str]] = {
     ],
     "reference-infor": ["reference.staging_batch", *LOAD, "reference.before_audit"],
     "actuals-oracle": [
-        "actuals.staging_batch", "actuals.after_staging", *LOAD,
+        "actuals.staging_batch", "staging.segment_commit", "actuals.after_staging", *LOAD,
         "actuals.before_commit", "commit.before", "commit.inside", "run.after_body",
     ],
     "actuals-infor": ["actuals.after_staging", "anaplan.after_import_done", "commit.inside", "run.after_body"],

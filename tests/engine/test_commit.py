@@ -36,8 +36,7 @@ def staged_run(store: Store, keys: tuple[str, ...] = ("k1", "k2")) -> tuple[str,
     run_id = RunLog(store).start("f")
     audit, staging = AuditTrail(store, run_id), StagingArea(store, "f", run_id)
     entries = [AuditEntry("erp", k, "gl", {"k": k}, RecordState.STAGED, target_key=CELL) for k in keys]
-    audit.add(entries)
-    staging.stage([StagedLine(e.source_key, CELL, 2_500_000, "", e.hash) for e in entries])
+    staging.take(audit, entries, [StagedLine(e.source_key, CELL, 2_500_000, "", e.hash) for e in entries], {})
     return run_id, audit, staging
 
 

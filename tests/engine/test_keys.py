@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
+from ml_connector.engine.runs import RunLog
 from ml_connector.engine.staging_area import StagedLine, StagingArea
 from ml_connector.store import Store
 
@@ -136,7 +137,8 @@ def test_parts_are_named_and_checked() -> None:
 @given(keys=st.lists(cell_keys(), min_size=1, max_size=12, unique=True))
 def test_the_store_selects_a_kind_by_its_prefix(store: Store, keys: list[CellKey]) -> None:
     """Through the database and back: totals by prefix hold exactly the keys of that kind, intact."""
-    ledger = StagingArea(store, uuid.uuid4().hex, str(uuid.uuid4()))
+    flow = uuid.uuid4().hex
+    ledger = StagingArea(store, flow, RunLog(store).start(flow))  # a staged line is a record of a run
     ledger.stage([StagedLine(f"k{i}", key.encode(), 1_000_000, "", "h") for i, key in enumerate(keys)])
     for kind in (CellKind.GL, CellKind.SUPPLIER):
         found = [CellKey.parse(t.target_key) for t in ledger.totals(kind.prefix)]

@@ -20,7 +20,7 @@ from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.store import Store
 from ml_connector.store.lease import LeaseLocks
-from ml_connector.store.models import LedgerStaging
+from ml_connector.store.models import AuditRecord
 
 CELL = "GL|6100|1100|Jan 26"
 
@@ -32,13 +32,16 @@ def leases(store: Store) -> LeaseLocks:
 
 def stage_one(audit: AuditTrail, staging: StagingArea, key: str = "k1") -> None:
     entry = AuditEntry("erp", key, "gl", {"amount": "1"}, RecordState.STAGED, target_key=CELL)
-    audit.add([entry])
-    staging.stage([StagedLine(key, CELL, 1_000_000, "", entry.hash)])
+    staging.take(audit, [entry], [StagedLine(key, CELL, 1_000_000, "", entry.hash)], {})
 
 
 def staged_rows(store: Store, run_id: str) -> int:
     with store.session() as session:
-        return int(session.execute(select(func.count()).where(LedgerStaging.run_id == run_id)).scalar_one())
+        return int(
+            session.execute(
+                select(func.count()).where(AuditRecord.run_id == run_id, AuditRecord.ledger_op != "")
+            ).scalar_one()
+        )
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ml_connector.engine.runs import RunLog
 from ml_connector.engine.staging_area import StagedLine, StagingArea, from_micros, to_micros
 from ml_connector.errors import InvalidRecordError
 from ml_connector.store import Store
@@ -21,7 +22,7 @@ RUNS = st.lists(st.lists(st.tuples(KEYS, CELLS, AMOUNTS), max_size=10), min_size
 
 
 def run_once(store: Store, flow: str, lines: list[tuple[str, str, Decimal]]) -> dict[str, Decimal]:
-    ledger = StagingArea(store, flow, str(uuid.uuid4()))
+    ledger = StagingArea(store, flow, RunLog(store).start(flow))
     for key, cell, amount in lines:  # one at a time: the order within a run matters
         if cell:
             ledger.stage([StagedLine(key, cell, to_micros(amount), "", f"{cell}{amount}")])
@@ -55,7 +56,7 @@ def test_totals_match_a_model_of_latest_lines(store: Store, runs: list[list[tupl
 
 
 def test_same_run_read_twice_counts_once(store: Store) -> None:
-    ledger = StagingArea(store, "f", "r1")
+    ledger = StagingArea(store, "f", RunLog(store).start("f"))
     line = StagedLine("k1", "GL|a", to_micros(Decimal("10.50")), "", "h")
     ledger.stage([line])
     ledger.stage([line])
@@ -63,11 +64,11 @@ def test_same_run_read_twice_counts_once(store: Store) -> None:
 
 
 def test_excluded_cells_are_not_merged(store: Store) -> None:
-    ledger = StagingArea(store, "f", "r1")
+    ledger = StagingArea(store, "f", RunLog(store).start("f"))
     ledger.stage([StagedLine("k1", "GL|a", 1_000_000, "", "h"), StagedLine("k2", "GL|b", 2_000_000, "", "h")])
     with store.session() as session:
         assert ledger.merge(session, exclude_target_keys={"GL|b"}) == 1
-    assert StagingArea(store, "f", "r2").already_loaded({"k1": "h", "k2": "h"}) == {"k1"}
+    assert StagingArea(store, "f", RunLog(store).start("f")).already_loaded({"k1": "h", "k2": "h"}) == {"k1"}
 
 
 @pytest.mark.parametrize("text", ["0.0000001", "1e30"])

@@ -106,12 +106,12 @@ def test_more_rejected_cells_than_sqlite_has_variables(store: Store) -> None:
         assert ledger.merge(session, exclude_target_keys={f"GL|c{i}" for i in range(1, 34_000)}) == 1
 
 
-STAGING_ROWS_ESTIMATE = "SELECT reltuples FROM pg_class WHERE relname = 'ledger_staging'"
+STAGING_ROWS_ESTIMATE = "SELECT reltuples FROM pg_class WHERE relname = 'audit_records'"
 
 
 def test_totals_of_a_large_run_on_postgresql_are_not_quadratic(pg_store: Store) -> None:
     with pg_store.session() as session:  # only the totals may refresh the statistics in this test
-        session.execute(text("ALTER TABLE ledger_staging SET (autovacuum_enabled = false)"))
+        session.execute(text("ALTER TABLE audit_records SET (autovacuum_enabled = false)"))
     ledger = new_ledger(pg_store)
     for start in range(0, 30_000, 1000):
         ledger.stage([line(f"k{i}", f"GL|c{i % 10_000}", "1") for i in range(start, start + 1000)])

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from ml_connector.engine.runs import RunLog
 from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
 from ml_connector.store import Store, upgrade
 from ml_connector.store.schema import downgrade
@@ -41,7 +42,7 @@ def test_three_part_gl_keys_become_five_part_keys(backend: str, request: pytest.
         assert found == {"k1": "GL||4000|1100|Jan 26|", "k2": "GL||A\\|B|1100|Jan 26|", "k3": "SUP|V1|Jan 26"}
         assert currencies == {""}
         # A new line in the same cell, as a flow without entity or currency columns keys it, adds up with it.
-        staging = StagingArea(store, "f", "run-2")
+        staging = StagingArea(store, "f", RunLog(store).start("f"))  # a staged line is a record of a run
         staging.stage([StagedLine("k4", "GL||4000|1100|Jan 26|", to_micros(Decimal("5")), "", "h", "USD")])
         totals = [(t.target_key, t.amount) for t in staging.totals("GL|")]
         assert sorted(totals) == [("GL||4000|1100|Jan 26|", Decimal("5")), ("GL||4000|1100|Jan 26|", Decimal("25"))]

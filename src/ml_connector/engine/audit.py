@@ -1,8 +1,9 @@
-"""The per-record audit trail: one row per source record per run, and an event per state change.
+"""The per-record audit trail: one row per source record per run, and an event per later state change.
 
-Writes are set-based so that 100,000 records cost a few seconds: records go in with one executemany
-per batch, their first events with one INSERT ... SELECT, and transitions with one UPDATE plus one
-INSERT ... SELECT each.
+A record's row is its first step of history (`first_state`, `read_at`) and, for a flow that stages
+ledger lines, its staging too (see `StagingArea`): a line is written once. Writes are set-based so
+that 100,000 records cost a few seconds: records go in with one executemany per batch, and transitions
+with one UPDATE plus one INSERT ... SELECT each.
 """
 
 from __future__ import annotations
@@ -67,12 +68,9 @@ class AuditTrail:
         self.store = store
         self.run_id = run_id
 
-    def add(self, entries: Sequence[AuditEntry], *, session: Session | None = None) -> None:
-        """Record entries as read (inside the caller's transaction when `session` is given)."""
-        if not entries:
-            return
-        now = datetime.now(UTC)
-        rows = [
+    def rows(self, entries: Sequence[AuditEntry], now: datetime) -> list[dict[str, Any]]:
+        """The rows that record `entries` as read at `now` (a staging area adds its columns to them)."""
+        return [
             {
                 "run_id": self.run_id,
                 "source": e.source,
@@ -81,25 +79,30 @@ class AuditTrail:
                 "payload_hash": e.hash,
                 "payload": e.payload_json,
                 "state": e.state.value,
+                "first_state": e.state.value,
                 "target_key": e.target_key,
                 "target_ref": e.target_ref,
                 "reason": e.reason,
                 "hint": e.hint,
                 "updated_at": now,
+                "read_at": now,
+                # Not staged; a staging area fills these for the lines it stages (see StagingArea.take).
+                "ledger_op": "",
+                "amount_micros": 0,
+                "measure": "",
+                "currency": "",
             }
             for e in entries
         ]
+
+    def add(self, entries: Sequence[AuditEntry], *, session: Session | None = None) -> None:
+        """Record entries as read (inside the caller's transaction when `session` is given): one row each,
+        which is also its first step of history (no event row)."""
+        if not entries:
+            return
+        rows = self.rows(entries, datetime.now(UTC))
         with self.store.session() if session is None else nullcontext(session) as session:
-            before = session.execute(select(func.coalesce(func.max(AuditRecord.id), 0))).scalar_one()
             session.execute(insert(AuditRecord), rows)
-            session.execute(
-                insert(AuditEvent).from_select(
-                    ["record_id", "run_id", "state", "at", "detail"],
-                    select(AuditRecord.id, AuditRecord.run_id, AuditRecord.state, literal(now), literal("")).where(
-                        AuditRecord.run_id == self.run_id, AuditRecord.id > before
-                    ),
-                )
-            )
 
     def move(
         self,

@@ -354,6 +354,8 @@ def record_detail(store: Store, record_id: int) -> RecordDetail | None:
             select(AuditEvent).where(AuditEvent.record_id == record_id).order_by(AuditEvent.at, AuditEvent.id)
         ).scalars()
         transitions = [Transition(e.state, _aware(e.at), e.detail) for e in events]
+        if row.first_state and row.read_at is not None:  # its row is its first step (older rows: an event)
+            transitions.insert(0, Transition(row.first_state, _aware(row.read_at), ""))
         return RecordDetail(_audit_row(row), run_info(run), transitions, _aware(row.updated_at))
 
 
@@ -374,10 +376,23 @@ def run_timeline(store: Store, run_id: str) -> list[Milestone]:
         .where(AuditEvent.run_id == run_id)
         .group_by(AuditEvent.state)
     )
+    first = (
+        select(AuditRecord.first_state, func.min(AuditRecord.read_at), func.max(AuditRecord.read_at), func.count())
+        .where(AuditRecord.run_id == run_id, AuditRecord.first_state != "", AuditRecord.read_at.is_not(None))
+        .group_by(AuditRecord.first_state)
+    )
     with store.session() as session:
-        rows = session.execute(query).all()
-    steps = [Milestone(state, _aware(first), _aware(last), int(count)) for state, first, last, count in rows]
-    return sorted(steps, key=lambda m: (m.first, m.step))
+        rows = [*session.execute(first).all(), *session.execute(query).all()]
+    steps: dict[str, Milestone] = {}
+    for state, began, ended, count in rows:
+        if began is None or ended is None:
+            continue
+        step = Milestone(state, _aware(began), _aware(ended), int(count))
+        seen = steps.get(state)
+        if seen is not None:
+            step = Milestone(state, min(seen.first, step.first), max(seen.last, step.last), seen.records + step.records)
+        steps[state] = step
+    return sorted(steps.values(), key=lambda m: (m.first, m.step))
 
 
 def task_ids(store: Store, run_id: str) -> list[tuple[str, int]]:

@@ -99,6 +99,11 @@ class ReadAhead(Generic[T]):
             self._thread.join(timeout)
 
     @property
+    def ready(self) -> bool:
+        """Whether the next batch (or the end) is read already, so taking it will not wait on the source."""
+        return not self._queue.empty()
+
+    @property
     def alive(self) -> bool:
         """Whether the reader thread still runs (for tests)."""
         return self._thread.is_alive()

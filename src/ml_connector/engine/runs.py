@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import literal_column, select, update
 from sqlalchemy.orm import Session
 
 from ml_connector.engine.audit import AuditTrail
 from ml_connector.engine.states import RecordState, RunStage, RunState, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.store.database import Store
-from ml_connector.store.models import LedgerStaging, Run
+from ml_connector.store.models import AuditRecord, Run
 
 DEAD_REASON = "the run was interrupted before its load was verified; a later run reads the record again"
 
@@ -156,7 +156,11 @@ class RunLog:
             audit = AuditTrail(self.store, run_id)
             audit.move(RecordState.STAGED, RecordState.DISCARDED, reason=DEAD_REASON)
             with self.store.session() as session:
-                session.execute(delete(LedgerStaging).where(LedgerStaging.run_id == run_id))
+                session.execute(  # its staging: the records keep their history, nothing of it is staged
+                    update(AuditRecord)
+                    .where(AuditRecord.run_id == run_id, AuditRecord.ledger_op != literal_column("''"))
+                    .values(ledger_op="")
+                )
             if stage == RunStage.COMMITTED.value:
                 self.finish(run_id, final_state(audit), detail={"closed": "its process stopped after the commit"})
             else:

@@ -23,7 +23,7 @@ from ml_connector.engine.frame import RunRequest, RunScope
 from ml_connector.engine.keys import CellKey, CellKind
 from ml_connector.engine.read_ahead import ReadAhead
 from ml_connector.engine.runs import RunInfo
-from ml_connector.engine.staging_area import CellTotal
+from ml_connector.engine.staging_area import CellTotal, Segment
 from ml_connector.engine.states import RunStage, Trigger
 from ml_connector.errors import ConfigurationError
 from ml_connector.failpoints import failpoint
@@ -202,10 +202,17 @@ class ActualsFlow:
         if repair is not None:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         # The ERP is read in a thread of its own, a few batches ahead, while the run stages.
-        with ReadAhead(batched(records), depth=READ_AHEAD, name=f"read {self.flow.source}") as batches:
+        # Several batches per transaction (a segment); committed early when the next batch is not read yet.
+        with (
+            ReadAhead(batched(records), depth=READ_AHEAD, name=f"read {self.flow.source}") as batches,
+            Segment(scope.store) as segment,
+        ):
             for batch in batches:
-                stager.take(batch)
+                stager.take(batch, session=segment.session)
                 failpoint("actuals.staging_batch")
+                segment.done(len(batch))
+                if not batches.ready:
+                    segment.commit()
                 self.ctx.progress.advance(len(batch))
         scope.detail["read"] = stager.read
         if stager.preliminary:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import Session
+
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
@@ -22,6 +24,7 @@ from ml_connector.mapping.signs import SignRule
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 BATCH = 1000
+CELL_CACHE = 50_000  # mapping results a run remembers (a line's codes -> its cell)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 T = TypeVar("T")
 GL_PREFIX = CellKind.GL.prefix
@@ -187,6 +190,7 @@ class Stager:
         # A repair restages every line of these cells, loaded or not, and nothing else.
         self.only_cells = only_cells
         self.seen: set[str] = set()
+        self.cells: dict[tuple[object, ...], tuple[str, str]] = {}
         self.statuses = statuses or {}
         self.rates = rates
         self.preliminary: set[str] = set()  # open periods whose lines were staged
@@ -213,7 +217,28 @@ class Stager:
             self.preliminary.add(line.period)
 
     def target(self, line: LedgerLine) -> tuple[str, str]:
-        """(cell key, measure) of a line; RecordError if it cannot be mapped."""
+        """(cell key, measure) of a line; RecordError if it cannot be mapped. Remembered for the run by
+        everything the mapping reads of the line (a run's lines share few cells); a failure is not."""
+        key = (
+            line.kind,
+            line.ledger,
+            line.account,
+            line.cost_center,
+            line.period,
+            line.supplier,
+            line.currency,
+            line.entered_currency,
+            line.entered_amount is None,
+        )
+        found = self.cells.get(key)
+        if found is None:
+            found = self._target(line)
+            if len(self.cells) >= CELL_CACHE:
+                self.cells.clear()  # memory stays bounded on a run with very many distinct cells
+            self.cells[key] = found
+        return found
+
+    def _target(self, line: LedgerLine) -> tuple[str, str]:
         period = self.periods.to_anaplan(line.period)
         if line.kind is EntryKind.GL:
             return gl_cell(self.flow, self.mapping, line, period).encode(), ""
@@ -230,7 +255,8 @@ class Stager:
                 return False
         return True
 
-    def take(self, records: list[LedgerLine | RejectedRecord]) -> None:
+    def take(self, records: list[LedgerLine | RejectedRecord], *, session: Session | None = None) -> None:
+        """Map and stage one batch (in the caller's transaction when `session` is given)."""
         entries: list[AuditEntry] = []
         # By source key, so a key read twice in the batch counts as its last version, good or bad.
         staged: dict[str, StagedLine] = {}
@@ -285,4 +311,11 @@ class Stager:
             # Only the lines of the cells repaired are audited and staged: nothing else may change.
             entries = [e for e in entries if e.source_key in staged]
             dropped = {}
-        self.ledger.take(self.audit, entries, list(staged.values()), dropped, skip_unchanged=self.only_cells is None)
+        self.ledger.take(
+            self.audit,
+            entries,
+            list(staged.values()),
+            dropped,
+            skip_unchanged=self.only_cells is None,
+            session=session,
+        )

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -72,7 +73,12 @@ class Run(Base):
 
 
 class AuditRecord(Base):
-    """One source record in one run, and where it ended."""
+    """One source record in one run, and where it ended. It is also the run's staging: a row whose
+    `ledger_op` is "L" is the staged version of its source key's line (its cell, amount, measure and
+    currency), "T" a tombstone (the key used to count in a cell and no longer does), "" neither. At most
+    one row of a run per source key carries an op; the merge of a verified load reads them, and a failed
+    or crashed run's are cleared, never half-merged. `first_state` and `read_at` are the record's state
+    and time when read (its first step of history); later transitions are `audit_events` rows."""
 
     __tablename__ = "audit_records"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -88,11 +94,25 @@ class AuditRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     hint: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(TZ)
+    first_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    read_at: Mapped[datetime | None] = mapped_column(TZ, nullable=True)
+    ledger_op: Mapped[str] = mapped_column(String(1), default="", server_default="")
+    amount_micros: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    measure: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    currency: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     __table_args__ = (
         Index("ix_audit_run_state", "run_id", "state"),
         Index("ix_audit_run_target", "run_id", "target_key"),
         Index("ix_audit_source_key", "source", "source_key"),
+        Index(
+            "ix_audit_run_staging",
+            "run_id",
+            "source_key",
+            unique=True,
+            sqlite_where=text("ledger_op != ''"),
+            postgresql_where=text("ledger_op != ''"),
+        ),
     )
 
 
@@ -192,25 +212,6 @@ class ScheduleState(Base):
     __tablename__ = "schedule_state"
     flow: Mapped[str] = mapped_column(String(100), primary_key=True)
     last_fired_at: Mapped[datetime] = mapped_column(TZ)
-
-
-class LedgerStaging(Base):
-    """Lines read by a run and not yet known to be loaded. Merged into `ledger_lines` after the load is
-    verified; a failed or crashed run leaves them here to be discarded, never half-merged.
-    An empty `target_key` is a tombstone: the line used to count in a cell and no longer does."""
-
-    __tablename__ = "ledger_staging"
-    run_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    source_key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    flow: Mapped[str] = mapped_column(String(100))
-    target_key: Mapped[str] = mapped_column(String(300))
-    amount_micros: Mapped[int] = mapped_column(BigInteger)
-    measure: Mapped[str] = mapped_column(String(50), default="")
-    currency: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    payload_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(TZ)
-
-    __table_args__ = (Index("ix_staging_run_target", "run_id", "target_key"),)
 
 
 class ConsoleUser(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,28 @@ from ml_connector.systems.oracle.paging import read_collection
 
 SOURCE = "oracle"
 HINT = "Correct the document in Oracle Payables, or replay once it is fixed."
+
+
+class Recent:
+    """The last `limit` keys read. Rows come ordered by id, so a row met twice (the offset paging shifted
+    under an insert) is one of the previous page's: a window of two pages catches it, and memory stays
+    flat however many rows the read brings. A repeat beyond it would count once anyway: the store keeps
+    one staged line per source key in a run (the last version read)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(limit, 1)
+        self._order: deque[str] = deque()
+        self._keys: set[str] = set()
+
+    def repeat(self, key: str) -> bool:
+        """Whether `key` was read within the window; remembers it otherwise."""
+        if key in self._keys:
+            return True
+        self._order.append(key)
+        self._keys.add(key)
+        if len(self._order) > self.limit:
+            self._keys.discard(self._order.popleft())
+        return False
 
 
 def _query(since: datetime | None, key: str) -> dict[str, str]:
@@ -31,12 +54,11 @@ def read_invoices(
     session: ApiSession, layout: SegmentLayout, ledger: str, since: datetime | None, page_size: int
 ) -> Iterator[LedgerLine | RejectedRecord]:
     """Invoices updated since `since`; the account and cost center come from the liability distribution."""
-    seen: set[str] = set()
+    recent = Recent(2 * page_size)
     for row in read_collection(session, "invoices", _query(since, "InvoiceId"), page_size=page_size):
         key = f"{SOURCE}:invoice:{row.get('InvoiceId')}"
-        if key in seen:
+        if recent.repeat(key):
             continue
-        seen.add(key)
         yield _invoice(key, row, layout, ledger)
 
 
@@ -81,12 +103,11 @@ def read_payments(
     session: ApiSession, ledger: str, since: datetime | None, page_size: int
 ) -> Iterator[LedgerLine | RejectedRecord]:
     """Payments updated since `since`."""
-    seen: set[str] = set()
+    recent = Recent(2 * page_size)
     for row in read_collection(session, "payablesPayments", _query(since, "CheckId"), page_size=page_size):
         key = f"{SOURCE}:payment:{row.get('CheckId')}"
-        if key in seen:
+        if recent.repeat(key):
             continue
-        seen.add(key)
         try:
             updated = parse_timestamp(row.get("LastUpdateDate"))
         except ValueError as exc:
