@@ -52,4 +52,4 @@ def main(count: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)))
