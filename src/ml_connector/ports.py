@@ -33,6 +33,7 @@ from ml_connector.systems.anaplan.lists import ListMember
 
 __all__ = [
     "BulkLedger",
+    "BulkPayables",
     "ErpClient",
     "ImportOutcome",
     "LineEstimate",
@@ -135,6 +136,21 @@ class BulkLedger(Protocol):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """What `ledger_lines` yields (same records, same source keys), read through the bulk route."""
+
+
+@runtime_checkable
+class BulkPayables(Protocol):
+    """An ERP client that can also deliver supplier invoices and payments through its bulk route."""
+
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `invoices(since)` yields (same records, same source keys), changed in [since, until), in bulk."""
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `payments(since)` yields (same records, same source keys), changed in [since, until), in bulk."""
 
 
 @runtime_checkable

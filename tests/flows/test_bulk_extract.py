@@ -24,14 +24,22 @@ FLOW = "actuals-oracle"
 EXTRA_LINES = 600
 
 
-def cells(box: Sandbox) -> dict[tuple[str, ...], Decimal]:
-    rows = httpx.get(f"{box.url('anaplan')}/_emulator/models/FP&A/modules/Actuals/cells").json()
+def cells(box: Sandbox, module: str = "Actuals") -> dict[tuple[str, ...], Decimal]:
+    rows = httpx.get(f"{box.url('anaplan')}/_emulator/models/FP&A/modules/{module}/cells").json()
     return {tuple(str(v) for k, v in sorted(row.items()) if k != "value"): Decimal(str(row["value"])) for row in rows}
 
 
-def export_jobs(box: Sandbox) -> list[dict[str, object]]:
+def export_jobs(box: Sandbox, report: str = "JournalLinesExtract") -> list[dict[str, object]]:
+    """The extract jobs of one report (by its job definition), in submit order."""
     jobs = httpx.get(f"{box.url('oracle')}/_emulator/jobs").json()
-    return [j for j in jobs if any("Report rows" in line for line in j["log"]) or j["RequestStatus"] == "ERROR"]
+    mine = [j for j in jobs if any("Report rows" in line for line in j["log"]) or j["RequestStatus"] == "ERROR"]
+    return [j for j in mine if str(j["JobName"]).endswith(f",{report}")]
+
+
+def payables_reads(box: Sandbox) -> int:
+    """REST requests made so far for invoices and payments."""
+    requests = httpx.get(f"{box.url('oracle')}/_emulator/stats").json()["requests"]
+    return sum(sum(n.values()) for path, n in requests.items() if "/invoices" in path or "/payablesPayments" in path)
 
 
 def add_volume(box: Sandbox) -> None:
@@ -53,6 +61,7 @@ def run_actuals(ctx: FlowContext, extract: str, since: datetime | None = None, *
 def test_bulk_and_rest_give_identical_cells(emulators: Emulators, sandbox: Sandbox, tmp_path: Path) -> None:
     add_volume(sandbox)
     totals = {}
+    spend = {}
     counts = {}
     for route, box in (("rest", sandbox), ("bulk", configure(emulators, tmp_path / "bulk"))):
         httpx.post(f"{box.url('anaplan')}/_emulator/reset").raise_for_status()
@@ -60,15 +69,22 @@ def test_bulk_and_rest_give_identical_cells(emulators: Emulators, sandbox: Sandb
         try:
             ctx = root.flow_context()
             run_flow(ctx, "reference-oracle")
+            before = payables_reads(box)
             info = run_actuals(ctx, route)
+            made = payables_reads(box) - before
         finally:
             root.close()
         assert info.state == RunState.PARTIAL, info.error  # seeded bad lines
         assert info.detail["extract"] == route
+        assert info.detail["extract_invoices"] == info.detail["extract_payments"] == route
+        assert (made == 0) is (route == "bulk")  # bulk reads no invoice or payment page
         totals[route] = cells(box)
+        spend[route] = cells(box, "Supplier Spend")
         counts[route] = info.counts
     assert len(totals["rest"]) > 20
     assert totals["bulk"] == totals["rest"]
+    assert len(spend["rest"]) > 20 and any(v for v in spend["rest"].values())
+    assert spend["bulk"] == spend["rest"]  # invoices and payments: the same cells
     assert counts["bulk"] == counts["rest"]
     assert counts["rest"].get(RecordState.LOADED.value, 0) > EXTRA_LINES
 

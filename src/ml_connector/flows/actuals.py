@@ -29,7 +29,7 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.failpoints import failpoint
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.extract import gl_route
+from ml_connector.flows.extract import gl_route, payables_route
 from ml_connector.flows.ledger_check import balance_check
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
 from ml_connector.flows.rates import rates_of
@@ -143,6 +143,7 @@ class ActualsFlow:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         erp = self.ctx.clients.erp(self.flow.source)
         kinds = set(self.flow.include)
+        bulk: bool | None = None
         if EntryKind.GL.value in kinds:
             route = gl_route(erp, self.flow, since, until)
             scope.detail["extract"] = route.name
@@ -151,11 +152,16 @@ class ActualsFlow:
             if route.how:
                 scope.detail["extract_how"] = route.how
             self.holdback = route.holdback
+            bulk = route.name == "bulk"
             yield from route.lines
-        if EntryKind.INVOICE.value in kinds:
-            yield from erp.invoices(since)
-        if EntryKind.PAYMENT.value in kinds:
-            yield from erp.payments(since)
+        for kind in (EntryKind.INVOICE, EntryKind.PAYMENT):
+            if kind.value not in kinds:
+                continue
+            # Chosen before the read starts, so the holdback is known before the watermark is set.
+            route = payables_route(erp, self.flow, kind, since, until, bulk)
+            scope.detail[f"extract_{kind.value}s"] = route.name
+            self.holdback = max(self.holdback, route.holdback)
+            yield from route.lines
 
     def _statuses(self, options: RunOptions) -> dict[str, PeriodStatus]:
         """The ERP's period statuses; a configuration error when the flow needs them and the ERP has

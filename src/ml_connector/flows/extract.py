@@ -11,6 +11,10 @@ it may set stays `lake_lag_minutes` behind the run's start; a line that reaches 
 the next run. "auto" picks bulk when the ERP's estimate of the lines since the watermark exceeds
 `bulk_above_lines` (Oracle: a totalResults read); an ERP that cannot estimate takes bulk for a first read
 (no watermark) and for windows longer than `AUTO_BULK_WINDOW`, where one query beats paging.
+
+Supplier invoices and payments take the same route as the GL lines of the run (`payables_route`): "auto"
+decides once, on the GL estimate (or the window when the flow reads no GL), and the watermark's holdback is
+the largest of the routes taken.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from datetime import datetime, timedelta
 
 from ml_connector.config import FlowSection
 from ml_connector.errors import ConfigurationError
-from ml_connector.ports import BulkLedger, ErpClient, LineEstimate
-from ml_connector.records import LedgerLine, RejectedRecord
+from ml_connector.ports import BulkLedger, BulkPayables, ErpClient, LineEstimate
+from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 
 AUTO_BULK_WINDOW = timedelta(days=7)
 
@@ -61,3 +65,27 @@ def gl_route(erp: ErpClient, flow: FlowSection, since: datetime | None, until: d
     lag = timedelta(minutes=flow.lake_lag_minutes) if erp.bulk_lags else timedelta(0)
     lines = erp.bulk_ledger_lines(since - lag if since else None, until)
     return GlRoute("bulk", lines, lag, estimate, erp.bulk_route)
+
+
+def payables_route(
+    erp: ErpClient, flow: FlowSection, kind: EntryKind, since: datetime | None, until: datetime, bulk: bool | None
+) -> GlRoute:
+    """The supplier invoices or payments changed since `since` by the flow's route. `bulk`: what "auto" chose
+    for the run's GL lines (None when the flow reads none: then the window decides)."""
+    rest = erp.invoices(since) if kind is EntryKind.INVOICE else erp.payments(since)
+    if flow.extract == "rest":
+        return GlRoute("rest", rest, timedelta(0))
+    if not isinstance(erp, BulkPayables):
+        if flow.extract == "auto":
+            return GlRoute("rest", rest, timedelta(0))
+        raise ConfigurationError(
+            f"source {flow.source!r} has no bulk route for supplier {kind.value}s",
+            hint='Set extract = "rest" (or "auto") on the flow.',
+        )
+    if flow.extract == "auto" and not (wants_bulk(flow, since, until) if bulk is None else bulk):
+        return GlRoute("rest", rest, timedelta(0))
+    lag = timedelta(minutes=flow.lake_lag_minutes) if isinstance(erp, BulkLedger) and erp.bulk_lags else timedelta(0)
+    start = since - lag if since else None
+    read = erp.bulk_invoices if kind is EntryKind.INVOICE else erp.bulk_payments
+    how = erp.bulk_route if isinstance(erp, BulkLedger) else "bulk"
+    return GlRoute("bulk", read(start, until), lag, None, how)

@@ -234,7 +234,24 @@ class BulkExtract:
             except (ValueError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
                 raise BulkExtractError(f"Oracle's journal lines extract could not be read: {exc}") from exc
 
-    def _fetch(self, path: Path, body: dict[str, Any]) -> str:
+    def table(
+        self, job_name: str, *, ledger_name: str, since: datetime | None, until: datetime | None, what: str
+    ) -> Iterator[dict[str, str | None]]:
+        """Each row of another extract job (same arguments: ledger, updated from, updated before) as column ->
+        text (None when empty), read from the checked zip row by row; `what` names it in errors."""
+        with tempfile.TemporaryDirectory(prefix="ml-connector-extract-") as folder:
+            path = Path(folder) / "extract.zip"
+            member = self._fetch(path, export_request(job_name, ledger_name, since, until), what)
+            try:
+                with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+                    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+                    head = next(reader, None) or []
+                    for row in reader:
+                        yield {name: (row[i] if i < len(row) and row[i] != "" else None) for i, name in enumerate(head)}
+            except (ValueError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
+                raise BulkExtractError(f"Oracle's {what} extract could not be read: {exc}") from exc
+
+    def _fetch(self, path: Path, body: dict[str, Any], what: str = "journal lines") -> str:
         problems: list[str] = []
         request_id: str | None = None
         for _ in range(self.attempts):
@@ -251,7 +268,7 @@ class BulkExtract:
             except ValueError as exc:
                 problems.append(f"the output of job {request_id} arrived broken: {exc}")
         raise BulkExtractError(
-            f"Oracle's journal lines extract failed {self.attempts} times: {'; '.join(problems)}",
+            f"Oracle's {what} extract failed {self.attempts} times: {'; '.join(problems)}",
             hint=(
                 "Nothing was loaded and the watermark did not move. Read the job log in Oracle (Scheduled "
                 'Processes), then run again; extract = "rest" reads the same lines page by page.'

@@ -206,6 +206,32 @@ class OracleClient:
             self._ledger_named(self.settings.ledger_name)
         return self.bulk.lines(self.layout, ledger_name=self.settings.ledger_name, since=since, until=until)
 
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The invoices `invoices` yields, through one exportBulkData extract (`bulk_invoice_job_name`)."""
+        rows = self.bulk.table(
+            self.settings.bulk_invoice_job_name,
+            ledger_name=self.settings.ledger_name,
+            since=since,
+            until=until,
+            what="supplier invoices",
+        )
+        return self._on_calendar(payables.bulk_invoices(rows, self.layout, self.settings.ledger_name))
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The payments `payments` yields, through one exportBulkData extract (`bulk_payment_job_name`)."""
+        rows = self.bulk.table(
+            self.settings.bulk_payment_job_name,
+            ledger_name=self.settings.ledger_name,
+            since=since,
+            until=until,
+            what="supplier payments",
+        )
+        return self._on_calendar(payables.bulk_payments(rows, self.settings.ledger_name))
+
     def fiscal_calendar(self) -> LedgerCalendar | None:
         """The ledger's calendar when the connection reads periods from it (`calendar = "erp"`), else None."""
         if self.settings.calendar != "erp":
