@@ -142,6 +142,8 @@ class BulkLedger(Protocol):
 class BulkPayables(Protocol):
     """An ERP client that can also deliver supplier invoices and payments through its bulk route."""
 
+    bulk_payables: bool  # False when this connection's bulk route has no invoices and payments (REST reads them)
+
     def bulk_invoices(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:

@@ -14,7 +14,8 @@ the next run. "auto" picks bulk when the ERP's estimate of the lines since the w
 
 Supplier invoices and payments take the same route as the GL lines of the run (`payables_route`): "auto"
 decides once, on the GL estimate (or the window when the flow reads no GL), and the watermark's holdback is
-the largest of the routes taken.
+the largest of the routes taken. An ERP whose bulk route has no invoices or payments (Infor CSI and FSM)
+reads them through REST whatever `extract` says.
 """
 
 from __future__ import annotations
@@ -75,13 +76,9 @@ def payables_route(
     rest = erp.invoices(since) if kind is EntryKind.INVOICE else erp.payments(since)
     if flow.extract == "rest":
         return GlRoute("rest", rest, timedelta(0))
-    if not isinstance(erp, BulkPayables):
-        if flow.extract == "auto":
-            return GlRoute("rest", rest, timedelta(0))
-        raise ConfigurationError(
-            f"source {flow.source!r} has no bulk route for supplier {kind.value}s",
-            hint='Set extract = "rest" (or "auto") on the flow.',
-        )
+    if not isinstance(erp, BulkPayables) or not erp.bulk_payables:
+        # No bulk route for them on this ERP (CSI, FSM): REST, as before; the run's detail says so.
+        return GlRoute("rest", rest, timedelta(0))
     if flow.extract == "auto" and not (wants_bulk(flow, since, until) if bulk is None else bulk):
         return GlRoute("rest", rest, timedelta(0))
     lag = timedelta(minutes=flow.lake_lag_minutes) if isinstance(erp, BulkLedger) and erp.bulk_lags else timedelta(0)

@@ -24,11 +24,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ml_connector.emulators.infor.datalake_sql import CompassSqlError, Query, matcher, parse
 from ml_connector.emulators.infor.datalake_tables import TABLES, LakeTable
 from ml_connector.emulators.infor.models import InforBackend
-from ml_connector.emulators.infor.records import LedgerLine
 
 RUNNING, TRANSFORMING, FINISHED, FAILED, CANCELLED = "RUNNING", "TRANSFORMING", "FINISHED", "FAILED", "CANCELLED"
 MAX_PAGE_ROWS = 100_000  # "a maximum limit of 100,000 rows with a 10 MB size cap"
@@ -51,7 +51,7 @@ class Job:
     ready_at: datetime
     table: LakeTable | None = None
     columns: list[str] = field(default_factory=list)  # upper-cased names, in the order selected
-    lines: list[LedgerLine] = field(default_factory=list)
+    lines: list[Any] = field(default_factory=list)  # GL lines, or a table's prepared rows
     failure: str = ""
     cancelled: bool = False
 
@@ -128,14 +128,14 @@ class DataLake:
         except CompassSqlError as exc:
             job.failure = str(exc)
 
-    def _select(self, query: Query, table: LakeTable, now: datetime) -> list[LedgerLine]:
+    def _select(self, query: Query, table: LakeTable, now: datetime) -> list[Any]:
         match = matcher(query, set(table.columns))
         company = self.backend.company
         getters = {c.column: table.columns[c.column][1] for c in query.conditions}
         with self.backend.lock:
             out = []
-            for line in self.backend.lines:
-                if line.lake_arrival is not None and line.lake_arrival > now:
+            for line in table.records(self.backend, company):
+                if getattr(line, "lake_arrival", None) is not None and line.lake_arrival > now:
                     continue  # not in the lake yet
                 if not getters or match({name: get(line, company) for name, get in getters.items()}):
                     out.append(line)

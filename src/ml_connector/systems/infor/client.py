@@ -40,7 +40,7 @@ from ml_connector.systems.infor.csi import CsiLines
 from ml_connector.systems.infor.datalake import CompassQuery
 from ml_connector.systems.infor.errors import SYSTEM
 from ml_connector.systems.infor.fsm import FsmLines
-from ml_connector.systems.infor.lake_lines import lake_ledger_lines
+from ml_connector.systems.infor.lake_lines import lake_invoices, lake_ledger_lines, lake_payments
 from ml_connector.systems.infor.m3 import M3Lines
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 
@@ -158,6 +158,25 @@ class InforClient:
         """
         compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
         return lake_ledger_lines(self.settings, compass.rows, since, until)
+
+    @property
+    def bulk_payables(self) -> bool:
+        """ports.BulkPayables: the lake route reads M3's invoices and payments (FPLEDG); CSI and FSM's not yet."""
+        return isinstance(self.line, M3Lines)
+
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """M3: the invoices `invoices` yields, changed on the days of [since, until], from one Compass query."""
+        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
+        return lake_invoices(self.settings, compass.rows, since, until)
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """M3: the payments `payments` yields, changed on the days of [since, until], from one Compass query."""
+        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
+        return lake_payments(self.settings, compass.rows, since, until)
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
         """M3: GLS215MI balances by account and cost center (`m3_balances`), by calendar month or, with

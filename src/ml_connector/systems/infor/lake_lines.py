@@ -13,6 +13,14 @@ column names below are not in a public source):
   dom_amount, ...) and the Mongoose audit column RecordDate.
 - FSM `GLTransactionDetail`. ASSUMPTION: the business class under its own name and field names.
 Every query asks for `deleted = 'false'` (the lake keeps deletions as flagged variations).
+
+M3 supplier invoices and payments come from the AP ledger `FPLEDG` (infor.md 2.4: TRCD 40 invoices, 50
+payments; the AP ledger signs invoices negative, so their amount is turned back to APS200MI's sign). The
+REST route's keys need the voucher (YEA4, JRNO, JSNO) of an invoice and the proposal, payment order and
+document (PRPN, PYON, PDNB) of a payment. ASSUMPTION: FPLEDG's payment entries carry PRPN, PYON, PDNB, PYDT,
+PYAM and AIT1/AIT2 as APS130MI shows them for the paid invoice (no public source lists FPLEDG's fields
+beyond the EP* ones of infor.md 2.4). CSI and FSM invoices and payments have no lake route yet: they are
+read through the REST route whatever `extract` says (the run's detail says so).
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from ml_connector.systems.infor.fsm import gl_fields as fsm_gl_fields
 from ml_connector.systems.infor.m3 import SOURCE as M3_SOURCE
 from ml_connector.systems.infor.m3 import gl_fields as m3_gl_fields
 from ml_connector.systems.infor.m3 import gl_key as m3_gl_key
+from ml_connector.systems.infor.m3 import invoice_fields as m3_invoice_fields
+from ml_connector.systems.infor.m3 import payment_fields as m3_payment_fields
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 from ml_connector.systems.infor.values import csi_stamp, m3_day, parse_csi_stamp, parse_day, parse_iso_stamp
 from ml_connector.systems.own_journals import posted_by_us
@@ -174,3 +184,70 @@ def lake_ledger_lines(
     for record in made:
         if record is not None:
             yield record
+
+
+AP_COLUMNS = "CONO, DIVI, YEA4, JRNO, JSNO, TRCD, SUNO, SINO, INYR, ACDT, CUCD, CUAM, LMDT"
+PAY_COLUMNS = "PRPN, PYON, PDNB, PYDT, PYAM, AIT1, AIT2"
+
+
+def _changed_days(since: datetime | None, until: datetime | None) -> list[str]:
+    where = []
+    if since is not None:
+        where.append(f"LMDT >= {m3_day(since.astimezone(UTC).date())}")
+    if until is not None:
+        where.append(f"LMDT <= {m3_day(until.astimezone(UTC).date())}")
+    return where
+
+
+def m3_invoice_sql(settings: InforSettings, since: datetime | None, until: datetime | None) -> str:
+    """FPLEDG invoices (TRCD 40) of the company (and division) changed on the days of [since, until]."""
+    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 40", f"ACDT >= {m3_day(settings.history_from)}"]
+    if settings.division:
+        where.append(f"DIVI = {quote(settings.division)}")
+    where += [*_changed_days(since, until), "deleted = 'false'"]
+    return f"SELECT {AP_COLUMNS} FROM FPLEDG WHERE {' AND '.join(where)}"  # noqa: S608 - literals quoted above
+
+
+def m3_payment_divisions(settings: InforSettings) -> list[str]:
+    divisions = list(settings.divisions) or ([settings.division] if settings.division else [])
+    if not divisions:
+        raise ConfigurationError(
+            "Reading M3 payments needs the division(s): APS130MI requires DIVI",
+            hint="Set `division` or `divisions` on the Infor connection.",
+        )
+    return divisions
+
+
+def m3_payment_sql(settings: InforSettings, since: datetime | None, until: datetime | None) -> str:
+    """FPLEDG payments (TRCD 50) of the connection's divisions changed on the days of [since, until]."""
+    divisions = ", ".join(quote(d) for d in m3_payment_divisions(settings))
+    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 50", f"DIVI IN ({divisions})"]
+    where += [*_changed_days(since, until), "deleted = 'false'"]
+    columns = f"{AP_COLUMNS}, {PAY_COLUMNS}"
+    return f"SELECT {columns} FROM FPLEDG WHERE {' AND '.join(where)}"  # noqa: S608 - literals quoted above
+
+
+def _ap_sign(amount: str) -> str:
+    """The AP ledger's amount of an invoice in APS200MI's sign (the ledger books invoices negative)."""
+    text = amount.strip()
+    return text[1:] if text.startswith("-") else f"-{text}" if text else text
+
+
+def lake_invoices(
+    settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
+) -> Iterator[LedgerLine | RejectedRecord]:
+    """M3 supplier invoices changed in [since, until] from the lake, as `M3Lines.invoices` gives them."""
+    for row in rows(m3_invoice_sql(settings, since, until)):
+        rec = {**row, "CUAM": _ap_sign(row.get("CUAM", ""))}
+        yield to_ledger_line(
+            M3_SOURCE, EntryKind.INVOICE, m3_invoice_fields(rec, settings.company.strip(), settings), rec
+        )
+
+
+def lake_payments(
+    settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
+) -> Iterator[LedgerLine | RejectedRecord]:
+    """M3 supplier payments changed in [since, until] from the lake, as `M3Lines.payments` gives them."""
+    for row in rows(m3_payment_sql(settings, since, until)):
+        fields = m3_payment_fields(row, settings.company.strip(), row.get("DIVI", ""))
+        yield to_ledger_line(M3_SOURCE, EntryKind.PAYMENT, fields, row)

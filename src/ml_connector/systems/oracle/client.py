@@ -63,6 +63,7 @@ class OracleClient:
     supplier_names_unique = True
     bulk_route = "one exportBulkData extract"  # ports.BulkLedger: reads the ERP itself, so no lag
     bulk_lags = False
+    bulk_payables = True  # ports.BulkPayables: invoices and payments have their own extract jobs
 
     system = "oracle"
 
