@@ -34,6 +34,7 @@ from ml_connector.systems.anaplan.lists import ListMember
 __all__ = [
     "BulkLedger",
     "BulkPayables",
+    "CancellableRead",
     "ErpClient",
     "ImportOutcome",
     "LineEstimate",
@@ -153,6 +154,14 @@ class BulkPayables(Protocol):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """What `payments(since)` yields (same records, same source keys), changed in [since, until), in bulk."""
+
+
+@runtime_checkable
+class CancellableRead(Protocol):
+    """A bulk read (what the bulk methods above return) that the run can stop: `cancel()` cancels its remote
+    job where the ERP's API documents a cancel, and ends its waiting (`ml_connector.http.cancel`)."""
+
+    def cancel(self) -> None: ...
 
 
 @runtime_checkable

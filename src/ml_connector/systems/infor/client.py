@@ -20,6 +20,7 @@ import httpx
 
 from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic, make_client
+from ml_connector.http.cancel import BulkRead, CancelToken
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -156,8 +157,11 @@ class InforClient:
 
         The lake holds what the ERP posted some minutes ago: the caller reads behind its watermark to cover that.
         """
-        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
-        return lake_ledger_lines(self.settings, compass.rows, since, until)
+        return BulkRead(lambda token: lake_ledger_lines(self.settings, self._compass(token).rows, since, until))
+
+    def _compass(self, token: CancelToken) -> CompassQuery:
+        """One query's reader; the run cancels its job through `token` when it stops (`http.cancel`)."""
+        return CompassQuery(self.session, page_rows=self.settings.lake_page_rows, cancel=token)
 
     @property
     def bulk_payables(self) -> bool:
@@ -168,15 +172,13 @@ class InforClient:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """M3: the invoices `invoices` yields, changed on the days of [since, until], from one Compass query."""
-        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
-        return lake_invoices(self.settings, compass.rows, since, until)
+        return BulkRead(lambda token: lake_invoices(self.settings, self._compass(token).rows, since, until))
 
     def bulk_payments(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """M3: the payments `payments` yields, changed on the days of [since, until], from one Compass query."""
-        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
-        return lake_payments(self.settings, compass.rows, since, until)
+        return BulkRead(lambda token: lake_payments(self.settings, self._compass(token).rows, since, until))
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
         """M3: GLS215MI balances by account and cost center (`m3_balances`), by calendar month or, with
