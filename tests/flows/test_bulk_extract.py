@@ -4,11 +4,15 @@ emulators' own read-outs."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ml_connector import config as config_module
 from ml_connector.demo.sandbox import Emulators, Sandbox, configure
@@ -18,6 +22,7 @@ from ml_connector.engine.states import RecordState, RunState
 from ml_connector.flows.context import FlowContext
 from ml_connector.flows.runner import run_flow
 from ml_connector.root import Root
+from ml_connector.service.shutdown import ServiceStopping, StopFlag, StoppableProgress
 from tests.support.cli import invoke
 
 FLOW = "actuals-oracle"
@@ -156,3 +161,41 @@ def test_an_extract_that_keeps_failing_fails_the_run_and_keeps_the_watermark(
     unchanged = run_actuals(ctx, "bulk")  # no change since: nothing sent, nothing moved in Anaplan
     assert unchanged.counts.get(RecordState.LOADED.value, 0) == 0
     assert cells(sandbox) == loaded
+
+
+def test_a_run_stopped_while_its_export_job_runs_stops_polling_and_names_the_job(
+    sandbox: Sandbox, ctx: FlowContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Oracle's erpintegrations REST resource documents no cancel of an ESS request: the run stops waiting
+    # at once and logs the request id for an administrator; the job, which only reads, runs to its end.
+    run_flow(ctx, "reference-oracle")
+    httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json={"seconds": 600}).raise_for_status()
+    flag = StopFlag()
+    stoppable = dataclasses.replace(ctx, progress=StoppableProgress(flag))
+    outcome: list[BaseException | None] = []
+
+    def go() -> None:
+        try:
+            run_actuals(stoppable, "bulk")
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - what the run ended with is the test's subject
+            outcome.append(exc)
+
+    worker = threading.Thread(target=go)
+    try:
+        worker.start()
+        for _ in range(400):
+            jobs = httpx.get(f"{sandbox.url('oracle')}/_emulator/jobs").json()
+            running = [j["ReqstId"] for j in jobs if j["RequestStatus"] == "RUNNING" and j["JobName"]]
+            if running:
+                break
+            time.sleep(0.05)
+        assert running
+        flag.abort.set()
+        worker.join(30)
+        assert not worker.is_alive()
+    finally:
+        httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json={"seconds": 0.5}).raise_for_status()
+    assert outcome and (outcome[0] is None or isinstance(outcome[0], ServiceStopping)), outcome
+    assert f"extract job {running[0]}" in caplog.text and "documents no cancel" in caplog.text
+    assert watermarks.read(ctx.store, FLOW, "oracle") is None
