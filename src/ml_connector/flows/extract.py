@@ -73,14 +73,15 @@ def payables_route(
 ) -> GlRoute:
     """The supplier invoices or payments changed since `since` by the flow's route. `bulk`: what "auto" chose
     for the run's GL lines (None when the flow reads none: then the window decides)."""
-    rest = erp.invoices(since) if kind is EntryKind.INVOICE else erp.payments(since)
-    if flow.extract == "rest":
-        return GlRoute("rest", rest, timedelta(0))
-    if not isinstance(erp, BulkPayables) or not erp.bulk_payables:
-        # No bulk route for them on this ERP (CSI, FSM): REST, as before; the run's detail says so.
-        return GlRoute("rest", rest, timedelta(0))
+    def rest() -> GlRoute:
+        lines = erp.invoices(since) if kind is EntryKind.INVOICE else erp.payments(since)
+        return GlRoute("rest", lines, timedelta(0))
+
+    if flow.extract == "rest" or not isinstance(erp, BulkPayables) or not erp.bulk_payables:
+        # Without a bulk route for them on this ERP (CSI, FSM): REST, as before; the run's detail says so.
+        return rest()
     if flow.extract == "auto" and not (wants_bulk(flow, since, until) if bulk is None else bulk):
-        return GlRoute("rest", rest, timedelta(0))
+        return rest()
     lag = timedelta(minutes=flow.lake_lag_minutes) if isinstance(erp, BulkLedger) and erp.bulk_lags else timedelta(0)
     start = since - lag if since else None
     read = erp.bulk_invoices if kind is EntryKind.INVOICE else erp.bulk_payments
