@@ -1,6 +1,7 @@
 """Infor `extract = "bulk"` (one Data Lake Compass query) against `"rest"` (the product line's paged API), over
-real HTTP on M3, CSI and FSM: the same Anaplan cells; a line that reaches the lake late is loaded by the next
-run; a failing lake job and a broken result page are retried, or fail the run without moving the watermark."""
+real HTTP on M3, CSI and FSM: the same Anaplan cells, for GL lines and for invoices and payments; a line that
+reaches the lake late is loaded by the next run; a failing lake job and a broken result page are retried, or
+fail the run without moving the watermark."""
 
 from __future__ import annotations
 
@@ -111,8 +112,12 @@ def test_bulk_and_rest_runs_of_the_same_data_give_identical_cells(sandbox: Sandb
     assert not any(ledger in p for p in made for ledger in GL_READS), made  # the GL came from the lake only
 
 
-def test_m3_invoices_and_payments_through_the_lake_give_the_cells_of_rest(sandbox: Sandbox) -> None:
-    rest, bulk = add_flows(sandbox, "m3", include='["invoice", "payment"]')
+AP_READS = ("APS200MI", "APS130MI", "EXPORTMI", "SLAptrxps", "SLAppmts", "PayablesInvoice", "CashLedgerPayment")
+
+
+@pytest.mark.parametrize("product", sorted(CONNECTIONS))
+def test_invoices_and_payments_through_the_lake_give_the_cells_of_rest(sandbox: Sandbox, product: str) -> None:
+    rest, bulk = add_flows(sandbox, product, include='["invoice", "payment"]')
     run(sandbox, "reference-infor")
     run(sandbox, rest)
     by_rest, spent = cells(sandbox), spend(sandbox)
@@ -124,7 +129,7 @@ def test_m3_invoices_and_payments_through_the_lake_give_the_cells_of_rest(sandbo
     assert (cells(sandbox), spend(sandbox)) == (by_rest, spent), output
     made = {path: n - before.get(path, 0) for path, n in calls(sandbox).items() if n > before.get(path, 0)}
     assert any("/DATAFABRIC/compass/v2/jobs" in p for p in made), made
-    assert not any(program in p for p in made for program in ("APS200MI", "APS130MI", "EXPORTMI")), made
+    assert not any(read in p for p in made for read in AP_READS), made  # invoices and payments came from the lake
     # Switching back to REST over the same data: every line is the same line, nothing sent twice.
     again = run(sandbox, rest)
     assert (cells(sandbox), spend(sandbox)) == (by_rest, spent), again

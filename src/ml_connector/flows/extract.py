@@ -14,8 +14,8 @@ the next run. "auto" picks bulk when the ERP's estimate of the lines since the w
 
 Supplier invoices and payments take the same route as the GL lines of the run (`payables_route`): "auto"
 decides once, on the GL estimate (or the window when the flow reads no GL), and the watermark's holdback is
-the largest of the routes taken. An ERP whose bulk route has no invoices or payments (Infor CSI and FSM)
-reads them through REST whatever `extract` says.
+the largest of the routes taken. An ERP whose bulk route has no invoices or payments (`bulk_payables`
+False) reads them through REST whatever `extract` says.
 """
 
 from __future__ import annotations
@@ -73,12 +73,13 @@ def payables_route(
 ) -> GlRoute:
     """The supplier invoices or payments changed since `since` by the flow's route. `bulk`: what "auto" chose
     for the run's GL lines (None when the flow reads none: then the window decides)."""
+
     def rest() -> GlRoute:
         lines = erp.invoices(since) if kind is EntryKind.INVOICE else erp.payments(since)
         return GlRoute("rest", lines, timedelta(0))
 
     if flow.extract == "rest" or not isinstance(erp, BulkPayables) or not erp.bulk_payables:
-        # Without a bulk route for them on this ERP (CSI, FSM): REST, as before; the run's detail says so.
+        # Without a bulk route for them on this ERP: REST, as before; the run's detail says so.
         return rest()
     if flow.extract == "auto" and not (wants_bulk(flow, since, until) if bulk is None else bulk):
         return rest()

@@ -16,6 +16,10 @@ PDNB), the payment date and amount (PYDT, PYAM) and its accounting dimensions (A
 fields of the paid invoice; no public source lists FPLEDG's payment fields. Invoices and payments reach the
 lake at once (the lake's delay is modelled for GL lines).
 
+CSI's AP tables `aptrxp` (posted vouchers) and `appmt` (payments), with SyteLine's snake_case columns, and
+FSM's `PayablesInvoice` and `CashLedgerPayment` under their business-class field names (ASSUMPTION, as for
+the GL tables above): the very rows the SLAptrxps / SLAppmts IDOs and the FSM classes serve, every site's.
+
 Every table also has `deleted` ('false' here: Compass answers the latest variation of a record, and the
 emulator keeps no deleted ones) and `infor_lake_arrival`, when the row reached the lake (see `datalake`).
 """
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ml_connector.emulators.infor import fsm_views, ido_views
 from ml_connector.emulators.infor import m3_fields as f
 from ml_connector.emulators.infor.fsm_views import ENTERPRISE_GROUP, LEDGER, fsm_date, fsm_stamp
 from ml_connector.emulators.infor.ido_views import csi_date
@@ -208,4 +213,75 @@ FPLEDG = _table(
     _ap_rows,
 )
 
-TABLES = {t.name.upper(): t for t in (FGLEDG, LEDGER_CSI, GL_TRANSACTION_DETAIL, FPLEDG)}
+
+def _renamed(rows: list[dict[str, str]], names: dict[str, str]) -> list[Any]:
+    return [{column: row.get(prop, "") for column, prop in names.items()} for row in rows]
+
+
+def _every_site(backend: InforBackend) -> set[str]:
+    return {i.division for i in backend.invoices} | {p.division for p in backend.payments}
+
+
+# lake column -> SLAptrxps / SLAppmts property
+APTRXP = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "voucher": "Voucher",
+    "inv_num": "InvNum",
+    "inv_date": "InvDate",
+    "dist_date": "DistDate",
+    "due_date": "DueDate",
+    "inv_amt": "InvAmt",
+    "curr_code": "CurrCode",
+    "ap_acct": "ApAcct",
+    "RecordDate": "RecordDate",
+}
+APPMT = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "check_num": "CheckNum",
+    "check_seq": "CheckSeq",
+    "check_date": "CheckDate",
+    "check_amt": "CheckAmt",
+    "dom_check_amt": "DomCheckAmt",
+    "inv_num": "InvNum",
+    "curr_code": "CurrCode",
+    "RecordDate": "RecordDate",
+}
+
+
+def _rows_table(name: str, columns: list[str], records: Callable[[InforBackend, str], list[Any]]) -> LakeTable:
+    return _table(name, [_ap_column(c) for c in columns], records)
+
+
+APTRXP_CSI = _rows_table(
+    "aptrxp", list(APTRXP), lambda b, company: _renamed(ido_views._vouchers(b, _every_site(b)), APTRXP)
+)
+APPMT_CSI = _rows_table(
+    "appmt", list(APPMT), lambda b, company: _renamed(ido_views._payments(b, _every_site(b)), APPMT)
+)
+PAYABLES_INVOICE = _rows_table(
+    "PayablesInvoice",
+    ["Company", "Vendor", "Invoice", "InvoiceDate", "DueDate", "DistributionDate", "InvoiceAmount", "TaxAmount"]
+    + ["CurrencyCode", "Status", "UpdateStamp"],
+    lambda b, company: fsm_views._invoices(b),
+)
+CASH_LEDGER_PAYMENT = _rows_table(
+    "CashLedgerPayment",
+    ["Company", "Vendor", "Invoice", "PaymentDate", "PaymentAmount", "CurrencyCode", "CheckNumber", "UpdateStamp"],
+    lambda b, company: fsm_views._payments(b),
+)
+
+TABLES = {
+    t.name.upper(): t
+    for t in (
+        FGLEDG,
+        LEDGER_CSI,
+        GL_TRANSACTION_DETAIL,
+        FPLEDG,
+        APTRXP_CSI,
+        APPMT_CSI,
+        PAYABLES_INVOICE,
+        CASH_LEDGER_PAYMENT,
+    )
+}

@@ -163,21 +163,18 @@ class InforClient:
         """One query's reader; the run cancels its job through `token` when it stops (`http.cancel`)."""
         return CompassQuery(self.session, page_rows=self.settings.lake_page_rows, cancel=token)
 
-    @property
-    def bulk_payables(self) -> bool:
-        """ports.BulkPayables: the lake route reads M3's invoices and payments (FPLEDG); CSI and FSM's not yet."""
-        return isinstance(self.line, M3Lines)
+    bulk_payables = True  # ports.BulkPayables: the lake has every product line's AP tables (`lake_lines`)
 
     def bulk_invoices(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
-        """M3: the invoices `invoices` yields, changed on the days of [since, until], from one Compass query."""
+        """The invoices `invoices` yields, from one Compass query (M3 FPLEDG, CSI aptrxp, FSM PayablesInvoice)."""
         return BulkRead(lambda token: lake_invoices(self.settings, self._compass(token).rows, since, until))
 
     def bulk_payments(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
-        """M3: the payments `payments` yields, changed on the days of [since, until], from one Compass query."""
+        """The payments `payments` yields, from one Compass query (M3 FPLEDG, CSI appmt, FSM CashLedgerPayment)."""
         return BulkRead(lambda token: lake_payments(self.settings, self._compass(token).rows, since, until))
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:

@@ -19,8 +19,12 @@ payments; the AP ledger signs invoices negative, so their amount is turned back 
 REST route's keys need the voucher (YEA4, JRNO, JSNO) of an invoice and the proposal, payment order and
 document (PRPN, PYON, PDNB) of a payment. ASSUMPTION: FPLEDG's payment entries carry PRPN, PYON, PDNB, PYDT,
 PYAM and AIT1/AIT2 as APS130MI shows them for the paid invoice (no public source lists FPLEDG's fields
-beyond the EP* ones of infor.md 2.4). CSI and FSM invoices and payments have no lake route yet: they are
-read through the REST route whatever `extract` says (the run's detail says so).
+beyond the EP* ones of infor.md 2.4).
+
+CSI invoices and payments come from `aptrxp` and `appmt` (ASSUMPTION: SyteLine's tables behind the
+SLAptrxps and SLAppmts IDOs, snake_case columns, RecordDate), FSM's from `PayablesInvoice` and
+`CashLedgerPayment` (ASSUMPTION: the business classes under their own names and fields, as the REST route
+reads them); each row is renamed to the REST route's property names and built by the same function.
 """
 
 from __future__ import annotations
@@ -32,8 +36,12 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line, within
 from ml_connector.systems.infor.csi import SOURCE as CSI_SOURCE
+from ml_connector.systems.infor.csi import invoice_fields as csi_invoice_fields
+from ml_connector.systems.infor.csi import payment_fields as csi_payment_fields
 from ml_connector.systems.infor.fsm import SOURCE as FSM_SOURCE
 from ml_connector.systems.infor.fsm import gl_fields as fsm_gl_fields
+from ml_connector.systems.infor.fsm import invoice_fields as fsm_invoice_fields
+from ml_connector.systems.infor.fsm import payment_fields as fsm_payment_fields
 from ml_connector.systems.infor.m3 import SOURCE as M3_SOURCE
 from ml_connector.systems.infor.m3 import gl_fields as m3_gl_fields
 from ml_connector.systems.infor.m3 import gl_key as m3_gl_key
@@ -233,21 +241,88 @@ def _ap_sign(amount: str) -> str:
     return text[1:] if text.startswith("-") else f"-{text}" if text else text
 
 
+# lake column -> the IDO property the REST route reads (SLAptrxps, SLAppmts)
+CSI_INVOICE = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "voucher": "Voucher",
+    "inv_num": "InvNum",
+    "dist_date": "DistDate",
+    "inv_amt": "InvAmt",
+    "curr_code": "CurrCode",
+    "ap_acct": "ApAcct",
+    "RecordDate": "RecordDate",
+}
+CSI_PAYMENT = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "check_num": "CheckNum",
+    "check_seq": "CheckSeq",
+    "check_date": "CheckDate",
+    "dom_check_amt": "DomCheckAmt",
+    "inv_num": "InvNum",
+    "curr_code": "CurrCode",
+    "RecordDate": "RecordDate",
+}
+FSM_INVOICE = "Company, Vendor, Invoice, InvoiceDate, DistributionDate, InvoiceAmount, CurrencyCode, UpdateStamp"
+FSM_PAYMENT = "Company, Vendor, Invoice, CheckNumber, PaymentDate, PaymentAmount, CurrencyCode, UpdateStamp"
+
+
+def csi_ap_sql(table: str, columns: dict[str, str], settings: InforSettings, since: datetime | None) -> str:
+    """The rows of a CSI AP table (the connection's site) changed since `since`, as the IDO route reads them."""
+    where = []
+    site = csi_site(settings)
+    if site:
+        where.append(f"site_ref = {quote(site)}")
+    if since is not None:
+        where.append(f"RecordDate >= {quote(csi_stamp(since))}")
+    where.append("deleted = 'false'")
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608 - quoted above
+
+
+def fsm_ap_sql(business_class: str, columns: str, since: datetime | None) -> str:
+    where = [f"UpdateStamp >= {quote(_iso(since))}"] if since is not None else []
+    where.append("deleted = 'false'")
+    return f"SELECT {columns} FROM {business_class} WHERE {' AND '.join(where)}"  # noqa: S608 - quoted above
+
+
+def _as_ido(row: Row, columns: dict[str, str]) -> Row:
+    return {prop: row.get(column, "") for column, prop in columns.items()}
+
+
 def lake_invoices(
     settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
 ) -> Iterator[LedgerLine | RejectedRecord]:
-    """M3 supplier invoices changed in [since, until] from the lake, as `M3Lines.invoices` gives them."""
+    """Supplier invoices changed since `since` from the lake, as the product line's REST reader gives them.
+    M3 reads whole days up to `until`'s; CSI and FSM, like their REST readers, read from `since` on."""
+    if settings.product is ProductLine.CSI:
+        for row in rows(csi_ap_sql("aptrxp", CSI_INVOICE, settings, since)):
+            rec = _as_ido(row, CSI_INVOICE)
+            yield to_ledger_line(CSI_SOURCE, EntryKind.INVOICE, csi_invoice_fields(rec, settings), rec)
+        return
+    if settings.product is ProductLine.FSM:
+        for row in rows(fsm_ap_sql("PayablesInvoice", FSM_INVOICE, since)):
+            yield to_ledger_line(FSM_SOURCE, EntryKind.INVOICE, fsm_invoice_fields(row, settings), row)
+        return
     for row in rows(m3_invoice_sql(settings, since, until)):
         rec = {**row, "CUAM": _ap_sign(row.get("CUAM", ""))}
-        yield to_ledger_line(
-            M3_SOURCE, EntryKind.INVOICE, m3_invoice_fields(rec, settings.company.strip(), settings), rec
-        )
+        fields = m3_invoice_fields(rec, settings.company.strip(), settings)
+        yield to_ledger_line(M3_SOURCE, EntryKind.INVOICE, fields, rec)
 
 
 def lake_payments(
     settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
 ) -> Iterator[LedgerLine | RejectedRecord]:
-    """M3 supplier payments changed in [since, until] from the lake, as `M3Lines.payments` gives them."""
+    """Supplier payments changed since `since` from the lake, as the product line's REST reader gives them."""
+    if settings.product is ProductLine.CSI:
+        for row in rows(csi_ap_sql("appmt", CSI_PAYMENT, settings, since)):
+            rec = _as_ido(row, CSI_PAYMENT)
+            yield to_ledger_line(CSI_SOURCE, EntryKind.PAYMENT, csi_payment_fields(rec, settings), rec)
+        return
+    if settings.product is ProductLine.FSM:
+        for row in rows(fsm_ap_sql("CashLedgerPayment", FSM_PAYMENT, since)):
+            yield to_ledger_line(FSM_SOURCE, EntryKind.PAYMENT, fsm_payment_fields(row, settings), row)
+        return
     for row in rows(m3_payment_sql(settings, since, until)):
         fields = m3_payment_fields(row, settings.company.strip(), row.get("DIVI", ""))
         yield to_ledger_line(M3_SOURCE, EntryKind.PAYMENT, fields, row)
