@@ -156,6 +156,7 @@ def test_an_extract_that_keeps_failing_fails_the_run_and_keeps_the_watermark(
     arm(sandbox)
     after = invoke(sandbox, "run", FLOW, width=400)
     assert "GL lines read through one exportBulkData extract" in after.output, after.output
+    assert "Supplier invoices and payments read through one bulk read each" in after.output
     loaded = cells(sandbox)
     assert loaded
     unchanged = run_actuals(ctx, "bulk")  # no change since: nothing sent, nothing moved in Anaplan
