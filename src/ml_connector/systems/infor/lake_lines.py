@@ -209,7 +209,9 @@ def _changed_days(since: datetime | None, until: datetime | None) -> list[str]:
 
 def m3_invoice_sql(settings: InforSettings, since: datetime | None, until: datetime | None) -> str:
     """FPLEDG invoices (TRCD 40) of the company (and division) changed on the days of [since, until]."""
-    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 40", f"ACDT >= {m3_day(settings.history_from)}"]
+    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 40"]
+    if since is None:  # a full read starts at `history_from`, as the REST route's windows do; a change read does not
+        where.append(f"ACDT >= {m3_day(settings.history_from)}")
     if settings.division:
         where.append(f"DIVI = {quote(settings.division)}")
     where += [*_changed_days(since, until), "deleted = 'false'"]
