@@ -182,7 +182,12 @@ if __name__ == "__main__":
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--extract", choices=("rest", "bulk"), default="rest", help="the actuals flow's GL route")
+    parser.add_argument(
+        "--extract",
+        choices=("rest", "bulk"),
+        default="rest",
+        help="the actuals flow's route (GL lines, invoices, payments)",
+    )
     parser.add_argument("--no-bare-read", dest="bare", action="store_false", help="time the run (T1) only")
     options = parser.parse_args()
     print(json.dumps(main(options.lines, options.rounds, options.seed, options.extract, options.bare)))

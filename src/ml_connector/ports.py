@@ -33,6 +33,8 @@ from ml_connector.systems.anaplan.lists import ListMember
 
 __all__ = [
     "BulkLedger",
+    "BulkPayables",
+    "CancellableRead",
     "ErpClient",
     "ImportOutcome",
     "LineEstimate",
@@ -135,6 +137,31 @@ class BulkLedger(Protocol):
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """What `ledger_lines` yields (same records, same source keys), read through the bulk route."""
+
+
+@runtime_checkable
+class BulkPayables(Protocol):
+    """An ERP client that can also deliver supplier invoices and payments through its bulk route."""
+
+    bulk_payables: bool  # False when this connection's bulk route has no invoices and payments (REST reads them)
+
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `invoices(since)` yields (same records, same source keys), changed in [since, until), in bulk."""
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """What `payments(since)` yields (same records, same source keys), changed in [since, until), in bulk."""
+
+
+@runtime_checkable
+class CancellableRead(Protocol):
+    """A bulk read (what the bulk methods above return) that the run can stop: `cancel()` cancels its remote
+    job where the ERP's API documents a cancel, and ends its waiting (`ml_connector.http.cancel`)."""
+
+    def cancel(self) -> None: ...
 
 
 @runtime_checkable

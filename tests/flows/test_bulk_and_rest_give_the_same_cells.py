@@ -1,6 +1,7 @@
 """Infor `extract = "bulk"` (one Data Lake Compass query) against `"rest"` (the product line's paged API), over
-real HTTP on M3, CSI and FSM: the same Anaplan cells; a line that reaches the lake late is loaded by the next
-run; a failing lake job and a broken result page are retried, or fail the run without moving the watermark."""
+real HTTP on M3, CSI and FSM: the same Anaplan cells, for GL lines and for invoices and payments; a line that
+reaches the lake late is loaded by the next run; a failing lake job and a broken result page are retried, or
+fail the run without moving the watermark."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ CONNECTIONS = {
 DAY = "2026-10-15"  # a day of a seeded month, so the model has its time period
 
 
-def add_flows(box: Sandbox, product: str, **bulk: Any) -> tuple[str, str]:
-    """A REST and a bulk actuals flow (GL only) from the product line; the names of the two flows."""
+def add_flows(box: Sandbox, product: str, include: str = '["gl"]', **bulk: Any) -> tuple[str, str]:
+    """A REST and a bulk actuals flow (GL only, unless `include` says) from the product line; their names."""
     connection, options = CONNECTIONS[product]
     path = box.config_path
     if connection != "infor":
@@ -38,13 +39,16 @@ def add_flows(box: Sandbox, product: str, **bulk: Any) -> tuple[str, str]:
         finally:
             root.close()
     common = f'kind = "actuals"\nsource = "{connection}"\ntarget = "anaplan"\nmapping = "infor"\n'
-    common += 'workspace = "Acme Finance"\nmodel = "FP&A"\ninclude = ["gl"]\n'
+    common += f'workspace = "Acme Finance"\nmodel = "FP&A"\ninclude = {include}\n'
+    if include != '["gl"]':
+        common += 'supplier_import = "Load Supplier Spend"\n'
     settings = "".join(f"{k} = {v!r}\n" if isinstance(v, str) else f"{k} = {v}\n" for k, v in bulk.items())
     text = path.read_text(encoding="utf-8")
-    text += f'\n[flows.rest-{product}]\n{common}extract = "rest"\n'
-    text += f'\n[flows.bulk-{product}]\n{common}extract = "bulk"\n{settings}'
+    tag = "" if include == '["gl"]' else "-ap"
+    text += f'\n[flows.rest-{product}{tag}]\n{common}extract = "rest"\n'
+    text += f'\n[flows.bulk-{product}{tag}]\n{common}extract = "bulk"\n{settings}'
     path.write_text(text, encoding="utf-8")
-    return f"rest-{product}", f"bulk-{product}"
+    return f"rest-{product}{tag}", f"bulk-{product}{tag}"
 
 
 GL_READS = ("GLS200MI/LstVouchersByDt", "ido/load/SLLedgers", "GLTransactionDetail/lists")
@@ -58,6 +62,11 @@ def calls(box: Sandbox) -> dict[str, int]:
 def cells(box: Sandbox) -> dict[tuple[str, str, str], str]:
     rows = httpx.get(f"{box.url('anaplan')}/_emulator/models/FP&A/modules/Actuals/cells").json()
     return {(r["GL Accounts"], r["Cost Centers"], r["Time"]): r["value"] for r in rows if r["line_item"] == "Amount"}
+
+
+def spend(box: Sandbox) -> dict[tuple[str, ...], str]:
+    rows = httpx.get(f"{box.url('anaplan')}/_emulator/models/FP&A/modules/Supplier Spend/cells").json()
+    return {tuple(str(v) for k, v in sorted(r.items()) if k != "value"): str(r["value"]) for r in rows}
 
 
 def run(box: Sandbox, flow: str, *codes: int) -> str:
@@ -101,6 +110,29 @@ def test_bulk_and_rest_runs_of_the_same_data_give_identical_cells(sandbox: Sandb
     made = {path: n - before.get(path, 0) for path, n in calls(sandbox).items() if n > before.get(path, 0)}
     assert any("/DATAFABRIC/compass/v2/jobs" in p for p in made), made
     assert not any(ledger in p for p in made for ledger in GL_READS), made  # the GL came from the lake only
+
+
+AP_READS = ("APS200MI", "APS130MI", "EXPORTMI", "SLAptrxps", "SLAppmts", "PayablesInvoice", "CashLedgerPayment")
+
+
+@pytest.mark.parametrize("product", sorted(CONNECTIONS))
+def test_invoices_and_payments_through_the_lake_give_the_cells_of_rest(sandbox: Sandbox, product: str) -> None:
+    rest, bulk = add_flows(sandbox, product, include='["invoice", "payment"]')
+    run(sandbox, "reference-infor")
+    run(sandbox, rest)
+    by_rest, spent = cells(sandbox), spend(sandbox)
+    assert any(float(v) for v in spent.values())
+    fresh_model(sandbox)
+    assert spend(sandbox) != spent
+    before = calls(sandbox)
+    output = run(sandbox, bulk)
+    assert (cells(sandbox), spend(sandbox)) == (by_rest, spent), output
+    made = {path: n - before.get(path, 0) for path, n in calls(sandbox).items() if n > before.get(path, 0)}
+    assert any("/DATAFABRIC/compass/v2/jobs" in p for p in made), made
+    assert not any(read in p for p in made for read in AP_READS), made  # invoices and payments came from the lake
+    # Switching back to REST over the same data: every line is the same line, nothing sent twice.
+    again = run(sandbox, rest)
+    assert (cells(sandbox), spend(sandbox)) == (by_rest, spent), again
 
 
 @pytest.mark.parametrize(("lag", "same"), [(30, True), (0, False)])

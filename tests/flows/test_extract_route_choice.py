@@ -13,8 +13,8 @@ import pytest
 from ml_connector import config as config_module
 from ml_connector.config import FlowSection
 from ml_connector.errors import ConfigurationError
-from ml_connector.flows.extract import AUTO_BULK_WINDOW, gl_route, wants_bulk
-from ml_connector.records import LedgerLine, RejectedRecord
+from ml_connector.flows.extract import AUTO_BULK_WINDOW, gl_route, payables_route, wants_bulk
+from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 from tests.test_readme_examples import readme_config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -110,3 +110,55 @@ def test_the_readme_data_lake_example_loads_as_written(tmp_path: Path) -> None:
     path.write_text(readme_config() + "\n" + found.group(1), encoding="utf-8")  # the connections it names
     loaded = config_module.load(path).flow("actuals-infor-lake")
     assert loaded.extract == "bulk" and loaded.lake_lag_minutes == 30
+
+
+class WithPayables(WithLake):
+    """A lake route that also reads invoices and payments (M3), or says it does not (CSI, FSM)."""
+
+    def __init__(self, covered: bool = True) -> None:
+        self.bulk_payables = covered
+        self.read: list[tuple[str, datetime | None, datetime | None]] = []
+
+    def invoices(self, since: datetime | None = None) -> Iterator[LedgerLine]:
+        self.read.append(("rest invoices", since, None))
+        return iter(())
+
+    def payments(self, since: datetime | None = None) -> Iterator[LedgerLine]:
+        self.read.append(("rest payments", since, None))
+        return iter(())
+
+    def bulk_invoices(self, since: datetime | None = None, until: datetime | None = None) -> Iterator[LedgerLine]:
+        self.read.append(("bulk invoices", since, until))
+        return iter(())
+
+    def bulk_payments(self, since: datetime | None = None, until: datetime | None = None) -> Iterator[LedgerLine]:
+        self.read.append(("bulk payments", since, until))
+        return iter(())
+
+
+@pytest.mark.parametrize("kind", [EntryKind.INVOICE, EntryKind.PAYMENT])
+def test_invoices_and_payments_take_the_flows_route_with_the_lakes_lag(kind: EntryKind) -> None:
+    since = NOW - timedelta(hours=2)
+    erp = WithPayables()
+    route = payables_route(erp, flow(extract="bulk", lake_lag_minutes=45), kind, since, NOW, None)  # type: ignore[arg-type]
+    assert route.name == "bulk" and route.holdback == timedelta(minutes=45)
+    assert erp.read == [(f"bulk {kind.value}s", since - timedelta(minutes=45), NOW)]
+    rest = WithPayables()
+    assert payables_route(rest, flow(extract="rest"), kind, since, NOW, None).name == "rest"  # type: ignore[arg-type]
+    assert rest.read == [(f"rest {kind.value}s", since, None)]
+
+
+def test_auto_reads_invoices_and_payments_by_the_route_chosen_for_the_gl_lines() -> None:
+    since = NOW - timedelta(hours=2)  # a short window: alone, auto would take REST
+    erp = WithPayables()
+    auto = flow(extract="auto")
+    assert payables_route(erp, auto, EntryKind.INVOICE, since, NOW, True).name == "bulk"  # type: ignore[arg-type]
+    assert payables_route(erp, auto, EntryKind.PAYMENT, since, NOW, False).name == "rest"  # type: ignore[arg-type]
+    assert payables_route(erp, auto, EntryKind.PAYMENT, None, NOW, None).name == "bulk"  # type: ignore[arg-type]
+
+
+def test_a_lake_route_without_invoices_and_payments_reads_them_by_rest_even_on_bulk() -> None:
+    erp = WithPayables(covered=False)  # CSI, FSM
+    route = payables_route(erp, flow(extract="bulk"), EntryKind.INVOICE, None, NOW, True)  # type: ignore[arg-type]
+    assert route.name == "rest" and route.holdback == timedelta(0)
+    assert erp.read == [("rest invoices", None, None)]

@@ -58,6 +58,9 @@ def _finish(app: AppContext, run: RunInfo, strict: bool) -> None:
         about = f" (about {estimate:,} lines estimated since the watermark)" if estimate is not None else ""
         way = str(run.detail.get("extract_how") or "one bulk read") if route == "bulk" else "REST pages"
         console.print(f"GL lines read through {way}{about}")
+    bulk_kinds = [kind for kind in ("invoices", "payments") if run.detail.get(f"extract_{kind}") == "bulk"]
+    if bulk_kinds:
+        console.print(f"Supplier {' and '.join(bulk_kinds)} read through one bulk read each")
     preliminary = run.detail.get("preliminary") or []
     if preliminary:
         console.print(f"[yellow]still open in the ERP, figures preliminary: {', '.join(preliminary)}[/]")

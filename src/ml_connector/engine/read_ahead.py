@@ -9,13 +9,17 @@ for longer than its current page.
     with ReadAhead(batched(erp.ledger_lines(since, until)), depth=4) as batches:
         for batch in batches:
             stage(batch)
+
+While the run waits for a batch (a bulk read waiting on its remote job can take minutes), `idle` is called
+every `POLL` seconds in the run's thread: a service stop raises there, so the run can stop, and cancel
+that job, without waiting for the next batch.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
@@ -33,10 +37,18 @@ class _End:
 class ReadAhead(Generic[T]):
     """Iterate `items` in a reader thread, at most `depth` items ahead of the consumer."""
 
-    def __init__(self, items: Iterable[T], *, depth: int = 4, name: str = "read-ahead") -> None:
+    def __init__(
+        self,
+        items: Iterable[T],
+        *,
+        depth: int = 4,
+        name: str = "read-ahead",
+        idle: Callable[[], None] | None = None,
+    ) -> None:
         if depth < 1:
             raise ValueError("depth must be at least 1")
         self._items = items
+        self._idle = idle
         self._queue: queue.Queue[T | _End] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, name=name, daemon=True)
@@ -75,7 +87,12 @@ class ReadAhead(Generic[T]):
         if not self._started:
             raise RuntimeError("use ReadAhead in a with block")
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=POLL)
+            except queue.Empty:
+                if self._idle is not None:
+                    self._idle()
+                continue
             if isinstance(item, _End):
                 if item.error is not None:
                     raise item.error

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from ml_connector.config import FlowSection
 from ml_connector.engine import watermarks
@@ -29,13 +30,13 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.failpoints import failpoint
 from ml_connector.flows.checks import dry_run_check
 from ml_connector.flows.context import FlowContext
-from ml_connector.flows.extract import gl_route
+from ml_connector.flows.extract import gl_route, payables_route
 from ml_connector.flows.ledger_check import balance_check
 from ml_connector.flows.loading import LoadResult, RowMaker, grouped, load_rows, refuse_cells
 from ml_connector.flows.rates import rates_of
 from ml_connector.flows.signing import flow_signs
 from ml_connector.flows.staging import GL_PREFIX, SUPPLIER_PREFIX, Stager, batched, gl_columns
-from ml_connector.ports import ModelRef, PlanningModel
+from ml_connector.ports import CancellableRead, ModelRef, PlanningModel
 from ml_connector.records import EntryKind, LedgerLine, PeriodStatus, RejectedRecord
 
 
@@ -133,6 +134,7 @@ class ActualsFlow:
         self.name = name
         self.flow = ctx.config.flow(name)
         self.holdback = timedelta(0)  # how far behind the run's start the watermark stays (flows/extract.py)
+        self.bulk_reads: list[CancellableRead] = []  # cancelled when the run stops while they wait on the ERP
 
     def run(self, options: RunOptions) -> RunInfo:
         request = RunRequest(self.name, options.trigger, options.dry_run, options.parent_run_id)
@@ -143,6 +145,8 @@ class ActualsFlow:
     ) -> Iterator[LedgerLine | RejectedRecord]:
         erp = self.ctx.clients.erp(self.flow.source)
         kinds = set(self.flow.include)
+        self.bulk_reads = []
+        bulk: bool | None = None
         if EntryKind.GL.value in kinds:
             route = gl_route(erp, self.flow, since, until)
             scope.detail["extract"] = route.name
@@ -151,11 +155,27 @@ class ActualsFlow:
             if route.how:
                 scope.detail["extract_how"] = route.how
             self.holdback = route.holdback
+            bulk = route.name == "bulk"
+            self._track(route.lines)
             yield from route.lines
-        if EntryKind.INVOICE.value in kinds:
-            yield from erp.invoices(since)
-        if EntryKind.PAYMENT.value in kinds:
-            yield from erp.payments(since)
+        for kind in (EntryKind.INVOICE, EntryKind.PAYMENT):
+            if kind.value not in kinds:
+                continue
+            # Chosen before the read starts, so the holdback is known before the watermark is set.
+            route = payables_route(erp, self.flow, kind, since, until, bulk)
+            scope.detail[f"extract_{kind.value}s"] = route.name
+            self.holdback = max(self.holdback, route.holdback)
+            self._track(route.lines)
+            yield from route.lines
+
+    def _track(self, lines: object) -> None:
+        if isinstance(lines, CancellableRead):
+            self.bulk_reads.append(lines)
+
+    def _cancel_reads(self) -> None:
+        """The run is stopping (failure, service stop, timeout): cancel the bulk jobs still running."""
+        for read in self.bulk_reads:
+            read.cancel()
 
     def _statuses(self, options: RunOptions) -> dict[str, PeriodStatus]:
         """The ERP's period statuses; a configuration error when the flow needs them and the ERP has
@@ -203,17 +223,23 @@ class ActualsFlow:
             records = self.ctx.clients.erp(self.flow.source).ledger_lines(None, until)
         # The ERP is read in a thread of its own, a few batches ahead, while the run stages.
         # Several batches per transaction (a segment); committed early when the next batch is not read yet.
-        with (
-            ReadAhead(batched(records), depth=READ_AHEAD, name=f"read {self.flow.source}") as batches,
-            Segment(scope.store) as segment,
-        ):
-            for batch in batches:
-                stager.take(batch, session=segment.session)
-                failpoint("actuals.staging_batch")
-                segment.done(len(batch))
-                if not batches.ready:
-                    segment.commit()
-                self.ctx.progress.advance(len(batch))
+        try:
+            # While the ERP is waited on, `advance(0)` lets a service stop reach the run (service/shutdown.py).
+            idle = partial(self.ctx.progress.advance, 0)
+            with (
+                ReadAhead(batched(records), depth=READ_AHEAD, name=f"read {self.flow.source}", idle=idle) as batches,
+                Segment(scope.store) as segment,
+            ):
+                for batch in batches:
+                    stager.take(batch, session=segment.session)
+                    failpoint("actuals.staging_batch")
+                    segment.done(len(batch))
+                    if not batches.ready:
+                        segment.commit()
+                    self.ctx.progress.advance(len(batch))
+        except BaseException:
+            self._cancel_reads()
+            raise
         scope.detail["read"] = stager.read
         if stager.preliminary:
             scope.detail["preliminary"] = sorted(stager.preliminary)

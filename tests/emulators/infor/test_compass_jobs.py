@@ -151,3 +151,31 @@ def test_a_quoted_literal_compares_as_python_compares_text(value: str, other: st
 def test_a_condition_on_an_unknown_column_is_refused() -> None:
     with pytest.raises(CompassSqlError, match="column B"):
         matcher(parse("SELECT A FROM T WHERE B = 1"), {"A"})
+
+
+def test_calls_over_the_tenants_quota_get_429_with_the_wait(infor: Infor) -> None:
+    infor.admin.put("/_emulator/datalake", json={"quota_jobs": 2, "quota_status": 3}).raise_for_status()
+    first = submit(infor, "SELECT DIVI FROM FGLEDG LIMIT 1")
+    submit(infor, "SELECT DIVI FROM FGLEDG LIMIT 1")
+    refused = infor.api.post(JOBS, content="SELECT DIVI FROM FGLEDG", headers={"Content-Type": "text/plain"})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "Quota" in refused.text
+    statuses = [infor.api.get(f"{JOBS}{first}/status/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]  # each method has its own quota
+    assert infor.admin.get("/_emulator/datalake/jobs").json()["refused"] == 2
+
+
+def test_a_result_is_gone_once_it_expires(infor: Infor) -> None:
+    infor.admin.put("/_emulator/datalake", json={"expire_results": 1}).raise_for_status()
+    query_id = submit(infor, "SELECT DIVI, JRNO FROM FGLEDG")
+    wait(infor, query_id)
+    assert len(rows(infor, query_id, 0, 5)) == 5  # the first page is served
+    gone = infor.api.get(f"{JOBS}{query_id}/result/", params={"offset": 5, "limit": 5})
+    assert gone.status_code == 404 and "expired" in gone.text
+    assert infor.api.get(f"{JOBS}{query_id}/status/").status_code == 404
+    again = submit(infor, "SELECT DIVI, JRNO FROM FGLEDG")  # the knob was for one query only
+    wait(infor, again)
+    assert len(rows(infor, again, 0, 5)) == 5 and len(rows(infor, again, 5, 5)) == 5
+    # The documented lifetime: about 20 hours after FINISHED (here set to none at all).
+    infor.admin.put("/_emulator/datalake", json={"result_hours": 0}).raise_for_status()
+    assert infor.api.get(f"{JOBS}{again}/status/").status_code == 404

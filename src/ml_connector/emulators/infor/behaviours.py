@@ -117,6 +117,24 @@ def _bulk_reads(c: httpx.Client) -> None:
     expect(answer["results"][1]["errorField"] == "SUNO", "a failing transaction is reported in its own result")
 
 
+COMPASS = "/DATAFABRIC/compass/v2/jobs"
+
+
+def _compass_paged_result(c: httpx.Client) -> None:
+    sql = "SELECT DIVI, TRCD, SINO FROM FPLEDG WHERE TRCD = 40"
+    submitted = c.post(f"{COMPASS}/", content=sql, headers={"Content-Type": "text/plain"})
+    expect(submitted.status_code == 202 and submitted.json().get("queryId"), "a submit answers a queryId")
+    query = submitted.json()["queryId"]
+    for _ in range(200):
+        state = c.get(f"{COMPASS}/{query}/status/").json()["status"]
+        if state not in ("RUNNING", "TRANSFORMING"):
+            break
+    expect(state == "FINISHED", f"the query finishes ({state})")
+    page = c.get(f"{COMPASS}/{query}/result/", params={"offset": "1", "limit": "2"}).json()
+    expect(len(page) == 2 and all(row["TRCD"] == "40" for row in page), "offset and limit page the rows")
+    expect(c.get(f"{COMPASS}/unknown-query/status/").status_code == 404, "an unknown (or expired) query is 404")
+
+
 BEHAVIOURS = [
     Behaviour(
         "M3 v2 answers results[].records with the transaction counters", "infor.md 2.2 (v2 response JSON)", _v2_envelope
@@ -167,5 +185,10 @@ BEHAVIOURS = [
         "MNS100MI lists the company's divisions and each one's local currency",
         "GaryWayneSmith/M3H5 M3H5Lib.Api/MNS100MIResource.cs, MNS100MI/{LstDivisions,GetBasicData}Response.cs",
         _divisions_of_the_company,
+    ),
+    Behaviour(
+        "Compass v2: a text/plain SQL submit answers a queryId, status reaches FINISHED, offset/limit page the result",
+        "docs.infor.com bca1622476381846 (Version 2 Compass APIs to page a query result), uan1631199548644",
+        _compass_paged_result,
     ),
 ]

@@ -8,6 +8,9 @@
 - `PUT jobs/{queryId}/cancel/` → 200 (v1 documents PUT; ASSUMPTION: v2 the same).
 - `GET ping` → 200.
 
+Every call counts against its per-tenant quota (`DataLake.over_quota`): over it, the gateway's 429 with
+Retry-After. An expired query (`result_hours`, or the `expire_results` knob) answers 404 as an unknown one.
+
 ASSUMPTION: the JSON shapes above and the error body `{"error": {"code", "message"}}` are ours: the public
 docs name the fields queryId and status only. `records` (seen in public client code as `records=0`) is
 accepted and ignored. Trailing slashes are optional, as public clients call both forms.
@@ -31,6 +34,7 @@ from ml_connector.emulators.infor.datalake import (
     DataLake,
     Job,
 )
+from ml_connector.emulators.infor.exceptions import gateway_error
 
 
 def compass_error(status: int, code: str, message: str) -> JSONResponse:
@@ -46,6 +50,10 @@ def _int(text: str | None, default: int) -> int | None:
 def compass_router(tenant: str, lake: DataLake) -> APIRouter:
     router = APIRouter(prefix=f"/{tenant}/DATAFABRIC/compass/v2")
 
+    def refused(method: str) -> JSONResponse | None:
+        wait = lake.over_quota(method)
+        return gateway_error(429, {"Retry-After": str(wait)}) if wait else None
+
     @router.get("/ping")
     def ping() -> JSONResponse:
         return JSONResponse({"status": "OK"})
@@ -53,6 +61,8 @@ def compass_router(tenant: str, lake: DataLake) -> APIRouter:
     @router.post("/jobs")
     @router.post("/jobs/")
     async def submit(request: Request) -> Response:
+        if (over := refused("jobs")) is not None:
+            return over
         kind = request.headers.get("content-type", "").split(";")[0].strip()
         if kind != "text/plain":
             return compass_error(415, "UNSUPPORTED_MEDIA_TYPE", "The content-type must be text/plain")
@@ -77,6 +87,8 @@ def compass_router(tenant: str, lake: DataLake) -> APIRouter:
     @router.get("/jobs/{query_id}/status")
     @router.get("/jobs/{query_id}/status/")
     def status(query_id: str) -> JSONResponse:
+        if (over := refused("status")) is not None:
+            return over
         job = find(query_id)
         if isinstance(job, JSONResponse):
             return job
@@ -89,6 +101,8 @@ def compass_router(tenant: str, lake: DataLake) -> APIRouter:
     @router.put("/jobs/{query_id}/cancel")
     @router.put("/jobs/{query_id}/cancel/")
     def cancel(query_id: str) -> JSONResponse:
+        if (over := refused("cancel")) is not None:
+            return over
         job = lake.cancel(query_id)
         if job is None:
             return compass_error(404, "NOT_FOUND", f"Query {query_id} does not exist")
@@ -97,6 +111,8 @@ def compass_router(tenant: str, lake: DataLake) -> APIRouter:
     @router.get("/jobs/{query_id}/result")
     @router.get("/jobs/{query_id}/result/")
     def result(query_id: str, request: Request) -> Response:
+        if (over := refused("result")) is not None:
+            return over
         job = find(query_id)
         if isinstance(job, JSONResponse):
             return job
@@ -110,6 +126,7 @@ def compass_router(tenant: str, lake: DataLake) -> APIRouter:
         if offset is None or limit is None or not 1 <= limit <= MAX_PAGE_ROWS:
             return compass_error(400, "BAD_REQUEST", f"offset must be 0 or more and limit 1 to {MAX_PAGE_ROWS}")
         rows = list(lake.rows(job, offset, limit))
+        lake.served_page(job)
         broken = lake.take_break() and len(rows) > 1
         body = _render(job, rows, broken)
         return StreamingResponse(body, media_type=job.result_format)

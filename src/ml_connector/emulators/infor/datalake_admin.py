@@ -1,6 +1,7 @@
 """Admin routes of the Data Lake emulator (under `/_emulator/`), for tests and the benchmark.
 
 - `GET|PUT datalake`: `{"delay_minutes", "job_seconds", "fail_jobs", "break_pages"}` (PUT takes any of them).
+- `GET datalake/jobs`: `{"refused": calls refused for the quota, "jobs": [{"queryId", "status", "sql"}]}`.
 - `POST datalake/catch-up`: every line still on its way reaches the lake now (time passing, in one call).
 - `POST ledger`: a person books a balanced journal in the ERP (not through the API, so not one of ours):
   `{"division": "US1", "text": "Manual entry", "lines": [{"account", "cost_center", "amount", "date"}]}`.
@@ -42,6 +43,12 @@ def add_datalake_routes(r: APIRouter, lake: DataLake) -> None:
             lake.set_delay(float(body.pop("delay_minutes")))
         lake.settings = LakeSettings(**(asdict(lake.settings) | body))
         return JSONResponse(_settings(lake))
+
+    @r.get("/datalake/jobs")
+    def lake_jobs() -> dict[str, Any]:
+        now = lake.clock()
+        jobs = [{"queryId": j.id, "status": j.state(now), "sql": j.sql} for j in list(lake.jobs.values())]
+        return {"refused": lake.refused, "jobs": jobs}
 
     @r.post("/datalake/catch-up")
     def catch_up() -> dict[str, int]:

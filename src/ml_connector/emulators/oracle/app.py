@@ -16,7 +16,7 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `POST /_emulator/journals/hidden`  `{"period": "Mar-26", "account_combination": "300-3100-6300", "amount": 99.5}`:
                                       a posted line journals do not show (a data-access gap) that
                                       ledgerBalances counts
-- `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created)
+- `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created, job name)
 - `GET|PUT /_emulator/trusted-issuers` `{"issuer": name, "public_key": PEM}`: trust client-signed JWTs (Bearer)
 - `PUT  /_emulator/volume`          `{"extra_lines": n, "seed": s}`: n more posted journal lines (oracle/volume.py)
 - `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
@@ -211,6 +211,7 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
                     "RequestStatus": j["RequestStatus"],
                     "log": j["log"],
                     "JeBatchIds": j["batches"],
+                    "JobName": j.get("JobName", ""),
                 }
                 for j in backend.jobs.values()
             ]

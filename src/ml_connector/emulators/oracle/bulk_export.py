@@ -13,6 +13,12 @@ GL_JE_HEADERS and GL_JE_LINES and wrap it in an ESS job. ASSUMPTION: this pod ha
 `JOURNAL_LINES_JOB`, whose arguments are (1) ledger name, (2) lines of batches updated at or after this
 ISO 8601 stamp, (3) and before this one; its CSV has a header row with the columns of `EXTRACT_COLUMNS`,
 named after the GL tables' columns. The rows come from the very journals the REST resources serve.
+
+Supplier invoices and payments likewise: ASSUMPTION: two more such jobs, `INVOICES_JOB` over AP_INVOICES_ALL
+and `PAYMENTS_JOB` over AP_CHECKS_ALL, with the same three arguments (the ledger is not an attribute of a
+Payables document: it is accepted and not applied, as the REST resources are not filtered by it), one row per
+document updated in [from, before), in id order, from the documents `invoices` and `payablesPayments` serve.
+Flags are written Y / N, as Oracle's tables hold them.
 """
 
 from __future__ import annotations
@@ -36,6 +42,32 @@ if TYPE_CHECKING:
     from ml_connector.emulators.oracle.models import OracleBackend
 
 JOURNAL_LINES_JOB = "/oracle/apps/ess/custom/mlconnector,JournalLinesExtract"
+INVOICES_JOB = "/oracle/apps/ess/custom/mlconnector,InvoicesExtract"
+PAYMENTS_JOB = "/oracle/apps/ess/custom/mlconnector,PaymentsExtract"
+# (CSV column, attribute of the REST resource's item)
+INVOICE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("INVOICE_ID", "InvoiceId"),
+    ("INVOICE_NUM", "InvoiceNumber"),
+    ("INVOICE_AMOUNT", "InvoiceAmount"),
+    ("INVOICE_CURRENCY_CODE", "InvoiceCurrency"),
+    ("INVOICE_DATE", "InvoiceDate"),
+    ("GL_DATE", "AccountingDate"),
+    ("VENDOR_NUM", "SupplierNumber"),
+    ("CANCELLED_FLAG", "CanceledFlag"),
+    ("LIABILITY_ACCOUNT", "LiabilityDistribution"),
+    ("LAST_UPDATE_DATE", "LastUpdateDate"),
+)
+PAYMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("CHECK_ID", "CheckId"),
+    ("CHECK_NUMBER", "PaymentNumber"),
+    ("PAYMENT_REFERENCE", "PaymentReference"),
+    ("AMOUNT", "PaymentAmount"),
+    ("CURRENCY_CODE", "PaymentCurrency"),
+    ("CHECK_DATE", "PaymentDate"),
+    ("GL_DATE", "AccountingDate"),
+    ("VENDOR_NUM", "SupplierNumber"),
+    ("LAST_UPDATE_DATE", "LastUpdateDate"),
+)
 # (CSV column, where the value lives: "batch", "header" or "line", attribute name)
 EXTRACT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("JE_BATCH_ID", "batch", "JeBatchId"),
@@ -81,6 +113,8 @@ def _stamp(value: str | None, place: str) -> datetime | None:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Y" if value else "N"
     shown = json_value(value)
     return "" if shown is None else str(shown)
 
@@ -100,14 +134,25 @@ def extract_rows(
             yield [_cell(where[part].get(name)) for _, part, name in EXTRACT_COLUMNS]
 
 
-def output_zip(rows: Iterator[list[str]], member: str) -> tuple[bytes, int]:
+def document_rows(
+    items: list[Item], key: str, columns: tuple[tuple[str, str], ...], since: datetime | None, until: datetime | None
+) -> Iterator[list[str]]:
+    """A Payables report's rows: every document (in `key` order) updated in [since, until)."""
+    for item in sorted(items, key=lambda i: int(i.data[key])):
+        updated = item.data["LastUpdateDate"]
+        if (since is not None and updated < since) or (until is not None and updated >= until):
+            continue
+        yield [_cell(item.data.get(name)) for _, name in columns]
+
+
+def output_zip(rows: Iterator[list[str]], member: str, head: list[str] | None = None) -> tuple[bytes, int]:
     """A ZIP holding the CSV (header row first); and the number of data rows."""
     buffer = io.BytesIO()
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open(member, "w") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow([c for c, _, _ in EXTRACT_COLUMNS])
+        writer.writerow(head if head is not None else [c for c, _, _ in EXTRACT_COLUMNS])
         for row in rows:
             writer.writerow(row)
             count += 1
@@ -120,7 +165,7 @@ def export_bulk_data(backend: OracleBackend, payload: dict[str, Any]) -> dict[st
     """Accept exportBulkData: the request is checked now; the extract is made when the ESS job ends
     (`backend.ess_seconds` later), from the journals as they are then."""
     job_name = str(payload.get("JobName") or "")
-    if job_name != JOURNAL_LINES_JOB:
+    if job_name not in (JOURNAL_LINES_JOB, INVOICES_JOB, PAYMENTS_JOB):
         # ASSUMPTION: a job this pod does not have fails the submit with 400 naming it.
         raise bad_request(f"The job {job_name or '(none)'} was not found.", path="JobName")
     args = _arguments(str(payload.get("ParameterList") or ""))
@@ -129,6 +174,7 @@ def export_bulk_data(backend: OracleBackend, payload: dict[str, Any]) -> dict[st
     request_id = str(backend.next_id("request"))
     job: dict[str, Any] = {
         "ReqstId": request_id,
+        "JobName": job_name,
         "log": [],
         "RequestStatus": "RUNNING",
         "batches": [],
@@ -141,13 +187,23 @@ def export_bulk_data(backend: OracleBackend, payload: dict[str, Any]) -> dict[st
         backend.export_faults["fail"] -= 1
     built = threading.Event()
     batches = sorted(backend.roots["journalBatches"], key=lambda b: int(b.data["JeBatchId"]))
+    invoices, payments = list(backend.roots["invoices"]), list(backend.roots["payablesPayments"])
+
+    def report() -> tuple[Iterator[list[str]], list[str] | None]:
+        if job_name == INVOICES_JOB:
+            rows = document_rows(invoices, "InvoiceId", INVOICE_COLUMNS, since, until)
+            return rows, [c for c, _ in INVOICE_COLUMNS]
+        if job_name == PAYMENTS_JOB:
+            return document_rows(payments, "CheckId", PAYMENT_COLUMNS, since, until), [c for c, _ in PAYMENT_COLUMNS]
+        return extract_rows(batches, ledger, since, until), None
 
     def build() -> None:
         # The report runs beside the pod's requests, as an ESS job does: a large extract never holds up
         # the status polls. ASSUMPTION: it reads the batches as they were at submit (rows updated meanwhile
         # show their new values; a batch created meanwhile is not in it).
         member = f"{job_definition}_{request_id}.csv"
-        job["output"], count = output_zip(extract_rows(batches, ledger, since, until), member)
+        rows, head = report()
+        job["output"], count = output_zip(rows, member, head)
         job["output_name"] = f"ExportBulkData_{job_definition}_{request_id}.zip"
         job["log"].append(f"Report rows written: {count}.")
         built.set()

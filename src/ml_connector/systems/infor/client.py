@@ -20,6 +20,7 @@ import httpx
 
 from ml_connector.errors import ConfigurationError
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic, make_client
+from ml_connector.http.cancel import BulkRead, CancelToken
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -40,7 +41,7 @@ from ml_connector.systems.infor.csi import CsiLines
 from ml_connector.systems.infor.datalake import CompassQuery
 from ml_connector.systems.infor.errors import SYSTEM
 from ml_connector.systems.infor.fsm import FsmLines
-from ml_connector.systems.infor.lake_lines import lake_ledger_lines
+from ml_connector.systems.infor.lake_lines import lake_invoices, lake_ledger_lines, lake_payments
 from ml_connector.systems.infor.m3 import M3Lines
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 
@@ -156,8 +157,25 @@ class InforClient:
 
         The lake holds what the ERP posted some minutes ago: the caller reads behind its watermark to cover that.
         """
-        compass = CompassQuery(self.session, page_rows=self.settings.lake_page_rows)
-        return lake_ledger_lines(self.settings, compass.rows, since, until)
+        return BulkRead(lambda token: lake_ledger_lines(self.settings, self._compass(token).rows, since, until))
+
+    def _compass(self, token: CancelToken) -> CompassQuery:
+        """One query's reader; the run cancels its job through `token` when it stops (`http.cancel`)."""
+        return CompassQuery(self.session, page_rows=self.settings.lake_page_rows, cancel=token)
+
+    bulk_payables = True  # ports.BulkPayables: the lake has every product line's AP tables (`lake_lines`)
+
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The invoices `invoices` yields, from one Compass query (M3 FPLEDG, CSI aptrxp, FSM PayablesInvoice)."""
+        return BulkRead(lambda token: lake_invoices(self.settings, self._compass(token).rows, since, until))
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The payments `payments` yields, from one Compass query (M3 FPLEDG, CSI appmt, FSM CashLedgerPayment)."""
+        return BulkRead(lambda token: lake_payments(self.settings, self._compass(token).rows, since, until))
 
     def period_balances(self, periods: Collection[str]) -> dict[str, list[AccountBalance]] | None:
         """M3: GLS215MI balances by account and cost center (`m3_balances`), by calendar month or, with

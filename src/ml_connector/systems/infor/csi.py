@@ -58,6 +58,42 @@ def stamp_filter(since: datetime | None, until: datetime | None, field: str = "R
     return parts
 
 
+def invoice_fields(row: Row, settings: InforSettings) -> RowFields:
+    """An SLAptrxps row's canonical fields (the Data Lake reader builds the same from `aptrxp`, `lake_lines`)."""
+    return RowFields(
+        source_key=":".join(("csi", "inv", *(row.get(k, "") for k in ("Site", "VendNum", "InvNum", "Voucher")))),
+        ledger=settings.company or row.get("Site", ""),
+        day=row.get("DistDate", ""),
+        account=row.get("ApAcct", "") or settings.ap_account,
+        cost_center="",
+        amount=row.get("InvAmt", ""),
+        currency=row.get("CurrCode", ""),
+        supplier=row.get("VendNum", ""),
+        description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
+        updated_at=parse_csi_stamp(row.get("RecordDate")),
+        amount_field="InvAmt",
+        day_field="DistDate",
+    )
+
+
+def payment_fields(row: Row, settings: InforSettings) -> RowFields:
+    """An SLAppmts row's canonical fields (the Data Lake reader builds the same from `appmt`, `lake_lines`)."""
+    return RowFields(
+        source_key=":".join(("csi", "pay", *(row.get(k, "") for k in ("Site", "CheckNum", "CheckSeq", "InvNum")))),
+        ledger=settings.company or row.get("Site", ""),
+        day=row.get("CheckDate", ""),
+        account=settings.ap_account,
+        cost_center="",
+        amount=row.get("DomCheckAmt", ""),
+        currency=row.get("CurrCode", ""),
+        supplier=row.get("VendNum", ""),
+        description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
+        updated_at=parse_csi_stamp(row.get("RecordDate")),
+        amount_field="DomCheckAmt",
+        day_field="CheckDate",
+    )
+
+
 class CsiLines:
     """The CSI product line behind `InforClient`."""
 
@@ -197,42 +233,12 @@ class CsiLines:
         # emulator (voucher numbers restarting each year), and a bookmark on a non-unique key skips rows.
         rows = self.load("SLAptrxps", filters=stamp_filter(since, None), orderby="VendNum,InvNum,Voucher")
         for row in rows:
-            key = ":".join(("csi", "inv", *(row.get(k, "") for k in ("Site", "VendNum", "InvNum", "Voucher"))))
-            fields = RowFields(
-                source_key=key,
-                ledger=self._ledger(row),
-                day=row.get("DistDate", ""),
-                account=row.get("ApAcct", "") or self.settings.ap_account,
-                cost_center="",
-                amount=row.get("InvAmt", ""),
-                currency=row.get("CurrCode", ""),
-                supplier=row.get("VendNum", ""),
-                description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
-                updated_at=parse_csi_stamp(row.get("RecordDate")),
-                amount_field="InvAmt",
-                day_field="DistDate",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, row)
+            yield to_ledger_line(SOURCE, EntryKind.INVOICE, invoice_fields(row, self.settings), row)
 
     def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         """AP payments (SLAppmts) changed since `since`."""
         for row in self.load("SLAppmts", filters=stamp_filter(since, None), orderby="CheckNum,CheckSeq,InvNum"):
-            key = ":".join(("csi", "pay", *(row.get(k, "") for k in ("Site", "CheckNum", "CheckSeq", "InvNum"))))
-            fields = RowFields(
-                source_key=key,
-                ledger=self._ledger(row),
-                day=row.get("CheckDate", ""),
-                account=self.settings.ap_account,
-                cost_center="",
-                amount=row.get("DomCheckAmt", ""),
-                currency=row.get("CurrCode", ""),
-                supplier=row.get("VendNum", ""),
-                description=f"{row.get('VendNum', '')} {row.get('InvNum', '')}",
-                updated_at=parse_csi_stamp(row.get("RecordDate")),
-                amount_field="DomCheckAmt",
-                day_field="CheckDate",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, row)
+            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, payment_fields(row, self.settings), row)
 
     def accounts(self) -> Iterator[Account]:
         for row in self.load("SLCharts", orderby="Acct"):

@@ -15,6 +15,17 @@ Pages are read as newline-delimited JSON (`resultFormat=application/x-ndjson`, t
 ask for) and streamed line by line, so memory does not grow with the result. A page that breaks off is read
 again from the first row not yet given ("re-retrieve a portion of the result in the event of a connection
 failure"). A FAILED job is submitted once more, then the read fails with the lake's reason.
+
+Also documented there: "Query results are available for roughly 20 hours after receiving the FINISHED
+status", and the per-tenant quotas above are enforced by the gateway (429, "Quota policy"). A 429 is waited
+out and retried by the session within the run's retry policy (`Retry-After` when the gateway sends one). A
+result that has expired (404 on its result or status call) is submitted again; a read that had already
+given rows goes on from the same offset only when the new result's row before it is the last row given
+(the result is static per job, but a new job sees the lake as it is now): otherwise the read fails cleanly
+(`RetriableError`), the watermark stays, and the next run reads the window again.
+
+With a `CancelToken` (`ml_connector.http.cancel`), a run that stops while the job is RUNNING cancels it
+(`PUT jobs/{queryId}/cancel`, documented) and stops polling.
 """
 
 from __future__ import annotations
@@ -23,18 +34,21 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import httpx
 
-from ml_connector.errors import ApiError, ConnectorError, RetriableError
+from ml_connector.errors import ApiError, ConnectorError, NotFoundError, RetriableError
 from ml_connector.http import ApiSession
+from ml_connector.http.cancel import CancelToken
 
 log = logging.getLogger("ml_connector.systems.infor")
 JOBS = "DATAFABRIC/compass/v2/jobs/"
 MAX_PAGE_ROWS = 100_000
 QUERY_TIMEOUT_SECONDS = 60 * 60  # "If a query takes longer than 60 minutes a timeout occurs"
 JOB_ATTEMPTS = 2  # a FAILED job is submitted once more
+EXPIRED_ATTEMPTS = 3  # submits of a query whose result expired before it was read to the end
 PAGE_ATTEMPTS = 3  # reads of one stretch of a page that break off before any new row arrives
 WAITING = {"RUNNING", "TRANSFORMING"}
 HINT = 'Run again later, or set extract = "rest" on the flow to read through the ERP\'s own API.'
@@ -55,8 +69,10 @@ class CompassQuery:
         poll_first: float = 0.05,
         poll_max: float = 5.0,
         sleep: Callable[[float], None] = time.sleep,
+        cancel: CancelToken | None = None,
     ) -> None:
         self.session = session
+        self.token = cancel
         self.page_rows = max(1, min(page_rows, MAX_PAGE_ROWS))
         self.poll_first = poll_first
         self.poll_max = poll_max
@@ -65,7 +81,22 @@ class CompassQuery:
     def rows(self, sql: str) -> Iterator[dict[str, str]]:
         """Every row of the query's result, in the lake's order, as column -> text."""
         query_id = self._finished_job(sql)
-        yield from self._pages(query_id)
+        given, last = 0, None
+        for expired in range(EXPIRED_ATTEMPTS):
+            try:
+                for row in self._pages(query_id, given, last):
+                    given, last = given + 1, row
+                    yield row
+                return
+            except NotFoundError:
+                log.warning("the result of Data Lake query %s expired at row %d; submitting it again", query_id, given)
+                if expired + 1 == EXPIRED_ATTEMPTS:
+                    break
+                query_id = self._finished_job(sql)
+        raise RetriableError(
+            f"the Data Lake's results of the query expired {EXPIRED_ATTEMPTS} times before they were read",
+            hint=HINT,
+        )
 
     # --- the job -------------------------------------------------------------------------------------
 
@@ -73,7 +104,13 @@ class CompassQuery:
         reason = ""
         for attempt in range(1, JOB_ATTEMPTS + 1):
             query_id = self._submit(sql)
-            state, reason = self._wait(query_id)
+            # The run stopping while the job runs cancels it in the lake (documented cancel call).
+            forget = self.token.on_cancel(partial(self._cancel, query_id)) if self.token else None
+            try:
+                state, reason = self._wait(query_id)
+            finally:
+                if forget is not None:
+                    forget()
             if state == "FINISHED":
                 return query_id
             log.warning("Data Lake query %s ended %s (attempt %d): %s", query_id, state, attempt, reason)
@@ -109,7 +146,10 @@ class CompassQuery:
             if time.monotonic() > deadline:
                 self._cancel(query_id)
                 return "CANCELLED", "the query ran longer than the lake's 60 minutes"
-            self.sleep(pause)
+            if self.token is not None:
+                self.token.sleep(pause, f"Data Lake query {query_id}")
+            else:
+                self.sleep(pause)
             pause = min(pause * 2, self.poll_max)
 
     def _failure(self, query_id: str) -> str:
@@ -131,8 +171,17 @@ class CompassQuery:
 
     # --- the result ----------------------------------------------------------------------------------
 
-    def _pages(self, query_id: str) -> Iterator[dict[str, str]]:
-        offset, failures = 0, 0
+    def _pages(self, query_id: str, offset: int = 0, last: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+        """The rows from `offset` on; with `last` (a resubmitted query), its row before `offset` must be `last`."""
+        if offset and last is not None:
+            before = list(self._page(query_id, offset - 1, 1))
+            if before != [last]:
+                raise RetriableError(
+                    f"the Data Lake query submitted again (its result expired at row {offset}) no longer gives the "
+                    "same rows; nothing was loaded from it",
+                    hint="Run again: the next run reads the whole window afresh.",
+                )
+        failures = 0
         while True:
             start, page_end = offset, offset + self.page_rows
             try:

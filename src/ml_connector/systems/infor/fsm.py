@@ -168,40 +168,11 @@ class FsmLines:
 
     def invoices(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         for row in self.list("PayablesInvoice", lpl_filter=_stamp_filter(since)):
-            fields = RowFields(
-                source_key=f"fsm:inv:{row.get('Company', '')}:{row.get('Vendor', '')}:{row.get('Invoice', '')}",
-                ledger=row.get("Company", ""),
-                day=row.get("DistributionDate", "") or row.get("InvoiceDate", ""),
-                account=self.settings.ap_account,
-                cost_center="",
-                amount=row.get("InvoiceAmount", ""),
-                currency=row.get("CurrencyCode", ""),
-                supplier=row.get("Vendor", ""),
-                description=f"{row.get('Vendor', '')} {row.get('Invoice', '')}",
-                updated_at=parse_iso_stamp(row.get("UpdateStamp")),
-                amount_field="InvoiceAmount",
-                day_field="DistributionDate",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, row)
+            yield to_ledger_line(SOURCE, EntryKind.INVOICE, invoice_fields(row, self.settings), row)
 
     def payments(self, since: datetime | None) -> Iterator[LedgerLine | RejectedRecord]:
         for row in self.list("CashLedgerPayment", lpl_filter=_stamp_filter(since)):
-            key = ":".join(("fsm", "pay", *(row.get(k, "") for k in ("Company", "CheckNumber", "Invoice"))))
-            fields = RowFields(
-                source_key=key,
-                ledger=row.get("Company", ""),
-                day=row.get("PaymentDate", ""),
-                account=self.settings.ap_account,
-                cost_center="",
-                amount=row.get("PaymentAmount", ""),
-                currency=row.get("CurrencyCode", ""),
-                supplier=row.get("Vendor", ""),
-                description=f"{row.get('Vendor', '')} {row.get('Invoice', '')}",
-                updated_at=parse_iso_stamp(row.get("UpdateStamp")),
-                amount_field="PaymentAmount",
-                day_field="PaymentDate",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, row)
+            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, payment_fields(row, self.settings), row)
 
     def accounts(self) -> Iterator[Account]:
         for row in self.list("GeneralLedgerChartAccount"):
@@ -301,6 +272,42 @@ class FsmLines:
             hint="Maintain FSM vendors in FSM (or via its own import tools); run suppliers-return for M3, CSI "
             "or Oracle only.",
         )
+
+
+def invoice_fields(row: Row, settings: InforSettings) -> RowFields:
+    """A PayablesInvoice record's canonical fields (the Data Lake reader builds the same, `lake_lines`)."""
+    return RowFields(
+        source_key=f"fsm:inv:{row.get('Company', '')}:{row.get('Vendor', '')}:{row.get('Invoice', '')}",
+        ledger=row.get("Company", ""),
+        day=row.get("DistributionDate", "") or row.get("InvoiceDate", ""),
+        account=settings.ap_account,
+        cost_center="",
+        amount=row.get("InvoiceAmount", ""),
+        currency=row.get("CurrencyCode", ""),
+        supplier=row.get("Vendor", ""),
+        description=f"{row.get('Vendor', '')} {row.get('Invoice', '')}",
+        updated_at=parse_iso_stamp(row.get("UpdateStamp")),
+        amount_field="InvoiceAmount",
+        day_field="DistributionDate",
+    )
+
+
+def payment_fields(row: Row, settings: InforSettings) -> RowFields:
+    """A CashLedgerPayment record's canonical fields (the Data Lake reader builds the same, `lake_lines`)."""
+    return RowFields(
+        source_key=":".join(("fsm", "pay", *(row.get(k, "") for k in ("Company", "CheckNumber", "Invoice")))),
+        ledger=row.get("Company", ""),
+        day=row.get("PaymentDate", ""),
+        account=settings.ap_account,
+        cost_center="",
+        amount=row.get("PaymentAmount", ""),
+        currency=row.get("CurrencyCode", ""),
+        supplier=row.get("Vendor", ""),
+        description=f"{row.get('Vendor', '')} {row.get('Invoice', '')}",
+        updated_at=parse_iso_stamp(row.get("UpdateStamp")),
+        amount_field="PaymentAmount",
+        day_field="PaymentDate",
+    )
 
 
 def _stamp_filter(since: datetime | None) -> str:

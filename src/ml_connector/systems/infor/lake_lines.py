@@ -13,6 +13,18 @@ column names below are not in a public source):
   dom_amount, ...) and the Mongoose audit column RecordDate.
 - FSM `GLTransactionDetail`. ASSUMPTION: the business class under its own name and field names.
 Every query asks for `deleted = 'false'` (the lake keeps deletions as flagged variations).
+
+M3 supplier invoices and payments come from the AP ledger `FPLEDG` (infor.md 2.4: TRCD 40 invoices, 50
+payments; the AP ledger signs invoices negative, so their amount is turned back to APS200MI's sign). The
+REST route's keys need the voucher (YEA4, JRNO, JSNO) of an invoice and the proposal, payment order and
+document (PRPN, PYON, PDNB) of a payment. ASSUMPTION: FPLEDG's payment entries carry PRPN, PYON, PDNB, PYDT,
+PYAM and AIT1/AIT2 as APS130MI shows them for the paid invoice (no public source lists FPLEDG's fields
+beyond the EP* ones of infor.md 2.4).
+
+CSI invoices and payments come from `aptrxp` and `appmt` (ASSUMPTION: SyteLine's tables behind the
+SLAptrxps and SLAppmts IDOs, snake_case columns, RecordDate), FSM's from `PayablesInvoice` and
+`CashLedgerPayment` (ASSUMPTION: the business classes under their own names and fields, as the REST route
+reads them); each row is renamed to the REST route's property names and built by the same function.
 """
 
 from __future__ import annotations
@@ -24,11 +36,17 @@ from ml_connector.errors import ConfigurationError
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord
 from ml_connector.systems.infor.canonical import RowFields, to_ledger_line, within
 from ml_connector.systems.infor.csi import SOURCE as CSI_SOURCE
+from ml_connector.systems.infor.csi import invoice_fields as csi_invoice_fields
+from ml_connector.systems.infor.csi import payment_fields as csi_payment_fields
 from ml_connector.systems.infor.fsm import SOURCE as FSM_SOURCE
 from ml_connector.systems.infor.fsm import gl_fields as fsm_gl_fields
+from ml_connector.systems.infor.fsm import invoice_fields as fsm_invoice_fields
+from ml_connector.systems.infor.fsm import payment_fields as fsm_payment_fields
 from ml_connector.systems.infor.m3 import SOURCE as M3_SOURCE
 from ml_connector.systems.infor.m3 import gl_fields as m3_gl_fields
 from ml_connector.systems.infor.m3 import gl_key as m3_gl_key
+from ml_connector.systems.infor.m3 import invoice_fields as m3_invoice_fields
+from ml_connector.systems.infor.m3 import payment_fields as m3_payment_fields
 from ml_connector.systems.infor.settings import InforSettings, ProductLine
 from ml_connector.systems.infor.values import csi_stamp, m3_day, parse_csi_stamp, parse_day, parse_iso_stamp
 from ml_connector.systems.own_journals import posted_by_us
@@ -177,3 +195,139 @@ def lake_ledger_lines(
     for record in made:
         if record is not None:
             yield record
+
+
+AP_COLUMNS = "CONO, DIVI, YEA4, JRNO, JSNO, TRCD, SUNO, SINO, INYR, ACDT, CUCD, CUAM, LMDT"
+PAY_COLUMNS = "PRPN, PYON, PDNB, PYDT, PYAM, AIT1, AIT2"
+
+
+def _changed_days(since: datetime | None, until: datetime | None) -> list[str]:
+    where = []
+    if since is not None:
+        where.append(f"LMDT >= {m3_day(since.astimezone(UTC).date())}")
+    if until is not None:
+        where.append(f"LMDT <= {m3_day(until.astimezone(UTC).date())}")
+    return where
+
+
+def m3_invoice_sql(settings: InforSettings, since: datetime | None, until: datetime | None) -> str:
+    """FPLEDG invoices (TRCD 40) of the company (and division) changed on the days of [since, until]."""
+    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 40"]
+    if since is None:  # a full read starts at `history_from`, as the REST route's windows do; a change read does not
+        where.append(f"ACDT >= {m3_day(settings.history_from)}")
+    if settings.division:
+        where.append(f"DIVI = {quote(settings.division)}")
+    where += [*_changed_days(since, until), "deleted = 'false'"]
+    return f"SELECT {AP_COLUMNS} FROM FPLEDG WHERE {' AND '.join(where)}"  # noqa: S608 - literals quoted above
+
+
+def m3_payment_divisions(settings: InforSettings) -> list[str]:
+    divisions = list(settings.divisions) or ([settings.division] if settings.division else [])
+    if not divisions:
+        raise ConfigurationError(
+            "Reading M3 payments needs the division(s): APS130MI requires DIVI",
+            hint="Set `division` or `divisions` on the Infor connection.",
+        )
+    return divisions
+
+
+def m3_payment_sql(settings: InforSettings, since: datetime | None, until: datetime | None) -> str:
+    """FPLEDG payments (TRCD 50) of the connection's divisions changed on the days of [since, until]."""
+    divisions = ", ".join(quote(d) for d in m3_payment_divisions(settings))
+    where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 50", f"DIVI IN ({divisions})"]
+    where += [*_changed_days(since, until), "deleted = 'false'"]
+    columns = f"{AP_COLUMNS}, {PAY_COLUMNS}"
+    return f"SELECT {columns} FROM FPLEDG WHERE {' AND '.join(where)}"  # noqa: S608 - literals quoted above
+
+
+def _ap_sign(amount: str) -> str:
+    """The AP ledger's amount of an invoice in APS200MI's sign (the ledger books invoices negative)."""
+    text = amount.strip()
+    return text[1:] if text.startswith("-") else f"-{text}" if text else text
+
+
+# lake column -> the IDO property the REST route reads (SLAptrxps, SLAppmts)
+CSI_INVOICE = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "voucher": "Voucher",
+    "inv_num": "InvNum",
+    "dist_date": "DistDate",
+    "inv_amt": "InvAmt",
+    "curr_code": "CurrCode",
+    "ap_acct": "ApAcct",
+    "RecordDate": "RecordDate",
+}
+CSI_PAYMENT = {
+    "site_ref": "Site",
+    "vend_num": "VendNum",
+    "check_num": "CheckNum",
+    "check_seq": "CheckSeq",
+    "check_date": "CheckDate",
+    "dom_check_amt": "DomCheckAmt",
+    "inv_num": "InvNum",
+    "curr_code": "CurrCode",
+    "RecordDate": "RecordDate",
+}
+FSM_INVOICE = "Company, Vendor, Invoice, InvoiceDate, DistributionDate, InvoiceAmount, CurrencyCode, UpdateStamp"
+FSM_PAYMENT = "Company, Vendor, Invoice, CheckNumber, PaymentDate, PaymentAmount, CurrencyCode, UpdateStamp"
+
+
+def csi_ap_sql(table: str, columns: dict[str, str], settings: InforSettings, since: datetime | None) -> str:
+    """The rows of a CSI AP table (the connection's site) changed since `since`, as the IDO route reads them."""
+    where = []
+    site = csi_site(settings)
+    if site:
+        where.append(f"site_ref = {quote(site)}")
+    if since is not None:
+        where.append(f"RecordDate >= {quote(csi_stamp(since))}")
+    where.append("deleted = 'false'")
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608 - quoted above
+
+
+def fsm_ap_sql(business_class: str, columns: str, since: datetime | None) -> str:
+    where = [f"UpdateStamp >= {quote(_iso(since))}"] if since is not None else []
+    where.append("deleted = 'false'")
+    return f"SELECT {columns} FROM {business_class} WHERE {' AND '.join(where)}"  # noqa: S608 - quoted above
+
+
+def _as_ido(row: Row, columns: dict[str, str]) -> Row:
+    return {prop: row.get(column, "") for column, prop in columns.items()}
+
+
+def lake_invoices(
+    settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
+) -> Iterator[LedgerLine | RejectedRecord]:
+    """Supplier invoices changed since `since` from the lake, as the product line's REST reader gives them.
+    M3 reads whole days up to `until`'s; CSI and FSM, like their REST readers, read from `since` on."""
+    if settings.product is ProductLine.CSI:
+        for row in rows(csi_ap_sql("aptrxp", CSI_INVOICE, settings, since)):
+            rec = _as_ido(row, CSI_INVOICE)
+            yield to_ledger_line(CSI_SOURCE, EntryKind.INVOICE, csi_invoice_fields(rec, settings), rec)
+        return
+    if settings.product is ProductLine.FSM:
+        for row in rows(fsm_ap_sql("PayablesInvoice", FSM_INVOICE, since)):
+            yield to_ledger_line(FSM_SOURCE, EntryKind.INVOICE, fsm_invoice_fields(row, settings), row)
+        return
+    for row in rows(m3_invoice_sql(settings, since, until)):
+        rec = {**row, "CUAM": _ap_sign(row.get("CUAM", ""))}
+        fields = m3_invoice_fields(rec, settings.company.strip(), settings)
+        yield to_ledger_line(M3_SOURCE, EntryKind.INVOICE, fields, rec)
+
+
+def lake_payments(
+    settings: InforSettings, rows: Rows, since: datetime | None, until: datetime | None
+) -> Iterator[LedgerLine | RejectedRecord]:
+    """Supplier payments changed since `since` from the lake, as the product line's REST reader gives them."""
+    if settings.product is ProductLine.CSI:
+        for row in rows(csi_ap_sql("appmt", CSI_PAYMENT, settings, since)):
+            rec = _as_ido(row, CSI_PAYMENT)
+            yield to_ledger_line(CSI_SOURCE, EntryKind.PAYMENT, csi_payment_fields(rec, settings), rec)
+        return
+    if settings.product is ProductLine.FSM:
+        for row in rows(fsm_ap_sql("CashLedgerPayment", FSM_PAYMENT, since)):
+            yield to_ledger_line(FSM_SOURCE, EntryKind.PAYMENT, fsm_payment_fields(row, settings), row)
+        return
+    for row in rows(m3_payment_sql(settings, since, until)):
+        fields = m3_payment_fields(row, settings.company.strip(), row.get("DIVI", ""))
+        yield to_ledger_line(M3_SOURCE, EntryKind.PAYMENT, fields, row)

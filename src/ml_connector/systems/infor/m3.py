@@ -312,21 +312,7 @@ class M3Lines:
         for rec in records:
             if not self._reads(rec, keep):
                 continue  # another division's invoice: the connection reads only its `divisions`
-            key = ":".join(("m3", "inv", rec.get("CONO", self.company), rec.get("DIVI", ""), *_keys(rec)))
-            fields = RowFields(
-                source_key=key,
-                ledger=rec.get("DIVI", ""),
-                day=rec.get("ACDT", ""),
-                account=self.settings.ap_account,
-                cost_center="",
-                amount=rec.get("CUAM", ""),
-                currency=rec.get("CUCD", ""),
-                supplier=rec.get("SUNO", ""),
-                description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
-                amount_field="CUAM",
-                day_field="ACDT",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.INVOICE, fields, rec)
+            yield to_ledger_line(SOURCE, EntryKind.INVOICE, invoice_fields(rec, self.company, self.settings), rec)
 
     def _all_invoices(self) -> Iterator[Record]:
         # ASSUMPTION: SQRY takes Lucene-style ranges, `ACDT:[20250101 TO 20250131]`; the notes name SQRY only.
@@ -372,24 +358,7 @@ class M3Lines:
         if since is not None and not payments_changed(self.call, since.astimezone(UTC).date(), self.settings):
             return
         for divi, rec in payment_lines(self.call_bulk, divisions):
-            key = ":".join(
-                ("m3", "pay", rec.get("CONO", self.company), divi)
-                + tuple(rec.get(k, "") for k in ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR"))
-            )
-            fields = RowFields(
-                source_key=key,
-                ledger=divi,
-                day=rec.get("PYDT", ""),
-                account=rec.get("AIT1", ""),
-                cost_center=rec.get("AIT2", ""),
-                amount=rec.get("PYAM", ""),
-                currency=rec.get("CUCD", ""),
-                supplier=rec.get("SUNO", ""),
-                description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
-                amount_field="PYAM",
-                day_field="PYDT",
-            )
-            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, fields, rec)
+            yield to_ledger_line(SOURCE, EntryKind.PAYMENT, payment_fields(rec, self.company, divi), rec)
 
     def _dimension(self, dimension: int) -> Iterator[Record]:
         """CRS630MI LstAccountID from a start key (AITM), page by page; the start row is not read twice."""
@@ -600,6 +569,43 @@ def gl_fields(rec: Record, key: str, stamp: datetime | None, period: str = "") -
         amount_field="ACAM",
         day_field="ACDT",
         period=period,
+    )
+
+
+def invoice_fields(rec: Record, company: str, settings: InforSettings) -> RowFields:
+    """An APS200MI invoice record's canonical fields (the Data Lake reader builds the same, `lake_lines`)."""
+    return RowFields(
+        source_key=":".join(("m3", "inv", rec.get("CONO", company), rec.get("DIVI", ""), *_keys(rec))),
+        ledger=rec.get("DIVI", ""),
+        day=rec.get("ACDT", ""),
+        account=settings.ap_account,
+        cost_center="",
+        amount=rec.get("CUAM", ""),
+        currency=rec.get("CUCD", ""),
+        supplier=rec.get("SUNO", ""),
+        description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
+        amount_field="CUAM",
+        day_field="ACDT",
+    )
+
+
+PAYMENT_KEY = ("PRPN", "PYON", "PDNB", "SUNO", "SINO", "INYR")
+
+
+def payment_fields(rec: Record, company: str, division: str) -> RowFields:
+    """An APS130MI paid invoice record's canonical fields (the Data Lake reader builds the same, `lake_lines`)."""
+    return RowFields(
+        source_key=":".join(("m3", "pay", rec.get("CONO", company), division, *(rec.get(k, "") for k in PAYMENT_KEY))),
+        ledger=division,
+        day=rec.get("PYDT", ""),
+        account=rec.get("AIT1", ""),
+        cost_center=rec.get("AIT2", ""),
+        amount=rec.get("PYAM", ""),
+        currency=rec.get("CUCD", ""),
+        supplier=rec.get("SUNO", ""),
+        description=f"{rec.get('SUNO', '')} {rec.get('SINO', '')}",
+        amount_field="PYAM",
+        day_field="PYDT",
     )
 
 

@@ -10,6 +10,11 @@ a temporary file (never held whole), the zip is checked end to end
 (CRC of every member) before the first record leaves, and the CSV is read row by row. Each row becomes
 the batch, header and line attributes the REST reader sees, and goes through the same `wanted_batch` and
 `line_record`: same source keys, same rules, so a switch between REST and bulk never counts a line twice.
+
+A run that stops while the job runs (`http.cancel.CancelToken`) stops polling at once. The job itself keeps
+running: the `erpintegrations` REST resource documents no cancel of an ESS request (only the ESS SOAP web
+service, ESSWebService cancelRequest, does, and the product speaks REST only); the request id is logged so
+an administrator can cancel it in Scheduled Processes. It only reads, so letting it finish harms nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import base64
 import binascii
 import csv
 import io
+import logging
 import tempfile
 import time
 import zipfile
@@ -27,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ml_connector.http import ApiSession
+from ml_connector.http.cancel import CancelToken
 from ml_connector.records import LedgerLine, RejectedRecord
 from ml_connector.systems.oracle.amounts import parse_id
 from ml_connector.systems.oracle.coa import SegmentLayout
@@ -34,6 +41,8 @@ from ml_connector.systems.oracle.errors import BulkExtractError
 from ml_connector.systems.oracle.journals import SOURCE, batch_query, line_record, wanted_batch
 from ml_connector.systems.oracle.paging import FRAMEWORK_HEADERS, parse_page
 from ml_connector.systems.own_journals import posted_by_us
+
+log = logging.getLogger("ml_connector.systems.oracle")
 
 # The extract's CSV columns (header row) and the REST attribute each one is: (part, attribute).
 # ASSUMPTION: the report names its columns after GL_JE_BATCHES / GL_JE_HEADERS / GL_JE_LINES columns;
@@ -223,24 +232,56 @@ class BulkExtract:
         return int(total or 0) * LINES_PER_BATCH
 
     def lines(
-        self, layout: SegmentLayout, *, ledger_name: str, since: datetime | None, until: datetime | None
+        self,
+        layout: SegmentLayout,
+        *,
+        ledger_name: str,
+        since: datetime | None,
+        until: datetime | None,
+        cancel: CancelToken | None = None,
     ) -> Iterator[LedgerLine | RejectedRecord]:
         """The journal lines of batches updated in [since, until), as the REST reader yields them."""
         with tempfile.TemporaryDirectory(prefix="ml-connector-extract-") as folder:
             path = Path(folder) / "extract.zip"
-            member = self._fetch(path, export_request(self.job_name, ledger_name, since, until))
+            member = self._fetch(path, export_request(self.job_name, ledger_name, since, until), cancel=cancel)
             try:
                 yield from records_of(extract_rows(path, member), layout, ledger_name, until)
             except (ValueError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
                 raise BulkExtractError(f"Oracle's journal lines extract could not be read: {exc}") from exc
 
-    def _fetch(self, path: Path, body: dict[str, Any]) -> str:
+    def table(
+        self,
+        job_name: str,
+        *,
+        ledger_name: str,
+        since: datetime | None,
+        until: datetime | None,
+        what: str,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[dict[str, str | None]]:
+        """Each row of another extract job (same arguments: ledger, updated from, updated before) as column ->
+        text (None when empty), read from the checked zip row by row; `what` names it in errors."""
+        with tempfile.TemporaryDirectory(prefix="ml-connector-extract-") as folder:
+            path = Path(folder) / "extract.zip"
+            member = self._fetch(path, export_request(job_name, ledger_name, since, until), what, cancel)
+            try:
+                with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+                    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+                    head = next(reader, None) or []
+                    for row in reader:
+                        yield {name: (row[i] if i < len(row) and row[i] != "" else None) for i, name in enumerate(head)}
+            except (ValueError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
+                raise BulkExtractError(f"Oracle's {what} extract could not be read: {exc}") from exc
+
+    def _fetch(
+        self, path: Path, body: dict[str, Any], what: str = "journal lines", cancel: CancelToken | None = None
+    ) -> str:
         problems: list[str] = []
         request_id: str | None = None
         for _ in range(self.attempts):
             if request_id is None:
                 request_id = self._submit(body)
-                status = self._wait(request_id)
+                status = self._wait(request_id, cancel)
                 if status not in TERMINAL_OK:
                     problems.append(f"job {request_id} ended {status}")
                     request_id = None
@@ -251,7 +292,7 @@ class BulkExtract:
             except ValueError as exc:
                 problems.append(f"the output of job {request_id} arrived broken: {exc}")
         raise BulkExtractError(
-            f"Oracle's journal lines extract failed {self.attempts} times: {'; '.join(problems)}",
+            f"Oracle's {what} extract failed {self.attempts} times: {'; '.join(problems)}",
             hint=(
                 "Nothing was loaded and the watermark did not move. Read the job log in Oracle (Scheduled "
                 'Processes), then run again; extract = "rest" reads the same lines page by page.'
@@ -263,7 +304,15 @@ class BulkExtract:
         response = self.session.request("POST", "erpintegrations", safe_to_repeat=True, json=body)
         return str(response.json()["ReqstId"])
 
-    def _wait(self, request_id: str) -> str:
+    def _wait(self, request_id: str, cancel: CancelToken | None = None) -> str:
+        forget = cancel.on_cancel(lambda: _left_running(request_id)) if cancel is not None else None
+        try:
+            return self._poll(request_id, cancel)
+        finally:
+            if forget is not None:
+                forget()
+
+    def _poll(self, request_id: str, cancel: CancelToken | None) -> str:
         deadline = time.monotonic() + self.timeout_seconds
         pause = min(0.2, self.poll_seconds)
         while True:
@@ -275,7 +324,10 @@ class BulkExtract:
                     f"Oracle's extract job {request_id} is still {status} after {self.timeout_seconds:.0f} s",
                     hint="Check the job in Scheduled Processes; raise ess_timeout_seconds for very large extracts.",
                 )
-            self._sleep(pause)
+            if cancel is not None:
+                cancel.sleep(pause, f"Oracle's extract job {request_id}")
+            else:
+                self._sleep(pause)
             pause = min(pause * 1.6, self.poll_seconds)
 
     def _status(self, request_id: str) -> str:
@@ -291,3 +343,11 @@ class BulkExtract:
             path.open("wb") as out,
         ):
             spool_document(response.iter_bytes(), out)
+
+
+def _left_running(request_id: str) -> None:
+    log.warning(
+        "the run stopped while Oracle's extract job %s ran; the erpintegrations REST resource documents no cancel, "
+        "so it runs to its end (cancel it in Scheduled Processes if needed; it only reads)",
+        request_id,
+    )

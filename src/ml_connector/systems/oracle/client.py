@@ -14,6 +14,7 @@ import httpx
 from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic
+from ml_connector.http.cancel import BulkRead, CancelToken
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -63,6 +64,7 @@ class OracleClient:
     supplier_names_unique = True
     bulk_route = "one exportBulkData extract"  # ports.BulkLedger: reads the ERP itself, so no lag
     bulk_lags = False
+    bulk_payables = True  # ports.BulkPayables: invoices and payments have their own extract jobs
 
     system = "oracle"
 
@@ -204,7 +206,47 @@ class OracleClient:
         """The lines `ledger_lines` yields, through one exportBulkData extract instead of page-by-page REST."""
         if self.settings.ledger_name:
             self._ledger_named(self.settings.ledger_name)
-        return self.bulk.lines(self.layout, ledger_name=self.settings.ledger_name, since=since, until=until)
+        return BulkRead(
+            lambda token: self.bulk.lines(
+                self.layout, ledger_name=self.settings.ledger_name, since=since, until=until, cancel=token
+            )
+        )
+
+    def bulk_invoices(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The invoices `invoices` yields, through one exportBulkData extract (`bulk_invoice_job_name`)."""
+
+        def read(token: CancelToken) -> Iterator[LedgerLine | RejectedRecord]:
+            rows = self.bulk.table(
+                self.settings.bulk_invoice_job_name,
+                ledger_name=self.settings.ledger_name,
+                since=since,
+                until=until,
+                what="supplier invoices",
+                cancel=token,
+            )
+            return self._on_calendar(payables.bulk_invoices(rows, self.layout, self.settings.ledger_name))
+
+        return BulkRead(read)
+
+    def bulk_payments(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LedgerLine | RejectedRecord]:
+        """The payments `payments` yields, through one exportBulkData extract (`bulk_payment_job_name`)."""
+
+        def read(token: CancelToken) -> Iterator[LedgerLine | RejectedRecord]:
+            rows = self.bulk.table(
+                self.settings.bulk_payment_job_name,
+                ledger_name=self.settings.ledger_name,
+                since=since,
+                until=until,
+                what="supplier payments",
+                cancel=token,
+            )
+            return self._on_calendar(payables.bulk_payments(rows, self.settings.ledger_name))
+
+        return BulkRead(read)
 
     def fiscal_calendar(self) -> LedgerCalendar | None:
         """The ledger's calendar when the connection reads periods from it (`calendar = "erp"`), else None."""

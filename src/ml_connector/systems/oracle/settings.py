@@ -78,6 +78,9 @@ class OracleSettings(RetrySettings):
     # extract = "bulk": the ESS job (BI Publisher report) exportBulkData runs for journal lines, and how
     # many times a failed job or a broken download is tried in all.
     bulk_job_name: str = "/oracle/apps/ess/custom/mlconnector,JournalLinesExtract"
+    # ... and for supplier invoices and payments (same arguments: ledger, updated from, updated before).
+    bulk_invoice_job_name: str = "/oracle/apps/ess/custom/mlconnector,InvoicesExtract"
+    bulk_payment_job_name: str = "/oracle/apps/ess/custom/mlconnector,PaymentsExtract"
     bulk_attempts: int = Field(default=3, ge=1, le=10)
     allow_any_url: bool = False
 
