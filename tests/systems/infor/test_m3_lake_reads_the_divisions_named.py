@@ -7,7 +7,7 @@ from typing import Any
 
 from ml_connector.records import LedgerLine
 from ml_connector.systems.infor import InforSettings, IonApiCredentials
-from ml_connector.systems.infor.lake_lines import m3_record
+from ml_connector.systems.infor.lake_lines import m3_invoice_sql, m3_record
 from tests.systems.infor.test_ionapi import GOOD
 
 
@@ -43,3 +43,8 @@ def test_only_the_named_divisions_are_read() -> None:
 def test_without_divisions_every_division_is_read() -> None:
     line = m3_record(settings(), row("MX1", "MXN"))
     assert isinstance(line, LedgerLine) and (line.ledger, line.currency) == ("MX1", "MXN")
+
+
+def test_lake_invoices_are_asked_for_the_named_divisions_only() -> None:
+    assert "DIVI IN ('US1', 'US2')" in m3_invoice_sql(settings(divisions=("US1", "US2")), None, None)
+    assert "DIVI" not in m3_invoice_sql(settings(), None, None).split("WHERE", 1)[1]

@@ -215,8 +215,11 @@ def m3_invoice_sql(settings: InforSettings, since: datetime | None, until: datet
     where = [f"CONO = {_number(settings.company, 'company')}", "TRCD = 40"]
     if since is None:  # a full read starts at `history_from`, as the REST route's windows do; a change read does not
         where.append(f"ACDT >= {m3_day(settings.history_from)}")
+    wanted = [d.strip() for d in settings.divisions if d.strip()]
     if settings.division:
         where.append(f"DIVI = {quote(settings.division)}")
+    elif wanted:  # the connection reads its `divisions` only, as the MI reader does
+        where.append(f"DIVI IN ({', '.join(quote(d) for d in wanted)})")
     where += [*_changed_days(since, until), "deleted = 'false'"]
     return f"SELECT {AP_COLUMNS} FROM FPLEDG WHERE {' AND '.join(where)}"  # noqa: S608 - literals quoted above
 
