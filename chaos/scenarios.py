@@ -122,6 +122,9 @@ class Chaos:
                         raise RuntimeError(f"baseline run of {flow} failed ({outcome.code}); see {made.folder}")
                     self.durations[flow] = min(self.durations.get(flow, 1e9), outcome.seconds)
             self.baseline = invariants.snapshot(self.emulators)
+            wrong = invariants.actuals_cells(self.emulators, self.baseline, self.flows)
+            if wrong:  # the product is wrong without any fault: no round could pass
+                raise RuntimeError(f"the clean baseline's actuals cells are wrong: {wrong}")
             began = time.monotonic()
             made.cli("runs", "--limit", "1")
             self.startup = time.monotonic() - began
@@ -139,9 +142,9 @@ class Chaos:
             else:
                 tally.violations.append(f"{flow} does not succeed once the faults are off (see {made.folder})")
         assert self.baseline is not None
-        tally.violations += invariants.compare(
-            self.baseline, invariants.snapshot(self.emulators), revised=tally.revised
-        )
+        found = invariants.snapshot(self.emulators)
+        tally.violations += invariants.compare(self.baseline, found, revised=tally.revised)
+        tally.violations += invariants.actuals_cells(self.emulators, found, self.flows)
         tally.violations += invariants.plans_returned(self.emulators, self.flows)
         tally.violations += invariants.no_overlapping_tasks(self.emulators)
         budget, tally.busiest_60s = invariants.within_budget(self.emulators)
