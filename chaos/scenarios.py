@@ -149,8 +149,10 @@ class Chaos:
         tally.violations += invariants.no_overlapping_tasks(self.emulators)
         budget, tally.busiest_60s = invariants.within_budget(self.emulators)
         tally.violations += budget
-        states, tally.runs = invariants.store_states(made.store_url)
+        states, runs = invariants.store_states(made.store_url)
         tally.violations += states
+        for state, count in runs.items():  # summed over the rounds of the scenario
+            tally.runs[state] = tally.runs.get(state, 0) + count
 
     def _faults_on(self) -> None:
         set_faults(self.emulators, fault_settings(self.rng.randrange(1 << 30)))
