@@ -251,6 +251,14 @@ class Chaos:
         )
         return str(rows[0].status) if rows else None
 
+    @staticmethod
+    def _hurry_retries(made: Round) -> None:
+        """A job the workers' backoff put off (10, 20, 40, 80 s) runs now: the retry is the same run, only
+        the wait is cut, so the kills, not the waits, fill the suite's minutes."""
+        made.execute(
+            "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE status = 'todo' AND scheduled_at > now()"
+        )
+
     def _enqueue(self, made: Round, *flows: str) -> None:
         done = made.cli("enqueue", *flows)
         if done.returncode != 0:
@@ -262,6 +270,7 @@ class Chaos:
         requeued: dict[str, int] = {}
         while time.monotonic() < deadline:
             made.revive_dead_workers()
+            self._hurry_retries(made)
             states = {flow: self._job(made, flow) for flow in flows}
             if all(s == "succeeded" for s in states.values()):
                 return
@@ -329,6 +338,7 @@ class Chaos:
                             queued = set(batch)
                         time.sleep(jitter(self.rng, 0.2, 2.0))
                         made.revive_dead_workers()
+                        self._hurry_retries(made)
                         if self._kill_a_running_worker(made):
                             tally.kills += 1
                     self._drain(made, queued, tally)
