@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,14 +28,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-chosen", action="store_true", help="skip the chosen failpoints")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the JSON goes (default {RESULTS})")
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="run the stores one after the other in this process (default: in parallel)",
+    )
     args = parser.parse_args(argv)
-    # The emulators' injected drops raise inside uvicorn on purpose; their tracebacks are noise here.
-    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     flows = [f.strip() for f in args.flows.split(",") if f.strip()]
+    if len(stores) > 1 and not args.serial:
+        return _in_parallel(stores, args.out, argv if argv is not None else sys.argv[1:])
     started = time.monotonic()
     tallies: list[Tally] = []
     emulators = start_emulators(task_seconds=0.05, ess_seconds=0.5)
+    # The emulators' injected drops raise inside uvicorn on purpose; their tracebacks are noise here
+    # (set after the servers start: uvicorn configures its loggers when it starts).
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     try:
         with tempfile.TemporaryDirectory(prefix="mlc-chaos-") as tmp:
             chaos = Chaos(emulators, Path(tmp), args.seed, flows)
@@ -69,6 +78,56 @@ def main(argv: list[str] | None = None) -> int:
     _write(args.out, args.seed, started, tallies)
     print(f"written to {args.out}")
     return 1 if violations else 0
+
+
+def _in_parallel(stores: list[str], out: Path, argv: list[str]) -> int:
+    """One `python -m chaos --stores STORE --serial` process per store, at once (each with its own
+    emulators); their JSON (`chaos-STORE.json` beside `out`) merged into `out`, one table printed."""
+    started = time.monotonic()
+    passed = _without(argv, "--stores", "--out")
+    children: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
+    for store in stores:
+        part = out.with_name(f"{out.stem}-{store}{out.suffix}")
+        log = out.with_name(f"{out.stem}-{store}.log")
+        command = [sys.executable, "-m", "chaos", *passed, "--serial", "--stores", store, "--out", str(part)]
+        print(f"... {store}: {' '.join(command[1:])} (output in {log})", flush=True)
+        with log.open("wb") as handle:
+            children.append((store, part, subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)))
+    codes = [proc.wait() for _, _, proc in children]
+    bodies = [json.loads(part.read_text(encoding="utf-8")) for _, part, _ in children if part.exists()]
+    scenarios = [s for body in bodies for s in body["scenarios"]]
+    body = {
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seeds": [b["seed"] for b in bodies],
+        "minutes": round((time.monotonic() - started) / 60, 1),
+        "minutes_per_store": {store: b["minutes"] for (store, _, _), b in zip(children, bodies, strict=False)},
+        "kills": sum(b["kills"] for b in bodies),
+        "violations": sum(b["violations"] for b in bodies),
+        "scenarios": scenarios,
+    }
+    out.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    print(table([Tally(**{k: v for k, v in s.items() if k in Tally.__dataclass_fields__}) for s in scenarios]))
+    print(f"{body['kills']} kills, {body['violations']} violations, {body['minutes']} min (stores in parallel)")
+    for s in scenarios:
+        for v in s["violations"]:
+            print(f"  [{s['store']} / {s['scenario']}] {v}")
+    print(f"written to {out}")
+    missing = len(bodies) < len(children)
+    return 1 if body["violations"] or missing or any(code != 0 for code in codes) else 0
+
+
+def _without(argv: list[str], *options: str) -> list[str]:
+    """`argv` without the named options and their values (`--opt value` or `--opt=value`)."""
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in options:
+            skip = True
+        elif not any(arg.startswith(f"{o}=") for o in options):
+            out.append(arg)
+    return out
 
 
 def _write(out: Path, seed: int, started: float, tallies: list[Tally]) -> None:

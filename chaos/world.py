@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -29,6 +30,8 @@ BUDGETS = {"anaplan": 600, "oracle": 6000, "infor": 6000}
 # Every process's leases (`ML_CONNECTOR_LEASE_TTL_SECONDS`): a killed run's flow and model leases lapse
 # after this, so the run after a kill waits seconds, not the default 30 s. Renewed every third of it.
 LEASE_TTL_SECONDS = "4"
+# Retries of a refused or failed request per connection, under the injected faults (see `new_round`).
+RETRY_ATTEMPTS = 10
 
 
 def fault_settings(seed: int) -> dict[str, Any]:
@@ -189,6 +192,15 @@ class Round:
         finally:
             engine.dispose()
 
+    def execute(self, sql: str, **params: Any) -> int:
+        """One statement in its own transaction; the rows it changed."""
+        engine = create_engine(self.store_url)
+        try:
+            with engine.begin() as conn:
+                return int(conn.execute(text(sql), params).rowcount)
+        finally:
+            engine.dispose()
+
     def close(self) -> None:
         self.stop_workers()
         if self.pg_database:
@@ -207,9 +219,13 @@ def new_round(emulators: Emulators, folder: Path, store: str) -> Round:
     # A journal import whose answer was lost is looked for until the ESS timeout; the emulated job takes
     # half a second, so 20 s keeps a lost submit from holding a run for Oracle's default half hour.
     text_ = box.config_path.read_text(encoding="utf-8")
-    box.config_path.write_text(
-        text_.replace("[connections.oracle]\n", "[connections.oracle]\ness_timeout_seconds = 20\n", 1), "utf-8"
+    text_ = text_.replace("[connections.oracle]\n", "[connections.oracle]\ness_timeout_seconds = 20\n", 1)
+    # A tenant that refuses 30 % of requests is one a user gives more retries (`retry_attempts`, default 5):
+    # with 6 tries a run of a thousand requests would give up most of the time, and only the kills are the test.
+    text_ = re.sub(
+        r"^(\[connections\.[A-Za-z0-9_-]+\]\n)", rf"\g<1>retry_attempts = {RETRY_ATTEMPTS}\n", text_, flags=re.M
     )
+    box.config_path.write_text(text_, "utf-8")
     env = dict(os.environ)
     env.pop("ML_CONNECTOR_CONFIG", None)
     for name in ("ML_CONNECTOR_FAILPOINTS", "ML_CONNECTOR_FAILPOINTS_ONCE"):

@@ -226,6 +226,46 @@ def test_init_for_a_folder_that_does_not_exist_writes_nothing(cli: Cli) -> None:
     assert sorted(p.name for p in cli.folder.iterdir()) == []
 
 
+def test_init_again_with_another_store_says_it_was_not_applied(ready: Cli) -> None:
+    before = config_text(ready)
+    other = f"sqlite:///{ready.folder / 'other.db'}"
+    refused(
+        ready("init", "--store-url", other),
+        2,
+        "already exists and uses the store",
+        "--store-url",
+        "was not applied",
+        "set `url` under [store]",
+        "--config NEW.toml",
+    )
+    assert config_text(ready) == before and not (ready.folder / "other.db").exists()
+
+
+def test_init_again_with_another_key_file_says_it_was_not_applied(ready: Cli) -> None:
+    before = config_text(ready)
+    refused(
+        ready("init", "--key-file", "elsewhere.key"),
+        2,
+        "keeps its vault key in",
+        "--key-file",
+        "was not applied",
+        "set `key_file` under [vault]",
+    )
+    assert config_text(ready) == before and not (ready.folder / "elsewhere.key").exists()
+
+
+def test_init_again_hides_the_password_of_a_store_url_it_does_not_apply(ready: Cli) -> None:
+    text = refused(ready("init", "--store-url", f"postgresql+psycopg://mlc:{SECRET}@127.0.0.1:1/x"), 2, "not applied")
+    assert SECRET not in text and "***" in text
+
+
+def test_init_again_with_the_same_store_and_key_is_fine(ready: Cli) -> None:
+    same = f"sqlite:///{ready.folder / 'ml-connector.db'}"
+    result = ready("init", "--store-url", same, "--key-file", "ml-connector.key")
+    assert result.exit_code == 0, result.output
+    assert "kept the existing configuration" in result.output
+
+
 # --- mapping files ----------------------------------------------------------------------------------
 
 

@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.workers import upgrade_queue_schema
-from ml_connector.errors import VaultError
+from ml_connector.errors import ConfigurationError, VaultError
 from ml_connector.store import Store, upgrade
 from ml_connector.vault import KEY_ENV, new_key_file, stored_credentials
 
@@ -32,6 +34,7 @@ def init(
     if exists:
         cfg = app.config()
         store_at, key_path = cfg.store_url, cfg.resolve(cfg.vault.key_file)
+        _refuse_other_settings(ctx, path, store_url, key_file, store_at, key_path)
     else:
         store_at = config_module.resolve_sqlite_url(store_url, path.parent)
         key_path = Path(key_file).expanduser()
@@ -63,6 +66,45 @@ def init(
         typer.echo(f"wrote the vault key {key_path} (mode 0600; back it up: stored secrets need it)")
     revision = upgrade(app.store(migrated=False))
     typer.echo(f"store {app.store(migrated=False).describe()} at schema {revision}")
+
+
+def _refuse_other_settings(
+    ctx: typer.Context, path: Path, store_url: str, key_file: str, store_at: str, key_path: Path
+) -> None:
+    """`--store-url` / `--key-file` given for a folder whose configuration names another store or key: init
+    never rewrites an existing configuration, so say so (and what to do) before anything is touched."""
+
+    def given(name: str) -> bool:
+        source = ctx.get_parameter_source(name)  # Typer's own copy of Click's enum: compared by name
+        return source is not None and source.name == "COMMANDLINE"
+
+    wanted = config_module.resolve_sqlite_url(store_url, path.parent)
+    if given("store_url") and wanted != store_at:
+        raise ConfigurationError(
+            f"{path} already exists and uses the store {_shown(store_at)}; init keeps an existing "
+            f"configuration, so --store-url {_shown(wanted)} was not applied and nothing was changed",
+            hint=f"To move to that store, set `url` under [store] in {path.name} (or ML_CONNECTOR_STORE_URL) and "
+            "run `ml-connector db upgrade`; to set up a separate configuration, run "
+            "`ml-connector --config NEW.toml init --store-url ...`.",
+        )
+    wanted_key = Path(key_file).expanduser()
+    wanted_key = wanted_key if wanted_key.is_absolute() else path.parent / wanted_key
+    if given("key_file") and wanted_key.resolve() != key_path.resolve():
+        raise ConfigurationError(
+            f"{path} already exists and keeps its vault key in {key_path}; init keeps an existing "
+            f"configuration, so --key-file {wanted_key} was not applied and nothing was changed",
+            hint=f"To move the key, move the file and set `key_file` under [vault] in {path.name} (the stored "
+            "credentials need that same key); to set up a separate configuration, run "
+            "`ml-connector --config NEW.toml init --key-file ...`.",
+        )
+
+
+def _shown(url: str) -> str:
+    """A store URL without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a URL that cannot be read)"
 
 
 @db_app.command("upgrade")
