@@ -6,7 +6,8 @@ sets are parsed here from their CSV text, and every mapped line is summed per ce
 
 - GL (module `Actuals`, line item `Amount`): every Oracle journal line of a posted batch in the
   connection's ledger (accounted debit minus credit, in the header's period) and every Infor M3 ledger
-  line (its amount, in the month of its accounting date), keyed by account, cost center and month.
+  line of the US divisions the connection reads (its amount, in the month of its accounting date),
+  keyed by account, cost center and month.
 - Supplier spend (module `Supplier Spend`): every invoice (`Invoiced`, in the month of its accounting
   date) and every payment (`Paid`, Oracle: its accounting date, Infor: its pay date), per supplier.
 - A line whose cost center or account has no rule, or whose amount is not a number, is in no cell
@@ -30,6 +31,9 @@ MODEL = "FP&A"
 ORACLE_LEDGER = "Acme EU Ledger"
 # Each actuals flow of the demo: its ERP and the text of its mapping set's CSV file.
 ACTUALS = {"actuals-oracle": ("oracle", mappings.ORACLE), "actuals-infor": ("infor", mappings.INFOR)}
+# The M3 divisions the demo's Infor connection reads (`divisions = "US1,US2"` in its config): the US company in
+# USD. Monterrey (MX1, in MXN) is another flow's (`actuals-mexico`) and is not summed here.
+INFOR_DIVISIONS = ("US1", "US2")
 Cells = dict[str, dict[str, str]]  # "model/module" -> {"dim=member|...|line_item=X": value}
 Mapper = Callable[[str, str], str | None]
 
@@ -110,14 +114,20 @@ def oracle_spend(backend: Any) -> Iterable[tuple[str, str, str, Decimal | None]]
 def infor_lines(backend: Any) -> Iterable[tuple[str, str, str, Decimal | None]]:
     with backend.lock:
         for line in backend.lines:
+            if line.division not in INFOR_DIVISIONS:
+                continue
             yield str(line.account), str(line.cost_center), _label(line.acct_date), _amount(line.amount)
 
 
 def infor_spend(backend: Any) -> Iterable[tuple[str, str, str, Decimal | None]]:
     with backend.lock:
         for invoice in backend.invoices:
+            if invoice.division not in INFOR_DIVISIONS:
+                continue
             yield str(invoice.supplier), _label(invoice.acct_date), "Invoiced", _amount(invoice.amount)
         for payment in backend.payments:
+            if payment.division not in INFOR_DIVISIONS:
+                continue
             yield str(payment.supplier), _label(payment.pay_date), "Paid", _amount(payment.amount)
 
 
