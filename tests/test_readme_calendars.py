@@ -20,7 +20,7 @@ def blocks() -> list[str]:
 
 
 def test_the_fiscal_calendar_example_loads_and_places_periods(tmp_path: Path) -> None:
-    example, table = blocks()
+    example, table, *_ = blocks()  # then the divisions example
     path = tmp_path / "ml-connector.toml"
     path.write_text(ANAPLAN + example, encoding="utf-8")
     loaded = config_module.load(path)
