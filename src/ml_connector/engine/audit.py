@@ -61,6 +61,9 @@ class AuditEntry:
         return self._hash
 
 
+MOVE_CHUNK = 5000  # records moved per statement
+
+
 class AuditTrail:
     """The audit of one run."""
 
@@ -124,33 +127,48 @@ class AuditTrail:
             conditions.append(AuditRecord.target_key.startswith(target_prefix, autoescape=True))
         keys = list(target_keys) if target_keys is not None else None
         moved = 0
+        values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
+        if target_ref:
+            values["target_ref"] = target_ref
+        if reason:
+            values["reason"] = reason
+        if hint:
+            values["hint"] = hint
         with self.store.session() if session is None else nullcontext(session) as session:
             for chunk in _chunks(keys, 500) if keys is not None else [None]:
                 where = list(conditions)
                 if chunk is not None:
                     where.append(AuditRecord.target_key.in_(chunk))
-                session.execute(
-                    insert(AuditEvent).from_select(
-                        ["record_id", "run_id", "state", "at", "detail"],
-                        select(
-                            AuditRecord.id,
-                            AuditRecord.run_id,
-                            literal(to_state.value),
-                            literal(now),
-                            literal(reason[:2000]),
-                        ).where(*where),
+                if from_state is to_state:  # the rows keep matching: one pass
+                    moved += self._move_rows(session, where, to_state, values, now, reason)
+                    continue
+                # A few thousand rows per statement: one UPDATE of every row of a large run makes SQLite hold
+                # them all for the statement, and a run's memory would grow with its lines.
+                while True:
+                    ids = select(AuditRecord.id).where(*where).order_by(AuditRecord.id).limit(MOVE_CHUNK)
+                    done = self._move_rows(
+                        session, [AuditRecord.id.in_(ids.scalar_subquery())], to_state, values, now, reason
                     )
-                )
-                values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
-                if target_ref:
-                    values["target_ref"] = target_ref
-                if reason:
-                    values["reason"] = reason
-                if hint:
-                    values["hint"] = hint
-                result = session.execute(update(AuditRecord).where(*where).values(**values))
-                moved += int(getattr(result, "rowcount", 0) or 0)
+                    moved += done
+                    if done < MOVE_CHUNK:
+                        break
         return moved
+
+    @staticmethod
+    def _move_rows(
+        session: Session, where: list[Any], to_state: RecordState, values: dict[str, Any], now: datetime, reason: str
+    ) -> int:
+        """An event for each record matching `where`, then the records themselves; the rows moved."""
+        session.execute(
+            insert(AuditEvent).from_select(
+                ["record_id", "run_id", "state", "at", "detail"],
+                select(
+                    AuditRecord.id, AuditRecord.run_id, literal(to_state.value), literal(now), literal(reason[:2000])
+                ).where(*where),
+            )
+        )
+        result = session.execute(update(AuditRecord).where(*where).values(**values))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def counts(self) -> dict[str, int]:
         with self.store.session() as session:
