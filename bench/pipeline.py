@@ -75,7 +75,7 @@ def main(count: int) -> dict[str, object]:
         started = time.perf_counter()
         with Segment(store) as segment:  # several batches per transaction, as a run stages
             for batch in batched(lines(count)):
-                stager.take(batch, session=segment.session)
+                stager.take(batch, segment=segment)
                 segment.done(len(batch))
         staged = time.perf_counter() - started
         started = time.perf_counter()

@@ -6,14 +6,13 @@ import os
 from pathlib import Path
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from ml_connector import config as config_module
 from ml_connector.cli.context import AppContext
 from ml_connector.cli.workers import upgrade_queue_schema
 from ml_connector.errors import ConfigurationError, VaultError
 from ml_connector.store import Store, upgrade
+from ml_connector.store.database import shown_url
 from ml_connector.vault import KEY_ENV, new_key_file, stored_credentials
 
 db_app = typer.Typer(no_args_is_help=True, help="The store's database schema.")
@@ -81,8 +80,8 @@ def _refuse_other_settings(
     wanted = config_module.resolve_sqlite_url(store_url, path.parent)
     if given("store_url") and wanted != store_at:
         raise ConfigurationError(
-            f"{path} already exists and uses the store {_shown(store_at)}; init keeps an existing "
-            f"configuration, so --store-url {_shown(wanted)} was not applied and nothing was changed",
+            f"{path} already exists and uses the store {shown_url(store_at)}; init keeps an existing "
+            f"configuration, so --store-url {shown_url(wanted)} was not applied and nothing was changed",
             hint=f"To move to that store, set `url` under [store] in {path.name} (or ML_CONNECTOR_STORE_URL) and "
             "run `ml-connector db upgrade`; to set up a separate configuration, run "
             "`ml-connector --config NEW.toml init --store-url ...`.",
@@ -97,14 +96,6 @@ def _refuse_other_settings(
             "credentials need that same key); to set up a separate configuration, run "
             "`ml-connector --config NEW.toml init --key-file ...`.",
         )
-
-
-def _shown(url: str) -> str:
-    """A store URL without its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(a URL that cannot be read)"
 
 
 @db_app.command("upgrade")

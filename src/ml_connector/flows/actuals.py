@@ -231,7 +231,7 @@ class ActualsFlow:
                 Segment(scope.store) as segment,
             ):
                 for batch in batches:
-                    stager.take(batch, session=segment.session)
+                    stager.take(batch, segment=segment)
                     failpoint("actuals.staging_batch")
                     segment.done(len(batch))
                     if not batches.ready:

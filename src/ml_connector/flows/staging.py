@@ -10,12 +10,10 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import Session
-
 from ml_connector.config import FlowSection
 from ml_connector.engine.audit import AuditEntry, AuditTrail
 from ml_connector.engine.keys import CellKey, CellKind, GapKey
-from ml_connector.engine.staging_area import StagedLine, StagingArea, to_micros
+from ml_connector.engine.staging_area import Segment, StagedLine, StagingArea, to_micros
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import ConfigurationError, InvalidRecordError, RecordError, UnmappedError
 from ml_connector.flows.rates import Conversion, RateTable, convert
@@ -255,8 +253,8 @@ class Stager:
                 return False
         return True
 
-    def take(self, records: list[LedgerLine | RejectedRecord], *, session: Session | None = None) -> None:
-        """Map and stage one batch (in the caller's transaction when `session` is given)."""
+    def take(self, records: list[LedgerLine | RejectedRecord], *, segment: Segment | None = None) -> None:
+        """Map and stage one batch (in the segment's open transaction when `segment` is given)."""
         entries: list[AuditEntry] = []
         # By source key, so a key read twice in the batch counts as its last version, good or bad.
         staged: dict[str, StagedLine] = {}
@@ -317,5 +315,5 @@ class Stager:
             list(staged.values()),
             dropped,
             skip_unchanged=self.only_cells is None,
-            session=session,
+            session=segment.session if segment is not None else None,
         )

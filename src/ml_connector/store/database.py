@@ -105,6 +105,14 @@ def queue_conninfo(store_url: str) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def shown_url(url: str) -> str:
+    """A store URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a URL that cannot be read)"
+
+
 def store_problem(where: str, detail: str) -> tuple[str, str]:
     """(what is wrong, what to do) for a database that did not open."""
     first = detail.strip().splitlines()[0] if detail.strip() else "no detail"
