@@ -18,6 +18,7 @@ from ml_connector.store import Store
 from ml_connector.store.budget import SqlTokenBucket, sql_budget_factory
 from ml_connector.store.budget_file import budget_engine, budget_file_path
 from ml_connector.store.models import BudgetBucket
+from tests.support.budget import busiest_minute
 
 
 class FakeClock:
@@ -45,17 +46,6 @@ def _bucket(
     store: Store, clock: FakeClock, per_minute: int, burst: int | None = None, tenant: str = "t"
 ) -> SqlTokenBucket:
     return SqlTokenBucket(store, tenant, per_minute, burst, clock=clock, local_clock=clock, sleep=clock.sleep)
-
-
-def _busiest_minute(times: list[float]) -> int:
-    """The most requests in any closed 60 s window."""
-    times = sorted(times)
-    busiest, start = 0, 0
-    for end, at in enumerate(times):
-        while times[start] < at - 60.0:
-            start += 1
-        busiest = max(busiest, end - start + 1)
-    return busiest
 
 
 def test_is_a_request_budget(store: Store) -> None:
@@ -97,7 +87,7 @@ def test_no_sixty_second_window_of_all_processes_exceeds_the_limit(
             # The token left the shared bucket less than `hold` ago...
             assert clock.now - bucket.reserve._taken_at < bucket.hold
     engine.dispose()
-    assert _busiest_minute(sent) <= per_minute
+    assert busiest_minute(sent) <= per_minute
     # ...so a 60 s window's requests drew their whole tokens within 60 + hold s, which the shape pays
     # for: the burst plus that much refill still holds no more whole tokens than the limit.
     first = buckets[0]
@@ -117,7 +107,7 @@ def test_backlogged_processes_get_at_least_ninety_percent_of_the_limit(
         clock.now += 0.04
         if buckets[turn % 4].try_acquire() == 0.0:
             sent.append(clock.now)
-    busiest = _busiest_minute(sent)
+    busiest = busiest_minute(sent)
     assert 0.9 * per_minute <= busiest <= per_minute
 
 
