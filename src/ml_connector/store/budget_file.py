@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from ml_connector.store.database import Store
+from ml_connector.store.sqlite_setup import prepare_sqlite
 
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS budget_buckets "
@@ -37,14 +38,9 @@ def budget_file_path(store: Store) -> Path | None:
 
 
 def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
     # WAL: a reader never waits; NORMAL: no fsync per token (a crash may forget the last few takes
-    # of a bucket that refills within seconds anyway); busy_timeout: takers queue, they do not fail.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute(_CREATE)
-    cursor.close()
+    # of a bucket that refills within seconds anyway); busy timeout: takers queue, they do not fail.
+    prepare_sqlite(dbapi_connection, _CREATE)
 
 
 def budget_engine(store: Store) -> Engine:

@@ -12,16 +12,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml_connector.errors import ConfigurationError, StoreError
+from ml_connector.store.sqlite_setup import prepare_sqlite
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers go on while a writer commits; busy_timeout makes writers wait, not fail.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    # WAL lets readers go on while a writer commits; the busy timeout makes writers wait, not fail.
+    prepare_sqlite(dbapi_connection, "PRAGMA foreign_keys=ON")
 
 
 def make_engine(url: str) -> Engine:
