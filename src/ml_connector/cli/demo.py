@@ -14,7 +14,6 @@ from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.cli.display import LiveProgress, console
 from ml_connector.cli.errors import RECONCILE_DIFFERENCES
 from ml_connector.cli.flows import print_reconciliation
-from ml_connector.demo import sandbox
 from ml_connector.engine.queries import audit_page, reason_counts
 from ml_connector.engine.runs import RunInfo
 from ml_connector.engine.states import RecordState, RunState
@@ -40,6 +39,9 @@ def demo(
     folder: Path = typer.Option(Path(".demo"), help="Where the demo keeps its config, key and store (made anew)."),
 ) -> None:
     """Start the emulators, configure connections and flows against them, run every flow, reconcile."""
+    # The emulators (FastAPI apps) load with the demo, not with every other command.
+    from ml_connector.demo import sandbox
+
     if folder.exists():
         shutil.rmtree(folder)
     started = time.monotonic()

@@ -8,6 +8,7 @@ busy or down (safe to repeat) · 6 conflict or lock timeout · 7 bad records · 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from ml_connector.http.redaction import mask_fields
 
 RECONCILE_DIFFERENCES = 10
 INTERRUPTED = 130  # what a shell reports for Ctrl-C
+READER_GONE = 141  # what a shell reports for a command killed by SIGPIPE (`... | head`)
 CRASH_DIR_ENV = "ML_CONNECTOR_CRASH_DIR"
 
 
@@ -66,6 +68,13 @@ class ConnectorGroup(TyperGroup):
             typer.TyperException,
         ):
             raise
+        except BrokenPipeError:
+            # Whatever read our output stopped reading (`ml-connector audit ... | head`): nothing went
+            # wrong here, and there is nowhere left to say anything. Python would flush stdout again
+            # at exit and fail the same way, so stdout goes to /dev/null first (Python's own advice).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(READER_GONE) from None
         except KeyboardInterrupt:
             typer.echo(
                 "interrupted: the run stopped at a safe point and nothing was committed half-way; "

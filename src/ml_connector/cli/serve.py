@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,10 +14,12 @@ from ml_connector.cli.context import AppContext, flow_context
 from ml_connector.errors import ConfigurationError
 from ml_connector.service.alerts import Alert, Alerter, AlertKind
 from ml_connector.service.bind import Listen, check_bind
-from ml_connector.service.scheduler import Service
 from ml_connector.service.shutdown import on_stop_signals
-from ml_connector.serving import RunningServer, start_in_thread, usable_port
-from ml_connector.web import ConsoleSecurity, build_app
+
+if TYPE_CHECKING:
+    from ml_connector.serving import RunningServer
+
+# The console (FastAPI, uvicorn, templates) is imported when `serve` starts it, not by every command.
 
 
 def _listen(app: AppContext, port: int, insecure: bool) -> Listen:
@@ -27,6 +30,9 @@ def _listen(app: AppContext, port: int, insecure: bool) -> Listen:
 
 
 def _start_console(app: AppContext, listen: Listen) -> RunningServer:
+    from ml_connector.serving import start_in_thread
+    from ml_connector.web import ConsoleSecurity, build_app
+
     root = app.root()
     console = build_app(
         app.store(), root.redactor, flows=root.flow_context(), security=ConsoleSecurity(https=listen.tls)
@@ -70,7 +76,11 @@ def serve(
         raise typer.Exit(0 if channels else 1)
     port = cfg.service.web_port if web_port is None else web_port
     if port and not once:
+        from ml_connector.serving import usable_port
+
         usable_port(cfg.service.web_host, port, "--web-port")  # a busy port is said before anything starts
+    from ml_connector.service.scheduler import Service
+
     service = Service.from_context(flow_context(app), alerter)
     if once:
         service.run_once()

@@ -14,23 +14,24 @@ from ml_connector.cli.alerting import make_alerter
 from ml_connector.cli.context import AppContext
 from ml_connector.errors import ConfigurationError
 from ml_connector.store import Store
-from ml_connector.workers.app import build_app
-from ml_connector.workers.jobs import QUEUE
-from ml_connector.workers.jobs import enqueue as enqueue_flows
-from ml_connector.workers.process import WorkerSettings, run_worker
-from ml_connector.workers.schedules import schedules
-from ml_connector.workers.schema import apply_queue_schema, queue_schema_present
+
+# The work queue (procrastinate, psycopg) is imported by the commands that use it, not by every
+# `ml-connector` command: a `run` does not pay for it in start-up time or memory.
 
 
 def upgrade_queue_schema(store: Store) -> str | None:
     """For `db upgrade`: create procrastinate's tables on a PostgreSQL store; a line to print, if any."""
     if not store.is_postgres:
         return None
+    from ml_connector.workers.schema import apply_queue_schema
+
     created = apply_queue_schema(store)
     return "work queue tables created" if created else "work queue tables present"
 
 
 def _queue_ready(app: AppContext) -> None:
+    from ml_connector.workers.schema import queue_schema_present
+
     store = app.store()  # raises when the store itself is not migrated
     if not store.is_postgres:
         raise ConfigurationError(
@@ -69,6 +70,10 @@ def worker(
     workdir: Path | None = typer.Option(None, help="Folder for the files of runs (default: work/ by the config)."),
 ) -> None:
     """Run queued and scheduled flow runs until stopped. Start any number, on any machines."""
+    from ml_connector.workers.jobs import QUEUE
+    from ml_connector.workers.process import WorkerSettings, run_worker
+    from ml_connector.workers.schedules import schedules
+
     app: AppContext = ctx.obj
     config = app.config()
     try:
@@ -97,6 +102,9 @@ def enqueue(
     flows: list[str] = typer.Argument(..., metavar="FLOW...", help="Flow names from the config, queued in this order."),
 ) -> None:
     """Queue a run of each FLOW now; a worker runs it (one waiting run per flow at most)."""
+    from ml_connector.workers.app import build_app
+    from ml_connector.workers.jobs import enqueue as enqueue_flows
+
     app: AppContext = ctx.obj
     config = app.config()
     _queue_ready(app)
