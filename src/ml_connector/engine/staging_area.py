@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError
 from ml_connector.failpoints import failpoint
@@ -171,17 +172,20 @@ class StagingArea:
         cell when `targets` names it (a remapped line must move to its new cell)."""
         if not hashes:
             return set()
+        found: set[str] = set()
         with self.store.session() if session is None else nullcontext(session) as session:
-            rows = session.execute(
-                select(LoadedLine.source_key, LoadedLine.payload_hash, LoadedLine.target_key).where(
-                    LoadedLine.flow == self.flow, LoadedLine.source_key.in_(list(hashes))
+            for chunk in key_chunks(list(hashes)):
+                rows = session.execute(
+                    select(LoadedLine.source_key, LoadedLine.payload_hash, LoadedLine.target_key).where(
+                        LoadedLine.flow == self.flow, LoadedLine.source_key.in_(chunk)
+                    )
                 )
-            )
-            return {
-                key
-                for key, digest, target in rows
-                if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
-            }
+                found.update(
+                    key
+                    for key, digest, target in rows
+                    if hashes.get(key) == digest and (targets is None or targets.get(key) == target)
+                )
+        return found
 
     def take(
         self,
@@ -234,10 +238,10 @@ class StagingArea:
         cells = sorted(target_keys)
         found: dict[str, str] = {}
         with self.store.session() as session:
-            for start in range(0, len(cells), 1000):
+            for chunk in key_chunks(cells):
                 rows = session.execute(
                     select(LoadedLine.source_key, LoadedLine.payload_hash).where(
-                        LoadedLine.flow == self.flow, LoadedLine.target_key.in_(cells[start : start + 1000])
+                        LoadedLine.flow == self.flow, LoadedLine.target_key.in_(chunk)
                     )
                 )
                 found.update({key: digest for key, digest in rows})
@@ -290,12 +294,10 @@ class StagingArea:
         """Insert audit rows; those that stage a key take over from the run's earlier version of it (the
         last version read wins), so the store, not a set in memory, keeps a key staged once."""
         keys = [row["source_key"] for row in rows if row["ledger_op"]]
-        for start in range(0, len(keys), 1000):
+        for chunk in key_chunks(keys):
             session.execute(
                 update(AuditRecord)
-                .where(
-                    AuditRecord.run_id == self.run_id, STAGING, AuditRecord.source_key.in_(keys[start : start + 1000])
-                )
+                .where(AuditRecord.run_id == self.run_id, STAGING, AuditRecord.source_key.in_(chunk))
                 .values(ledger_op="")
             )
         if rows:
@@ -304,8 +306,7 @@ class StagingArea:
     def _counted(self, session: Session, keys: list[str]) -> list[str]:
         """Those of `keys` that count somewhere now: loaded, or staged earlier in this run."""
         found: set[str] = set()
-        for start in range(0, len(keys), 1000):
-            chunk = keys[start : start + 1000]
+        for chunk in key_chunks(keys):
             found.update(
                 session.execute(
                     select(LoadedLine.source_key).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(chunk))
@@ -339,8 +340,7 @@ class StagingArea:
         with self.store.session() if session is None else nullcontext(session) as session:
             counted = self._counted(session, keys)
             old_cells: dict[str, str] = {}
-            for start in range(0, len(counted), 1000):
-                chunk = counted[start : start + 1000]
+            for chunk in key_chunks(counted):
                 old_cells.update(
                     session.execute(
                         select(AuditRecord.source_key, AuditRecord.target_key).where(
@@ -479,7 +479,7 @@ class StagingArea:
         In chunks: a load can reject more cells than a statement may have parameters."""
         copy = LoadedLine.__table__.c
         cells = sorted(excluded)
-        for start in range(0, len(cells), 1000):
+        for chunk in key_chunks(cells):
             rows = session.execute(
                 select(AuditRecord.source_key, copy.target_key)
                 .outerjoin(LoadedLine, and_(copy.flow == self.flow, copy.source_key == AuditRecord.source_key))
@@ -487,20 +487,16 @@ class StagingArea:
                     AuditRecord.run_id == self.run_id,
                     STAGING,
                     AuditRecord.ledger_op == LINE,
-                    AuditRecord.target_key.in_(cells[start : start + 1000]),
+                    AuditRecord.target_key.in_(chunk),
                 )
             ).all()
             keep = [key for key, old in rows if old is not None and old in excluded]
             forget = [key for key, old in rows if old is None or old not in excluded]
             for chosen, op in ((keep, ""), (forget, TOMBSTONE)):
-                for part in range(0, len(chosen), 1000):
+                for part in key_chunks(chosen):
                     session.execute(
                         update(AuditRecord)
-                        .where(
-                            AuditRecord.run_id == self.run_id,
-                            STAGING,
-                            AuditRecord.source_key.in_(chosen[part : part + 1000]),
-                        )
+                        .where(AuditRecord.run_id == self.run_id, STAGING, AuditRecord.source_key.in_(part))
                         .values(ledger_op=op)
                     )
 
