@@ -23,14 +23,15 @@ def test_a_run_after_a_give_up_waits_for_the_running_import(sandbox: Sandbox) ->
     sandbox.config_path.write_text(
         text.replace("ess_poll_seconds = 0.1\n", "ess_poll_seconds = 0.05\ness_timeout_seconds = 0.3\n"), "utf-8"
     )
-    httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json={"seconds": 1.5}).raise_for_status()
+    # Long enough that the first import is still running after both runs, however slow the machine.
+    httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json={"seconds": 600}).raise_for_status()
     for _ in range(2):  # both give up while the first import is still running
         gave_up = invoke(sandbox, "run", "plan-return-oracle")
         assert gave_up.exit_code != 0
         assert jobs_running(sandbox) == 1
-    httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json={"seconds": 0.05}).raise_for_status()
-    while jobs_running(sandbox):  # the first import ends (1.5 s after it was submitted)
-        httpx.get(f"{sandbox.url('oracle')}/_emulator/health")
+    ended = {"seconds": 0.05, "end_running": True}  # the first import ends now
+    httpx.put(f"{sandbox.url('oracle')}/_emulator/ess", json=ended).raise_for_status()
+    assert jobs_running(sandbox) == 0
     done = invoke(sandbox, "run", "plan-return-oracle")
     assert done.exit_code == 0, done.output
     batches = httpx.get(f"{sandbox.url('oracle')}/_emulator/journals").json()

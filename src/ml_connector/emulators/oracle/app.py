@@ -19,7 +19,8 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 - `GET  /_emulator/jobs`             ESS jobs so far (request id, status, log, batches created, job name)
 - `GET|PUT /_emulator/trusted-issuers` `{"issuer": name, "public_key": PEM}`: trust client-signed JWTs (Bearer)
 - `PUT  /_emulator/volume`          `{"extra_lines": n, "seed": s}`: n more posted journal lines (oracle/volume.py)
-- `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5)
+- `PUT  /_emulator/ess`              `{"seconds": s}`: how long an ESS job stays RUNNING (default 0.5);
+                                      with `"end_running": true` the jobs running now end too
 - `PUT  /_emulator/exports`          `{"fail": n, "corrupt": m}`: the next n exportBulkData jobs end in ERROR,
                                       the next m output downloads break off halfway (a zip that cannot open)
 - `PUT  /_emulator/throttle`         `{"per_minute": n}` (or null): a per-pod request quota; calls over it
@@ -28,6 +29,7 @@ Oracle-specific admin calls, next to the common kit's (`/_emulator/health|reset|
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -157,6 +159,11 @@ def _admin_routes(kit: EmulatorKit, backend: OracleBackend) -> None:
             return JSONResponse({"error": "seconds must be a number >= 0"}, 400)
         with backend.lock:
             backend.ess_seconds = float(seconds)
+            if body.get("end_running") is True:
+                now = time.monotonic()
+                for job in backend.jobs.values():
+                    job["due"] = min(job["due"], now)
+                finish_due_jobs(backend)
         return JSONResponse({"seconds": float(seconds)})
 
     @r.put("/exports")
