@@ -78,6 +78,7 @@ class OracleBackend:
             # exportBulkData faults armed by the admin API: {"fail": n} ends the next n export jobs in ERROR,
             # {"corrupt": n} cuts the next n output downloads short.
             self.export_faults: dict[str, int] = {}
+            self._keyed: dict[int, tuple[list[Item], int, Item, dict[str, Item]]] = {}
             self.created_batches: list[int] = []
             # (budget name, period name, account combination) -> amount, loaded by budget balance import
             self.budget_balances: dict[tuple[str, str, str], Decimal] = {}
@@ -140,7 +141,7 @@ class OracleBackend:
             raise not_found()
         collection, parent, i = self._top(spec), None, 1
         while i < len(segments):
-            item = next((x for x in collection if x.key == segments[i]), None)
+            item = self._find(collection, segments[i])
             if item is None:
                 raise not_found()
             if i + 1 == len(segments):
@@ -150,6 +151,24 @@ class OracleBackend:
                 raise not_found()
             spec, collection, parent, i = child, item.child_items(child.name), item, i + 3
         return Target(spec, collection, None, parent)
+
+    def _find(self, collection: list[Item], key: str) -> Item | None:
+        """The first item of `collection` with this key. A large collection (a million seeded lines make
+        tens of thousands of journal batches) is looked up through a map kept per list, rebuilt when the
+        list changed (another length or last item); a scan on every request made a read quadratic."""
+        if len(collection) < 64:
+            return next((x for x in collection if x.key == key), None)
+        kept = self._keyed.get(id(collection))
+        if kept is None or kept[0] is not collection or kept[1] != len(collection) or kept[2] is not collection[-1]:
+            index: dict[str, Item] = {}
+            for x in collection:
+                index.setdefault(x.key, x)
+            kept = (collection, len(collection), collection[-1], index)
+            self._keyed[id(collection)] = kept
+        item = kept[3].get(key)
+        if item is not None and item.key == key:
+            return item
+        return next((x for x in collection if x.key == key), None)  # absent, or an item's key changed
 
     def _top(self, spec: ResourceSpec) -> list[Item]:
         gap = self.access.get(spec.name)
