@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditEvent, AuditRecord
@@ -62,6 +63,7 @@ class AuditEntry:
 
 
 MOVE_CHUNK = 5000  # records moved per statement
+CELLS_PER_SCAN = 128  # cells whose records one scan of a run's rows finds (move_cells)
 
 
 class AuditTrail:
@@ -152,6 +154,46 @@ class AuditTrail:
                     moved += done
                     if done < MOVE_CHUNK:
                         break
+        return moved
+
+    def move_cells(
+        self,
+        from_state: RecordState,
+        to_state: RecordState,
+        cells: Mapping[str, tuple[str, str]],
+        *,
+        target_ref: str = "",
+        session: Session | None = None,
+    ) -> int:
+        """Move this run's records of many cells, each cell with its own (reason, hint). Records have no
+        index by cell (a run's lines land in every cell at once, so one would take inserts all over
+        itself): one scan of the run's rows finds the records of up to CELLS_PER_SCAN cells, which
+        are then moved by id. `move(target_keys=...)` scans once per call: fine for a few keys."""
+        now = datetime.now(UTC)
+        moved = 0
+        with self.store.session() if session is None else nullcontext(session) as session:
+            for group in key_chunks(sorted(cells), CELLS_PER_SCAN):
+                found: dict[str, list[int]] = {}
+                rows = session.execute(
+                    select(AuditRecord.id, AuditRecord.target_key).where(
+                        AuditRecord.run_id == self.run_id,
+                        AuditRecord.state == from_state.value,
+                        AuditRecord.target_key.in_(group),
+                    )
+                )
+                for record_id, key in rows:
+                    found.setdefault(key, []).append(int(record_id))
+                for key in sorted(found):
+                    reason, hint = cells[key]
+                    values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
+                    if target_ref:
+                        values["target_ref"] = target_ref
+                    if reason:
+                        values["reason"] = reason
+                    if hint:
+                        values["hint"] = hint
+                    for ids in key_chunks(found[key]):
+                        moved += self._move_rows(session, [AuditRecord.id.in_(ids)], to_state, values, now, reason)
         return moved
 
     @staticmethod

@@ -30,7 +30,9 @@ def dry_run_check(
         suppliers = {m.code for m in anaplan.list_members(ref, flow.suppliers_list)}
         kinds.append(CellKind.SUPPLIER)
     periods = set(anaplan.time_periods(ref))
-    rows = rejected = 0
+    rows = 0
+    would_reject: dict[str, tuple[str, str]] = {}
+    hint = "Run the reference flow first, fix the mapping, or set period_format to the model's labels."
     for kind in kinds:
         for key, _cell in grouped(ledger.totals(kind.prefix)):
             rows += 1
@@ -51,13 +53,7 @@ def dry_run_check(
                 missing.append(f"period {cell['period']!r} is not in the model's time dimension")
             problems = [m for m in missing if m]
             if problems:
-                rejected += 1
-                audit.move(
-                    RecordState.STAGED,
-                    RecordState.QUARANTINED,
-                    target_keys=[key],
-                    reason="dry run: Anaplan would reject this row: " + "; ".join(problems),
-                    hint="Run the reference flow first, fix the mapping, or set period_format to the model's labels.",
-                )
+                would_reject[key] = ("dry run: Anaplan would reject this row: " + "; ".join(problems), hint)
+    audit.move_cells(RecordState.STAGED, RecordState.QUARANTINED, would_reject)
     audit.move(RecordState.STAGED, RecordState.WOULD_LOAD, reason="dry run")
-    return {"rows": rows, "rows_rejected": rejected}
+    return {"rows": rows, "rows_rejected": len(would_reject)}

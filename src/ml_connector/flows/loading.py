@@ -105,19 +105,16 @@ def load_rows(
             f"the import {import_name!r} (task {outcome.task_id}) cannot be trusted: " + "; ".join(problems),
             hint="Nothing was marked loaded and the watermark did not move; check the import, then run again.",
         )
-    for key, error in result.rejected_cells.items():
-        audit.move(
-            RecordState.STAGED,
-            RecordState.FAILED,
-            target_keys=[key],
-            target_ref=outcome.task_id,
-            reason=f"Anaplan rejected the row: {error}",
-            hint="Add the missing member or fix the mapping, then `ml-connector replay RUN`.",
-        )
+    hint = "Add the missing member or fix the mapping, then `ml-connector replay RUN`."
+    audit.move_cells(
+        RecordState.STAGED,
+        RecordState.FAILED,
+        {key: (f"Anaplan rejected the row: {error}", hint) for key, error in result.rejected_cells.items()},
+        target_ref=outcome.task_id,
+    )
     return result
 
 
 def refuse_cells(audit: AuditTrail, refused: dict[str, str], hint: str) -> None:
     """Mark the records of cells that were not sent, for a reason of their own, failed."""
-    for key, reason in refused.items():
-        audit.move(RecordState.STAGED, RecordState.FAILED, target_keys=[key], reason=reason, hint=hint)
+    audit.move_cells(RecordState.STAGED, RecordState.FAILED, {key: (reason, hint) for key, reason in refused.items()})

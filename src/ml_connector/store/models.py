@@ -103,7 +103,8 @@ class AuditRecord(Base):
 
     __table_args__ = (
         Index("ix_audit_run_state", "run_id", "state"),
-        Index("ix_audit_run_target", "run_id", "target_key"),
+        # No (run_id, target_key) index: a run's lines go to every cell at once, so such an index takes
+        # inserts all over itself. Moves by cell scan the run's rows instead (AuditTrail.move_cells).
         Index("ix_audit_source_key", "source", "source_key"),
         Index(
             "ix_audit_run_staging",
