@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +22,17 @@ from ml_connector.store import Store
 from ml_connector.workers.schema import apply_queue_schema
 
 CLI = str(Path(sys.executable).parent / "ml-connector")
+
+
+@pytest.fixture(autouse=True)
+def no_daily_prune_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers made in a test's process queue the daily prune of finished jobs when they start within
+    10 minutes after its time (03:17 UTC): tests that count jobs failed in those minutes. Here the prune
+    is due 12 hours from now; tests that prune defer it themselves."""
+    later = datetime.now(UTC) + timedelta(hours=12)
+    monkeypatch.setattr("ml_connector.workers.app.PRUNE_CRON", f"{later.minute} {later.hour} * * *")
+
+
 MODELS = {"FP&A": "fpa", "FP&A Sandbox": "sbx"}
 
 
