@@ -169,14 +169,23 @@ class ApiSession:
         self, method: str, path: str, safe: bool | None, kwargs: dict[str, Any], *, stream: bool
     ) -> httpx.Response:
         policy = self.policy
+        started = time.monotonic()
+        try:  # most requests succeed at once: no retry machinery for them
+            return self._attempt(method, path, safe, kwargs, 1, stream=stream)
+        except _Retry as first:
+            if policy.attempts <= 1 or time.monotonic() - started >= policy.deadline:
+                raise first.error from None
+            self._sleep(backoff_seconds(policy, 1, first.retry_after))
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             after = exc.retry_after if isinstance(exc, _Retry) else None
-            return backoff_seconds(policy, state.attempt_number, after)
+            return backoff_seconds(policy, state.attempt_number + 1, after)
 
+        # The attempts after the first: numbered from 2, within what is left of the attempts and deadline.
+        left = policy.deadline - (time.monotonic() - started)
         retrying = Retrying(
-            stop=stop_after_attempt(policy.attempts) | stop_after_delay(policy.deadline),
+            stop=stop_after_attempt(policy.attempts - 1) | stop_after_delay(max(left, 0.0)),
             wait=wait,
             retry=retry_if_exception(lambda e: isinstance(e, _Retry)),
             sleep=self._sleep,
@@ -185,7 +194,7 @@ class ApiSession:
         try:
             for attempt in retrying:
                 with attempt:
-                    number = attempt.retry_state.attempt_number
+                    number = attempt.retry_state.attempt_number + 1
                     return self._attempt(method, path, safe, kwargs, number, stream=stream)
         except _Retry as exhausted:
             raise exhausted.error from None
@@ -239,6 +248,8 @@ class ApiSession:
     ) -> None:
         if self.traffic is not None:
             self.traffic.request(self.system, status)
+        if not log.isEnabledFor(logging.INFO):  # the default level: no line, so nothing to redact or build
+            return
         log.info(
             "http request",
             extra={
