@@ -14,15 +14,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import Table, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditEvent, AuditRecord
+
+# The table, not the mapped class: audit rows are written and moved in bulk, so SQLAlchemy's ORM layer
+# (objects to build, an identity map to keep in step after each UPDATE) is per-row work with no use here.
+RECORDS = cast(Table, AuditRecord.__table__)
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -107,7 +111,7 @@ class AuditTrail:
             return
         rows = self.rows(entries, datetime.now(UTC))
         with self.store.session() if session is None else nullcontext(session) as session:
-            session.execute(insert(AuditRecord), rows)
+            session.execute(insert(RECORDS), rows)
 
     def move(
         self,
@@ -209,7 +213,7 @@ class AuditTrail:
                 ).where(*where),
             )
         )
-        result = session.execute(update(AuditRecord).where(*where).values(**values))
+        result = session.execute(update(RECORDS).where(*where).values(**values))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def counts(self) -> dict[str, int]:

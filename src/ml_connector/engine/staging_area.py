@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Table,
     and_,
     delete,
     func,
@@ -41,6 +42,10 @@ from ml_connector.errors import InvalidRecordError
 from ml_connector.failpoints import failpoint
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditRecord, LoadedLine
+
+# The table, not the mapped class: audit rows are written and moved in bulk, so SQLAlchemy's ORM layer
+# (objects to build, an identity map to keep in step after each UPDATE) is per-row work with no use here.
+RECORDS = cast(Table, AuditRecord.__table__)
 
 MICROS = Decimal(1_000_000)
 # A run's staging commits per segment of this many lines or seconds, whichever comes first.
@@ -296,12 +301,12 @@ class StagingArea:
         keys = [row["source_key"] for row in rows if row["ledger_op"]]
         for chunk in key_chunks(keys):
             session.execute(
-                update(AuditRecord)
+                update(RECORDS)
                 .where(AuditRecord.run_id == self.run_id, STAGING, AuditRecord.source_key.in_(chunk))
                 .values(ledger_op="")
             )
         if rows:
-            session.execute(insert(AuditRecord), rows)
+            session.execute(insert(RECORDS), rows)
 
     def _counted(self, session: Session, keys: list[str]) -> list[str]:
         """Those of `keys` that count somewhere now: loaded, or staged earlier in this run."""
@@ -435,7 +440,11 @@ class StagingArea:
         tombstones = select(AuditRecord.source_key).where(
             AuditRecord.run_id == self.run_id, STAGING, AuditRecord.ledger_op == TOMBSTONE
         )
-        session.execute(delete(LoadedLine).where(LoadedLine.flow == self.flow, LoadedLine.source_key.in_(tombstones)))
+        session.execute(
+            delete(cast(Table, LoadedLine.__table__)).where(
+                LoadedLine.flow == self.flow, LoadedLine.source_key.in_(tombstones)
+            )
+        )
         source = select(
             literal(self.flow),
             AuditRecord.source_key,
@@ -468,7 +477,7 @@ class StagingArea:
                 .limit(CLEAR_CHUNK)
                 .scalar_subquery()
             )
-            result = session.execute(update(AuditRecord).where(AuditRecord.id.in_(chunk)).values(ledger_op=""))
+            result = session.execute(update(RECORDS).where(AuditRecord.id.in_(chunk)).values(ledger_op=""))
             if int(getattr(result, "rowcount", 0) or 0) < CLEAR_CHUNK:
                 return
 
@@ -495,7 +504,7 @@ class StagingArea:
             for chosen, op in ((keep, ""), (forget, TOMBSTONE)):
                 for part in key_chunks(chosen):
                     session.execute(
-                        update(AuditRecord)
+                        update(RECORDS)
                         .where(AuditRecord.run_id == self.run_id, STAGING, AuditRecord.source_key.in_(part))
                         .values(ledger_op=op)
                     )
