@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -113,19 +112,23 @@ def folder_bytes(folder: Path) -> int:
 
 
 def timed_run(config: Path, flow: str) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS in bytes, output) of `ml-connector run FLOW` in a child process."""
-    started = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own CLI
-        [*CLI, "--config", str(config), "run", flow], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    assert child.stdout is not None
-    output = child.stdout.read().decode(errors="replace")
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0,):
-        raise SystemExit(f"`run {flow}` exited {child.returncode}:\n{output[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024, output
+    """(wall seconds, peak RSS in bytes, output) of `ml-connector run FLOW` in a child process, its peak
+    measured by a small go-between (bench/peak.py), so the benchmark's own memory is not counted."""
+    with tempfile.TemporaryDirectory(prefix="mlc-peak-") as folder:
+        peak_file = Path(folder) / "peak"
+        started = time.perf_counter()
+        child = subprocess.run(  # noqa: S603 - our own CLI
+            [sys.executable, "-m", "bench.peak", str(peak_file), *CLI, "--config", str(config), "run", flow],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parent.parent,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        output = child.stdout.decode(errors="replace")
+        if child.returncode != 0:
+            raise SystemExit(f"`run {flow}` exited {child.returncode}:\n{output[-3000:]}")
+        return seconds, int(peak_file.read_text(encoding="utf-8")), output
 
 
 def main(lines: int, rounds: int, seed: int, extract: str = "rest", bare: bool = True) -> dict[str, Any]:
