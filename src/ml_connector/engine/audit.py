@@ -133,13 +133,7 @@ class AuditTrail:
             conditions.append(AuditRecord.target_key.startswith(target_prefix, autoescape=True))
         keys = list(target_keys) if target_keys is not None else None
         moved = 0
-        values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
-        if target_ref:
-            values["target_ref"] = target_ref
-        if reason:
-            values["reason"] = reason
-        if hint:
-            values["hint"] = hint
+        values = _moved_values(to_state, now, target_ref, reason, hint)
         with self.store.session() if session is None else nullcontext(session) as session:
             for chunk in _chunks(keys, 500) if keys is not None else [None]:
                 where = list(conditions)
@@ -189,13 +183,7 @@ class AuditTrail:
                     found.setdefault(key, []).append(int(record_id))
                 for key in sorted(found):
                     reason, hint = cells[key]
-                    values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
-                    if target_ref:
-                        values["target_ref"] = target_ref
-                    if reason:
-                        values["reason"] = reason
-                    if hint:
-                        values["hint"] = hint
+                    values = _moved_values(to_state, now, target_ref, reason, hint)
                     for ids in key_chunks(found[key]):
                         moved += self._move_rows(session, [AuditRecord.id.in_(ids)], to_state, values, now, reason)
         return moved
@@ -224,6 +212,18 @@ class AuditTrail:
                 .group_by(AuditRecord.state)
             )
             return {state: int(n) for state, n in rows}
+
+
+def _moved_values(to_state: RecordState, now: datetime, target_ref: str, reason: str, hint: str) -> dict[str, Any]:
+    """The columns a move sets: the state and time, and the reference, reason and hint when given."""
+    values: dict[str, Any] = {"state": to_state.value, "updated_at": now}
+    if target_ref:
+        values["target_ref"] = target_ref
+    if reason:
+        values["reason"] = reason
+    if hint:
+        values["hint"] = hint
+    return values
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
