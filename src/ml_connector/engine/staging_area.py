@@ -35,17 +35,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ml_connector.engine.audit import AuditEntry, AuditTrail
+from ml_connector.engine.audit import RECORDS, AuditEntry, AuditTrail
 from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError
 from ml_connector.failpoints import failpoint
 from ml_connector.store.database import Store
 from ml_connector.store.models import AuditRecord, LoadedLine
-
-# The table, not the mapped class: audit rows are written and moved in bulk, so SQLAlchemy's ORM layer
-# (objects to build, an identity map to keep in step after each UPDATE) is per-row work with no use here.
-RECORDS = cast(Table, AuditRecord.__table__)
 
 MICROS = Decimal(1_000_000)
 # A run's staging commits per segment of this many lines or seconds, whichever comes first.
