@@ -135,7 +135,7 @@ class AuditTrail:
         moved = 0
         values = _moved_values(to_state, now, target_ref, reason, hint)
         with self.store.session() if session is None else nullcontext(session) as session:
-            for chunk in _chunks(keys, 500) if keys is not None else [None]:
+            for chunk in key_chunks(keys, 512) if keys is not None else [None]:
                 where = list(conditions)
                 if chunk is not None:
                     where.append(AuditRecord.target_key.in_(chunk))
@@ -224,8 +224,3 @@ def _moved_values(to_state: RecordState, now: datetime, target_ref: str, reason:
     if hint:
         values["hint"] = hint
     return values
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
