@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -180,3 +181,46 @@ def test_secret_in_error_text_is_masked(server: tuple[RunningServer, Script, Emu
     with pytest.raises(AuthenticationError) as info:
         session(running, [], auth=auth, redactor=redactor).request("GET", "/thing")
     assert "stale-token" not in str(info.value)
+
+
+def test_waits_grow_from_the_first_retry_on(server: tuple[RunningServer, Script, EmulatorKit]) -> None:
+    running, script, _ = server
+    script.statuses = [503] * 10
+    sleeps: list[float] = []
+    policy = RetryPolicy(attempts=5, base=1.0, cap=100.0)
+    made = ApiSession("Scripted", running.url, policy=policy, sleep=sleeps.append)
+    with pytest.raises(UnavailableError):
+        made.request("GET", "/thing")
+    made.close()
+    assert len(sleeps) == 4  # five attempts in all, the first one included
+    for number, waited in enumerate(sleeps, start=1):  # full jitter under base * 2^(n-1)
+        assert 2 ** (number - 1) / 2 <= waited <= 2 ** (number - 1), (number, sleeps)
+
+
+def test_one_attempt_means_no_retry(server: tuple[RunningServer, Script, EmulatorKit]) -> None:
+    running, script, _ = server
+    script.statuses = [503, 503]
+    sleeps: list[float] = []
+    made = ApiSession("Scripted", running.url, policy=RetryPolicy(attempts=1), sleep=sleeps.append)
+    with pytest.raises(UnavailableError):
+        made.request("GET", "/thing")
+    made.close()
+    assert sleeps == [] and script.statuses == [503]
+
+
+def test_the_deadline_bounds_the_whole_call(server: tuple[RunningServer, Script, EmulatorKit]) -> None:
+    running, script, _ = server
+    script.statuses = [503] * 20
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        time.sleep(seconds)
+
+    policy = RetryPolicy(attempts=20, base=0.2, cap=0.2, deadline=0.3)
+    made = ApiSession("Scripted", running.url, policy=policy, sleep=sleep)
+    with pytest.raises(UnavailableError):
+        made.request("GET", "/thing")
+    made.close()
+    # Each wait is at least 0.1 s, so after three of them the 0.3 s are spent whatever the machine's speed.
+    assert len(sleeps) <= 3
