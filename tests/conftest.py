@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -22,6 +23,11 @@ from ml_connector.demo.sandbox import Emulators, Sandbox, configure, start_emula
 from ml_connector.flows.context import FlowContext
 from ml_connector.root import Root
 from ml_connector.store import Store, upgrade
+
+# No per-example deadline: the suite runs on two processes beside emulators, and a loaded machine made a
+# property test fail on time alone. Hypothesis still reports an example that is slow every time.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 PG_URL = os.environ.get("ML_CONNECTOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
