@@ -15,6 +15,7 @@ from ml_connector.errors import ApiError, ConfigurationError
 from ml_connector.failpoints import failpoint
 from ml_connector.http import ApiSession, BudgetRegistry, Redactor, Traffic
 from ml_connector.http.cancel import BulkRead, CancelToken
+from ml_connector.http.in_order import in_order
 from ml_connector.records import (
     Account,
     AccountBalance,
@@ -194,6 +195,7 @@ class OracleClient:
             until=until,
             page_size=self.settings.page_size,
             calendar=self.fiscal_calendar(),
+            parallel=self.settings.read_parallel,
         )
 
     def estimate_lines(self, since: datetime | None = None) -> int:
@@ -303,7 +305,11 @@ class OracleClient:
                 names[period] = calendar.names[fiscal]
             else:
                 return None
-        return {period: self._period_balances(period, name) for period, name in names.items()}
+        self._ledger_named(self.settings.ledger_name)  # once, before the periods are read at once
+        periods_read = in_order(
+            names.items(), lambda named: self._period_balances(*named), workers=self.settings.read_parallel
+        )
+        return {period: balances for (period, _name), balances in periods_read}
 
     def _period_balances(self, period: str, name: str) -> list[AccountBalance]:
         """ledgerBalances (AccountBalanceFinder, mode=Detail) of the period named `name`: the period activity of

@@ -10,10 +10,12 @@ keys the client must not build). Within one read every line is yielded once, key
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ml_connector.http import ApiSession
+from ml_connector.http.in_order import in_order
 from ml_connector.records import EntryKind, LedgerLine, RejectedRecord, period_of
 from ml_connector.systems.oracle.amounts import (
     net_amount,
@@ -25,11 +27,21 @@ from ml_connector.systems.oracle.amounts import (
 )
 from ml_connector.systems.oracle.calendar import LedgerCalendar
 from ml_connector.systems.oracle.coa import SegmentLayout
-from ml_connector.systems.oracle.paging import local_link, read_collection, self_link
+from ml_connector.systems.oracle.paging import Opening, first_page, local_link, read_collection, self_link
 from ml_connector.systems.own_journals import posted_by_us
 
 SOURCE = "oracle"
 AMOUNT_HINT = "Correct the journal line's amounts in Oracle, or replay once it is fixed."
+
+
+class Journal(NamedTuple):
+    """A journal (header) of a batch, and where its lines are."""
+
+    batch: dict[str, Any]
+    batch_id: int
+    header: dict[str, Any]
+    header_key: str
+    lines_path: str
 
 
 def batch_query(since: datetime | None) -> dict[str, str]:
@@ -68,38 +80,80 @@ def read_ledger_lines(
     until: datetime | None = None,
     page_size: int = 499,
     calendar: LedgerCalendar | None = None,
+    parallel: int = 1,
 ) -> Iterator[LedgerLine | RejectedRecord]:
     """Every line of the posted journal batches updated in [since, until), once per read. With `calendar`,
     a line's period is the ledger's fiscal period its PeriodName names ("YYYY-Pnn").
 
+    With `parallel` above 1, that many GETs are sent at once: the headers of the next batches and the
+    first page of lines of the next journals are read while this one's lines are taken (`in_order`), and
+    the lines come in the order a one-at-a-time read gives. Both are closed on the way out, error or
+    not, so no reading thread outlives the read.
+
     Memory stays flat: a batch met twice (the paging shifted under a deleted batch) is skipped by its
     id, and a line met twice can only be in its own batch, so line keys are remembered per batch."""
-    seen_batches: set[int] = set()
-    for batch in read_collection(session, "journalBatches", batch_query(since), page_size=page_size):
+    read = _Reader(session, page_size)
+    batches = _batches(read, since, until)
+    with (
+        closing(in_order(batches, read.headers, workers=parallel, name="oracle-headers")) as listed,
+        closing(
+            in_order(_journals(listed, ledger_name, session), read.opening, workers=parallel, name="oracle-lines")
+        ) as opened,
+    ):
+        batch_id, seen = -1, set[str]()
+        for journal, lines in opened:
+            if journal.batch_id != batch_id:
+                batch_id, seen = journal.batch_id, set()
+            for line in lines.all(session):
+                if posted_by_us(line.get("Description")):
+                    continue
+                key = f"{SOURCE}:{batch_id}:{journal.header_key}:{line.get('JeLineNumber')}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield line_record(key, journal.batch, journal.header, line, layout, calendar)
+
+
+class _Reader:
+    """The GETs of a journal read, each safe to run on a thread of its own."""
+
+    def __init__(self, session: ApiSession, page_size: int) -> None:
+        self.session = session
+        self.page_size = page_size
+
+    def collection(self, path: str, params: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+        return read_collection(self.session, path, params, page_size=self.page_size)
+
+    def headers(self, batch: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(self.collection(f"journalBatches/{parse_id(batch['JeBatchId'])}/child/journalHeaders"))
+
+    def opening(self, journal: Journal) -> Opening:
+        return first_page(self.session, journal.lines_path, page_size=self.page_size)
+
+
+def _batches(read: _Reader, since: datetime | None, until: datetime | None) -> Iterator[dict[str, Any]]:
+    seen: set[int] = set()
+    for batch in read.collection("journalBatches", batch_query(since)):
         if not wanted_batch(batch, until):
             continue
         batch_id = parse_id(batch["JeBatchId"])
-        if batch_id in seen_batches:
-            continue
-        seen_batches.add(batch_id)
-        seen: set[str] = set()
-        headers = read_collection(session, f"journalBatches/{batch_id}/child/journalHeaders", page_size=page_size)
+        if batch_id not in seen:
+            seen.add(batch_id)
+            yield batch
+
+
+def _journals(
+    listed: Iterator[tuple[dict[str, Any], list[dict[str, Any]]]], ledger_name: str, session: ApiSession
+) -> Iterator[Journal]:
+    for batch, headers in listed:
         for header in headers:
             if ledger_name and header.get("LedgerName") not in (None, ledger_name):
                 continue
             link = self_link(header)
-            if link is None:
-                continue
-            header_key = str(header.get("JeHeaderId") or link.rsplit("/", 1)[-1])
-            lines_path = local_link(f"{link}/child/journalLines", session.base_url)
-            for line in read_collection(session, lines_path, page_size=page_size):
-                if posted_by_us(line.get("Description")):
-                    continue
-                key = f"{SOURCE}:{batch_id}:{header_key}:{line.get('JeLineNumber')}"
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield line_record(key, batch, header, line, layout, calendar)
+            if link is not None:
+                key = str(header.get("JeHeaderId") or link.rsplit("/", 1)[-1])
+                path = local_link(f"{link}/child/journalLines", session.base_url)
+                yield Journal(batch, parse_id(batch["JeBatchId"]), header, key, path)
 
 
 def line_record(

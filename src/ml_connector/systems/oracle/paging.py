@@ -94,13 +94,41 @@ def read_collection(
     session: ApiSession, path: str, params: Mapping[str, str] | None = None, *, page_size: int = 499
 ) -> Iterator[dict[str, Any]]:
     """Every item of a collection, page by page (amounts parsed as Decimal, ids as int)."""
+    yield from first_page(session, path, params, page_size=page_size).all(session)
+
+
+@dataclass
+class Opening:
+    """A collection's first page, read, and where its paging stands: `all` yields the page's items and
+    then the rest of the collection. Lets the first page of many collections be read at once."""
+
+    path: str
+    params: Mapping[str, str] | None
+    items: list[dict[str, Any]]
+    cursor: PageCursor
+
+    def all(self, session: ApiSession) -> Iterator[dict[str, Any]]:
+        yield from self.items
+        while not self.cursor.done:
+            yield from _next_page(session, self.path, self.params, self.cursor)
+
+
+def first_page(
+    session: ApiSession, path: str, params: Mapping[str, str] | None = None, *, page_size: int = 499
+) -> Opening:
+    """The first page of a collection, with what is needed to read the rest (`Opening.all`)."""
     cursor = PageCursor(limit=page_size)
-    while not cursor.done:
-        query = {**(params or {}), "limit": str(cursor.limit), "offset": str(cursor.offset)}
-        response = session.request("GET", path, params=query, headers=FRAMEWORK_HEADERS)
-        body = parse_page(response.text, path)
-        items = body.get("items") or []
-        if not isinstance(items, list):
-            raise ApiError(f"Oracle answered {path} with `items` that is not a list")
-        cursor.advance(body, tuple(item_fingerprint(i) for i in items))
-        yield from (i for i in items if isinstance(i, dict))
+    return Opening(path, params, _next_page(session, path, params, cursor), cursor)
+
+
+def _next_page(
+    session: ApiSession, path: str, params: Mapping[str, str] | None, cursor: PageCursor
+) -> list[dict[str, Any]]:
+    query = {**(params or {}), "limit": str(cursor.limit), "offset": str(cursor.offset)}
+    response = session.request("GET", path, params=query, headers=FRAMEWORK_HEADERS)
+    body = parse_page(response.text, path)
+    items = body.get("items") or []
+    if not isinstance(items, list):
+        raise ApiError(f"Oracle answered {path} with `items` that is not a list")
+    cursor.advance(body, tuple(item_fingerprint(i) for i in items))
+    return [i for i in items if isinstance(i, dict)]

@@ -72,6 +72,9 @@ class OracleSettings(RetrySettings):
     tree_version: str = ""
     requests_per_minute: int = Field(default=600, ge=1)
     page_size: int = Field(default=499, ge=1, le=500)
+    # GETs sent at once while reading journals (the next batches' headers, the next journals' lines):
+    # Oracle answers requests in parallel, so its time per request overlaps with ours. 1: one at a time.
+    read_parallel: int = Field(default=4, ge=1, le=16)
     supplier_batch_size: int = Field(default=50, ge=1, le=500)
     ess_poll_seconds: float = Field(default=2.0, gt=0)
     ess_timeout_seconds: float = Field(default=1800.0, gt=0)
