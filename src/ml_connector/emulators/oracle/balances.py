@@ -63,6 +63,33 @@ def _matches(pattern: list[str], combination: str, delimiter: str) -> bool:
     return len(values) == len(pattern) and all(p in ("%", v) for p, v in zip(pattern, values, strict=True))
 
 
+def posted_sums(backend: OracleBackend, period_set: str) -> dict[str, dict[str, Decimal]]:
+    """{period name: {account combination: posted accounted amount}} of the period set's posted journals.
+
+    Kept on the backend with the state of the journals they were added up from (each batch's identity,
+    change counter, status, period and journals), and added up again when that state changes: a posted
+    line's amounts never change (journal lines are not writable), so the state is all a sum depends on."""
+    batches = [b for b in backend.roots["journalBatches"] if b.data.get("UserPeriodSetName") == period_set]
+    state = tuple(
+        (id(b), b.version, b.data["Status"], b.data["DefaultPeriodName"], len(b.child_items("journalHeaders")))
+        for b in batches
+    )
+    kept = backend.posted_sums.get(period_set)
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    sums: dict[str, dict[str, Decimal]] = {}
+    for batch in batches:
+        if batch.data["Status"] != "P":
+            # ASSUMPTION: balances count posted journals only (GL's usual rule; not stated in the notes).
+            continue  # only posted journals reach balances
+        period = sums.setdefault(str(batch.data["DefaultPeriodName"]), defaultdict(Decimal))
+        for _, line in lines_of(batch):
+            amount = Decimal(str(line.data["AccountedDr"] or 0)) - Decimal(str(line.data["AccountedCr"] or 0))
+            period[line.data["AccountCombination"]] += amount
+    backend.posted_sums[period_set] = (state, sums)
+    return sums
+
+
 def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     """The finder's balance rows (400 when the finder or its required variables are missing)."""
     name, _, rest = (finder or "").partition(";")
@@ -91,20 +118,13 @@ def balance_rows(backend: OracleBackend, finder: str | None) -> list[Item]:
     pattern = variables["accountCombination"].split(seeded.delimiter)
     begin: defaultdict[str, Decimal] = defaultdict(Decimal)
     activity: defaultdict[str, Decimal] = defaultdict(Decimal)
-    for batch in backend.roots["journalBatches"]:
-        if batch.data.get("UserPeriodSetName") != ledger["period_set"]:
-            continue  # another ledger's journal
-        if batch.data["Status"] != "P":
-            # ASSUMPTION: balances count posted journals only (GL's usual rule; not stated in the notes).
-            continue  # only posted journals reach balances
-        period = order(batch.data["DefaultPeriodName"])
+    for period_name, sums in posted_sums(backend, ledger["period_set"]).items():
+        period = order(period_name)
         if period is None or period > target:
             continue
-        for _, line in lines_of(batch):
-            combo = line.data["AccountCombination"]
+        for combo, amount in sums.items():
             if not _matches(pattern, combo, seeded.delimiter):
                 continue
-            amount = Decimal(str(line.data["AccountedDr"] or 0)) - Decimal(str(line.data["AccountedCr"] or 0))
             if period == target:
                 activity[combo] += amount
             elif period[0] == target[0] or combo.split(seeded.delimiter)[-1] < "4000":

@@ -79,6 +79,9 @@ class OracleBackend:
             # {"corrupt": n} cuts the next n output downloads short.
             self.export_faults: dict[str, int] = {}
             self._keyed: dict[int, tuple[list[Item], int, Item, dict[str, Item]]] = {}
+            # ledgerBalances' posted sums per period set, with the journals' state they were made from
+            # (balances.posted_sums): Oracle keeps balances, it does not add up every line per request.
+            self.posted_sums: dict[str, tuple[tuple[Any, ...], dict[str, dict[str, Decimal]]]] = {}
             self.created_batches: list[int] = []
             # (budget name, period name, account combination) -> amount, loaded by budget balance import
             self.budget_balances: dict[tuple[str, str, str], Decimal] = {}
