@@ -47,7 +47,7 @@ MICROS = Decimal(1_000_000)
 # A run's staging commits per segment of this many lines or seconds, whichever comes first.
 SEGMENT_LINES = 5000
 SEGMENT_SECONDS = 2.0
-CLEAR_CHUNK = 5000  # staged rows unmarked per statement after a merge
+CLEAR_CHUNK = 5000  # staged rows unmarked per statement when a run is discarded
 MAX_MICROS = 2**62
 LINE = "L"  # ledger_op of an audit record that is its key's staged line
 TOMBSTONE = "T"  # ledger_op of one whose key must leave the loaded ledger
@@ -459,13 +459,14 @@ class StagingArea:
             set_={c: statement.excluded[c] for c in MERGED if c not in ("flow", "source_key")},
         )
         result = session.execute(statement)
-        self._clear(session)
+        # The run's ops stay as the merge took them: nothing reads a committed run's staging (every staging
+        # query names its own running run), and clearing them would write every row of the run once more.
         return int(getattr(result, "rowcount", 0) or 0)
 
     def _clear(self, session: Session) -> None:
-        """The run's records stop marking staged lines. In chunks: one UPDATE of every staged row of a large
-        run makes SQLite hold all of them for the statement (about 0.4 KB a line: 39 MB at 100k lines), so
-        memory would grow with the run; a chunk at a time it stays flat."""
+        """The run's records stop marking staged lines (a run that did not commit). In chunks: one UPDATE
+        of every staged row of a large run makes SQLite hold all of them for the statement (about 0.4 KB a
+        line: 39 MB at 100k lines), so memory would grow with the run; a chunk at a time it stays flat."""
         while True:
             chunk = (
                 select(AuditRecord.id)
