@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from ml_connector.engine.bulk_rows import insert_rows
 from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.store.database import Store
@@ -111,7 +112,7 @@ class AuditTrail:
             return
         rows = self.rows(entries, datetime.now(UTC))
         with self.store.session() if session is None else nullcontext(session) as session:
-            session.execute(insert(RECORDS), rows)
+            insert_rows(session, RECORDS, rows)
 
     def move(
         self,

@@ -23,7 +23,6 @@ from sqlalchemy import (
     and_,
     delete,
     func,
-    insert,
     literal,
     literal_column,
     select,
@@ -36,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ml_connector.engine.audit import RECORDS, AuditEntry, AuditTrail
+from ml_connector.engine.bulk_rows import insert_rows
 from ml_connector.engine.key_lists import key_chunks
 from ml_connector.engine.states import RecordState
 from ml_connector.errors import InvalidRecordError
@@ -302,7 +302,7 @@ class StagingArea:
                 .values(ledger_op="")
             )
         if rows:
-            session.execute(insert(RECORDS), rows)
+            insert_rows(session, RECORDS, rows)
 
     def _counted(self, session: Session, keys: list[str]) -> list[str]:
         """Those of `keys` that count somewhere now: loaded, or staged earlier in this run."""
