@@ -4,6 +4,7 @@ python -m bench.e2e --lines 200000            # make bench runs this
 python -m bench.e2e --lines 1000000 --rounds 1
 python -m bench.e2e --lines 200000 --extract bulk   # GL lines through one exportBulkData extract
 python -m bench.e2e --lines 200000 --extract bulk --no-bare-read --rounds 1   # T1 only
+python -m bench.e2e --lines 200000 --read-parallel 1   # the run sending one GET at a time, as T0 does
 
 The Oracle emulator is seeded with N extra posted lines (its volume option). T0 is a bare httpx loop
 that reads the very collections the product reads (journal batches, their headers and lines, invoices,
@@ -95,11 +96,13 @@ class OracleProcess:
         self.process.wait(timeout=30)
 
 
-def fast_config(path: Path, extract: str = "rest") -> None:
+def fast_config(path: Path, extract: str = "rest", read_parallel: int | None = None) -> None:
     """The bench measures the product's own work: no tenant budget throttles either side. `extract` is
-    the actuals flow's route for GL lines."""
+    the actuals flow's route for GL lines; `read_parallel` the Oracle connection's (default: its own)."""
     text = path.read_text(encoding="utf-8").replace("requests_per_minute = 6000", "requests_per_minute = 10000000")
     text = text.replace("\n[flows.actuals-oracle]\n", f'\n[flows.actuals-oracle]\nextract = "{extract}"\n')
+    if read_parallel is not None:
+        text = text.replace("[connections.oracle]\n", f"[connections.oracle]\nread_parallel = {read_parallel}\n", 1)
     path.write_text(text, encoding="utf-8")
 
 
@@ -131,7 +134,9 @@ def timed_run(config: Path, flow: str) -> tuple[float, int, str]:
         return seconds, int(peak_file.read_text(encoding="utf-8")), output
 
 
-def main(lines: int, rounds: int, seed: int, extract: str = "rest", bare: bool = True) -> dict[str, Any]:
+def main(
+    lines: int, rounds: int, seed: int, extract: str = "rest", bare: bool = True, read_parallel: int | None = None
+) -> dict[str, Any]:
     emulators = start_emulators()
     oracle = OracleProcess(lines, seed)
     emulators.servers["oracle"].stop()
@@ -142,7 +147,7 @@ def main(lines: int, rounds: int, seed: int, extract: str = "rest", bare: bool =
         with tempfile.TemporaryDirectory(prefix="mlc-e2e-") as work:
             for number in range(rounds):
                 box = configure(emulators, Path(work) / f"round-{number}")
-                fast_config(box.config_path, extract)
+                fast_config(box.config_path, extract, read_parallel)
                 timed_run(box.config_path, "reference-oracle")
                 t0_started = time.perf_counter()
                 # Without the bare read (--no-bare-read), T0 and T1/T0 are 0 and the lines are the extra ones.
@@ -168,6 +173,7 @@ def main(lines: int, rounds: int, seed: int, extract: str = "rest", bare: bool =
     return {
         "benchmark": "e2e_actuals_oracle",
         "extract": extract,
+        "read_parallel": read_parallel or "default",
         "extra_lines": lines,
         "rounds": pairs,
         "t0_median_seconds": statistics.median(p["t0_seconds"] for p in pairs),
@@ -192,5 +198,7 @@ if __name__ == "__main__":
         help="the actuals flow's route (GL lines, invoices, payments)",
     )
     parser.add_argument("--no-bare-read", dest="bare", action="store_false", help="time the run (T1) only")
+    parser.add_argument("--read-parallel", type=int, help="the Oracle connection's read_parallel (default: its own)")
     options = parser.parse_args()
-    print(json.dumps(main(options.lines, options.rounds, options.seed, options.extract, options.bare)))
+    figures = main(options.lines, options.rounds, options.seed, options.extract, options.bare, options.read_parallel)
+    print(json.dumps(figures))
