@@ -7,6 +7,7 @@ action holds the model stays NOT_STARTED (Anaplan queues it), so waiting is the 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -198,7 +199,9 @@ class TaskRunner:
         """Ids of the action's tasks created at or after `since` (epoch s), oldest first."""
         items = self.api.items(path, "tasks", "listing tasks")
         created = [t for t in items if isinstance(t.get("creationTime"), int | float)]
-        recent = [t for t in created if float(t["creationTime"]) >= since * 1000]
+        # creationTime is whole milliseconds: a task made in the millisecond we sent is ours too.
+        floor = math.floor(since * 1000)
+        recent = [t for t in created if float(t["creationTime"]) >= floor]
         return [str(t.get("taskId")) for t in sorted(recent, key=lambda t: float(t["creationTime"]))]
 
     def status(self, ref: ModelRef, kind: str, object_id: str, task_id: str) -> dict[str, Any]:
