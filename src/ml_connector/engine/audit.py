@@ -124,10 +124,12 @@ class AuditTrail:
         target_ref: str = "",
         reason: str = "",
         hint: str = "",
+        unstage: bool = False,
         session: Session | None = None,
     ) -> int:
         """Move this run's records from one state to another (all, or those of some cells); inside the
-        caller's transaction when `session` is given."""
+        caller's transaction when `session` is given. `unstage`: the moved records stop marking staged
+        lines too, in the same row write (the commit's move, once the merge has read them)."""
         now = datetime.now(UTC)
         conditions = [AuditRecord.run_id == self.run_id, AuditRecord.state == from_state.value]
         if target_prefix:
@@ -135,6 +137,8 @@ class AuditTrail:
         keys = list(target_keys) if target_keys is not None else None
         moved = 0
         values = _moved_values(to_state, now, target_ref, reason, hint)
+        if unstage:
+            values["ledger_op"] = ""
         with self.store.session() if session is None else nullcontext(session) as session:
             for chunk in key_chunks(keys, 512) if keys is not None else [None]:
                 where = list(conditions)

@@ -1,7 +1,8 @@
 """The commit: after Anaplan's load is verified, one transaction makes it the store's truth.
 
 In it: the staged lines are merged into the loaded lines (except those of cells Anaplan rejected), the
-watermark advances, the loaded records are marked `loaded`, and the run is marked committed. A stop
+watermark advances, the loaded records are marked `loaded` (and stop marking staged lines, in that same
+row write), and the run is marked committed. A stop
 before it leaves the store as it was (the next run redoes the work); a stop after it leaves a run whose
 every effect is in place, and the next run's clean-up finishes it as it was, not as interrupted.
 """
@@ -65,6 +66,7 @@ def commit(
                 RecordState.LOADED,
                 target_prefix=load.prefix,
                 target_ref=load.task_id,
+                unstage=True,
                 session=session,
             )
         mark_committed(session, run_id)

@@ -115,5 +115,5 @@ def run_frame(
             scope.audit.move(RecordState.STAGED, RecordState.DISCARDED, reason=INTERRUPTED_REASON)
             runs.finish(run_id, RunState.INTERRUPTED, error="interrupted", detail=scope.detail)
             raise
-        scope.staging.discard()  # a dry run's staging, or nothing
+        scope.staging.discard()  # a dry run's staging, or lines a commit kept back (rejected cells)
         return runs.finish(run_id, final_state(scope.audit), detail=scope.detail)

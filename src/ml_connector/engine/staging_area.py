@@ -459,8 +459,8 @@ class StagingArea:
             set_={c: statement.excluded[c] for c in MERGED if c not in ("flow", "source_key")},
         )
         result = session.execute(statement)
-        # The run's ops stay as the merge took them: nothing reads a committed run's staging (every staging
-        # query names its own running run), and clearing them would write every row of the run once more.
+        # The ops are cleared by the commit's move of these records to `loaded` (engine.commit), which writes
+        # each row anyway: a clear of its own would write every row of the run once more, in index order.
         return int(getattr(result, "rowcount", 0) or 0)
 
     def _clear(self, session: Session) -> None:

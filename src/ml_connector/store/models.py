@@ -76,10 +76,10 @@ class AuditRecord(Base):
     """One source record in one run, and where it ended. It is also the run's staging: a row whose
     `ledger_op` is "L" is the staged version of its source key's line (its cell, amount, measure and
     currency), "T" a tombstone (the key used to count in a cell and no longer does), "" neither. At most
-    one row of a run per source key carries an op; the merge of a verified load reads them (and leaves
-    them: they then say what the committed run merged), and a failed or crashed run's are cleared, never
-    half-merged. `first_state` and `read_at` are the record's state
-    and time when read (its first step of history); later transitions are `audit_events` rows."""
+    one row of a run per source key carries an op; the merge of a verified load reads them and the move
+    of its records to `loaded` clears them, in one transaction; a failed or crashed run's are cleared,
+    never half-merged. `first_state` and `read_at` are the record's state and time when read (its first
+    step of history); later transitions are `audit_events` rows."""
 
     __tablename__ = "audit_records"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
