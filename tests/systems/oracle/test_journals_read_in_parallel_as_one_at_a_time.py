@@ -22,6 +22,10 @@ def _read(admin: httpx.Client, client: OracleClient) -> tuple[list[LedgerLine | 
     return records, after[len(before) :]
 
 
+def _data_paths(events: list[dict[str, Any]]) -> list[str]:
+    return sorted(e["path"] for e in events if not e["path"].startswith("/oauth2/"))
+
+
 def _most_at_once(events: list[dict[str, Any]]) -> int:
     edges = sorted([(e["start"], 1) for e in events] + [(e["end"], -1) for e in events])
     most = now = 0
@@ -44,7 +48,9 @@ def test_parallel_reads_give_the_same_lines_in_the_same_order(
     many, many_requests = _read(admin, make_client(page_size=7, read_parallel=4))
     assert len(one) > 1500
     assert many == one
-    assert sorted(e["path"] for e in many_requests) == sorted(e["path"] for e in one_requests)
+    # The same data requests. Token requests are left out: the test emulator's tokens live 3 s, so how
+    # many a read needs depends on how long it takes on this machine.
+    assert _data_paths(many_requests) == _data_paths(one_requests)
 
 
 @pytest.mark.usefixtures("volume")
