@@ -3,6 +3,9 @@ after it nothing of the run is staged, so the run frame's clean-up has no row le
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
 from sqlalchemy import func, literal_column, select
 
 from ml_connector.engine.audit import AuditEntry, AuditTrail
@@ -12,7 +15,7 @@ from ml_connector.engine.staging_area import StagedLine, StagingArea
 from ml_connector.engine.states import RecordState
 from ml_connector.store import Store
 from ml_connector.store.models import AuditRecord
-from tests.engine.test_commit import CELL, Load
+from tests.engine.test_commit import CELL, Load, cell_total
 
 
 def marked(store: Store, run_id: str) -> int:
@@ -24,7 +27,14 @@ def marked(store: Store, run_id: str) -> int:
         )
 
 
-def test_a_committed_run_marks_no_line_staged(store: Store) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest) -> Store:
+    made: Store = request.getfixturevalue("store" if request.param == "sqlite" else "pg_store")
+    return made
+
+
+def test_a_committed_run_marks_no_line_staged(any_store: Store) -> None:
+    store = any_store
     first = RunLog(store).start("f")
     audit, staging = AuditTrail(store, first), StagingArea(store, "f", first)
     entries = [AuditEntry("erp", k, "gl", {"k": k}, RecordState.STAGED, target_key=CELL) for k in ("a", "b", "c")]
@@ -43,3 +53,5 @@ def test_a_committed_run_marks_no_line_staged(store: Store) -> None:
     assert audit.counts() == {"loaded": 3}
     totals = {t.target_key: t.amount for t in StagingArea(store, "f", RunLog(store).start("f")).totals("GL|")}
     assert totals == {}  # a new run has staged nothing, so it touches no cell
+    # "a" (now 3) + "c" (1) + "d" (1); "b" left the cell: cleared marks take nothing out of the ledger
+    assert cell_total(store) == [(CELL, Decimal(5))]
